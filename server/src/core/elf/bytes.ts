@@ -1,0 +1,66 @@
+import { ElfFormatError, hex } from "./errors";
+
+/**
+ * Bounds-checked, endian-aware reads over the object's bytes. Every read that would leave the file
+ * raises an ElfFormatError naming the structure, instead of returning garbage or throwing a RangeError.
+ */
+export class ByteView {
+  private readonly view: DataView;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly littleEndian: boolean,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get length(): number {
+    return this.bytes.byteLength;
+  }
+
+  check(offset: number, size: number, what: string): void {
+    if (!Number.isSafeInteger(offset) || offset < 0 || size < 0 || offset + size > this.bytes.byteLength) {
+      throw new ElfFormatError(
+        `${what} at file offset ${hex(offset)} (${size} bytes) lies outside the ${this.bytes.byteLength}-byte file`,
+        what,
+      );
+    }
+  }
+
+  u8(off: number, what: string): number {
+    this.check(off, 1, what);
+    return this.view.getUint8(off);
+  }
+  u16(off: number, what: string): number {
+    this.check(off, 2, what);
+    return this.view.getUint16(off, this.littleEndian);
+  }
+  u32(off: number, what: string): number {
+    this.check(off, 4, what);
+    return this.view.getUint32(off, this.littleEndian);
+  }
+  u64(off: number, what: string): bigint {
+    this.check(off, 8, what);
+    return this.view.getBigUint64(off, this.littleEndian);
+  }
+  i32(off: number, what: string): number {
+    this.check(off, 4, what);
+    return this.view.getInt32(off, this.littleEndian);
+  }
+  i64(off: number, what: string): bigint {
+    this.check(off, 8, what);
+    return this.view.getBigInt64(off, this.littleEndian);
+  }
+  /** A target-address-sized unsigned field: 4 bytes in ELF32, 8 in ELF64. */
+  addr(off: number, is64: boolean, what: string): bigint {
+    return is64 ? this.u64(off, what) : BigInt(this.u32(off, what));
+  }
+}
+
+/** Converts a 64-bit file offset or size to a JS number, or reports that it cannot be inside any file. */
+export function toOffset(v: bigint, what: string): number {
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new ElfFormatError(`${what} ${hex(v)} is larger than any file`, what);
+  }
+  return Number(v);
+}

@@ -1,0 +1,196 @@
+// One simulated kexec_file_load of a bzImage on x86_64, as far as the purgatory is concerned:
+// bzImage64_load -> kexec_load_purgatory (setup_kbuf, setup_sechdrs, apply_relocations), then the
+// entry64_regs / stack_end symbol work, then kexec_calculate_store_digests setting the digest symbols.
+
+import { createHash } from "node:crypto";
+import { ELFCLASS64, EM_X86_64, ET_REL } from "../elf/constants";
+import { ElfFormatError } from "../elf/errors";
+import type { ElfFile } from "../elf/types";
+import { x86_64Relocator } from "../arch/x86_64";
+import type { KernelModel } from "./kernel";
+import { KernelLog, PREFIX, type LogLine } from "./log";
+import { setupKbuf, setupSechdrs, type EntryMatch, type KbufPlan, type LoadedSection } from "./purgatory";
+import { applyRelocations, type RelocationRecord } from "./relocate";
+import { findSymbol, getSetSymbol, getSymbolAddr, type SymbolOpResult } from "./symbols";
+import { hex } from "./u64";
+
+/** Lowest address bzImage64_load lets the purgatory go (MIN_PURGATORY_ADDR). */
+export const X86_BUF_MIN = 0x3000n;
+
+/** The x86-64 `struct kexec_entry64_regs`: 17 u64 registers. */
+export const ENTRY64_REGS_SIZE = 136;
+export const SHA_REGIONS_SIZE = 256;
+export const SHA256_DIGEST_SIZE = 32;
+
+export type LoadStage =
+  | "validate"
+  | "relocations"
+  | "entry64_regs"
+  | "stack_end"
+  | "digests"
+  | "undefined-behaviour";
+
+export interface SymbolStep {
+  readonly name: string;
+  readonly op: "get" | "set" | "addr";
+  readonly size?: number;
+  readonly result: SymbolOpResult | { ok: true; addr: bigint } | { ok: false; reason: "not-found"; detail: string };
+}
+
+export interface LoadAttempt {
+  readonly mem: bigint;
+  readonly ok: boolean;
+  /** Where it failed, if it did. */
+  readonly failedAt: LoadStage | undefined;
+  readonly log: readonly LogLine[];
+  readonly plan: KbufPlan;
+  readonly sechdrs: readonly LoadedSection[];
+  readonly imageStart: bigint | undefined;
+  readonly entryMatches: readonly EntryMatch[];
+  readonly relocations: readonly RelocationRecord[];
+  /** SHA-256 of the bufsz-byte staging buffer after relocation (before any symbol is set). */
+  readonly bufferSha256: string | undefined;
+  readonly symbolSteps: readonly SymbolStep[];
+  /** Why the kernel's behaviour would be undefined (the simulation stopped there). */
+  readonly undefinedBehaviour: readonly string[];
+  /** Silent failures the kernel reports with no message. */
+  readonly silent: readonly string[];
+}
+
+export interface LoadOptions {
+  readonly debug?: boolean;
+}
+
+/** Problems that make E1+ kernels misread the object entirely (they validate nothing). */
+export function unreadableByKernel(elf: ElfFile): string | undefined {
+  const h = elf.header;
+  if (h.bits !== 64 || !h.littleEndian) {
+    return `the object is ELF${h.bits} ${h.littleEndian ? "LSB" : "MSB"}; an x86_64 kernel reads it as ELF64 little-endian`;
+  }
+  if (h.e_machine !== EM_X86_64) return `e_machine is ${h.e_machine}, not EM_X86_64 (62)`;
+  return undefined;
+}
+
+/** E0 (before 4.17) validated the object and returned -ENOEXEC silently on any of these. */
+function e0Rejects(elf: ElfFile): string | undefined {
+  const h = elf.header;
+  const size = BigInt(elf.bytes.byteLength);
+  if (h.bits !== 64 || elf.bytes[4] !== ELFCLASS64 || !h.littleEndian || h.e_machine !== EM_X86_64) {
+    return "elf_check_arch() rejects it (not ELF64 x86_64)";
+  }
+  if (h.e_type !== ET_REL) return `e_type is ${h.e_type}, not ET_REL`;
+  if (h.e_shentsize !== 64) return `e_shentsize is ${h.e_shentsize}, not 64`;
+  if (h.e_shoff >= size) return "e_shoff is past the end of the image";
+  if (BigInt(h.e_shnum) * 64n > size - h.e_shoff) return "the section headers run past the end of the image";
+  return undefined;
+}
+
+export function loadX86Purgatory(
+  elf: ElfFile,
+  kernel: KernelModel,
+  mem: bigint,
+  options: LoadOptions = {},
+): LoadAttempt {
+  const log = new KernelLog(options.debug === true);
+  const plan = setupKbuf(elf, kernel);
+  const steps: SymbolStep[] = [];
+  const silent: string[] = [];
+  const base = { mem, plan, log: log.lines, symbolSteps: steps, silent };
+  const failed = (stage: LoadStage, rest: Partial<LoadAttempt> = {}): LoadAttempt => ({
+    ...base,
+    ok: false,
+    failedAt: stage,
+    sechdrs: [],
+    imageStart: undefined,
+    entryMatches: [],
+    relocations: [],
+    bufferSha256: undefined,
+    undefinedBehaviour: [],
+    ...rest,
+  });
+  const loadingFailed = (): void => log.err(`${PREFIX.bzImage64}Loading purgatory failed`);
+
+  if (kernel.era === "E0") {
+    const why = e0Rejects(elf);
+    if (why) {
+      silent.push(`kexec_load_purgatory() returns -ENOEXEC without a message: ${why}`);
+      loadingFailed();
+      return failed("validate");
+    }
+  } else {
+    const why = unreadableByKernel(elf);
+    if (why) return failed("undefined-behaviour", { undefinedBehaviour: [`${why}; no check stops it`] });
+  }
+
+  try {
+    const layout = setupSechdrs(elf, kernel, plan, mem, log, (name) => {
+      const f = findSymbol(elf, name, log);
+      return f && { shndx: f.sym.st_shndx, value: f.sym.st_value };
+    });
+    const laid = { sechdrs: layout.sechdrs, imageStart: layout.imageStart, entryMatches: layout.entryMatches };
+    if (layout.undefinedBehaviour.length > 0) {
+      return failed("undefined-behaviour", { ...laid, undefinedBehaviour: layout.undefinedBehaviour });
+    }
+    const relocs = applyRelocations(elf, kernel, plan, layout, mem, log, x86_64Relocator);
+    silent.push(...relocs.notes.filter((n) => n.includes("without a message")));
+    const withRelocs = { ...laid, relocations: relocs.records };
+    const ub = relocs.records.filter((r) => r.status === "undefined-behaviour" && r.reached);
+    if (ub.length > 0) {
+      return failed("undefined-behaviour", { ...withRelocs, undefinedBehaviour: ub.map((r) => r.note ?? "") });
+    }
+    if (relocs.failed) {
+      loadingFailed();
+      return failed("relocations", withRelocs);
+    }
+    log.debug(() => `${PREFIX.bzImage64}Loaded purgatory at ${hex(mem)}`);
+    const bufferSha256 = createHash("sha256").update(layout.buffer).digest("hex");
+    const done = { ...withRelocs, bufferSha256 };
+
+    const step = (name: string, op: "get" | "set", size: number): SymbolOpResult => {
+      const result = getSetSymbol(elf, kernel, layout, log, name, size, op === "get");
+      steps.push({ name, op, size, result });
+      return result;
+    };
+    const stepFailed = (stage: LoadStage, r: SymbolOpResult): LoadAttempt => {
+      if (!r.ok && r.reason === "out-of-bounds") {
+        return failed("undefined-behaviour", { ...done, undefinedBehaviour: [r.detail] });
+      }
+      if (!r.ok && r.reason === "not-found") {
+        silent.push(`kexec_purgatory_get_set_symbol() returns -EINVAL without a message: ${r.detail}`);
+      }
+      return failed(stage, done);
+    };
+
+    // bzImage64_load: read entry64_regs, find stack_end, write entry64_regs back.
+    let r = step("entry64_regs", "get", ENTRY64_REGS_SIZE);
+    if (!r.ok) return stepFailed("entry64_regs", r);
+    const stackEnd = getSymbolAddr(elf, layout, "stack_end", log);
+    steps.push({
+      name: "stack_end",
+      op: "addr",
+      result:
+        stackEnd === undefined
+          ? { ok: false, reason: "not-found", detail: "no GLOBAL defined symbol stack_end" }
+          : { ok: true, addr: stackEnd },
+    });
+    if (stackEnd === undefined) {
+      log.err(`${PREFIX.bzImage64}Could not find address of symbol stack_end`);
+      return failed("stack_end", done);
+    }
+    r = step("entry64_regs", "set", ENTRY64_REGS_SIZE);
+    if (!r.ok) return stepFailed("entry64_regs", r);
+
+    // kexec_calculate_store_digests, after machine_kexec_prepare.
+    r = step(kernel.shaRegionsSymbol, "set", SHA_REGIONS_SIZE);
+    if (!r.ok) return stepFailed("digests", r);
+    r = step(kernel.sha256DigestSymbol, "set", SHA256_DIGEST_SIZE);
+    if (!r.ok) return stepFailed("digests", r);
+
+    return { ...base, ...done, ok: true, failedAt: undefined, undefinedBehaviour: [] };
+  } catch (e) {
+    if (!(e instanceof ElfFormatError)) throw e;
+    return failed("undefined-behaviour", {
+      undefinedBehaviour: [`${e.message}: the kernel does not check this and would read out of bounds`],
+    });
+  }
+}

@@ -1,0 +1,33 @@
+// The kernel log as the simulated load would leave it: the printk level and the exact text, with the
+// pr_fmt prefix of the file that printed it and without the trailing newline.
+
+export type LogLevel = "err" | "warn" | "debug";
+
+export interface LogLine {
+  readonly level: LogLevel;
+  readonly text: string;
+}
+
+/** pr_fmt prefixes of the files involved. */
+export const PREFIX = {
+  kexecFile: "kexec_file: ",
+  x86Kexec: "kexec: ",
+  bzImage64: "kexec-bzImage64: ",
+} as const;
+
+export class KernelLog {
+  readonly lines: LogLine[] = [];
+
+  constructor(private readonly withDebug: boolean) {}
+
+  err(text: string): void {
+    this.lines.push({ level: "err", text });
+  }
+  warn(text: string): void {
+    this.lines.push({ level: "warn", text });
+  }
+  /** pr_debug/kexec_dprintk: only visible with dynamic debug or `kexec -d`, kept only on request. */
+  debug(text: () => string): void {
+    if (this.withDebug) this.lines.push({ level: "debug", text: text() });
+  }
+}

@@ -1,0 +1,283 @@
+// The generic half of the kernel's purgatory loader (kernel/kexec_file.c): sizing the buffer
+// (kexec_purgatory_setup_kbuf + kexec_add_buffer's adjustments) and laying the sections out while
+// deriving image->start (kexec_purgatory_setup_sechdrs, or __kexec_load_purgatory before 4.17).
+// The arithmetic is the kernel's, including ALIGN(x, 0) == 0 and non-power-of-two masks.
+
+import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from "../elf/constants";
+import type { ElfFile, SectionHeader } from "../elf/types";
+import type { KernelModel } from "./kernel";
+import type { KernelLog } from "./log";
+import { ALIGN, isPowerOfTwo, u64 } from "./u64";
+
+export const PAGE_SIZE = 4096n;
+
+/** The purgatory's kexec_buf before placement, exactly as the kernel sizes it. */
+export interface KbufPlan {
+  /** Bytes of the staging buffer (vzalloc'ed) and the segment's bufsz. */
+  readonly bufsz: bigint;
+  /** memsz after kexec_add_buffer rounded it up to PAGE_SIZE. */
+  readonly memsz: bigint;
+  /** memsz before that rounding (bufsz + bss). */
+  readonly rawMemsz: bigint;
+  /** buf_align after kexec_add_buffer raised it to at least PAGE_SIZE. */
+  readonly buf_align: bigint;
+  /** buf_align as setup_kbuf computed it (the largest section alignment). */
+  readonly rawBufAlign: bigint;
+  readonly bss_align: bigint;
+  readonly bss_sz: bigint;
+  /** Offset from kbuf.mem where the first NOBITS section goes (E1+: bufsz; E0: buf_sz + bss_pad). */
+  readonly bssOffset: bigint;
+  /** ALLOC sections whose sh_addralign is 0 (ALIGN(x, 0) is 0: the offset is reset). */
+  readonly zeroAlign: readonly number[];
+  /** ALLOC sections whose sh_addralign is not a power of two (the mask gives garbage). */
+  readonly oddAlign: readonly number[];
+}
+
+/** The section headers the kernel reads: it takes e_shnum as stored (no SHN_XINDEX support). */
+export function kernelSections(elf: ElfFile): readonly SectionHeader[] {
+  return elf.sections.slice(0, elf.header.e_shnum);
+}
+
+export function setupKbuf(elf: ElfFile, kernel: KernelModel): KbufPlan {
+  let bufAlign = 1n;
+  let bssAlign = 1n;
+  let bufsz = 0n;
+  let bssSz = 0n;
+  const zeroAlign: number[] = [];
+  const oddAlign: number[] = [];
+  for (const s of kernelSections(elf)) {
+    if ((s.sh_flags & SHF_ALLOC) === 0n) continue;
+    const align = s.sh_addralign;
+    if (align === 0n) zeroAlign.push(s.index);
+    else if (!isPowerOfTwo(align)) oddAlign.push(s.index);
+    if (s.sh_type !== SHT_NOBITS) {
+      if (bufAlign < align) bufAlign = align;
+      bufsz = u64(ALIGN(bufsz, align) + s.sh_size);
+    } else {
+      if (bssAlign < align) bssAlign = align;
+      bssSz = u64(ALIGN(bssSz, align) + s.sh_size);
+    }
+  }
+  // E1+ folds the padding before the bss into bufsz; E0 kept it out of the segment's bufsz but
+  // counted it in memsz. The loaded image is the same, the segment's bufsz is not.
+  const padded = ALIGN(bufsz, bssAlign);
+  const e0Pad = (bufsz & (bssAlign - 1n)) !== 0n ? bssAlign - (bufsz & (bssAlign - 1n)) : 0n;
+  const segmentBufsz = kernel.era === "E0" ? bufsz : padded;
+  const bssOffset = kernel.era === "E0" ? u64(bufsz + e0Pad) : padded;
+  const rawMemsz = u64(bssOffset + bssSz);
+  if (bufAlign < bssAlign) bufAlign = bssAlign;
+  return {
+    bufsz: segmentBufsz,
+    rawMemsz,
+    memsz: ALIGN(rawMemsz, PAGE_SIZE),
+    rawBufAlign: bufAlign,
+    buf_align: bufAlign > PAGE_SIZE ? bufAlign : PAGE_SIZE,
+    bss_align: bssAlign,
+    bss_sz: bssSz,
+    bssOffset,
+    zeroAlign,
+    oddAlign,
+  };
+}
+
+/** The kernel's writable copy of one section header after layout. */
+export interface LoadedSection {
+  readonly index: number;
+  readonly name: string;
+  readonly flags: bigint;
+  readonly type: number;
+  readonly size: bigint;
+  readonly align: bigint;
+  /** sh_addr in the object (0 in an `ld -r` output). */
+  readonly origAddr: bigint;
+  /** sh_offset in the object. */
+  readonly fileOffset: bigint;
+  /** sh_addr after layout: the final physical address for ALLOC sections. */
+  sh_addr: bigint;
+  /** sh_offset after layout: an offset into the staging buffer for ALLOC PROGBITS sections; for
+   *  every other section it stays the file offset (the kernel never rewrites it). */
+  sh_offset: bigint;
+  /** True when the layout moved it into the buffer (ALLOC, not NOBITS). */
+  readonly inBuffer: boolean;
+  readonly isBss: boolean;
+}
+
+export interface EntryMatch {
+  readonly index: number;
+  readonly name: string;
+  /** What this section did to image->start. */
+  readonly effect: "set" | "added" | "warned" | "ignored" | "symbol";
+}
+
+export interface Layout {
+  readonly sechdrs: LoadedSection[];
+  readonly buffer: Uint8Array;
+  readonly imageStart: bigint;
+  /** Executable sections that contained e_entry (or purgatory_start's section), in index order. */
+  readonly entryMatches: readonly EntryMatch[];
+  /** The purgatory_start symbol E3 used, if any. */
+  readonly entrySymbol: { shndx: number; value: bigint } | undefined;
+  /** Reasons the kernel's behaviour is undefined here (the simulation stops if non-empty). */
+  readonly undefinedBehaviour: readonly string[];
+}
+
+function copySechdrs(elf: ElfFile): LoadedSection[] {
+  return kernelSections(elf).map((s) => ({
+    index: s.index,
+    name: s.name,
+    flags: s.sh_flags,
+    type: s.sh_type,
+    size: s.sh_size,
+    align: s.sh_addralign,
+    origAddr: s.sh_addr,
+    fileOffset: s.sh_offset,
+    sh_addr: s.sh_addr,
+    sh_offset: s.sh_offset,
+    inBuffer: (s.sh_flags & SHF_ALLOC) !== 0n && s.sh_type !== SHT_NOBITS,
+    isBss: (s.sh_flags & SHF_ALLOC) !== 0n && s.sh_type === SHT_NOBITS,
+  }));
+}
+
+function holdsEntry(s: LoadedSection, eEntry: bigint): boolean {
+  return (s.flags & SHF_EXECINSTR) !== 0n && eEntry >= s.origAddr && eEntry < u64(s.origAddr + s.size);
+}
+
+export interface EntrySymbolLookup {
+  (name: string): { shndx: number; value: bigint } | undefined;
+}
+
+/**
+ * Lays the sections out at kbuf.mem = `mem`, copies their bytes into a staging buffer of
+ * `plan.bufsz` bytes, and computes image->start per the kernel's era. Logs the E2 WARN.
+ */
+export function setupSechdrs(
+  elf: ElfFile,
+  kernel: KernelModel,
+  plan: KbufPlan,
+  mem: bigint,
+  log: KernelLog,
+  findPurgatoryStart: EntrySymbolLookup,
+): Layout {
+  const sechdrs = copySechdrs(elf);
+  const buffer = new Uint8Array(Number(plan.bufsz));
+  const eEntry = elf.header.e_entry;
+  const matches: EntryMatch[] = [];
+  const ub: string[] = [];
+  let bssAddr = u64(mem + plan.bssOffset);
+  let start = eEntry;
+
+  const copyInto = (s: LoadedSection, offset: bigint): void => {
+    if (offset + s.size > plan.bufsz) {
+      ub.push(
+        `section ${s.index} (${s.name}) would be copied to buffer offset 0x${offset.toString(16)}, ` +
+          `${s.size} bytes, past the end of the ${plan.bufsz}-byte purgatory buffer: the kernel would write out of bounds`,
+      );
+      return;
+    }
+    const src = Number(s.fileOffset);
+    buffer.set(elf.bytes.subarray(src, src + Number(s.size)), Number(offset));
+  };
+
+  if (kernel.era === "E0") {
+    // A separate pass before layout: the first ALLOC executable section holding e_entry.
+    let entrySec: LoadedSection | undefined;
+    for (const s of sechdrs) {
+      if ((s.flags & SHF_ALLOC) === 0n || !holdsEntry(s, eEntry)) continue;
+      entrySec = s;
+      matches.push({ index: s.index, name: s.name, effect: "set" });
+      break;
+    }
+    let curr = mem;
+    for (const s of sechdrs) {
+      if ((s.flags & SHF_ALLOC) === 0n) continue;
+      if (s.isBss) {
+        bssAddr = ALIGN(bssAddr, s.align);
+        s.sh_addr = bssAddr;
+        bssAddr = u64(bssAddr + s.size);
+        continue;
+      }
+      curr = ALIGN(curr, s.align);
+      const offset = u64(curr - mem);
+      copyInto(s, offset);
+      s.sh_addr = curr;
+      s.sh_offset = offset; // a kernel pointer to purgatory_buf + offset in E0; same meaning here
+      curr = u64(curr + s.size);
+    }
+    if (entrySec) start = u64(eEntry - entrySec.origAddr + entrySec.sh_addr);
+    return { sechdrs, buffer, imageStart: start, entryMatches: matches, entrySymbol: undefined, undefinedBehaviour: ub };
+  }
+
+  const entrySymbol = kernel.era === "E3" ? findPurgatoryStart("purgatory_start") : undefined;
+  let startFixed = false;
+  let offset = 0n;
+  for (const s of sechdrs) {
+    if ((s.flags & SHF_ALLOC) === 0n) continue;
+    if (s.isBss) {
+      bssAddr = ALIGN(bssAddr, s.align);
+      s.sh_addr = bssAddr;
+      bssAddr = u64(bssAddr + s.size);
+      continue;
+    }
+    offset = ALIGN(offset, s.align);
+    switch (kernel.era) {
+      case "E1":
+        if (holdsEntry(s, eEntry)) {
+          matches.push({ index: s.index, name: s.name, effect: matches.length === 0 ? "set" : "added" });
+          start = u64(start - s.origAddr + mem + offset);
+        }
+        break;
+      case "E2":
+        if (holdsEntry(s, eEntry)) {
+          if (start !== eEntry) {
+            matches.push({ index: s.index, name: s.name, effect: "warned" });
+            emitWarn(log, kernel);
+          } else {
+            matches.push({ index: s.index, name: s.name, effect: "set" });
+            start = u64(start - s.origAddr + mem + offset);
+          }
+        }
+        break;
+      case "E3": {
+        if (
+          !startFixed &&
+          entrySymbol &&
+          s.index === entrySymbol.shndx &&
+          (s.flags & SHF_EXECINSTR) !== 0n &&
+          entrySymbol.value < s.size
+        ) {
+          start = u64(mem + offset + entrySymbol.value);
+          startFixed = true;
+          matches.push({ index: s.index, name: s.name, effect: "symbol" });
+        }
+        if (holdsEntry(s, eEntry)) {
+          if (!startFixed && start === eEntry) {
+            start = u64(start - s.origAddr + mem + offset);
+            startFixed = true;
+            matches.push({ index: s.index, name: s.name, effect: "set" });
+          } else if (matches.every((m) => m.index !== s.index)) {
+            matches.push({ index: s.index, name: s.name, effect: "ignored" });
+          }
+        }
+        break;
+      }
+    }
+    copyInto(s, offset);
+    s.sh_addr = u64(mem + offset);
+    s.sh_offset = offset;
+    offset = u64(offset + s.size);
+  }
+  return { sechdrs, buffer, imageStart: start, entryMatches: matches, entrySymbol, undefinedBehaviour: ub };
+}
+
+/** The WARN_ON splat's framing lines; CPU, PID and code offsets depend on the machine. */
+function emitWarn(log: KernelLog, kernel: KernelModel): void {
+  const where = `kernel/kexec_file.c:${kernel.warnLine ?? "?"}`;
+  log.warn("------------[ cut here ]------------");
+  log.warn(
+    kernel.warnFormat === "6.19"
+      ? `WARNING: ${where} at kexec_load_purgatory+0x?/0x?, CPU#?: kexec/?`
+      : `WARNING: CPU: ? PID: ? at ${where} kexec_load_purgatory+0x?/0x?`,
+  );
+  log.warn("---[ end trace 0000000000000000 ]---");
+}
+

@@ -1,0 +1,83 @@
+// Load windows: the sets of kbuf.mem values for which a relocation (and then all of them) fits.
+// Every checked value is `c + k * mem` modulo 2^64 with k in {0, 1}, so each constraint is one
+// interval of mem modulo 2^64; intersecting them gives the windows exactly, without trying addresses.
+
+import { ALIGN, ALIGN_DOWN, U64_MASK, u64 } from "./u64";
+
+/** An inclusive range [from, to] of unsigned 64-bit values, from <= to. */
+export interface Interval {
+  readonly from: bigint;
+  readonly to: bigint;
+}
+
+export const EVERYWHERE: readonly Interval[] = [{ from: 0n, to: U64_MASK }];
+
+/** The values start, start+1, ..., start+count-1 taken modulo 2^64, as one or two plain intervals. */
+export function modularRange(start: bigint, count: bigint): Interval[] {
+  if (count <= 0n) return [];
+  if (count > U64_MASK) return [...EVERYWHERE];
+  const from = u64(start);
+  const to = u64(start + count - 1n);
+  return from <= to
+    ? [{ from, to }]
+    : [
+        { from: 0n, to },
+        { from, to: U64_MASK },
+      ];
+}
+
+/** mem values for which (c + mem) mod 2^64 lies in [lo, lo + count - 1] mod 2^64. */
+export function memRangeFor(c: bigint, lo: bigint, count: bigint): Interval[] {
+  return modularRange(u64(lo - c), count);
+}
+
+export function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  const out: Interval[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    const from = x.from > y.from ? x.from : y.from;
+    const to = x.to < y.to ? x.to : y.to;
+    if (from <= to) out.push({ from, to });
+    if (x.to < y.to) i++;
+    else j++;
+  }
+  return out;
+}
+
+/** Keeps sorted, merged order; used after building a set from pieces. */
+export function normalise(list: readonly Interval[]): Interval[] {
+  const sorted = [...list].sort((p, q) => (p.from < q.from ? -1 : p.from > q.from ? 1 : 0));
+  const out: Interval[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.from <= last.to + 1n) {
+      if (r.to > last.to) out[out.length - 1] = { from: last.from, to: r.to };
+    } else out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Restricts windows to addresses the kernel's placement can produce: multiples of buf_align, not
+ * below buf_min, and leaving room for memsz bytes below 2^64. Endpoints become the first and last
+ * valid kbuf.mem inside each window.
+ */
+export function placeable(windows: readonly Interval[], bufAlign: bigint, bufMin: bigint, memsz: bigint): Interval[] {
+  const top = memsz > 0n ? U64_MASK - memsz + 1n : U64_MASK;
+  const domain: Interval[] = bufMin <= top ? [{ from: bufMin, to: top }] : [];
+  const out: Interval[] = [];
+  for (const w of intersect(normalise(windows), domain)) {
+    const from = ALIGN(w.from, bufAlign);
+    const to = ALIGN_DOWN(w.to, bufAlign);
+    // ALIGN can wrap to 0 at the very top of the address space; such a window holds no address.
+    if (from >= w.from && from <= to) out.push({ from, to });
+  }
+  return out;
+}
+
+export function contains(windows: readonly Interval[], x: bigint): boolean {
+  return windows.some((w) => x >= w.from && x <= w.to);
+}

@@ -1,0 +1,155 @@
+// The JSON form of a simulation (the CLI's --json, the language server's custom requests, the
+// webview). 64-bit addresses are "0x…" strings; sizes and offsets that fit in a double are numbers.
+
+import { sectionFlagLetters, sectionTypeName } from "../elf/constants";
+import type { SimulatedLoad, SimulationReport } from "../simulate";
+import type { Finding } from "../rules/types";
+import { hex, signedHex } from "../kexec/u64";
+import type { Interval } from "../kexec/windows";
+
+export interface JsonWindow {
+  from: string;
+  to: string;
+}
+
+export function windowsJson(ws: readonly Interval[]): JsonWindow[] {
+  return ws.map((w) => ({ from: hex(w.from), to: hex(w.to) }));
+}
+
+export interface LoadJson {
+  object: string;
+  machine: string;
+  kernel: string;
+  era: string;
+  label: string;
+  mem: string;
+  ok: boolean;
+  failedAt: string | null;
+  log: { level: string; text: string }[];
+  bufsz: number;
+  memsz: number;
+  bufAlign: number;
+  bssSize: number;
+  bssAlign: number;
+  imageStart: string | null;
+  entrySections: { index: number; name: string; effect: string }[];
+  sections: {
+    index: number;
+    name: string;
+    type: string;
+    flags: string;
+    align: number;
+    addr: string;
+    offset: number;
+    fileOffset: number;
+    size: number;
+  }[];
+  relocations: {
+    relSection: string;
+    section: string;
+    index: number;
+    offset: string;
+    type: number;
+    typeName: string;
+    symbol: string;
+    S: string | null;
+    A: string;
+    P: string;
+    value: string | null;
+    stored: string | null;
+    width: number;
+    status: string;
+    reached: boolean;
+    window: JsonWindow[] | null;
+  }[];
+  symbols: { name: string; op: string; size: number | null; ok: boolean; detail: string | null }[];
+  loadWindows: JsonWindow[];
+  bufferSha256: string | null;
+  undefinedBehaviour: string[];
+  findings: Finding[];
+}
+
+export function loadJson(object: string, report: SimulationReport, load: SimulatedLoad): LoadJson {
+  const a = load.attempt;
+  const p = report.plan;
+  const machine = report.elf.header.e_machine;
+  return {
+    object,
+    machine: report.machine,
+    kernel: report.kernel.label,
+    era: report.kernel.era,
+    label: load.label,
+    mem: hex(a.mem),
+    ok: a.ok,
+    failedAt: a.failedAt ?? null,
+    log: a.log.map((l) => ({ level: l.level, text: l.text })),
+    bufsz: Number(p.bufsz),
+    memsz: Number(p.memsz),
+    bufAlign: Number(p.buf_align),
+    bssSize: Number(p.bss_sz),
+    bssAlign: Number(p.bss_align),
+    imageStart: a.imageStart === undefined ? null : hex(a.imageStart),
+    entrySections: a.entryMatches.map((m) => ({ index: m.index, name: m.name, effect: m.effect })),
+    sections: a.sechdrs
+      .filter((s) => s.inBuffer || s.isBss)
+      .map((s) => ({
+        index: s.index,
+        name: s.name,
+        type: sectionTypeName(s.type),
+        flags: sectionFlagLetters(s.flags, machine),
+        align: Number(s.align),
+        addr: hex(s.sh_addr),
+        offset: Number(s.sh_addr - a.mem),
+        fileOffset: Number(s.fileOffset),
+        size: Number(s.size),
+      })),
+    relocations: a.relocations.map((r) => ({
+      relSection: r.relSectionName,
+      section: r.targetName,
+      index: r.index,
+      offset: hex(r.r_offset),
+      type: r.type,
+      typeName: r.typeName,
+      symbol: r.symbol,
+      S: r.S === undefined ? null : hex(r.S),
+      A: signedHex(r.A),
+      P: hex(r.P),
+      value: r.value === undefined ? null : hex(r.value),
+      stored: r.stored === undefined ? null : hex(r.stored),
+      width: r.width,
+      status: r.status,
+      reached: r.reached,
+      window: r.window ? windowsJson(r.window) : null,
+    })),
+    symbols: a.symbolSteps.map((s) => ({
+      name: s.name,
+      op: s.op,
+      size: s.size ?? null,
+      ok: s.result.ok,
+      detail: s.result.ok ? null : s.result.detail,
+    })),
+    loadWindows: windowsJson(report.loadWindows),
+    bufferSha256: a.bufferSha256 ?? null,
+    undefinedBehaviour: [...a.undefinedBehaviour],
+    findings: [...report.findings],
+  };
+}
+
+/** The whole report: the summary plus one LoadJson per simulated address. */
+export function reportJson(object: string, report: SimulationReport) {
+  return {
+    object,
+    machine: report.machine,
+    kernel: report.kernel.label,
+    era: report.kernel.era,
+    ok: report.ok,
+    loadWindows: windowsJson(report.loadWindows),
+    findings: [...report.findings],
+    results: report.loads.map((l) => loadJson(object, report, l)),
+  };
+}
+
+/** JSON.stringify that turns bigints (inside findings' evidence, if any) into "0x…" strings. */
+export function stringify(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v), 2);
+}

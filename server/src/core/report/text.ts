@@ -1,0 +1,114 @@
+// The report for people: what the kernel would print, the layout, the relocations, the windows and
+// the findings, laid out like the tools kernel developers already read (readelf, dmesg).
+
+import { sectionFlagLetters } from "../elf/constants";
+import { describeEra } from "../kexec/kernel";
+import type { LoadAttempt } from "../kexec/bzimage64";
+import { hex, signedHex } from "../kexec/u64";
+import type { Finding } from "../rules/types";
+import type { SimulationReport } from "../simulate";
+
+export interface TextOptions {
+  /** List every relocation instead of a summary and the failing ones. */
+  readonly relocations?: boolean;
+}
+
+const LEVEL_TAG = { err: "<3>", warn: "<4>", debug: "<7>" } as const;
+
+export function reportText(object: string, report: SimulationReport, options: TextOptions = {}): string {
+  const out: string[] = [];
+  const h = report.elf.header;
+  const p = report.plan;
+  out.push(`${object}`);
+  out.push(
+    `  ELF${h.bits} ${h.littleEndian ? "LSB" : "MSB"} ${h.e_type === 1 ? "relocatable" : `e_type ${h.e_type}`}, ` +
+      `${report.machine}, ${report.elf.sections.length} sections, e_entry ${hex(h.e_entry)}`,
+  );
+  out.push(`  kernel ${report.kernel.label}: ${describeEra(report.kernel.era)}`);
+  out.push(
+    `  kbuf: bufsz ${hex(p.bufsz)}  memsz ${hex(p.memsz)}  buf_align ${hex(p.buf_align)}` +
+      `  (bss ${hex(p.bss_sz)}, bss_align ${hex(p.bss_align)})`,
+  );
+  for (const load of report.loads) {
+    out.push("");
+    out.push(`== load at kbuf.mem ${hex(load.attempt.mem)}: ${load.label}, ${load.why}`);
+    out.push(...attemptText(load.attempt, report, options));
+  }
+  out.push("");
+  out.push(
+    report.loadWindows.length === 0
+      ? "== load windows: none (no load address lets every relocation apply)"
+      : `== load windows (kbuf.mem where every relocation fits): ${report.loadWindows
+          .map((w) => `${hex(w.from)} – ${hex(w.to)}`)
+          .join(", ")}`,
+  );
+  out.push("");
+  if (report.findings.length === 0) out.push("== findings: none");
+  else {
+    out.push(`== findings (${report.findings.length})`);
+    for (const f of report.findings) out.push(...findingText(f));
+  }
+  out.push("");
+  out.push(
+    report.ok
+      ? `verdict: loads at every simulated address (${report.loads.length})`
+      : `verdict: FAILS at ${report.loads.filter((l) => !l.attempt.ok).length} of ${report.loads.length} simulated addresses`,
+  );
+  return out.join("\n") + "\n";
+}
+
+function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOptions): string[] {
+  const out: string[] = [];
+  out.push(`  result: ${a.ok ? "loads" : `FAILS (${a.failedAt})`}`);
+  if (a.log.length > 0) {
+    out.push("  kernel log:");
+    for (const l of a.log) out.push(`    ${LEVEL_TAG[l.level]}${l.text}`);
+  } else out.push("  kernel log: (nothing printed)");
+  for (const ub of a.undefinedBehaviour) out.push(`  undefined behaviour: ${ub}`);
+  if (a.imageStart !== undefined && a.sechdrs.length > 0) {
+    const how = a.entryMatches.map((m) => `${m.name}:${m.effect}`).join(", ");
+    out.push(`  image->start ${hex(a.imageStart)}${how ? `  (entry sections: ${how})` : ""}`);
+  }
+  const placed = a.sechdrs.filter((s) => s.inBuffer || s.isBss);
+  if (placed.length > 0) {
+    out.push("  sections:  [Nr] name                     flags align   buf offset  address             size");
+    for (const s of placed) {
+      const off = s.inBuffer ? hex(s.sh_offset) : "(bss)";
+      out.push(
+        `             [${String(s.index).padStart(2)}] ${s.name.padEnd(24)} ${sectionFlagLetters(s.flags, report.elf.header.e_machine).padEnd(5)} ` +
+          `${String(s.align).padStart(5)}   ${off.padEnd(10)}  ${hex(s.sh_addr).padEnd(18)}  ${hex(s.size)}`,
+      );
+    }
+  }
+  if (a.relocations.length > 0) {
+    const counts = new Map<string, number>();
+    for (const r of a.relocations) counts.set(r.typeName, (counts.get(r.typeName) ?? 0) + 1);
+    const summary = [...counts].map(([n, c]) => `${n.replace("R_X86_64_", "")} ×${c}`).join(", ");
+    const applied = a.relocations.filter((r) => r.reached && r.status === "ok").length;
+    out.push(`  relocations: ${a.relocations.length} (${summary}); ${applied} applied before the kernel stopped or finished`);
+    const shown = options.relocations ? a.relocations : a.relocations.filter((r) => r.status !== "ok");
+    if (shown.length > 0) {
+      out.push("    section+offset            type             symbol                   S                  A        P                  stored      status");
+      const limit = options.relocations ? shown.length : 20;
+      for (const r of shown.slice(0, limit)) {
+        out.push(
+          `    ${`${r.targetName}+${hex(r.r_offset)}`.padEnd(25)} ${r.typeName.padEnd(16)} ${r.symbol.slice(0, 24).padEnd(24)} ` +
+            `${(r.S === undefined ? "-" : hex(r.S)).padEnd(18)} ${signedHex(r.A).padEnd(8)} ${hex(r.P).padEnd(18)} ` +
+            `${(r.stored === undefined ? "-" : hex(r.stored)).padEnd(11)} ${r.status}${r.reached ? "" : " (not reached)"}`,
+        );
+      }
+      if (shown.length > limit) out.push(`    … ${shown.length - limit} more (use --relocs to list all)`);
+    }
+  }
+  if (a.bufferSha256) out.push(`  buffer sha256 ${a.bufferSha256}`);
+  return out;
+}
+
+function findingText(f: Finding): string[] {
+  const out = [`  ${f.severity.padEnd(7)} [${f.id}] ${f.title}`];
+  out.push(`          ${f.message}`);
+  out.push(`          cause: ${f.cause}`);
+  out.push(`          fix:   ${f.fix}`);
+  for (const m of f.kernelMessages) out.push(`          kernel: ${m}`);
+  return out;
+}
