@@ -22,7 +22,8 @@ options:
   --debug        keep the kernel's pr_debug lines in the log
   -h, --help     this text
 
-exit status: 0 loads at every simulated address, 1 fails somewhere, 2 bad input or usage`;
+exit status: 0 loads at every simulated address with the right entry point,
+             1 fails somewhere (or would jump to the wrong entry), 2 bad input or usage`;
 
 interface CliArgs {
   object: string;
@@ -132,7 +133,7 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   } else {
     out(reportText(args.object, report, { relocations: args.relocs }));
   }
-  return report.ok ? 0 : 1;
+  return report.ok && report.entryOk ? 0 : 1;
 }
 
 if (require.main === module) {

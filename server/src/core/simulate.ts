@@ -43,6 +43,8 @@ export interface SimulationReport {
   readonly findings: readonly Finding[];
   /** True when the load succeeds at every simulated address. */
   readonly ok: boolean;
+  /** True when, besides, image->start is purgatory_start wherever it loads (no silent hang). */
+  readonly entryOk: boolean;
 }
 
 export type SimulationResult =
@@ -102,8 +104,15 @@ export function simulate(bytes: Uint8Array, options: SimulateOptions = {}): Simu
       loadWindows,
       findings,
       ok: simulated.length > 0 && simulated.every((s) => s.attempt.ok),
+      entryOk: simulated.every((s) => entryOk(s.attempt) !== false),
     },
   };
+}
+
+/** Whether image->start is where purgatory_start landed; undefined when that cannot be told. */
+export function entryOk(a: LoadAttempt): boolean | undefined {
+  if (!a.ok || a.imageStart === undefined || a.purgatoryStart === undefined) return undefined;
+  return a.imageStart === a.purgatoryStart;
 }
 
 /** A --load the kernel's placement could produce: aligned to buf_align, room for memsz below 2^64. */

@@ -46,6 +46,8 @@ export interface LoadAttempt {
   readonly plan: KbufPlan;
   readonly sechdrs: readonly LoadedSection[];
   readonly imageStart: bigint | undefined;
+  /** Where purgatory_start lands (the address image->start should hold), if it is defined. */
+  readonly purgatoryStart: bigint | undefined;
   readonly entryMatches: readonly EntryMatch[];
   readonly relocations: readonly RelocationRecord[];
   /** SHA-256 of the bufsz-byte staging buffer after relocation (before any symbol is set). */
@@ -102,6 +104,7 @@ export function loadX86Purgatory(
     failedAt: stage,
     sechdrs: [],
     imageStart: undefined,
+    purgatoryStart: undefined,
     entryMatches: [],
     relocations: [],
     bufferSha256: undefined,
@@ -127,7 +130,14 @@ export function loadX86Purgatory(
       const f = findSymbol(elf, name, log);
       return f && { shndx: f.sym.st_shndx, value: f.sym.st_value };
     });
-    const laid = { sechdrs: layout.sechdrs, imageStart: layout.imageStart, entryMatches: layout.entryMatches };
+    const start = findSymbol(elf, "purgatory_start");
+    const startSec = start && layout.sechdrs[start.sym.st_shndx];
+    const laid = {
+      sechdrs: layout.sechdrs,
+      imageStart: layout.imageStart,
+      purgatoryStart: startSec?.inBuffer ? startSec.sh_addr + start!.sym.st_value : undefined,
+      entryMatches: layout.entryMatches,
+    };
     if (layout.undefinedBehaviour.length > 0) {
       return failed("undefined-behaviour", { ...laid, undefinedBehaviour: layout.undefinedBehaviour });
     }

@@ -2,7 +2,7 @@
 // webview). 64-bit addresses are "0x…" strings; sizes and offsets that fit in a double are numbers.
 
 import { sectionFlagLetters, sectionTypeName } from "../elf/constants";
-import type { SimulatedLoad, SimulationReport } from "../simulate";
+import { entryOk, type SimulatedLoad, type SimulationReport } from "../simulate";
 import type { Finding } from "../rules/types";
 import { hex, signedHex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
@@ -32,6 +32,8 @@ export interface LoadJson {
   bssSize: number;
   bssAlign: number;
   imageStart: string | null;
+  /** image->start equals purgatory_start's final address (null when unknown or not loaded). */
+  entryOk: boolean | null;
   entrySections: { index: number; name: string; effect: string }[];
   sections: {
     index: number;
@@ -89,6 +91,7 @@ export function loadJson(object: string, report: SimulationReport, load: Simulat
     bssSize: Number(p.bss_sz),
     bssAlign: Number(p.bss_align),
     imageStart: a.imageStart === undefined ? null : hex(a.imageStart),
+    entryOk: entryOk(a) ?? null,
     entrySections: a.entryMatches.map((m) => ({ index: m.index, name: m.name, effect: m.effect })),
     sections: a.sechdrs
       .filter((s) => s.inBuffer || s.isBss)
@@ -143,6 +146,7 @@ export function reportJson(object: string, report: SimulationReport) {
     kernel: report.kernel.label,
     era: report.kernel.era,
     ok: report.ok,
+    entryOk: report.entryOk,
     loadWindows: windowsJson(report.loadWindows),
     findings: [...report.findings],
     results: report.loads.map((l) => loadJson(object, report, l)),

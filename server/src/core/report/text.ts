@@ -50,9 +50,11 @@ export function reportText(object: string, report: SimulationReport, options: Te
   }
   out.push("");
   out.push(
-    report.ok
-      ? `verdict: loads at every simulated address (${report.loads.length})`
-      : `verdict: FAILS at ${report.loads.filter((l) => !l.attempt.ok).length} of ${report.loads.length} simulated addresses`,
+    !report.ok
+      ? `verdict: FAILS at ${report.loads.filter((l) => !l.attempt.ok).length} of ${report.loads.length} simulated addresses`
+      : report.entryOk
+        ? `verdict: loads at every simulated address (${report.loads.length})`
+        : "verdict: loads, but image->start is not purgatory_start: kexec would jump into garbage",
   );
   return out.join("\n") + "\n";
 }

@@ -170,7 +170,7 @@ const rules: Rule[] = [
         finding({
           id: "entry-multiple-sections",
           severity,
-          title: `${names.map((n) => "`" + n + "`").join(" and ")} all contain the entry point`,
+          title: `${names.map((n) => "`" + n + "`").join(" and ")} ${names.length === 2 ? "both" : "all"} contain the entry point`,
           message: effect,
           cause,
           fix: ltext
