@@ -2,6 +2,7 @@
 // what the kernel does, why the object makes it do that, and what changes fix it.
 
 import { ET_REL, SHF_ALLOC, SHF_EXECINSTR, SHN_ABS, SHT_NOBITS, STB_GLOBAL } from "../elf/constants";
+import { ElfFormatError } from "../elf/errors";
 import type { ElfFile } from "../elf/types";
 import { GOT_TYPES, R_X86_64_32, R_X86_64_32S, R_X86_64_PC32, R_X86_64_PLT32 } from "../arch/x86_64-types";
 import {
@@ -638,7 +639,26 @@ function explainUndefined(name: string): { cause: string; fix: string; attach: A
 export function evaluateRules(ctx: RuleContext): Finding[] {
   const order = { error: 0, warning: 1, info: 2 } as const;
   const out: Finding[] = [];
-  for (const r of rules) out.push(...r.evaluate(ctx));
+  for (const r of rules) {
+    try {
+      out.push(...r.evaluate(ctx));
+    } catch (e) {
+      // A rule that reads a malformed table says so instead of failing the whole report.
+      if (!(e instanceof ElfFormatError)) throw e;
+      out.push(
+        finding({
+          id: "malformed-object",
+          severity: "error",
+          title: "The object is malformed",
+          message: `${e.message}. The kernel does not check this and would read out of bounds.`,
+          cause: "A corrupt, truncated or hand-edited object.",
+          fix: "Rebuild the purgatory; check it with `readelf -W -a`.",
+          evidence: { rule: r.id },
+          attach: [objectTarget],
+        }),
+      );
+    }
+  }
   return out.sort((a, b) => order[a.severity] - order[b.severity]);
 }
 

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { main } from "../../server/src/cli";
+import { fixturePath } from "../helpers";
+
+function run(...argv: string[]): { code: number; out: string; err: string } {
+  let out = "";
+  let err = "";
+  const code = main(
+    argv,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
+  return { code, out, err };
+}
+
+const edge = (n: string) => fixturePath("edge", "obj", `${n}.ro`);
+
+describe("purgatory-lens simulate", () => {
+  it("exits 0 when the load succeeds everywhere", () => {
+    const r = run("simulate", edge("plt32"));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /verdict: loads at every simulated address \(2\)/);
+  });
+
+  it("exits 1 and prints the kernel's lines when it fails", () => {
+    const r = run("simulate", edge("boundary32"));
+    assert.equal(r.code, 1);
+    assert.match(r.out, /<3>kexec: Overflow in relocation type 10 value 0x103fffffff/);
+    assert.match(r.out, /<3>kexec-bzImage64: Loading purgatory failed/);
+    assert.match(r.out, /load windows .*: 0x3000 – 0xffffe000/);
+  });
+
+  it("exits 1 when the load succeeds but the entry point is wrong (v4.17–v6.3 .text.hot)", () => {
+    const r = run("simulate", edge("text-hot"), "--kernel", "5.10");
+    assert.equal(r.code, 1);
+    assert.match(r.out, /image->start is not purgatory_start/);
+  });
+
+  it("exits 2 on bad input, bad options and misaligned --load", () => {
+    assert.equal(run("simulate", fixturePath("edge", "build.sh")).code, 2);
+    assert.equal(run("simulate", "/nonexistent/purgatory.ro").code, 2);
+    assert.equal(run("simulate", edge("plt32"), "--kernel", "3.10").code, 2);
+    assert.equal(run("simulate", edge("plt32"), "--frobnicate").code, 2);
+    assert.equal(run("frobnicate").code, 2);
+    const mis = run("simulate", edge("plt32"), "--load", "0x100800");
+    assert.equal(mis.code, 2);
+    assert.match(mis.err, /not aligned to buf_align 0x1000/);
+  });
+
+  it("prints one result object for one --load, with the documented fields", () => {
+    const r = run("simulate", edge("spec-example"), "--load", "0x47fffc000", "--kernel", "6.8", "--json");
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.out);
+    for (const key of [
+      "object", "machine", "kernel", "mem", "ok", "log", "bufsz", "memsz", "bufAlign", "imageStart",
+      "sections", "relocations", "loadWindows", "bufferSha256", "findings",
+    ]) assert.ok(key in j, `missing ${key}`); // prettier-ignore
+    assert.equal(j.mem, "0x47fffc000");
+    assert.equal(j.machine, "x86_64");
+    assert.equal(j.kernel, "6.8");
+    assert.equal(j.ok, false);
+    assert.deepEqual(j.log, [
+      { level: "err", text: "kexec: Overflow in relocation type 11 value 0x47fffe000" },
+      { level: "err", text: "kexec-bzImage64: Loading purgatory failed" },
+    ]);
+    assert.equal(j.bufsz, 0x3000);
+    assert.equal(j.memsz, 0x4000);
+    assert.equal(j.bufAlign, 0x1000);
+    assert.equal(j.imageStart, "0x47fffd0f0");
+    assert.deepEqual(j.sections[1], {
+      index: 3, name: ".rodata", type: "PROGBITS", flags: "A", align: 16, addr: "0x47fffd600",
+      offset: 0x1600, fileOffset: j.sections[1].fileOffset, size: 0x120,
+    }); // prettier-ignore
+    assert.equal(j.relocations[1].typeName, "R_X86_64_32S");
+    assert.equal(j.relocations[1].status, "overflow");
+    assert.equal(j.bufferSha256, null, "no buffer after a failed load");
+  });
+
+  it("prints a summary with one result per address without --load", () => {
+    const r = run("simulate", edge("alltypes"), "--json");
+    const j = JSON.parse(r.out);
+    assert.equal(j.results.length, 2);
+    assert.deepEqual(
+      j.results.map((x: { label: string }) => x.label),
+      ["low", "high"],
+    );
+    assert.deepEqual(j.loadWindows, [{ from: "0x3000", to: "0x7ffff000" }]);
+    assert.match(j.results[0].bufferSha256, /^[0-9a-f]{64}$/);
+  });
+
+  it("keeps pr_debug lines only with --debug", () => {
+    const r = run("simulate", edge("alltypes"), "--load", "0x100000", "--json", "--debug");
+    const j = JSON.parse(r.out);
+    const debug = j.log.filter((l: { level: string }) => l.level === "debug").map((l: { text: string }) => l.text);
+    assert.ok(debug.includes("kexec: Applying relocate section .rela.text to 1"));
+    assert.ok(debug.includes("kexec: Symbol: target info: 00 shndx: 03 value=8 size: 0"));
+    assert.ok(debug.includes("kexec-bzImage64: Loaded purgatory at 0x100000"));
+  });
+});
