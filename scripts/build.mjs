@@ -20,11 +20,7 @@ const entries = [
   { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.js", external: ["vscode"] },
 ];
 
-await Promise.all(
-  entries
-    .filter((e) => existsSync(e.entryPoints[0]))
-    .map((e) => build({ ...common, ...e })),
-);
+await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));
 if (existsSync("webview/src/main.ts")) {
   await build({
     ...common,

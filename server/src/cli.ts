@@ -118,10 +118,17 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   try {
     bytes = readFileSync(args.object);
   } catch (e) {
-    err(`purgatory-lens: cannot read ${args.object}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    err(
+      `purgatory-lens: cannot read ${args.object}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+    );
     return 2;
   }
-  const result = simulate(bytes, { kernel: args.kernel, loads: args.loads, ramSize: args.ram, debug: args.debug });
+  const result = simulate(bytes, {
+    kernel: args.kernel,
+    loads: args.loads,
+    ramSize: args.ram,
+    debug: args.debug,
+  });
   if (!result.ok) {
     err(`purgatory-lens: ${args.object}: ${result.error}\n`);
     return 2;

@@ -92,7 +92,9 @@ describe("purgatory-lens simulate", () => {
   it("keeps pr_debug lines only with --debug", () => {
     const r = run("simulate", edge("alltypes"), "--load", "0x100000", "--json", "--debug");
     const j = JSON.parse(r.out);
-    const debug = j.log.filter((l: { level: string }) => l.level === "debug").map((l: { text: string }) => l.text);
+    const debug = j.log
+      .filter((l: { level: string }) => l.level === "debug")
+      .map((l: { text: string }) => l.text);
     assert.ok(debug.includes("kexec: Applying relocate section .rela.text to 1"));
     assert.ok(debug.includes("kexec: Symbol: target info: 00 shndx: 03 value=8 size: 0"));
     assert.ok(debug.includes("kexec-bzImage64: Loaded purgatory at 0x100000"));

@@ -53,18 +53,58 @@ describe("malformed input: rejected with a message saying what and where", () =>
     ["bad class", mutate((b) => (b[4] = 3)), /unknown ELF class 3/],
     ["bad data encoding", mutate((b) => (b[5] = 0)), /unknown data encoding 0/],
     ["truncated header", base.subarray(0, 40), /40 bytes, shorter than the 64-byte ELF64 header/],
-    ["truncated before the section headers", base.subarray(0, SHOFF + 64 * 3), /section header table .* lies outside/],
+    [
+      "truncated before the section headers",
+      base.subarray(0, SHOFF + 64 * 3),
+      /section header table .* lies outside/,
+    ],
     ["half-written (first 256 bytes)", base.subarray(0, 256), /lies outside the 256-byte file/],
-    ["no section headers", mutate((b) => b.writeBigUInt64LE(0n, 0x28)), /no section header table \(e_shoff is 0\)/],
-    ["e_shoff past 2^53", mutate((b) => b.writeBigUInt64LE(0xffffffffffffffffn, 0x28)), /e_shoff 0xffffffffffffffff is larger than any file/],
-    ["wrong e_shentsize", mutate((b) => b.writeUInt16LE(40, 0x3a)), /e_shentsize is 40, but an ELF64 section header is 64 bytes/],
+    [
+      "no section headers",
+      mutate((b) => b.writeBigUInt64LE(0n, 0x28)),
+      /no section header table \(e_shoff is 0\)/,
+    ],
+    [
+      "e_shoff past 2^53",
+      mutate((b) => b.writeBigUInt64LE(0xffffffffffffffffn, 0x28)),
+      /e_shoff 0xffffffffffffffff is larger than any file/,
+    ],
+    [
+      "wrong e_shentsize",
+      mutate((b) => b.writeUInt16LE(40, 0x3a)),
+      /e_shentsize is 40, but an ELF64 section header is 64 bytes/,
+    ],
     ["e_shnum too large", mutate((b) => b.writeUInt16LE(0xfff0, 0x3c)), /65520 entries .* lies outside/],
-    ["e_shstrndx out of range", mutate((b) => b.writeUInt16LE(50, 0x3e)), /e_shstrndx 50 is not below the section count 10/],
-    ["e_shstrndx not a string table", mutate((b) => b.writeUInt16LE(1, 0x3e)), /named by e_shstrndx is of type 1, not SHT_STRTAB/],
-    ["section data past the end", mutate((b) => b.writeBigUInt64LE(0x100000n, shdr(".text") + 0x18)), /section 1 claims 49 bytes at file offset 0x100000, past the end/],
-    ["section size past the end", mutate((b) => b.writeBigUInt64LE(0x7fffffffn, shdr(".data") + 0x20)), /section 4 claims 2147483647 bytes/],
-    ["section name out of range", mutate((b) => b.writeUInt32LE(0x7000, shdr(".text"))), /name of section 1: string offset 28672 is past the end of string table section 9/],
-    ["symtab sh_link out of range", mutate((b) => b.writeUInt32LE(99, shdr(".symtab") + 0x28)), /symbol table's sh_link 99 is not below the section count 10/],
+    [
+      "e_shstrndx out of range",
+      mutate((b) => b.writeUInt16LE(50, 0x3e)),
+      /e_shstrndx 50 is not below the section count 10/,
+    ],
+    [
+      "e_shstrndx not a string table",
+      mutate((b) => b.writeUInt16LE(1, 0x3e)),
+      /named by e_shstrndx is of type 1, not SHT_STRTAB/,
+    ],
+    [
+      "section data past the end",
+      mutate((b) => b.writeBigUInt64LE(0x100000n, shdr(".text") + 0x18)),
+      /section 1 claims 49 bytes at file offset 0x100000, past the end/,
+    ],
+    [
+      "section size past the end",
+      mutate((b) => b.writeBigUInt64LE(0x7fffffffn, shdr(".data") + 0x20)),
+      /section 4 claims 2147483647 bytes/,
+    ],
+    [
+      "section name out of range",
+      mutate((b) => b.writeUInt32LE(0x7000, shdr(".text"))),
+      /name of section 1: string offset 28672 is past the end of string table section 9/,
+    ],
+    [
+      "symtab sh_link out of range",
+      mutate((b) => b.writeUInt32LE(99, shdr(".symtab") + 0x28)),
+      /symbol table's sh_link 99 is not below the section count 10/,
+    ],
     ["unsupported machine", mutate((b) => b.writeUInt16LE(22, 0x12)), /e_machine is s390 \(22\); .* x86_64/],
   ];
   for (const [name, bytes, pattern] of cases) it(name, () => rejects(bytes, pattern));
@@ -83,7 +123,10 @@ describe("malformed input the kernel itself reaches: its behaviour, reproduced",
   });
   it("SHT_REL instead of SHT_RELA: no architecture has a REL hook", () => {
     const r = simulated(mutate((b) => b.writeUInt32LE(9, shdr(".rela.text") + 4)));
-    assert.deepEqual(errLines(r), ["kexec_file: REL relocation unsupported.", "kexec-bzImage64: Loading purgatory failed"]);
+    assert.deepEqual(errLines(r), [
+      "kexec_file: REL relocation unsupported.",
+      "kexec-bzImage64: Loading purgatory failed",
+    ]);
   });
   it("symbol in an invalid section", () => {
     const r = simulated(mutate((b) => b.writeUInt16LE(0x55, symOff("target") + 6)));
@@ -108,8 +151,12 @@ describe("malformed input the kernel itself reaches: its behaviour, reproduced",
     assert.deepEqual(errLines(r), ["kexec-bzImage64: Could not find address of symbol stack_end"]);
   });
   it("purgatory_sha_regions in a bss section", () => {
-    const r = simulated(mutate((b) => b.writeUInt16LE(sec(".bss").index, symOff("purgatory_sha_regions") + 6)));
-    assert.deepEqual(errLines(r), ["kexec_file: symbol purgatory_sha_regions is in a bss section. Cannot set"]);
+    const r = simulated(
+      mutate((b) => b.writeUInt16LE(sec(".bss").index, symOff("purgatory_sha_regions") + 6)),
+    );
+    assert.deepEqual(errLines(r), [
+      "kexec_file: symbol purgatory_sha_regions is in a bss section. Cannot set",
+    ]);
   });
   it("purgatory_sha256_digest missing: EINVAL and no message", () => {
     const r = simulated(mutate((b) => (b[symOff("purgatory_sha256_digest") + 4] = 0x00)));
@@ -146,18 +193,29 @@ describe("malformed input where the kernel would corrupt memory: reported, not s
     assert.ok(r.findings.some((f) => f.id === "undefined-behaviour"));
   };
   it("symbol index past the symbol table", () =>
-    ub(mutate((b) => b.writeBigUInt64LE((999n << 32n) | 1n, rela + 24 + 8)), /symbol index 999 is past the end of the 14-entry/));
+    ub(
+      mutate((b) => b.writeBigUInt64LE((999n << 32n) | 1n, rela + 24 + 8)),
+      /symbol index 999 is past the end of the 14-entry/,
+    ));
   it("relocation offset past its section", () =>
-    ub(mutate((b) => b.writeBigUInt64LE(0x10000n, rela + 24)), /r_offset 0x10000 \+ 8 is past the end of \.text/));
+    ub(
+      mutate((b) => b.writeBigUInt64LE(0x10000n, rela + 24)),
+      /r_offset 0x10000 \+ 8 is past the end of \.text/,
+    ));
   it("symbol name outside the string table", () =>
-    ub(mutate((b) => b.writeUInt32LE(0x100000, symOff("target"))), /string offset 1048576 is past the end/));
+    ub(
+      mutate((b) => b.writeUInt32LE(0x100000, symOff("target"))),
+      /string offset 1048576 is past the end/,
+    ));
 });
 
 describe("robustness: random corruption never throws and never hangs", () => {
   it("survives 3000 random mutations of real objects", () => {
     let seed = 12345;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed / 2147483648);
-    const objects = ["alltypes", "spec-example", "text-hot", "boundary32s"].map((n) => readFixture("edge", "obj", `${n}.ro`));
+    const objects = ["alltypes", "spec-example", "text-hot", "boundary32s"].map((n) =>
+      readFixture("edge", "obj", `${n}.ro`),
+    );
     let rejected = 0;
     for (let i = 0; i < 3000; i++) {
       const b = Buffer.from(objects[i % objects.length]!);

@@ -47,13 +47,19 @@ describe("x86_64 relocation types (alltypes.ro at kbuf.mem 0x100000)", () => {
 
   it("refuses PLT32 before v4.16 with the kernel's message", () => {
     const old = mustSimulate(edge("plt32"), { kernel: "4.15", loads: [0x100000n] });
-    assert.deepEqual(errLines(old), ["kexec: Unknown rela relocation: 4", "kexec-bzImage64: Loading purgatory failed"]);
+    assert.deepEqual(errLines(old), [
+      "kexec: Unknown rela relocation: 4",
+      "kexec-bzImage64: Loading purgatory failed",
+    ]);
     assert.equal(mustSimulate(edge("plt32"), { kernel: "4.16", loads: [0x100000n] }).ok, true);
   });
 
   it("stops at the first unknown type and prints its number in decimal", () => {
     const r = mustSimulate(edge("unknown-types"), { loads: [0x100000n] });
-    assert.deepEqual(errLines(r), ["kexec: Unknown rela relocation: 9", "kexec-bzImage64: Loading purgatory failed"]);
+    assert.deepEqual(errLines(r), [
+      "kexec: Unknown rela relocation: 9",
+      "kexec-bzImage64: Loading purgatory failed",
+    ]);
     const statuses = r.loads[0]!.attempt.relocations.map((x) => [x.type, x.status, x.reached]);
     assert.deepEqual(statuses, [
       [9, "unknown-type", true],
@@ -117,7 +123,10 @@ describe("overflow boundaries", () => {
 });
 
 describe("the specification's worked example (section 8)", () => {
-  const r = mustSimulate(readFixture("edge", "obj", "spec-example.ro"), { kernel: "6.8", loads: [0x47fffc000n] });
+  const r = mustSimulate(readFixture("edge", "obj", "spec-example.ro"), {
+    kernel: "6.8",
+    loads: [0x47fffc000n],
+  });
   const a = r.loads[0]!.attempt;
   it("sizes the buffer", () => {
     assert.equal(r.plan.bufsz, 0x3000n);
@@ -126,8 +135,16 @@ describe("the specification's worked example (section 8)", () => {
     assert.equal(r.plan.bss_sz, 0x1000n);
   });
   it("places the sections and the entry", () => {
-    const off = Object.fromEntries(a.sechdrs.filter((s) => s.inBuffer || s.isBss).map((s) => [s.name, s.sh_addr - a.mem]));
-    assert.deepEqual(off, { ".text": 0n, ".rodata": 0x1600n, ".kexec-purgatory": 0x1720n, ".data": 0x2000n, ".bss": 0x3000n });
+    const off = Object.fromEntries(
+      a.sechdrs.filter((s) => s.inBuffer || s.isBss).map((s) => [s.name, s.sh_addr - a.mem]),
+    );
+    assert.deepEqual(off, {
+      ".text": 0n,
+      ".rodata": 0x1600n,
+      ".kexec-purgatory": 0x1720n,
+      ".data": 0x2000n,
+      ".bss": 0x3000n,
+    });
     assert.equal(a.imageStart, 0x47fffc000n + 0x10f0n);
   });
   it("stores the PC32 and fails the 32S with the kernel's message", () => {
@@ -139,7 +156,10 @@ describe("the specification's worked example (section 8)", () => {
     ]);
   });
   it("places it at the top of RAM like a 6.8+ kernel", () => {
-    const top = mustSimulate(readFixture("edge", "obj", "spec-example.ro"), { kernel: "6.8", ramSize: 17n << 30n });
+    const top = mustSimulate(readFixture("edge", "obj", "spec-example.ro"), {
+      kernel: "6.8",
+      ramSize: 17n << 30n,
+    });
     const high = top.loads.find((l) => l.label === "high")!;
     // 17 GiB of RAM: the top range ends at 4 GiB + 14 GiB - 1 = 0x47fffffff.
     assert.equal(high.attempt.mem, 0x47fffc000n);

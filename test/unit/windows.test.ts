@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { intersect, memRangeFor, modularRange, normalise, placeable } from "../../server/src/core/kexec/windows";
+import {
+  intersect,
+  memRangeFor,
+  modularRange,
+  normalise,
+  placeable,
+} from "../../server/src/core/kexec/windows";
 
 const TOP = 0xffffffffffffffffn;
 
@@ -34,7 +40,13 @@ describe("load-window interval arithmetic", () => {
         { from: 20n, to: 25n },
       ],
     );
-    assert.deepEqual(normalise([{ from: 5n, to: 9n }, { from: 0n, to: 4n }]), [{ from: 0n, to: 9n }]);
+    assert.deepEqual(
+      normalise([
+        { from: 5n, to: 9n },
+        { from: 0n, to: 4n },
+      ]),
+      [{ from: 0n, to: 9n }],
+    );
   });
   it("keeps only addresses the placement can produce", () => {
     assert.deepEqual(placeable([{ from: 0n, to: 0xffffefffn }], 0x1000n, 0x3000n, 0x2000n), [

@@ -121,7 +121,8 @@ export function checkLoadAddress(mem: bigint, plan: KbufPlan): string | undefine
   if (plan.buf_align > 0n && mem % plan.buf_align !== 0n) {
     return `load address ${hex(mem)} is not aligned to buf_align ${hex(plan.buf_align)}: the kernel's placement never produces it`;
   }
-  if (mem + plan.memsz > 1n << 64n) return `load address ${hex(mem)} leaves no room for memsz ${hex(plan.memsz)}`;
+  if (mem + plan.memsz > 1n << 64n)
+    return `load address ${hex(mem)} leaves no room for memsz ${hex(plan.memsz)}`;
   return undefined;
 }
 
@@ -134,7 +135,8 @@ function windowsOf(attempt: LoadAttempt | undefined, plan: KbufPlan, bufMin: big
   if (attempt.failedAt === "undefined-behaviour" || attempt.failedAt === "validate") return [];
   // A relocation-stage failure with no overflow record (REL section, bad sh_info/sh_link) does not
   // depend on the address either.
-  if (attempt.failedAt === "relocations" && !attempt.relocations.some((r) => r.status === "overflow")) return [];
+  if (attempt.failedAt === "relocations" && !attempt.relocations.some((r) => r.status === "overflow"))
+    return [];
   let w: Interval[] = [...EVERYWHERE];
   for (const r of attempt.relocations) {
     if (r.status !== "ok" && r.status !== "overflow") return [];

@@ -52,7 +52,10 @@ export function readElf(bytes: Uint8Array): ElfFile {
   }
   const cls = bytes[4];
   if (cls !== ELFCLASS32 && cls !== ELFCLASS64) {
-    throw new ElfFormatError(`unknown ELF class ${cls} (expected 1 for ELF32 or 2 for ELF64)`, "e_ident[EI_CLASS]");
+    throw new ElfFormatError(
+      `unknown ELF class ${cls} (expected 1 for ELF32 or 2 for ELF64)`,
+      "e_ident[EI_CLASS]",
+    );
   }
   const data = bytes[5];
   if (data !== ELFDATA2LSB && data !== ELFDATA2MSB) {
@@ -126,7 +129,9 @@ export function readElf(bytes: Uint8Array): ElfFile {
     if (shnum === 0) {
       shnum = toOffset(s0.sh_size, "section header 0 sh_size (extended e_shnum)");
       if (shnum === 0) throw new ElfFormatError("the object has no sections (e_shnum is 0)", "e_shnum");
-      warnings.push(`e_shnum is 0: the real section count ${shnum} is in section 0's sh_size (SHN_XINDEX scheme)`);
+      warnings.push(
+        `e_shnum is 0: the real section count ${shnum} is in section 0's sh_size (SHN_XINDEX scheme)`,
+      );
     }
     if (shstrndx === SHN_XINDEX) {
       shstrndx = s0.sh_link;
@@ -175,7 +180,10 @@ function checkLinks(s: SectionHeader, sections: readonly SectionHeader[], warnin
   const what = `section header ${s.index} (${s.name || "unnamed"})`;
   if (s.sh_type === SHT_SYMTAB || s.sh_type === SHT_DYNSYM) {
     if (s.sh_link >= n) {
-      throw new ElfFormatError(`symbol table's sh_link ${s.sh_link} is not below the section count ${n}`, what);
+      throw new ElfFormatError(
+        `symbol table's sh_link ${s.sh_link} is not below the section count ${n}`,
+        what,
+      );
     }
     if (sections[s.sh_link]!.sh_type !== SHT_STRTAB) {
       warnings.push(`${what}: symbol table's sh_link ${s.sh_link} is not a string table`);
@@ -187,7 +195,9 @@ function checkLinks(s: SectionHeader, sections: readonly SectionHeader[], warnin
     if (s.sh_link >= n || s.sh_info >= n) return;
     const link = sections[s.sh_link]!;
     if (link.sh_type !== SHT_SYMTAB && link.sh_type !== SHT_DYNSYM) {
-      warnings.push(`${what}: relocation section's sh_link ${s.sh_link} (${link.name}) is not a symbol table`);
+      warnings.push(
+        `${what}: relocation section's sh_link ${s.sh_link} (${link.name}) is not a symbol table`,
+      );
     }
   }
 }
@@ -205,7 +215,10 @@ function readString(v: ByteView, strtab: Omit<SectionHeader, "name">, offset: nu
   }
   const end = v.bytes.indexOf(0, start + offset);
   if (end < 0 || end >= start + size) {
-    throw new ElfFormatError(`${what}: string at offset ${offset} runs off the end of section ${strtab.index}`, what);
+    throw new ElfFormatError(
+      `${what}: string at offset ${offset} runs off the end of section ${strtab.index}`,
+      what,
+    );
   }
   return decodeLatin1(v.bytes.subarray(start + offset, end));
 }
@@ -292,7 +305,10 @@ export function readSymbol(elf: ElfFile, symtabIndex: number, k: number): ElfSym
 function extendedIndex(elf: ElfFile, symtabIndex: number, k: number, what: string): number {
   const x = elf.sections.find((s) => s.sh_type === SHT_SYMTAB_SHNDX && s.sh_link === symtabIndex);
   if (!x) {
-    throw new ElfFormatError(`st_shndx is SHN_XINDEX but no SHT_SYMTAB_SHNDX section belongs to this table`, what);
+    throw new ElfFormatError(
+      `st_shndx is SHN_XINDEX but no SHT_SYMTAB_SHNDX section belongs to this table`,
+      what,
+    );
   }
   return view(elf).u32(Number(x.sh_offset) + 4 * k, `${what} extended section index`);
 }

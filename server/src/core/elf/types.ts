@@ -77,4 +77,5 @@ export interface ElfFile {
   readonly warnings: readonly string[];
 }
 
-export type ParseResult = { ok: true; elf: ElfFile } | { ok: false; error: { message: string; where: string } };
+export type ParseResult =
+  { ok: true; elf: ElfFile } | { ok: false; error: { message: string; where: string } };

@@ -23,18 +23,14 @@ export const SHA_REGIONS_SIZE = 256;
 export const SHA256_DIGEST_SIZE = 32;
 
 export type LoadStage =
-  | "validate"
-  | "relocations"
-  | "entry64_regs"
-  | "stack_end"
-  | "digests"
-  | "undefined-behaviour";
+  "validate" | "relocations" | "entry64_regs" | "stack_end" | "digests" | "undefined-behaviour";
 
 export interface SymbolStep {
   readonly name: string;
   readonly op: "get" | "set" | "addr";
   readonly size?: number;
-  readonly result: SymbolOpResult | { ok: true; addr: bigint } | { ok: false; reason: "not-found"; detail: string };
+  readonly result:
+    SymbolOpResult | { ok: true; addr: bigint } | { ok: false; reason: "not-found"; detail: string };
 }
 
 export interface LoadAttempt {
@@ -146,7 +142,10 @@ export function loadX86Purgatory(
     const withRelocs = { ...laid, relocations: relocs.records };
     const ub = relocs.records.filter((r) => r.status === "undefined-behaviour" && r.reached);
     if (ub.length > 0) {
-      return failed("undefined-behaviour", { ...withRelocs, undefinedBehaviour: ub.map((r) => r.note ?? "") });
+      return failed("undefined-behaviour", {
+        ...withRelocs,
+        undefinedBehaviour: ub.map((r) => r.note ?? ""),
+      });
     }
     if (relocs.failed) {
       loadingFailed();

@@ -45,7 +45,8 @@ export class KernelVersionError extends Error {}
 
 export function parseKernelVersion(text: string): KernelVersion {
   const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:-rc\d+)?(?:[-+].*)?$/.exec(text.trim());
-  if (!m) throw new KernelVersionError(`"${text}" is not a kernel version (expected e.g. 5.10, 6.8.6 or 7.2)`);
+  if (!m)
+    throw new KernelVersionError(`"${text}" is not a kernel version (expected e.g. 5.10, 6.8.6 or 7.2)`);
   return { major: Number(m[1]), minor: Number(m[2]), patch: m[3] === undefined ? undefined : Number(m[3]) };
 }
 

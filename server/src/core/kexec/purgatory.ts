@@ -204,7 +204,14 @@ export function setupSechdrs(
       curr = u64(curr + s.size);
     }
     if (entrySec) start = u64(eEntry - entrySec.origAddr + entrySec.sh_addr);
-    return { sechdrs, buffer, imageStart: start, entryMatches: matches, entrySymbol: undefined, undefinedBehaviour: ub };
+    return {
+      sechdrs,
+      buffer,
+      imageStart: start,
+      entryMatches: matches,
+      entrySymbol: undefined,
+      undefinedBehaviour: ub,
+    };
   }
 
   const entrySymbol = kernel.era === "E3" ? findPurgatoryStart("purgatory_start") : undefined;
@@ -280,4 +287,3 @@ function emitWarn(log: KernelLog, kernel: KernelModel): void {
   );
   log.warn("---[ end trace 0000000000000000 ]---");
 }
-

@@ -129,16 +129,16 @@ export function applyRelocations(
     }
     const sectionFailed = arch.applyRela(
       {
-      elf,
-      kernel,
-      plan,
-      layout,
-      mem,
-      log,
-      relSection: relsec.index,
-      target,
-      symtab: symtab.index,
-      live: !failed,
+        elf,
+        kernel,
+        plan,
+        layout,
+        mem,
+        log,
+        relSection: relsec.index,
+        target,
+        symtab: symtab.index,
+        live: !failed,
       },
       records,
     );

@@ -113,7 +113,12 @@ export function getSetSymbol(
 }
 
 /** kexec_purgatory_get_symbol_addr: sechdrs[st_shndx].sh_addr + st_value, or an error. */
-export function getSymbolAddr(elf: ElfFile, layout: Layout, name: string, log: KernelLog): bigint | undefined {
+export function getSymbolAddr(
+  elf: ElfFile,
+  layout: Layout,
+  name: string,
+  log: KernelLog,
+): bigint | undefined {
   const found = findSymbol(elf, name, log);
   if (!found) return undefined;
   return u64(layout.sechdrs[found.sym.st_shndx]!.sh_addr + found.sym.st_value);

@@ -65,7 +65,12 @@ export function normalise(list: readonly Interval[]): Interval[] {
  * below buf_min, and leaving room for memsz bytes below 2^64. Endpoints become the first and last
  * valid kbuf.mem inside each window.
  */
-export function placeable(windows: readonly Interval[], bufAlign: bigint, bufMin: bigint, memsz: bigint): Interval[] {
+export function placeable(
+  windows: readonly Interval[],
+  bufAlign: bigint,
+  bufMin: bigint,
+  memsz: bigint,
+): Interval[] {
   const top = memsz > 0n ? U64_MASK - memsz + 1n : U64_MASK;
   const domain: Interval[] = bufMin <= top ? [{ from: bufMin, to: top }] : [];
   const out: Interval[] = [];

@@ -87,10 +87,14 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
     for (const r of a.relocations) counts.set(r.typeName, (counts.get(r.typeName) ?? 0) + 1);
     const summary = [...counts].map(([n, c]) => `${n.replace("R_X86_64_", "")} ×${c}`).join(", ");
     const applied = a.relocations.filter((r) => r.reached && r.status === "ok").length;
-    out.push(`  relocations: ${a.relocations.length} (${summary}); ${applied} applied before the kernel stopped or finished`);
+    out.push(
+      `  relocations: ${a.relocations.length} (${summary}); ${applied} applied before the kernel stopped or finished`,
+    );
     const shown = options.relocations ? a.relocations : a.relocations.filter((r) => r.status !== "ok");
     if (shown.length > 0) {
-      out.push("    section+offset            type             symbol                   S                  A        P                  stored      status");
+      out.push(
+        "    section+offset            type             symbol                   S                  A        P                  stored      status",
+      );
       const limit = options.relocations ? shown.length : 20;
       for (const r of shown.slice(0, limit)) {
         out.push(

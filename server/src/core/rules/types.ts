@@ -8,7 +8,11 @@ export type Attachment =
   /** A compiler or linker flag in the Makefile / kbuild command line; `present` false means "missing". */
   | { readonly kind: "flag"; readonly flag: string; readonly present: boolean }
   /** The linker script's SECTIONS rule that should collect these input sections. */
-  | { readonly kind: "linker-script"; readonly outputSection: string; readonly inputSections: readonly string[] }
+  | {
+      readonly kind: "linker-script";
+      readonly outputSection: string;
+      readonly inputSections: readonly string[];
+    }
   /** A symbol's definition or a reference to it in the purgatory's C or assembly sources. */
   | { readonly kind: "symbol"; readonly name: string; readonly role: "definition" | "reference" }
   /** The list of objects linked into the purgatory (purgatory-y / PURGATORY_OBJS). */

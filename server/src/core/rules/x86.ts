@@ -158,7 +158,7 @@ const rules: Rule[] = [
         era === "E0"
           ? "This kernel (before 4.17) takes the first such section, which is right only if purgatory_start is in it."
           : era === "E1"
-            ? "This kernel (4.17–6.3) adds every match's displacement to image->start: the entry points into garbage and the machine hangs after \"kexec_core: Starting new kernel\"."
+            ? 'This kernel (4.17–6.3) adds every match\'s displacement to image->start: the entry points into garbage and the machine hangs after "kexec_core: Starting new kernel".'
             : era === "E2"
               ? "This kernel (6.4 on) keeps the first match and hits a WARN_ON for each later one: a WARNING splat, a tainted kernel, and a panic under panic_on_warn. The load itself goes on."
               : "This kernel takes the entry from purgatory_start, so it loads; older kernels would WARN (6.4–6.x) or hang (4.17–6.3).";
@@ -200,7 +200,8 @@ const rules: Rule[] = [
               severity: "error",
               title: "No executable section contains e_entry",
               message: `image->start stays the raw e_entry ${hex(a.imageStart)}: relocate_kernel would jump to that physical address.`,
-              cause: "e_entry does not fall inside any SHF_EXECINSTR section (wrong -e symbol, or the entry is in a data section).",
+              cause:
+                "e_entry does not fall inside any SHF_EXECINSTR section (wrong -e symbol, or the entry is in a data section).",
               fix: "Link with `-e purgatory_start` and define purgatory_start in `.text`.",
               evidence: { load: l.label, imageStart: hex(a.imageStart) },
               attach: [{ kind: "flag", flag: "-e", present: false }],
@@ -220,7 +221,12 @@ const rules: Rule[] = [
                   ? `Several executable sections (${holders.map((h) => h.name).join(", ")}) contain e_entry and this kernel's entry rule mishandles that.`
                   : "e_entry does not point at purgatory_start's final place.",
               fix: "Keep one executable section (merge `.text.*`/`.ltext` into `.text`), or use a kernel with the purgatory_start entry rule (7.0, 6.12.75, 6.1.165 and later).",
-              evidence: { load: l.label, mem: hex(a.mem), imageStart: hex(a.imageStart), purgatory_start: hex(want) },
+              evidence: {
+                load: l.label,
+                mem: hex(a.mem),
+                imageStart: hex(a.imageStart),
+                purgatory_start: hex(want),
+              },
               attach: [{ kind: "symbol", name: "purgatory_start", role: "definition" }],
             }),
           );
@@ -241,7 +247,9 @@ const rules: Rule[] = [
         const movable = checked.filter((r) => r.memCoefficient === 1);
         if (movable.length === 0) continue;
         const failing = ctx.loads.flatMap((l) =>
-          l.attempt.relocations.filter((r) => r.type === type && r.status === "overflow").map((r) => ({ l, r })),
+          l.attempt.relocations
+            .filter((r) => r.type === type && r.status === "overflow")
+            .map((r) => ({ l, r })),
         );
         const typeName = type === R_X86_64_32 ? "R_X86_64_32" : "R_X86_64_32S";
         const limit = type === R_X86_64_32 ? "4 GiB" : "2 GiB";
@@ -321,11 +329,14 @@ const rules: Rule[] = [
         );
         for (const s of symbols.slice(0, 8)) attach.push({ kind: "symbol", name: s, role: "reference" });
       } else if (plt) {
-        cause = "binutils 2.31 and later emit R_X86_64_PLT32 for calls; kernels before 4.16 (without the stable backport of b21ebf2fb4cd) do not handle it.";
-        fix = "Use a kernel with b21ebf2fb4cd (4.16, backported to stable), or an older binutils for the purgatory.";
+        cause =
+          "binutils 2.31 and later emit R_X86_64_PLT32 for calls; kernels before 4.16 (without the stable backport of b21ebf2fb4cd) do not handle it.";
+        fix =
+          "Use a kernel with b21ebf2fb4cd (4.16, backported to stable), or an older binutils for the purgatory.";
       } else {
         cause = `The object uses relocation types the x86_64 purgatory relocator does not support (${names.join(", ")}); it handles only NONE, 64, PC32, PLT32, 32 and 32S.`;
-        fix = "Find the code that needs them (readelf -r) and build it so it does not (no TLS, no GOT, no 64-bit PC-relative data).";
+        fix =
+          "Find the code that needs them (readelf -r) and build it so it does not (no TLS, no GOT, no 64-bit PC-relative data).";
       }
       const count = (t: number) => unknown.filter((r) => r.type === t).length;
       return [
@@ -348,7 +359,9 @@ const rules: Rule[] = [
     evaluate(ctx) {
       const a = firstAttempt(ctx);
       if (!a) return [];
-      const names = [...new Set(a.relocations.filter((r) => r.status === "undefined-symbol").map((r) => r.symbol))];
+      const names = [
+        ...new Set(a.relocations.filter((r) => r.status === "undefined-symbol").map((r) => r.symbol)),
+      ];
       return names.map((name) => {
         const known = explainUndefined(name);
         return finding({
@@ -370,14 +383,18 @@ const rules: Rule[] = [
     id: "common-symbol",
     evaluate(ctx) {
       const a = firstAttempt(ctx);
-      const names = [...new Set((a?.relocations ?? []).filter((r) => r.status === "common-symbol").map((r) => r.symbol))];
+      const names = [
+        ...new Set((a?.relocations ?? []).filter((r) => r.status === "common-symbol").map((r) => r.symbol)),
+      ];
       return names.map((name) =>
         finding({
           id: "common-symbol",
           severity: "error",
           title: `Symbol ${name} is a COMMON symbol`,
-          message: "The kernel refuses relocations against SHN_COMMON symbols: `symbol '…' in common section`.",
-          cause: "A tentative definition (a global without initializer) compiled with -fcommon stays COMMON after `ld -r`.",
+          message:
+            "The kernel refuses relocations against SHN_COMMON symbols: `symbol '…' in common section`.",
+          cause:
+            "A tentative definition (a global without initializer) compiled with -fcommon stays COMMON after `ld -r`.",
           fix: "Build with -fno-common (the default since GCC 10), or initialize the variable.",
           kernelMessages: logLines(ctx, (t) => t.includes(`symbol '${name}' in common section`)),
           attach: [
@@ -392,10 +409,22 @@ const rules: Rule[] = [
     id: "purgatory-symbol",
     evaluate(ctx) {
       const needs: { name: string; size: number | undefined; role: string }[] = [
-        { name: "entry64_regs", size: ENTRY64_REGS_SIZE, role: "bzImage64_load reads and writes the entry registers here" },
+        {
+          name: "entry64_regs",
+          size: ENTRY64_REGS_SIZE,
+          role: "bzImage64_load reads and writes the entry registers here",
+        },
         { name: "stack_end", size: undefined, role: "bzImage64_load points the purgatory's stack at it" },
-        { name: ctx.kernel.shaRegionsSymbol, size: SHA_REGIONS_SIZE, role: "kexec_calculate_store_digests writes the 16 segment regions here" },
-        { name: ctx.kernel.sha256DigestSymbol, size: SHA256_DIGEST_SIZE, role: "kexec_calculate_store_digests writes the SHA-256 digest here" },
+        {
+          name: ctx.kernel.shaRegionsSymbol,
+          size: SHA_REGIONS_SIZE,
+          role: "kexec_calculate_store_digests writes the 16 segment regions here",
+        },
+        {
+          name: ctx.kernel.sha256DigestSymbol,
+          size: SHA256_DIGEST_SIZE,
+          role: "kexec_calculate_store_digests writes the SHA-256 digest here",
+        },
       ];
       const out: Finding[] = [];
       for (const need of needs) {
@@ -420,7 +449,9 @@ const rules: Rule[] = [
                 (silent
                   ? ", so kexec_file_load fails with EINVAL and the kernel prints nothing."
                   : ` and fails with "Could not find address of symbol ${need.name}".`),
-              cause: local ? "The symbol is static (or weak) in the source." : "The object lacks this definition.",
+              cause: local
+                ? "The symbol is static (or weak) in the source."
+                : "The object lacks this definition.",
               fix: local
                 ? `Make ${need.name} a global definition (no \`static\`; \`.globl\` in assembly).`
                 : `Define ${need.name} in the purgatory${need.size ? ` with size ${need.size}` : ""}.`,
@@ -439,7 +470,8 @@ const rules: Rule[] = [
               severity: "error",
               title: `${need.name} is ${found.sym.st_size} bytes; the kernel wants ${need.size}`,
               message: `${need.role}; a size mismatch fails the whole kexec_file_load with EINVAL.`,
-              cause: "The definition's type differs from the kernel's structure (array length or struct layout).",
+              cause:
+                "The definition's type differs from the kernel's structure (array length or struct layout).",
               fix: `Give ${need.name} exactly ${need.size} bytes.`,
               kernelMessages: logLines(ctx, (t) => t.includes(`symbol ${need.name} size mismatch`)),
               evidence: { symbol: need.name, st_size: Number(found.sym.st_size), expected: need.size },
@@ -477,7 +509,8 @@ const rules: Rule[] = [
             title: `sh_addralign is 0 for ${ctx.plan.zeroAlign.map(name).join(", ")}`,
             message:
               "The kernel's ALIGN(x, 0) evaluates to 0, not x: the running offset resets to 0 and the next section is copied over the start of the buffer (kexec-tools treats 0 as 1 since 2.0.24; the kernel never did).",
-            cause: "An assembler or object tool wrote an alignment of 0 (the ELF spec allows 0 and 1 to mean 'none').",
+            cause:
+              "An assembler or object tool wrote an alignment of 0 (the ELF spec allows 0 and 1 to mean 'none').",
             fix: "Give every allocated section an alignment of at least 1 (`.balign 1`, or fix the tool that rewrote the headers).",
             evidence: { sections: ctx.plan.zeroAlign.map(name) },
             attach: [objectTarget],
@@ -490,7 +523,8 @@ const rules: Rule[] = [
             id: "section-alignment",
             severity: "warning",
             title: `sh_addralign is not a power of two for ${ctx.plan.oddAlign.map(name).join(", ")}`,
-            message: "The kernel aligns with a mask, so a non-power-of-two alignment yields offsets that are not aligned at all.",
+            message:
+              "The kernel aligns with a mask, so a non-power-of-two alignment yields offsets that are not aligned at all.",
             cause: "A malformed section header.",
             fix: "Use power-of-two alignments.",
             evidence: { sections: ctx.plan.oddAlign.map(name) },
@@ -514,7 +548,10 @@ const rules: Rule[] = [
           r.symShndx !== SHN_ABS,
       );
       const absRefs = a.relocations.filter(
-        (r) => (r.type === R_X86_64_PC32 || r.type === R_X86_64_PLT32) && r.status === "ok" && r.symShndx === SHN_ABS,
+        (r) =>
+          (r.type === R_X86_64_PC32 || r.type === R_X86_64_PLT32) &&
+          r.status === "ok" &&
+          r.symShndx === SHN_ABS,
       );
       const all = [...bad, ...absRefs];
       if (all.length === 0) return [];
@@ -589,7 +626,8 @@ function explainUndefined(name: string): { cause: string; fix: string; attach: A
   }
   if (name === "__stack_chk_fail" || name === "__stack_chk_guard") {
     return {
-      cause: "The compiler's stack protector is on (a distribution default or the kernel's CONFIG_STACKPROTECTOR flags) and the purgatory has no runtime for it.",
+      cause:
+        "The compiler's stack protector is on (a distribution default or the kernel's CONFIG_STACKPROTECTOR flags) and the purgatory has no runtime for it.",
       fix: "Add -fno-stack-protector to the purgatory's CFLAGS.",
       attach: [{ kind: "flag", flag: "-fno-stack-protector", present: false }],
     };

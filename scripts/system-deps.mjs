@@ -1,0 +1,45 @@
+// The Debian packages the tests need, and a check that installs what is missing (as root, after
+// `apt-get update`) or stops with the exact command to run. Shared by `npm test` and `npm run bench`.
+import { spawnSync } from "node:child_process";
+
+/** command on PATH -> Debian package that provides it */
+export const TEST_TOOLS = {
+  gcc: "gcc",
+  "gcc-12": "gcc-12",
+  ld: "binutils",
+  readelf: "binutils",
+  objcopy: "binutils",
+  cpp: "cpp",
+  "clang-14": "clang-14",
+  "clang-16": "clang-16",
+  "clang-19": "clang-19",
+  "ld.lld-14": "lld-14",
+  "ld.lld-16": "lld-16",
+  "ld.lld-19": "lld-19",
+  "llvm-readelf-19": "llvm-19",
+};
+
+export function has(cmd) {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+}
+
+export function ensureTools(tools = TEST_TOOLS) {
+  const missing = Object.entries(tools).filter(([cmd]) => !has(cmd));
+  if (missing.length === 0) return;
+  const pkgs = [...new Set(missing.map(([, pkg]) => pkg))];
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(" ")}`;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!isRoot || !has("apt-get")) {
+    console.error(`missing tools: ${missing.map(([c]) => c).join(", ")}\nrun as root:\n  ${command}`);
+    process.exit(1);
+  }
+  console.log(`installing ${pkgs.join(" ")} (missing: ${missing.map(([c]) => c).join(", ")})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  for (const argv of [["update"], ["install", "-y", "--no-install-recommends", ...pkgs]]) {
+    const r = spawnSync("apt-get", argv, { stdio: "inherit", env });
+    if (r.status !== 0) {
+      console.error(`apt-get ${argv.join(" ")} failed; run it by hand:\n  ${command}`);
+      process.exit(1);
+    }
+  }
+}

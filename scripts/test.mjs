@@ -1,0 +1,21 @@
+// `npm test`: installs the system tools the tests use if they are missing, builds the bundles,
+// type-checks and compiles, lints, then runs every test tier with Node's test runner.
+import { spawnSync } from "node:child_process";
+import { ensureTools } from "./system-deps.mjs";
+
+function step(title, cmd, args) {
+  console.log(`\n== ${title}`);
+  const r = spawnSync(cmd, args, { stdio: "inherit" });
+  if (r.status !== 0) {
+    console.error(`\n${title} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status || 1);
+  }
+}
+
+ensureTools();
+step("bundle (esbuild)", "node", ["scripts/build.mjs"]);
+step("type-check and compile (tsc)", "npx", ["tsc", "-p", "tsconfig.json"]);
+step("lint (eslint)", "npx", ["eslint", "."]);
+step("format (prettier --check)", "npx", ["prettier", "--check", "."]);
+// Tiers: core unit and golden tests first; later tiers are added below them.
+step("tests", "node", ["--test", "--test-concurrency=2", "out/test/unit/", "out/test/golden/"]);
