@@ -230,8 +230,12 @@ function decodeLatin1(b: Uint8Array): string {
   return s;
 }
 
+// One ByteView per file: readers below are called per symbol and per relocation.
+const views = new WeakMap<ElfFile, ByteView>();
 function view(elf: ElfFile): ByteView {
-  return new ByteView(elf.bytes, elf.header.littleEndian);
+  let v = views.get(elf);
+  if (!v) views.set(elf, (v = new ByteView(elf.bytes, elf.header.littleEndian)));
+  return v;
 }
 
 /** The file bytes of a section (empty for NOBITS). Bounds were checked at parse time. */

@@ -18,7 +18,7 @@ export const PREFIX = {
 export class KernelLog {
   readonly lines: LogLine[] = [];
 
-  constructor(private readonly withDebug: boolean) {}
+  constructor(readonly withDebug: boolean) {}
 
   err(text: string): void {
     this.lines.push({ level: "err", text });
