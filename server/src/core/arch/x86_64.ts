@@ -71,10 +71,18 @@ function relocateOne(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSy
         : `<read past the section headers: st_shndx ${sym.st_shndx}>`;
   const who: Computed = { symbol: name, symShndx: sym.st_shndx };
   if (sym.st_shndx === SHN_UNDEF) {
-    return { status: "undefined-symbol", computed: who, message: `${PREFIX.x86Kexec}Undefined symbol: ${name}` };
+    return {
+      status: "undefined-symbol",
+      computed: who,
+      message: `${PREFIX.x86Kexec}Undefined symbol: ${name}`,
+    };
   }
   if (sym.st_shndx === SHN_COMMON) {
-    return { status: "common-symbol", computed: who, message: `${PREFIX.x86Kexec}symbol '${name}' in common section` };
+    return {
+      status: "common-symbol",
+      computed: who,
+      message: `${PREFIX.x86Kexec}symbol '${name}' in common section`,
+    };
   }
   let secBase = 0n;
   let k: 0 | 1 = 0;
@@ -108,7 +116,11 @@ function relocateOne(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSy
       break;
     case R_X86_64_PLT32:
       if (!kernel.x86Plt32) {
-        return { status: "unknown-type", computed: who, message: `${PREFIX.x86Kexec}Unknown rela relocation: ${rel.type}` };
+        return {
+          status: "unknown-type",
+          computed: who,
+          message: `${PREFIX.x86Kexec}Unknown rela relocation: ${rel.type}`,
+        };
       }
       value = u64(value - P);
       break;
@@ -116,7 +128,11 @@ function relocateOne(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSy
       value = u64(value - P);
       break;
     default:
-      return { status: "unknown-type", computed: who, message: `${PREFIX.x86Kexec}Unknown rela relocation: ${rel.type}` };
+      return {
+        status: "unknown-type",
+        computed: who,
+        message: `${PREFIX.x86Kexec}Unknown rela relocation: ${rel.type}`,
+      };
   }
   who.value = value;
   who.width = width;
@@ -198,7 +214,10 @@ export const x86_64Relocator: ArchRelocator = {
           symbols.set(rel.sym, sym);
         }
         if (sym instanceof ElfFormatError) {
-          outcome = { status: "undefined-behaviour", computed: { symbol: "?", symShndx: -1, note: sym.message } };
+          outcome = {
+            status: "undefined-behaviour",
+            computed: { symbol: "?", symShndx: -1, note: sym.message },
+          };
         } else {
           if (live && log.withDebug) {
             const s = sym;
@@ -237,7 +256,8 @@ export const x86_64Relocator: ArchRelocator = {
         window: c.window,
         note: c.note,
       });
-      if (live && outcome.store) writeLE(layout.buffer, outcome.store.at, outcome.store.value, outcome.store.width);
+      if (live && outcome.store)
+        writeLE(layout.buffer, outcome.store.at, outcome.store.value, outcome.store.width);
       if (outcome.status !== "ok") {
         if (live) {
           if (outcome.message !== undefined) log.err(outcome.message);

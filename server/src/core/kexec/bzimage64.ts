@@ -48,6 +48,8 @@ export interface LoadAttempt {
   readonly relocations: readonly RelocationRecord[];
   /** SHA-256 of the bufsz-byte staging buffer after relocation (before any symbol is set). */
   readonly bufferSha256: string | undefined;
+  /** The staging buffer after relocation, when the relocations succeeded. */
+  readonly buffer: Uint8Array | undefined;
   readonly symbolSteps: readonly SymbolStep[];
   /** Why the kernel's behaviour would be undefined (the simulation stopped there). */
   readonly undefinedBehaviour: readonly string[];
@@ -104,6 +106,7 @@ export function loadX86Purgatory(
     entryMatches: [],
     relocations: [],
     bufferSha256: undefined,
+    buffer: undefined,
     undefinedBehaviour: [],
     ...rest,
   });
@@ -153,7 +156,7 @@ export function loadX86Purgatory(
     }
     log.debug(() => `${PREFIX.bzImage64}Loaded purgatory at ${hex(mem)}`);
     const bufferSha256 = createHash("sha256").update(layout.buffer).digest("hex");
-    const done = { ...withRelocs, bufferSha256 };
+    const done = { ...withRelocs, bufferSha256, buffer: layout.buffer };
 
     const step = (name: string, op: "get" | "set", size: number): SymbolOpResult => {
       const result = getSetSymbol(elf, kernel, layout, log, name, size, op === "get");
