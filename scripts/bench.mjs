@@ -47,7 +47,12 @@ for (const f of [...objects("examples"), ...objects("test/fixtures")]) {
   const bytes = readFileSync(f);
   const { ms, report } = timeSimulation(bytes, 20);
   const relocs = report?.loads[0]?.attempt.relocations.length ?? "-";
-  console.log(f.padEnd(64), String(bytes.length).padStart(8), String(relocs).padStart(7), ms.toFixed(2).padStart(8));
+  console.log(
+    f.padEnd(64),
+    String(bytes.length).padStart(8),
+    String(relocs).padStart(7),
+    ms.toFixed(2).padStart(8),
+  );
 }
 
 // The generated object: a .text with one instruction and 1,000,000 data fields in three relocation
@@ -76,9 +81,13 @@ try {
   const { ms, report } = timeSimulation(bytes, runs);
   const relocs = report.loads[0].attempt.relocations.length;
   const perLoad = ms / report.loads.length;
-  console.log(`\n== generated object: ${relocs.toLocaleString("en")} relocations, ${(statSync(join(dir, "big.ro")).size / 1048576).toFixed(1)} MiB (built by gcc+ld in ${(buildMs / 1000).toFixed(1)} s)`);
+  console.log(
+    `\n== generated object: ${relocs.toLocaleString("en")} relocations, ${(statSync(join(dir, "big.ro")).size / 1048576).toFixed(1)} MiB (built by gcc+ld in ${(buildMs / 1000).toFixed(1)} s)`,
+  );
   console.log(`simulate (2 loads + windows + rules): median ${ms.toFixed(0)} ms of ${runs}`);
-  console.log(`per load: ${perLoad.toFixed(0)} ms = ${Math.round(relocs / (perLoad / 1000)).toLocaleString("en")} relocations/s`);
+  console.log(
+    `per load: ${perLoad.toFixed(0)} ms = ${Math.round(relocs / (perLoad / 1000)).toLocaleString("en")} relocations/s`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

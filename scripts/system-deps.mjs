@@ -17,6 +17,8 @@ export const TEST_TOOLS = {
   "ld.lld-16": "lld-16",
   "ld.lld-19": "lld-19",
   "llvm-readelf-19": "llvm-19",
+  "i686-linux-gnu-as": "binutils-i686-linux-gnu",
+  "s390x-linux-gnu-as": "binutils-s390x-linux-gnu",
 };
 
 export function has(cmd) {

@@ -1,32 +1,11 @@
 // Relocated bytes and overflow verdicts confirmed by real final links (GNU ld and ld.lld) of the same
 // objects at the addresses our layout computed.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import { simulate } from "../../server/src/core/simulate";
-import { fixturePath, readFixture } from "../helpers";
+import { readFixture } from "../helpers";
+import { fixtureObjects } from "./objects";
 import { compareWithLink, finalLink, type Linker } from "../linkcheck";
-
-/**
- * Every committed purgatory-like object (the edge cases and the compiler-built fixtures) except those
- * with sh_addralign 0: the kernel overlaps their sections, which no linker will reproduce (the
- * unit tests cover that case).
- */
-export function fixtureObjects(): string[] {
-  const dirs = [fixturePath("edge", "obj"), fixturePath("x86_64", "obj")];
-  return dirs
-    .filter(existsSync)
-    .flatMap((d) =>
-      readdirSync(d)
-        .filter((f) => f.endsWith(".ro"))
-        .map((f) => join(d, f)),
-    )
-    .filter((p) => {
-      const r = simulate(readFileSync(p), { loads: [0x100000n] });
-      return !r.ok || r.report.plan.zeroAlign.length === 0;
-    });
-}
 
 const LINKERS: Linker[] = ["bfd", "lld"];
 const ADDRESSES = [0x100000n, 0x7fe00000n, 0x103fe00000n];

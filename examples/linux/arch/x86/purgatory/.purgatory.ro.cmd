@@ -1,0 +1,1 @@
+savedcmd_arch/x86/purgatory/purgatory.ro := ld.lld-19 -r -e purgatory_start -z nodefaultlib -o arch/x86/purgatory/purgatory.ro arch/x86/purgatory/purgatory.o arch/x86/purgatory/stack.o arch/x86/purgatory/setup-x86_64.o arch/x86/purgatory/sha256.o arch/x86/purgatory/entry64.o arch/x86/purgatory/string.o
