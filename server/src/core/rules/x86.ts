@@ -38,7 +38,7 @@ interface Rule {
 }
 
 function finding(f: Omit<Finding, "kernelMessages" | "evidence" | "attach"> & Partial<Finding>): Finding {
-  return { kernelMessages: [], evidence: {}, attach: [], ...f };
+  return { ...f, kernelMessages: f.kernelMessages ?? [], evidence: f.evidence ?? {}, attach: f.attach ?? [] };
 }
 
 function firstAttempt(ctx: RuleContext): LoadAttempt | undefined {
@@ -265,7 +265,7 @@ const rules: Rule[] = [
           type === R_X86_64_32S
             ? "-mcmodel=kernel (or a missing -mcmodel flag inherited from the kernel's CFLAGS) makes absolute references 32-bit sign-extended: they only reach the top and bottom 2 GiB."
             : ltext
-              ? "With -mcmodel=large, LLVM 18+ still emits 32-bit absolute references (R_X86_64_32) for data it considers small; they only reach the low 4 GiB."
+              ? "With -mcmodel=large, LLVM 18.1.0–18.1.4 treated globals in an explicit section (the .kexec-purgatory arrays) as small data and addressed them with 32-bit absolute moves (R_X86_64_32, fixed by LLVM #89101); they only reach the low 4 GiB."
               : "Code built without -fpic in the small code model uses 32-bit absolute addresses (R_X86_64_32) for its data; they only reach the low 4 GiB.";
         const attach: Attachment[] = [];
         if (type === R_X86_64_32S) attach.push({ kind: "flag", flag: "-mcmodel=kernel", present: true });
