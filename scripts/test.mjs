@@ -18,4 +18,10 @@ step("type-check and compile (tsc)", "npx", ["tsc", "-p", "tsconfig.json"]);
 step("lint (eslint)", "npx", ["eslint", "."]);
 step("format (prettier --check)", "npx", ["prettier", "--check", "."]);
 // Tiers: core unit and golden tests first; later tiers are added below them.
-step("tests", "node", ["--test", "--test-concurrency=2", "out/test/unit/", "out/test/golden/"]);
+step("tests: core unit, golden, and the language server over stdio", "node", [
+  "--test",
+  "--test-concurrency=2",
+  "out/test/unit/",
+  "out/test/golden/",
+  "out/test/lsp/",
+]);

@@ -1,0 +1,96 @@
+// Reader for kbuild's `.<target>.cmd` files, the record of the exact command that built each target.
+//
+//   savedcmd_<target> := <command>       kbuild since v6.1 (commit "kbuild: rename cmd_$@ to savedcmd_$@")
+//   cmd_<target> := <command>            older kernels
+//   source_<obj> := <source file>        older kernels, next to the command (fixdep output)
+//   deps_<obj> := \                      header dependencies, one per continuation line, with
+//     include/linux/kconfig.h \          $(wildcard include/config/...) entries for config options
+//     $(wildcard include/config/FOO) \
+//
+// kbuild escapes the command with make-cmd before writing it: `$` is doubled to `$$`, and `#` becomes
+// `$(pound)` (v4.x and later) or `\#` (older). argv undoes that after shell splitting, so the word
+// ranges still point at the file's characters.
+import { splitCommands, splitShellWords, type ShellWord } from "./shell";
+
+export interface CmdFile {
+  /** The target as kbuild wrote it, usually relative to the build root: "arch/x86/purgatory/purgatory.o". */
+  readonly target: string;
+  /** The command text exactly as it appears in the file (still make-escaped). */
+  readonly command: string;
+  /** The first simple command, shell-split and make-unescaped: what the compiler or linker received. */
+  readonly argv: readonly string[];
+  /** Words of the whole command with ranges as columns in `line` (operators included, values unescaped). */
+  readonly words: readonly ShellWord[];
+  /** Every simple command (`a ; b && c`), each as argv. */
+  readonly commands: readonly (readonly string[])[];
+  /** 0-based line of the command in the file. */
+  readonly line: number;
+  /** 0-based column where the command text starts. */
+  readonly column: number;
+  /** `cmd_` (older kernels) rather than `savedcmd_`. */
+  readonly legacy: boolean;
+  /** The `source_<obj>` value, when the file has one. */
+  readonly source?: string;
+  /** The `deps_<obj>` files (without the `$(wildcard ...)` entries). */
+  readonly deps: readonly string[];
+  /** The paths inside `$(wildcard ...)` entries of `deps_<obj>` (config-option stamps). */
+  readonly wildcardDeps: readonly string[];
+}
+
+/** Undo make-cmd's escaping of one word. */
+export function unescapeMakeCmd(s: string): string {
+  if (!s.includes("$") && !s.includes("\\#")) return s;
+  return s.replace(/\$\(pound\)|\$\$|\\#/g, (m) => (m === "$$" ? "$" : "#"));
+}
+
+const ASSIGN = /^(savedcmd|cmd|source|deps)_(\S+?)\s*:=\s?/;
+
+/** Parse a .cmd file's text; undefined if it has no `savedcmd_`/`cmd_` line. */
+export function parseCmdFile(text: string): CmdFile | undefined {
+  const lines = text.split("\n");
+  let cmd: Omit<CmdFile, "source" | "deps" | "wildcardDeps"> | undefined;
+  let source: string | undefined;
+  const deps: string[] = [];
+  const wildcardDeps: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.replace(/\r$/, "");
+    const m = ASSIGN.exec(line);
+    if (!m) continue;
+    const kind = m[1]!;
+    const column = m[0].length;
+    const rest = line.slice(column);
+    if ((kind === "savedcmd" || kind === "cmd") && cmd === undefined) {
+      const words = splitShellWords(rest, column).map((w) => ({ ...w, value: unescapeMakeCmd(w.value) }));
+      const commands = splitCommands(words).map((c) => c.map((w) => w.value));
+      cmd = {
+        target: m[2]!,
+        command: rest,
+        argv: commands[0] ?? [],
+        words,
+        commands,
+        line: i,
+        column,
+        legacy: kind === "cmd",
+      };
+    } else if (kind === "source" && source === undefined) {
+      source = rest.trim();
+    } else if (kind === "deps") {
+      // Gather the continuation lines, then split into words keeping $(wildcard x) together.
+      let body = rest;
+      while (body.trimEnd().endsWith("\\") && i + 1 < lines.length) {
+        body = body.trimEnd().slice(0, -1) + " " + lines[++i]!.replace(/\r$/, "");
+      }
+      for (const m2 of body.matchAll(/\$\(wildcard\s+([^)]*)\)|(\S+)/g)) {
+        if (m2[1] !== undefined) wildcardDeps.push(...m2[1].trim().split(/\s+/).filter(Boolean));
+        else deps.push(m2[2]!);
+      }
+    }
+  }
+  if (!cmd) return undefined;
+  return { ...cmd, ...(source !== undefined ? { source } : {}), deps, wildcardDeps };
+}
+
+/** `.purgatory.o.cmd` for `purgatory.o`: the name kbuild gives a target's command file. */
+export function cmdFileName(targetBasename: string): string {
+  return `.${targetBasename}.cmd`;
+}

@@ -1,0 +1,356 @@
+// Finding every purgatory under the workspace folders, and what built it.
+//
+// A purgatory is a folder with any of: a purgatory.ro; a .purgatory.ro.cmd (kbuild's record of the
+// link); a Makefile in a folder named "purgatory" that mentions it (a source tree not built yet). A
+// kernel built with O=<dir> mirrors the source tree under <dir>, so the same arch/x86/purgatory/
+// appears once per build folder: each is reported on its own, pointing back at the shared sources.
+//
+// Path rules of kbuild that the mapping relies on:
+// - Commands run from the build root (objtree), so relative paths in .cmd files resolve against it.
+//   The link's target ("arch/x86/purgatory/purgatory.ro") tells where the objtree is: the folder
+//   holding the .cmd file minus the target's folder.
+// - The source tree (srctree) is, in order of preference: where a compile's source input lives (the
+//   input path ends in <target folder>/<file>; kbuild writes it absolute, or relative like
+//   "../linux/..." when the build folder is inside the source tree); a `source_<obj> :=` line (older
+//   kernels); an -I folder ending in the target folder; the objtree's generated Makefile
+//   ("include <srctree>/Makefile" since v5.x, "MAKEARGS := -C <srctree>" or "KERNELSRC := <srctree>"
+//   before); the objtree's "source" symlink; else the objtree itself (an in-tree build).
+// - Not handled: external-module style builds (M=) and trees whose .cmd files were moved after the
+//   build; those are reported with what could be found and a note.
+//
+// The walk is breadth-first, never follows symbolic links (TreeFs reports them as files), skips .git
+// and node_modules, stops after `maxFiles` entries, and checks `signal.cancelled` between folders.
+import { posix } from "node:path";
+import { parseCmdFile, type CmdFile } from "./cmdfile";
+import { isSourcePath, parseCommand, type ParsedCommand } from "./compile";
+import { globMatcher } from "./glob";
+import { parseMakefile, purgatoryObjects } from "./makefile";
+import { readText, type DirEntry, type TreeFs } from "./tree-fs";
+
+export interface DiscoveredCommand extends ParsedCommand {
+  /** The .cmd file it was read from. */
+  readonly cmdFile: string;
+  /** The raw record, with word ranges for diagnostics. */
+  readonly cmd: CmdFile;
+}
+
+export interface DiscoveredPurgatory {
+  /** Path of purgatory.ro (or the extra-glob match); it may not exist yet. */
+  readonly object: string;
+  readonly objectExists: boolean;
+  /** The folder holding `object`. */
+  readonly dir: string;
+  /** The purgatory's source folder (equal to `dir` unless this is an O= build). */
+  readonly srcDir: string;
+  readonly makefile?: string;
+  /** The link's .cmd file (.purgatory.ro.cmd). */
+  readonly cmdFile?: string;
+  readonly linkerScript?: string;
+  /** C and assembly sources, in link order. */
+  readonly sources: readonly string[];
+  /** Objects, in link order. */
+  readonly objects: readonly string[];
+  /** The build root of an O= build (objtree different from srctree). */
+  readonly buildDir?: string;
+  /** The build root the .cmd paths are relative to, when a build exists. */
+  readonly objTree?: string;
+  /** The kernel source root, when it could be determined. */
+  readonly srcTree?: string;
+  readonly link?: DiscoveredCommand;
+  /** Compile commands by object path. */
+  readonly compiles: Readonly<Record<string, DiscoveredCommand>>;
+  /** What could not be determined, in plain words. */
+  readonly notes: readonly string[];
+}
+
+export interface DiscoveryStats {
+  entries: number;
+  dirs: number;
+  truncated: boolean;
+  cancelled: boolean;
+}
+
+export interface DiscoverOptions {
+  /** Extra object paths, as globs relative to each root ("out/**\/kexec-purgatory.ro"). */
+  readonly extraGlobs?: readonly string[];
+  /** Stop the walk after this many directory entries (default 500,000). */
+  readonly maxFiles?: number;
+  /** Checked between folders; when set, discovery returns what it has found so far. */
+  readonly signal?: { readonly cancelled: boolean };
+  /** Filled in with the walk's counts, if given. */
+  readonly stats?: DiscoveryStats;
+}
+
+const SKIP_DIRS = new Set([".git", "node_modules", ".hg", ".svn"]);
+const OBJECT_NAME = "purgatory.ro";
+const CONCURRENCY = 32;
+
+interface Candidate {
+  dir: string;
+  entries: DirEntry[];
+  object?: string; // an extra-glob match; otherwise dir/purgatory.ro
+  hasObject: boolean;
+  hasCmd: boolean;
+  hasMakefile: boolean;
+}
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith("/") || /^[A-Za-z]:[\\/]/.test(p);
+}
+
+function resolveFrom(base: string, p: string): string {
+  return isAbsolute(p) ? posix.normalize(p) : posix.join(base, p);
+}
+
+/** `path` with the trailing `suffix` segments removed, if it ends with them. */
+function stripSuffix(path: string, suffix: string): string | undefined {
+  const s = posix.normalize(suffix);
+  if (s === "." || s === "") return path;
+  if (path === s) return ".";
+  if (!path.endsWith("/" + s)) return undefined;
+  const root = path.slice(0, -s.length - 1);
+  return root === "" ? "/" : root;
+}
+
+export async function discoverPurgatories(
+  fs: TreeFs,
+  roots: readonly string[],
+  options: DiscoverOptions = {},
+): Promise<DiscoveredPurgatory[]> {
+  const maxFiles = options.maxFiles ?? 500_000;
+  const stats: DiscoveryStats = options.stats ?? { entries: 0, dirs: 0, truncated: false, cancelled: false };
+  const globs = (options.extraGlobs ?? []).map(globMatcher);
+  const candidates = new Map<string, Candidate>();
+  const candidate = (dir: string, entries: DirEntry[]): Candidate => {
+    let c = candidates.get(dir);
+    if (!c) candidates.set(dir, (c = { dir, entries, hasObject: false, hasCmd: false, hasMakefile: false }));
+    return c;
+  };
+
+  for (const root of roots.map((r) => posix.normalize(r))) {
+    let level: string[] = [root];
+    while (level.length > 0 && !stats.truncated && !stats.cancelled) {
+      const next: string[] = [];
+      for (let i = 0; i < level.length; i += CONCURRENCY) {
+        if (options.signal?.cancelled) {
+          stats.cancelled = true;
+          break;
+        }
+        const batch = level.slice(i, i + CONCURRENCY);
+        const listings = await Promise.all(batch.map((d) => fs.readDir(d)));
+        for (let b = 0; b < batch.length; b++) {
+          const dir = batch[b]!;
+          const entries = listings[b];
+          if (!entries) continue;
+          stats.dirs++;
+          stats.entries += entries.length;
+          for (const e of entries) {
+            if (e.isDir) {
+              if (!SKIP_DIRS.has(e.name)) next.push(posix.join(dir, e.name));
+              continue;
+            }
+            if (e.name === OBJECT_NAME) candidate(dir, entries).hasObject = true;
+            else if (e.name === `.${OBJECT_NAME}.cmd`) candidate(dir, entries).hasCmd = true;
+            else if (e.name === "Makefile" && posix.basename(dir) === "purgatory")
+              candidate(dir, entries).hasMakefile = true;
+            else if (globs.length > 0) {
+              const rel = posix.relative(root, posix.join(dir, e.name));
+              if (globs.some((g) => g(rel))) {
+                const c = candidate(`${dir}\0${e.name}`, entries);
+                c.dir = dir;
+                c.object = posix.join(dir, e.name);
+                c.hasObject = true;
+              }
+            }
+          }
+        }
+        if (stats.entries >= maxFiles) {
+          stats.truncated = true;
+          break;
+        }
+      }
+      level = next;
+    }
+  }
+
+  const found: DiscoveredPurgatory[] = [];
+  for (const c of candidates.values()) {
+    if (options.signal?.cancelled) {
+      stats.cancelled = true;
+      break;
+    }
+    const p = await describe(fs, c);
+    if (p) found.push(p);
+  }
+  return found.sort((a, b) => (a.object < b.object ? -1 : a.object > b.object ? 1 : 0));
+}
+
+async function readCommand(fs: TreeFs, cmdFile: string): Promise<DiscoveredCommand | undefined> {
+  const text = await readText(fs, cmdFile);
+  const cmd = text === undefined ? undefined : parseCmdFile(text);
+  return cmd ? { ...parseCommand(cmd.argv), cmdFile, cmd } : undefined;
+}
+
+/** Where the source tree is, for a build whose objtree and target folder are known. */
+async function findSrcTree(
+  fs: TreeFs,
+  objTree: string,
+  relDir: string,
+  compiles: readonly DiscoveredCommand[],
+): Promise<string | undefined> {
+  // Each candidate is accepted only if the file or folder it was derived from exists: a relative
+  // source path in an O= build would otherwise point into the build folder.
+  const listings = new Map<string, Promise<DirEntry[] | undefined>>();
+  const list = (dir: string) => {
+    let l = listings.get(dir);
+    if (!l) listings.set(dir, (l = fs.readDir(dir)));
+    return l;
+  };
+  const fileExists = async (p: string) =>
+    ((await list(posix.dirname(p))) ?? []).some((e) => !e.isDir && e.name === posix.basename(p));
+  const fromFile = async (file: string): Promise<string | undefined> => {
+    const abs = resolveFrom(objTree, file);
+    const t = stripSuffix(abs, posix.join(relDir, posix.basename(file)));
+    return t !== undefined && (await fileExists(abs)) ? t : undefined;
+  };
+  for (const c of compiles) {
+    for (const s of c.inputs.filter(isSourcePath)) {
+      const t = await fromFile(s);
+      if (t) return t;
+    }
+  }
+  for (const c of compiles) {
+    const t = c.cmd.source !== undefined ? await fromFile(c.cmd.source) : undefined;
+    if (t) return t;
+  }
+  for (const c of compiles) {
+    for (const inc of c.includeDirs) {
+      const abs = resolveFrom(objTree, inc);
+      const t = stripSuffix(abs, relDir);
+      if (t && t !== objTree && (await list(abs))) return t;
+    }
+  }
+  const top = await readText(fs, posix.join(objTree, "Makefile"));
+  if (top !== undefined) {
+    const m =
+      /^\s*include\s+(\S+)\/Makefile\s*$/m.exec(top) ??
+      /^\s*MAKEARGS\s*:=\s*-C\s+(\S+)/m.exec(top) ??
+      /^\s*(?:KERNELSRC|srctree)\s*:?=\s*(\S+)/m.exec(top);
+    if (m) return resolveFrom(objTree, m[1]!);
+  }
+  // An in-tree build: the sources sit next to the objects.
+  for (const c of compiles) {
+    for (const s of c.inputs.filter(isSourcePath))
+      if (await fileExists(resolveFrom(objTree, s))) return objTree;
+  }
+  if (await fs.readDir(posix.join(objTree, "source", relDir))) return posix.join(objTree, "source");
+  return undefined;
+}
+
+async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory | undefined> {
+  const notes: string[] = [];
+  const object = c.object ?? posix.join(c.dir, OBJECT_NAME);
+  const linkCmdPath = posix.join(c.dir, `.${posix.basename(object)}.cmd`);
+  const hasLinkCmd = c.entries.some((e) => !e.isDir && e.name === `.${posix.basename(object)}.cmd`);
+  const link = hasLinkCmd ? await readCommand(fs, linkCmdPath) : undefined;
+  if (hasLinkCmd && !link) notes.push(`${linkCmdPath} has no savedcmd_/cmd_ line`);
+
+  // A bare Makefile in a folder called purgatory counts only if it is the purgatory's.
+  let makefileText: string | undefined;
+  if (!c.hasObject && !c.hasCmd) {
+    makefileText = await readText(fs, posix.join(c.dir, "Makefile"));
+    if (makefileText === undefined || !/purgatory(-y|\.ro)/.test(makefileText)) return undefined;
+  }
+
+  let objTree: string | undefined;
+  let relDir = "";
+  if (link) {
+    const target = link.cmd.target;
+    relDir = posix.dirname(target);
+    objTree = isAbsolute(target) ? undefined : stripSuffix(c.dir, relDir);
+    if (!isAbsolute(target) && objTree === undefined)
+      notes.push(
+        `the link target ${target} does not end where its .cmd file is; relative paths use ${c.dir}`,
+      );
+  }
+  const base = objTree ?? c.dir;
+
+  const linkObjects = link ? link.inputs.filter((p) => /\.o$/.test(p)).map((p) => resolveFrom(base, p)) : [];
+  const compiles: Record<string, DiscoveredCommand> = {};
+  const compileList: DiscoveredCommand[] = [];
+  await Promise.all(
+    linkObjects.map(async (o) => {
+      const cmd = await readCommand(fs, posix.join(posix.dirname(o), `.${posix.basename(o)}.cmd`));
+      if (cmd) compiles[o] = cmd;
+    }),
+  );
+  for (const o of linkObjects) if (compiles[o]) compileList.push(compiles[o]);
+
+  let srcTree: string | undefined;
+  if (objTree !== undefined) {
+    srcTree = await findSrcTree(fs, objTree, relDir, compileList);
+    if (srcTree === undefined) {
+      notes.push(`could not find the source tree of the build in ${objTree}; using the build folder`);
+      srcTree = objTree;
+    }
+  }
+  const srcDir = srcTree !== undefined ? posix.join(srcTree, relDir) : c.dir;
+  const srcEntries = srcDir === c.dir ? c.entries : ((await fs.readDir(srcDir)) ?? []);
+  const hasFile = (entries: DirEntry[], name: string) => entries.some((e) => !e.isDir && e.name === name);
+  const makefile = hasFile(srcEntries, "Makefile") ? posix.join(srcDir, "Makefile") : undefined;
+
+  // Objects: the link's inputs; without a build, the Makefile's purgatory-y.
+  let objects = linkObjects;
+  const sources: string[] = [];
+  if (link) {
+    for (const o of linkObjects) {
+      const cmd = compiles[o];
+      const src = cmd?.inputs.find(isSourcePath) ?? cmd?.cmd.source;
+      if (src !== undefined) sources.push(resolveFrom(base, src));
+      else notes.push(`no compile command recorded for ${o}`);
+    }
+  } else if (makefile) {
+    makefileText ??= await readText(fs, makefile);
+    const list = makefileText === undefined ? [] : purgatoryObjects(parseMakefile(makefileText));
+    objects = list.map((e) => posix.join(c.dir, e.name));
+    for (const e of list) {
+      const stem = e.name.slice(0, -2);
+      const ext = [".c", ".S", ".s"].find((x) => hasFile(srcEntries, stem + x));
+      if (ext) sources.push(posix.join(srcDir, stem + ext));
+      else notes.push(`no source found for ${e.name} in ${srcDir}`);
+    }
+  }
+
+  // Linker script: the link's -T, else a *.lds.S, else a *.lds next to the sources or the object.
+  let linkerScript = link?.linkerScript !== undefined ? resolveFrom(base, link.linkerScript) : undefined;
+  if (linkerScript === undefined) {
+    const pick = (entries: DirEntry[], dir: string, re: RegExp) => {
+      const e = entries.find((x) => !x.isDir && re.test(x.name));
+      return e ? posix.join(dir, e.name) : undefined;
+    };
+    linkerScript =
+      pick(srcEntries, srcDir, /\.lds\.S$/) ??
+      pick(srcEntries, srcDir, /\.lds$/) ??
+      pick(c.entries, c.dir, /\.lds$/);
+  }
+
+  const buildDir =
+    objTree !== undefined && srcTree !== undefined && srcTree !== objTree ? objTree : undefined;
+  return {
+    object,
+    objectExists: c.hasObject || hasFile(c.entries, posix.basename(object)),
+    dir: c.dir,
+    srcDir,
+    ...(makefile !== undefined ? { makefile } : {}),
+    ...(link ? { cmdFile: linkCmdPath } : {}),
+    ...(linkerScript !== undefined ? { linkerScript } : {}),
+    sources,
+    objects,
+    ...(buildDir !== undefined ? { buildDir } : {}),
+    ...(objTree !== undefined ? { objTree } : {}),
+    ...(srcTree !== undefined ? { srcTree } : {}),
+    ...(link ? { link } : {}),
+    compiles,
+    notes,
+  };
+}

@@ -1,0 +1,108 @@
+// One purgatory in the workspace: what discovery found, the files its findings attach to, and its
+// last simulation. Reading and simulating happen here; LSP types do not.
+import { readFile } from "node:fs/promises";
+import type { DiscoveredPurgatory } from "../core/kbuild/discover";
+import { parseMakefile } from "../core/kbuild/makefile";
+import {
+  resolveFinding,
+  type ProjectFiles,
+  type ResolvedFinding,
+  type TextFile,
+} from "../core/rules/resolve";
+import { simulate, type SimulateOptions, type SimulationReport } from "../core/simulate";
+import type { PurgatoryStatus } from "../protocol";
+
+/** Text of a file: the editor's unsaved buffer when open, else the disk. */
+export type TextSource = (path: string) => Promise<string | undefined>;
+
+export interface ProjectResult {
+  readonly status: PurgatoryStatus;
+  readonly report: SimulationReport | undefined;
+  readonly resolved: readonly ResolvedFinding[];
+  readonly files: ProjectFiles;
+  /** Why there is no report (missing or unreadable object). */
+  readonly problem?: string;
+}
+
+export async function loadFiles(p: DiscoveredPurgatory, text: TextSource): Promise<ProjectFiles> {
+  const read = async (path: string | undefined): Promise<TextFile | undefined> => {
+    if (!path) return undefined;
+    const t = await text(path);
+    return t === undefined ? undefined : { path, text: t };
+  };
+  const mk = await read(p.makefile);
+  const sources = (await Promise.all(p.sources.map(read))).filter((s): s is TextFile => s !== undefined);
+  return {
+    object: p.object,
+    makefile: mk && { ...mk, parsed: parseMakefile(mk.text) },
+    linkerScript: await read(p.linkerScript),
+    sources,
+  };
+}
+
+export async function simulateProject(
+  p: DiscoveredPurgatory,
+  options: SimulateOptions,
+  text: TextSource,
+): Promise<ProjectResult> {
+  const t0 = performance.now();
+  const files = await loadFiles(p, text);
+  const base = {
+    object: p.object,
+    makefile: p.makefile,
+    linkerScript: p.linkerScript,
+    kernel: options.kernel ?? "7.2",
+  };
+  const done = (state: PurgatoryStatus["state"], summary: string, errors: number, warnings: number) => ({
+    ...base,
+    state,
+    summary,
+    errors,
+    warnings,
+    durationMs: Math.round(performance.now() - t0),
+    at: new Date().toISOString(),
+  });
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(p.object);
+  } catch {
+    return {
+      status: done("missing", "not built yet", 0, 0),
+      report: undefined,
+      resolved: [],
+      files,
+      problem: "not built yet",
+    };
+  }
+  const r = simulate(bytes, options);
+  if (!r.ok) {
+    return {
+      status: done("invalid", r.error, 0, 0),
+      report: undefined,
+      resolved: [],
+      files,
+      problem: r.error,
+    };
+  }
+  const report = r.report;
+  const resolved = report.findings.map((f) => resolveFinding(f, files));
+  const errors = report.findings.filter((f) => f.severity === "error").length;
+  const warnings = report.findings.filter((f) => f.severity === "warning").length;
+  const failing = report.loads.filter((l) => !l.attempt.ok).length;
+  const summary = !report.ok
+    ? `fails at ${failing} of ${report.loads.length} load addresses`
+    : !report.entryOk
+      ? "loads, but jumps to the wrong entry"
+      : warnings > 0
+        ? `loads, ${warnings} warning${warnings === 1 ? "" : "s"}`
+        : "loads at every simulated address";
+  return {
+    status: {
+      ...done(report.ok && report.entryOk ? "ok" : "failed", summary, errors, warnings),
+      kernel: report.kernel.label,
+    },
+    report,
+    resolved,
+    files,
+  };
+}

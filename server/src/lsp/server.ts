@@ -1,0 +1,334 @@
+// The language server: thin glue between LSP and the core. It finds the purgatories in the workspace,
+// simulates them when objects, Makefiles, linker scripts or settings change, and serves diagnostics,
+// hovers, quick fixes and CodeLenses from the last results.
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type CodeLens,
+  type Connection,
+  type Diagnostic,
+  type Hover,
+  type InitializeParams,
+  type InitializeResult,
+  type TextDocuments,
+  type WorkspaceEdit,
+} from "vscode-languageserver/node";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import { discoverPurgatories, type DiscoveredPurgatory } from "../core/kbuild/discover";
+import { nodeTreeFs } from "../core/kbuild/node-fs";
+import { reportJson } from "../core/report/json";
+import { flagHover, symbolHover } from "../core/report/hover";
+import { resolveFinding } from "../core/rules/resolve";
+import { parseSize } from "../core/kexec/u64";
+import { simulate } from "../core/simulate";
+import {
+  COMMANDS,
+  DEFAULT_SETTINGS,
+  ListRequest,
+  ReportRequest,
+  ResimulateRequest,
+  ResultNotification,
+  type PurgatoryLensSettings,
+  type PurgatoryStatus,
+  type ReportParams,
+  type ResimulateParams,
+} from "../protocol";
+import { diagnosticsFor, rangeOf, uriOf, type DiagnosticData } from "./diagnostics";
+import { loadFiles, simulateProject, type ProjectResult } from "./project";
+import { Scheduler, type RunContext } from "./scheduler";
+import { normaliseSettings, simulateOptions } from "./settings";
+import { waitUntilStable } from "./stable";
+
+const pathOf = (uri: string): string | undefined =>
+  uri.startsWith("file:") ? fileURLToPath(uri) : undefined;
+
+export class PurgatoryServer {
+  private folders: string[] = [];
+  private trusted = true;
+  private canConfigure = false;
+  private settings: PurgatoryLensSettings = DEFAULT_SETTINGS;
+  private discovered: DiscoveredPurgatory[] = [];
+  private needDiscovery = true;
+  private objectsChanged = new Set<string>();
+  private results = new Map<string, ProjectResult>();
+  private published = new Set<string>();
+  private readonly scheduler: Scheduler;
+  private readonly liveResolve: Scheduler;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+  ) {
+    this.scheduler = new Scheduler(250, (ctx) => this.run(ctx));
+    this.liveResolve = new Scheduler(150, async () => this.reresolve());
+    connection.onInitialize((p) => this.initialize(p));
+    connection.onInitialized(() => this.initialized());
+    connection.onDidChangeConfiguration(() => {
+      this.needDiscovery = true;
+      void this.scheduler.trigger("settings changed");
+    });
+    connection.onDidChangeWatchedFiles((e) => {
+      for (const c of e.changes) {
+        const path = pathOf(c.uri);
+        if (!path) continue;
+        if (path.endsWith(".ro") || path.endsWith(".o")) this.objectsChanged.add(path);
+        else this.needDiscovery = true;
+        if (c.type !== FileChangeType.Changed) this.needDiscovery = true;
+      }
+      void this.scheduler.trigger("files changed on disk");
+    });
+    documents.onDidSave((e) => {
+      const path = pathOf(e.document.uri);
+      if (path && /(^|\/)(Makefile|Kbuild)$|\.(lds|ld|lds\.S)$/.test(path)) this.needDiscovery = true;
+      if (path && this.projectFor(path)) void this.scheduler.trigger(`saved ${basename(path)}`);
+    });
+    // While typing, keep the diagnostics on the right lines without re-simulating.
+    documents.onDidChangeContent((e) => {
+      const path = pathOf(e.document.uri);
+      if (path && this.projectFor(path)) void this.liveResolve.trigger("edit");
+    });
+    connection.onHover((p) => this.hover(p.textDocument.uri, p.position.line, p.position.character));
+    connection.onCodeAction((p) => this.codeActions(p.textDocument.uri, p.context.diagnostics));
+    connection.onCodeLens((p) => this.codeLenses(p.textDocument.uri));
+    connection.onRequest(ResimulateRequest, async (p: ResimulateParams) => {
+      this.needDiscovery = true;
+      await this.scheduler.trigger(p?.reason ?? "request", 0);
+      return this.statuses();
+    });
+    connection.onRequest(ListRequest, () => this.statuses());
+    connection.onRequest(ReportRequest, (p: ReportParams) => this.report(p ?? {}));
+    connection.onShutdown(() => {
+      this.scheduler.dispose();
+      this.liveResolve.dispose();
+    });
+  }
+
+  private initialize(p: InitializeParams): InitializeResult {
+    const folders = p.workspaceFolders?.map((f) => pathOf(f.uri)) ?? [
+      p.rootUri ? pathOf(p.rootUri) : undefined,
+    ];
+    this.folders = folders.filter((f): f is string => f !== undefined);
+    this.trusted = (p.initializationOptions as { trusted?: boolean } | undefined)?.trusted !== false;
+    this.canConfigure = p.capabilities.workspace?.configuration === true;
+    return {
+      capabilities: {
+        textDocumentSync: {
+          openClose: true,
+          change: TextDocumentSyncKind.Incremental,
+          save: { includeText: false },
+        },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true } },
+      },
+      serverInfo: { name: "purgatory-lens" },
+    };
+  }
+
+  private initialized(): void {
+    if (this.canConfigure) {
+      void this.connection.client.register(DidChangeConfigurationNotification.type, {
+        section: "purgatoryLens",
+      });
+    }
+    this.log(
+      `workspace ${this.folders.join(", ")}${this.trusted ? "" : " (restricted mode: no workspace tools are run)"}`,
+    );
+    void this.scheduler.trigger("startup", 0);
+  }
+
+  private log(message: string): void {
+    this.connection.console.info(message);
+  }
+
+  private async readSettings(): Promise<void> {
+    if (!this.canConfigure) return;
+    const scopeUri = this.folders[0] ? uriOf(this.folders[0]) : undefined;
+    const raw: unknown = await this.connection.workspace.getConfiguration({
+      scopeUri,
+      section: "purgatoryLens",
+    });
+    this.settings = normaliseSettings(raw);
+  }
+
+  /** Text of a file: the open editor's buffer if any, else the disk. */
+  private readonly text = async (path: string): Promise<string | undefined> => {
+    const doc = this.documents.get(uriOf(path));
+    if (doc) return doc.getText();
+    try {
+      return await readFile(path, "utf8");
+    } catch {
+      return undefined;
+    }
+  };
+
+  private async run(ctx: RunContext): Promise<void> {
+    const t0 = performance.now();
+    await this.readSettings();
+    const { options, problems } = simulateOptions(this.settings);
+    for (const p of problems) this.connection.window.showWarningMessage(`Purgatory Lens: ${p}`);
+    if (this.needDiscovery) {
+      const signal = { get cancelled() { return ctx.stale(); } }; // prettier-ignore
+      const found = await discoverPurgatories(nodeTreeFs, this.folders, {
+        extraGlobs: this.settings.extraObjectGlobs,
+        signal,
+      });
+      if (ctx.stale()) return;
+      this.discovered = found;
+      this.needDiscovery = false;
+      this.log(
+        `found ${found.length} purgatory object${found.length === 1 ? "" : "s"}: ${found.map((d) => d.object).join(", ")}`,
+      );
+    }
+    // An object a build is still writing is read only once it has stopped changing.
+    const changed = [...this.objectsChanged];
+    this.objectsChanged.clear();
+    await Promise.all(changed.map((o) => waitUntilStable(o, { quietMs: 150, timeoutMs: 5000 })));
+    if (ctx.stale()) return;
+
+    const results = new Map<string, ProjectResult>();
+    for (const d of this.discovered) {
+      if (ctx.stale()) return;
+      const r = await simulateProject(d, options, this.text);
+      results.set(d.object, r);
+      this.log(
+        `simulated ${d.object} (kernel ${r.status.kernel}) in ${r.status.durationMs} ms: ${r.status.summary}`,
+      );
+    }
+    this.results = results;
+    this.publish();
+    void this.connection.sendNotification(ResultNotification, { purgatories: this.statuses() });
+    this.log(`run for ${ctx.reasons.join(", ")} took ${Math.round(performance.now() - t0)} ms`);
+  }
+
+  /** Re-resolve places against the current editor texts (no new simulation). */
+  private async reresolve(): Promise<void> {
+    for (const [object, r] of this.results) {
+      const d = this.discovered.find((x) => x.object === object);
+      if (!d || !r.report) continue;
+      const files = await loadFiles(d, this.text);
+      this.results.set(object, {
+        ...r,
+        files,
+        resolved: r.report.findings.map((f) => resolveFinding(f, files)),
+      });
+    }
+    this.publish();
+  }
+
+  private publish(): void {
+    const byUri = new Map<string, Diagnostic[]>();
+    for (const [object, r] of this.results) {
+      for (const [uri, list] of diagnosticsFor(object, r.resolved))
+        byUri.set(uri, [...(byUri.get(uri) ?? []), ...list]);
+    }
+    for (const uri of this.published)
+      if (!byUri.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    for (const [uri, diagnostics] of byUri) void this.connection.sendDiagnostics({ uri, diagnostics });
+    this.published = new Set(byUri.keys());
+  }
+
+  private statuses(): PurgatoryStatus[] {
+    return [...this.results.values()].map((r) => ({ ...r.status, object: uriOf(r.status.object) }));
+  }
+
+  private projectFor(path: string): ProjectResult | undefined {
+    for (const d of this.discovered) {
+      if (d.makefile === path || d.linkerScript === path || d.object === path || d.sources.includes(path)) {
+        return this.results.get(d.object);
+      }
+    }
+    return undefined;
+  }
+
+  private hover(uri: string, line: number, character: number): Hover | null {
+    const path = pathOf(uri);
+    const doc = this.documents.get(uri);
+    const r = path && this.projectFor(path);
+    if (!r || !r.report || !doc) return null;
+    const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+    const isMake = r.files.makefile?.path === path;
+    const re = isMake ? /-[A-Za-z0-9_=.+-]+/g : /[A-Za-z_.$][A-Za-z0-9_.$]*/g;
+    for (const m of text.matchAll(re)) {
+      const start = m.index ?? 0;
+      if (character < start || character > start + m[0].length) continue;
+      const label = basename(r.status.object);
+      const value = isMake ? flagHover(r.report, m[0]) : symbolHover(r.report, m[0], label);
+      if (!value) return null;
+      return {
+        contents: { kind: "markdown", value },
+        range: { start: { line, character: start }, end: { line, character: start + m[0].length } },
+      };
+    }
+    return null;
+  }
+
+  private codeActions(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
+    const actions: CodeAction[] = [];
+    for (const d of diagnostics) {
+      const data = d.data as DiagnosticData | undefined;
+      if (d.source !== "purgatory" || !data) continue;
+      const r = this.results.get(data.object);
+      const resolved = r?.resolved[data.findingIndex];
+      if (!resolved || resolved.finding.id !== data.rule) continue;
+      for (const fix of resolved.fixes) {
+        const changes: WorkspaceEdit["changes"] = {};
+        for (const e of fix.edits) {
+          (changes[uriOf(e.path)] ??= []).push({ range: rangeOf(e), newText: e.newText });
+        }
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          edit: { changes },
+          isPreferred: true,
+        });
+      }
+    }
+    void uri;
+    return actions;
+  }
+
+  private codeLenses(uri: string): CodeLens[] {
+    const path = pathOf(uri);
+    const lenses: CodeLens[] = [];
+    for (const r of this.results.values()) {
+      if (path !== r.files.makefile?.path && path !== r.files.linkerScript?.path) continue;
+      lenses.push({
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        command: {
+          title: `Purgatory Lens: ${basename(r.status.object)} ${r.status.summary} (kernel ${r.status.kernel}) · Re-simulate`,
+          command: COMMANDS.resimulate,
+        },
+      });
+    }
+    return lenses;
+  }
+
+  private async report(p: ReportParams): Promise<unknown> {
+    const object = p.object ? pathOf(p.object) : this.discovered[0]?.object;
+    if (!object) return null;
+    const { options } = simulateOptions({
+      ...this.settings,
+      kernelVersion: p.kernel ?? this.settings.kernelVersion,
+      loadAddresses: p.loads ?? this.settings.loadAddresses,
+      ramSize: p.ramSize ?? this.settings.ramSize,
+    });
+    if (p.ramSize && parseSize(p.ramSize) === undefined) return { error: `"${p.ramSize}" is not a size` };
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(object);
+    } catch {
+      return { error: `${object} is not built yet` };
+    }
+    const r = simulate(bytes, options);
+    return r.ok ? reportJson(object, r.report) : { error: r.error };
+  }
+}

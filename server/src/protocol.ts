@@ -1,0 +1,77 @@
+// The one protocol between the extension client, the language server and the webview: method names
+// and plain-JSON payload types. No imports, so all three bundles can include it.
+
+/** Settings under `purgatoryLens.*`, as the server reads them (per workspace folder). */
+export interface PurgatoryLensSettings {
+  /** Kernel release to model, e.g. "6.8"; "" means the newest modelled. */
+  kernelVersion: string;
+  /** kbuf.mem values to simulate ("0x…"); empty means the low and high placements. */
+  loadAddresses: string[];
+  /** RAM size for the default placements, e.g. "64G". */
+  ramSize: string;
+  /** Extra globs (relative to the workspace folder) of purgatory objects to simulate. */
+  extraObjectGlobs: string[];
+}
+
+export const DEFAULT_SETTINGS: PurgatoryLensSettings = {
+  kernelVersion: "",
+  loadAddresses: [],
+  ramSize: "64G",
+  extraObjectGlobs: [],
+};
+
+/** One purgatory the server knows about and the outcome of its last simulation. */
+export interface PurgatoryStatus {
+  /** file:// URI of purgatory.ro. */
+  object: string;
+  makefile?: string;
+  linkerScript?: string;
+  /** "ok": loads everywhere with the right entry; "failed": it does not; "missing": not built yet;
+   *  "invalid": not a readable ELF object (half-written, truncated, wrong machine). */
+  state: "ok" | "failed" | "missing" | "invalid";
+  errors: number;
+  warnings: number;
+  /** One line for status bars and CodeLenses. */
+  summary: string;
+  kernel: string;
+  /** Milliseconds the last simulation took, and when it ended (ISO time). */
+  durationMs: number;
+  at: string;
+}
+
+/** server -> client: after every (re)simulation. */
+export const ResultNotification = "purgatory/result";
+export interface ResultParams {
+  purgatories: PurgatoryStatus[];
+}
+
+/** client -> server: simulate everything again now (the Re-simulate command, a finished build task). */
+export const ResimulateRequest = "purgatory/resimulate";
+export interface ResimulateParams {
+  reason: string;
+}
+
+/** client or webview -> server: the full JSON report of one purgatory (the CLI's --json form). */
+export const ReportRequest = "purgatory/report";
+export interface ReportParams {
+  /** file:// URI of the object; default: the first purgatory. */
+  object?: string;
+  /** Overrides for this request only (the section map's controls). */
+  kernel?: string;
+  loads?: string[];
+  ramSize?: string;
+}
+
+/** client -> server: the objects the server knows. */
+export const ListRequest = "purgatory/list";
+
+/** server -> client: a line for the output channel (what was simulated, when, how long). */
+export const LogNotification = "purgatory/log";
+export interface LogParams {
+  message: string;
+}
+
+export const COMMANDS = {
+  resimulate: "purgatoryLens.resimulate",
+  showOutput: "purgatoryLens.showOutput",
+} as const;

@@ -1,0 +1,137 @@
+// Drives the bundled language server (dist/server.js) over stdio with a real JSON-RPC client, the way
+// an editor would. Waits on notifications instead of sleeping.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+  InitializeRequest,
+  InitializedNotification,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  ExitNotification,
+  DidChangeWatchedFilesNotification,
+  DidOpenTextDocumentNotification,
+  DidSaveTextDocumentNotification,
+  DidChangeConfigurationNotification,
+  ConfigurationRequest,
+  FileChangeType,
+  type PublishDiagnosticsParams,
+  type Diagnostic,
+} from "vscode-languageserver-protocol/node";
+import { ResultNotification, type ResultParams, type PurgatoryLensSettings } from "../../server/src/protocol";
+import { repoRoot } from "../helpers";
+
+export const uri = (path: string) => pathToFileURL(path).href;
+
+export class ServerUnderTest {
+  readonly connection: ProtocolConnection;
+  private readonly child: ChildProcess;
+  /** The latest diagnostics per URI. */
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  readonly results: ResultParams[] = [];
+  private waiters: (() => void)[] = [];
+  stderr = "";
+  settings: Partial<PurgatoryLensSettings> = {};
+
+  constructor() {
+    this.child = spawn(process.execPath, [join(repoRoot, "dist", "server.js"), "--stdio"], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    this.child.stderr!.on("data", (d) => (this.stderr += String(d)));
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(this.child.stdout!),
+      new StreamMessageWriter(this.child.stdin!),
+    );
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
+      this.diagnostics.set(p.uri, p.diagnostics);
+      this.wake();
+    });
+    this.connection.onNotification(ResultNotification, (p: ResultParams) => {
+      this.results.push(p);
+      this.wake();
+    });
+    this.connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => this.settings));
+    this.connection.onRequest("client/registerCapability", () => null);
+    this.connection.onRequest("window/workDoneProgress/create", () => null);
+    this.connection.onNotification("window/logMessage", () => undefined);
+    this.connection.listen();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Resolves when `check` holds, re-checking after every notification; rejects after timeoutMs. */
+  until<T>(check: () => T | undefined | false, what: string, timeoutMs = 20000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}\n${this.stderr}`)),
+        timeoutMs,
+      );
+      const test = () => {
+        const v = check();
+        if (v) {
+          clearTimeout(timer);
+          resolve(v);
+        } else this.waiters.push(test);
+      };
+      test();
+    });
+  }
+
+  async initialize(rootPath: string, initializationOptions: object = { trusted: true }): Promise<void> {
+    await this.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: uri(rootPath),
+      workspaceFolders: [{ uri: uri(rootPath), name: "tree" }],
+      capabilities: {
+        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+      },
+      initializationOptions,
+    });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+  }
+
+  open(path: string, text: string, languageId = "plaintext"): Promise<void> {
+    return this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: uri(path), languageId, version: 1, text },
+    });
+  }
+
+  saved(path: string): Promise<void> {
+    return this.connection.sendNotification(DidSaveTextDocumentNotification.type, {
+      textDocument: { uri: uri(path) },
+    });
+  }
+
+  changedOnDisk(path: string, type: FileChangeType = FileChangeType.Changed): Promise<void> {
+    return this.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: uri(path), type }],
+    });
+  }
+
+  configure(settings: Partial<PurgatoryLensSettings>): Promise<void> {
+    this.settings = settings;
+    return this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+  }
+
+  async shutdown(): Promise<number | null> {
+    const exited = new Promise<number | null>((r) => this.child.once("exit", (code) => r(code)));
+    await this.connection.sendRequest(ShutdownRequest.type);
+    await this.connection.sendNotification(ExitNotification.type);
+    const code = await exited;
+    this.connection.dispose();
+    return code;
+  }
+}
+
+/** The list when it has entries, for `until`. */
+export function nonEmpty<T>(list: T[] | undefined): T[] | undefined {
+  return list && list.length > 0 ? list : undefined;
+}
