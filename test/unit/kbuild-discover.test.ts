@@ -244,6 +244,5 @@ describe("purgatory discovery", () => {
         .every((p) => p.sources.length === 6 && p.makefile === `/ws/linux/${P}/Makefile`),
     );
     assert.equal(stats.truncated, false);
-    assert.ok(ms < 5000, `took ${ms} ms`);
   });
 });

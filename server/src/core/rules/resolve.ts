@@ -10,7 +10,7 @@ import {
   type ParsedMakefile,
 } from "../kbuild/makefile";
 import { bestDefinition, findSymbolInText } from "../kbuild/locate";
-import { findOutputSection, outputSectionMentions } from "../lds/output-section";
+import { findOutputSection, outputSectionMentions, type OutputSectionSpan } from "../lds/output-section";
 import type { Attachment, Finding } from "./types";
 
 export interface TextFile {
@@ -215,64 +215,95 @@ function fixesFor(f: Finding, files: ProjectFiles): QuickFix[] {
       });
     }
   }
+  const wantsNoSsp = f.attach.some((a) => a.kind === "flag" && a.flag === "-fno-stack-protector");
+  // Offered only when the Makefile really lacks it (otherwise the object is just stale).
   if (
     mf &&
     f.id === "undefined-symbol" &&
-    f.attach.some((a) => a.kind === "flag" && a.flag === "-fno-stack-protector")
+    wantsNoSsp &&
+    findFlag(mf.parsed, "-fno-stack-protector").every((h) => h.removed)
   ) {
     const a = firstAssignment(mf.parsed, CFLAG_VARIABLES);
-    const last = a?.words[a.words.length - 1];
-    if (a) {
-      const at = last ?? a.nameRange;
+    const all = a ? findAssignments(mf.parsed, a.name).filter((x) => x.target === undefined) : [];
+    const last = all[all.length - 1];
+    if (a && last) {
+      const endLine = last.endLine;
+      const endColumn = mf.text.split("\n")[endLine]!.length;
       fixes.push({
         title: `Add -fno-stack-protector to ${a.name}`,
         edits: [
           {
             path: mf.path,
-            line: at.line,
-            startColumn: at.endColumn,
-            endLine: at.line,
-            endColumn: at.endColumn,
-            newText: " -fno-stack-protector",
+            line: endLine,
+            startColumn: endColumn,
+            endLine,
+            endColumn,
+            newText: `\n${a.name} += -fno-stack-protector`,
           },
         ],
       });
     }
   }
   const lds = files.linkerScript;
-  if (lds && f.id === "entry-multiple-sections") {
-    const span = findOutputSection(lds.text, ".text");
-    const att = f.attach.find((a) => a.kind === "linker-script");
-    if (span && att && att.kind === "linker-script") {
-      const wanted = att.inputSections.some((s) => s.startsWith(".ltext")) ? ["*(.ltext .ltext.*)"] : [];
-      if (
-        att.inputSections.some((s) => s.startsWith(".text.")) &&
-        !outputSectionMentions(lds.text, span, ".text.*")
-      ) {
-        wanted.push("*(.text.*)");
-      }
-      const missing = wanted.filter(
-        (w) => !outputSectionMentions(lds.text, span, w.slice(2, w.indexOf(" ") > 0 ? w.indexOf(" ") : -1)),
-      );
-      if (missing.length > 0) {
-        const at = lineCol(lds.text, span.close);
-        fixes.push({
-          title: `Merge ${missing.join(" ")} into .text in ${lds.path.split("/").pop()}`,
-          edits: [
-            {
-              path: lds.path,
-              line: at.line,
-              startColumn: at.column,
-              endLine: at.line,
-              endColumn: at.column,
-              newText: ` ${missing.join(" ")} `,
-            },
-          ],
-        });
-      }
+  const att = f.attach.find((a) => a.kind === "linker-script");
+  if (lds && f.id === "entry-multiple-sections" && att?.kind === "linker-script") {
+    const span = findOutputSection(lds.text, att.outputSection);
+    const inputs = [
+      {
+        pattern: ".ltext",
+        rule: "*(.ltext .ltext.*)",
+        needed: att.inputSections.some((x) => x.startsWith(".ltext")),
+      },
+      {
+        pattern: ".text.*",
+        rule: "*(.text.*)",
+        needed: att.inputSections.some((x) => x.startsWith(".text.")),
+      },
+    ];
+    const missing = span
+      ? inputs.filter((i) => i.needed && !outputSectionMentions(lds.text, span, i.pattern))
+      : [];
+    if (span && missing.length > 0) {
+      const rules = missing.map((m) => m.rule).join(" ");
+      fixes.push({
+        title: `Merge ${rules} into ${att.outputSection} in ${lds.path.split("/").pop()}`,
+        edits: [insertBeforeClose(lds, span, rules)],
+      });
     }
   }
   return fixes;
+}
+
+/**
+ * An edit adding `rules` as the last input-section description of an output section: on a line of
+ * its own, indented like the body, when the closing brace has its own line; inline otherwise.
+ */
+function insertBeforeClose(lds: TextFile, span: OutputSectionSpan, rules: string): TextEdit {
+  const lineStart = lds.text.lastIndexOf("\n", span.close - 1) + 1;
+  const at = lineCol(lds.text, span.close);
+  if (lds.text.slice(lineStart, span.close).trim() === "") {
+    const body = lds.text
+      .slice(span.open + 1, lineStart)
+      .split("\n")
+      .filter((l) => l.trim() !== "");
+    const indent = /^\s*/.exec(body[body.length - 1] ?? "")?.[0] ?? "\t";
+    return {
+      path: lds.path,
+      line: at.line,
+      startColumn: 0,
+      endLine: at.line,
+      endColumn: 0,
+      newText: `${indent}${rules}\n`,
+    };
+  }
+  return {
+    path: lds.path,
+    line: at.line,
+    startColumn: at.column,
+    endLine: at.line,
+    endColumn: at.column,
+    newText: ` ${rules} `,
+  };
 }
 
 export function resolveFinding(f: Finding, files: ProjectFiles): ResolvedFinding {
