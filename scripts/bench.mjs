@@ -57,7 +57,7 @@ for (const f of [...objects("examples"), ...objects("test/fixtures")]) {
 
 // The generated object: a .text with one instruction and 1,000,000 data fields in three relocation
 // types (R_X86_64_64, R_X86_64_PC32, R_X86_64_32) against symbols in two sections.
-const N = 1_000_000;
+const N = process.env.BENCH_RELOCS ? Number(process.env.BENCH_RELOCS) : 1_000_000;
 const dir = mkdtempSync(join(tmpdir(), "pl-bench-"));
 try {
   const lines = [
@@ -91,3 +91,6 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+
+const { benchLsp } = await import("./bench-lsp.mjs");
+await benchLsp();

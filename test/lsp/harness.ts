@@ -32,6 +32,8 @@ export class ServerUnderTest {
   private readonly child: ChildProcess;
   /** The latest diagnostics per URI. */
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** How many publishDiagnostics each URI has received. */
+  readonly publishCount = new Map<string, number>();
   readonly results: ResultParams[] = [];
   private waiters: (() => void)[] = [];
   stderr = "";
@@ -48,6 +50,7 @@ export class ServerUnderTest {
     );
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p.diagnostics);
+      this.publishCount.set(p.uri, (this.publishCount.get(p.uri) ?? 0) + 1);
       this.wake();
     });
     this.connection.onNotification(ResultNotification, (p: ResultParams) => {

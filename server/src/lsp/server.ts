@@ -86,7 +86,7 @@ export class PurgatoryServer {
     documents.onDidSave((e) => {
       const path = pathOf(e.document.uri);
       if (path && /(^|\/)(Makefile|Kbuild)$|\.(lds|ld|lds\.S)$/.test(path)) this.needDiscovery = true;
-      if (path && this.projectFor(path)) void this.scheduler.trigger(`saved ${basename(path)}`);
+      if (path && this.projectFor(path)) void this.scheduler.trigger(`saved ${basename(path)}`, 50);
     });
     // While typing, keep the diagnostics on the right lines without re-simulating.
     documents.onDidChangeContent((e) => {

@@ -1,0 +1,113 @@
+// Language-server figures for `npm run bench`: save-to-diagnostics latency on examples/linux (median
+// and p95 over 50 saves of the Makefile), and cold start to the first results on examples/linux and
+// on a generated tree of 80,000 files with 10 O= build folders. Uses the bundled dist/server.js and
+// the LSP-tier harness (compiled to out/), so it measures what users run.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+
+const { ServerUnderTest, uri } = await import("../out/test/lsp/harness.js");
+
+const P = "arch/x86/purgatory";
+const OBJS = ["purgatory", "stack", "setup-x86_64", "sha256", "entry64", "string"];
+const EXT = { purgatory: "c", sha256: "c", string: "c", stack: "S", "setup-x86_64": "S", entry64: "S" };
+
+function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+async function coldStart(root, expected) {
+  const t0 = performance.now();
+  const server = new ServerUnderTest();
+  await server.initialize(root);
+  await server.until(
+    () => server.results.find((r) => r.purgatories.length >= expected),
+    `${expected} results`,
+    120000,
+  );
+  const ms = performance.now() - t0;
+  await server.shutdown();
+  return ms;
+}
+
+/** A kernel-shaped tree: the example source tree, 10 O= build folders, filler up to `total` files. */
+function generateTree(dir, total) {
+  const src = join(dir, "linux");
+  cpSync("examples/linux", src, { recursive: true });
+  const object = readFileSync("examples/linux/arch/x86/purgatory/purgatory.ro");
+  let n = 0;
+  for (let b = 0; b < 10; b++) {
+    const pd = join(dir, "builds", `b${b}`, P);
+    mkdirSync(pd, { recursive: true });
+    const objs = OBJS.map((o) => `${P}/${o}.o`);
+    writeFileSync(
+      join(pd, ".purgatory.ro.cmd"),
+      `savedcmd_${P}/purgatory.ro := ld -m elf_x86_64 -r -e purgatory_start -z nodefaultlib -o ${P}/purgatory.ro ${objs.join(" ")}\n`,
+    );
+    writeFileSync(join(pd, "purgatory.ro"), object);
+    for (const o of OBJS) {
+      writeFileSync(
+        join(pd, `.${o}.o.cmd`),
+        `savedcmd_${P}/${o}.o := clang-19 -mcmodel=large -c -o ${P}/${o}.o ${src}/${P}/${o}.${EXT[o]}\n`,
+      );
+    }
+    n += 2 + OBJS.length;
+  }
+  for (let t = 0; n < total; t++) {
+    for (let s = 0; s < 40 && n < total; s++) {
+      const d = join(t % 3 === 0 ? join(dir, "builds", `b${t % 10}`) : src, `dir${t}`, `sub${s}`);
+      mkdirSync(d, { recursive: true });
+      for (let f = 0; f < 50 && n < total; f++, n++) writeFileSync(join(d, `file${f}.c`), "");
+    }
+  }
+  return n;
+}
+
+export async function benchLsp() {
+  console.log("\n== language server (dist/server.js over stdio)");
+  const work = mkdtempSync(join(tmpdir(), "pl-bench-lsp-"));
+  try {
+    const tree = join(work, "example");
+    cpSync("examples/linux", tree, { recursive: true });
+    const cold = [];
+    for (let i = 0; i < 5; i++) cold.push(await coldStart(tree, 1));
+    console.log(
+      `cold start to first result, examples/linux: median ${percentile(cold, 50).toFixed(0)} ms of 5`,
+    );
+
+    const server = new ServerUnderTest();
+    await server.initialize(tree);
+    const mk = join(tree, P, "Makefile");
+    await server.until(() => server.diagnostics.get(uri(mk))?.length > 0, "first diagnostics");
+    await server.open(mk, readFileSync(mk, "utf8"), "makefile");
+    const count = () => server.publishCount.get(uri(mk)) ?? 0;
+    const lat = [];
+    for (let i = 0; i < 50; i++) {
+      const seen = count();
+      const t0 = performance.now();
+      await server.saved(mk);
+      await server.until(() => count() > seen, "diagnostics after save");
+      lat.push(performance.now() - t0);
+    }
+    await server.shutdown();
+    console.log(
+      `save Makefile -> new diagnostics: median ${percentile(lat, 50).toFixed(0)} ms, p95 ${percentile(lat, 95).toFixed(0)} ms over 50 saves (includes the 50 ms save debounce)`,
+    );
+
+    const big = join(work, "big");
+    const t0 = performance.now();
+    const files = generateTree(big, 80_000);
+    console.log(
+      `generated ${files.toLocaleString("en")} files with 10 build folders in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const bigCold = [];
+    for (let i = 0; i < 3; i++) bigCold.push(await coldStart(big, 11));
+    console.log(
+      `cold start to first results for all 11 purgatories, 80,000-file tree: median ${percentile(bigCold, 50).toFixed(0)} ms of 3`,
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
