@@ -22,6 +22,7 @@ const entries = [
 
 await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));
 if (existsSync("webview/src/main.ts")) {
+  // The section map: its own browser bundle (lit and @vscode-elements included) and its stylesheet.
   await build({
     ...common,
     platform: "browser",
@@ -29,5 +30,11 @@ if (existsSync("webview/src/main.ts")) {
     format: "iife",
     entryPoints: ["webview/src/main.ts"],
     outfile: "dist/webview.js",
+  });
+  await build({
+    ...common,
+    platform: "browser",
+    entryPoints: ["webview/src/style.css"],
+    outfile: "dist/webview.css",
   });
 }

@@ -19,6 +19,7 @@ export const TEST_TOOLS = {
   "llvm-readelf-19": "llvm-19",
   "i686-linux-gnu-as": "binutils-i686-linux-gnu",
   "s390x-linux-gnu-as": "binutils-s390x-linux-gnu",
+  chromium: "chromium",
 };
 
 export function has(cmd) {

@@ -18,10 +18,11 @@ step("type-check and compile (tsc)", "npx", ["tsc", "-p", "tsconfig.json"]);
 step("lint (eslint)", "npx", ["eslint", "."]);
 step("format (prettier --check)", "npx", ["prettier", "--check", "."]);
 // Tiers: core unit and golden tests first; later tiers are added below them.
-step("tests: core unit, golden, and the language server over stdio", "node", [
+step("tests: core unit, golden, the language server over stdio, the webview in Chromium", "node", [
   "--test",
   "--test-concurrency=2",
   "out/test/unit/",
   "out/test/golden/",
   "out/test/lsp/",
+  "out/test/webview/",
 ]);

@@ -11,10 +11,12 @@ import {
   COMMANDS,
   ResimulateRequest,
   ResultNotification,
+  SECTION_MAP_VIEW,
   type PurgatoryStatus,
   type ResimulateParams,
   type ResultParams,
 } from "../../server/src/protocol";
+import { SectionMap } from "./panel";
 import { StatusItem } from "./status";
 
 let client: LanguageClient | undefined;
@@ -64,6 +66,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.resimulate, () => resimulate("command")),
     vscode.commands.registerCommand(COMMANDS.showOutput, () => output.show()),
+    vscode.commands.registerCommand(
+      COMMANDS.showSectionMap,
+      (object?: string | vscode.Uri) =>
+        client && SectionMap.show(context, client, typeof object === "string" ? object : object?.toString()),
+    ),
+    vscode.window.registerWebviewPanelSerializer(SECTION_MAP_VIEW, {
+      deserializeWebviewPanel: async (panel, state) => {
+        if (client) SectionMap.revive(panel, context, client, state);
+      },
+    }),
     // A finished build task is the moment a new purgatory.ro exists: simulate it at once.
     vscode.tasks.onDidEndTaskProcess((e) => {
       const t = e.execution.task;
@@ -77,7 +89,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
-  client.onNotification(ResultNotification, (p: ResultParams) => status.show(p.purgatories));
+  client.onNotification(ResultNotification, (p: ResultParams) => {
+    status.show(p.purgatories);
+    SectionMap.refresh();
+  });
   await client.start();
 }
 

@@ -1,5 +1,6 @@
 // The one protocol between the extension client, the language server and the webview: method names
-// and plain-JSON payload types. No imports, so all three bundles can include it.
+// and plain-JSON payload types. Type-only imports, so all three bundles can include it.
+import type { ReportJson } from "./core/report/json";
 
 /** Settings under `purgatoryLens.*`, as the server reads them (per workspace folder). */
 export interface PurgatoryLensSettings {
@@ -65,13 +66,57 @@ export interface ReportParams {
 /** client -> server: the objects the server knows. */
 export const ListRequest = "purgatory/list";
 
-/** server -> client: a line for the output channel (what was simulated, when, how long). */
-export const LogNotification = "purgatory/log";
-export interface LogParams {
-  message: string;
+/** client -> server: where in the sources a section, symbol or relocation comes from. */
+export const LocateRequest = "purgatory/locate";
+export interface LocateParams {
+  object: string;
+  target: RevealTarget;
 }
+export interface LocateResult {
+  uri: string;
+  line: number;
+  character: number;
+  endLine: number;
+  endCharacter: number;
+}
+
+export type { ReportJson };
+
+/** What the section map's controls set; empty strings mean "the settings' value". */
+export interface MapControls {
+  kernel: string;
+  load: string;
+  ram: string;
+}
+
+export type RevealTarget =
+  | { kind: "section"; name: string }
+  | { kind: "symbol"; name: string }
+  | { kind: "relocation"; symbol: string; section: string; offset: string };
+
+/** extension -> webview */
+export type ToWebview =
+  | {
+      type: "state";
+      objects: { uri: string; label: string }[];
+      object: string;
+      controls: MapControls;
+      report: ReportJson | { error: string };
+    }
+  | { type: "compare"; left: ReportJson | { error: string }; right: ReportJson | { error: string } };
+
+/** webview -> extension */
+export type FromWebview =
+  | { type: "ready" }
+  | { type: "simulate"; object: string; controls: MapControls }
+  | { type: "reveal"; object: string; target: RevealTarget }
+  | { type: "compare"; left: string; right: string };
 
 export const COMMANDS = {
   resimulate: "purgatoryLens.resimulate",
   showOutput: "purgatoryLens.showOutput",
+  showSectionMap: "purgatoryLens.showSectionMap",
 } as const;
+
+/** The webview panel type, for the serializer that restores it after a reload. */
+export const SECTION_MAP_VIEW = "purgatoryLens.sectionMap";

@@ -21,7 +21,7 @@ describe("golden simulation summaries", () => {
 });
 
 describe("golden buffer hashes equal GNU ld's final link", () => {
-  for (const path of fixtureObjects()) {
+  for (const path of fixtureObjects({ forLinking: true })) {
     it(path.split("/").slice(-1)[0]!, () => {
       const golden = JSON.parse(readFileSync(goldenPath(path), "utf8"));
       const bytes = readFileSync(path);

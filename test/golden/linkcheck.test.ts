@@ -11,7 +11,7 @@ const LINKERS: Linker[] = ["bfd", "lld"];
 const ADDRESSES = [0x100000n, 0x7fe00000n, 0x103fe00000n];
 
 describe("relocated bytes equal a final link's", () => {
-  for (const path of fixtureObjects()) {
+  for (const path of fixtureObjects({ forLinking: true })) {
     const name = path.split("/").slice(-2).join("/");
     it(name, () => {
       const bytes = readFixture(...path.split("/test/fixtures/")[1]!.split("/"));
@@ -38,7 +38,7 @@ describe("relocated bytes equal a final link's", () => {
 });
 
 describe("overflow verdicts agree with the linkers' 'relocation truncated to fit'", () => {
-  for (const path of fixtureObjects()) {
+  for (const path of fixtureObjects({ forLinking: true })) {
     const name = path.split("/").slice(-2).join("/");
     const bytes = readFixture(...path.split("/test/fixtures/")[1]!.split("/"));
     const probe = simulate(bytes);

@@ -40,7 +40,7 @@ interface ShdrRow {
 /** Parses `readelf -S -W` rows: `[Nr] Name Type Address Off Size ES Flg Lk Inf Al`. */
 function readelfSections(path: string, tool: string): ShdrRow[] {
   const rows: ShdrRow[] = [];
-  const re = /^\s*\[\s*(\d+)\]\s+(\S*)\s+(\S+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([A-Za-z]*)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/;
+  const re = /^\s*\[\s*(\d+)\]\s(.*?)\s+(\S+)\s+([0-9a-f]{8,16})\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([A-Za-z]*)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/;
   for (const line of run(tool, ["-S", "-W", path]).split("\n")) {
     const m = re.exec(line);
     if (!m) continue;

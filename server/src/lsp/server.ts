@@ -31,15 +31,18 @@ import {
   COMMANDS,
   DEFAULT_SETTINGS,
   ListRequest,
+  LocateRequest,
   ReportRequest,
   ResimulateRequest,
   ResultNotification,
+  type LocateParams,
   type PurgatoryLensSettings,
   type PurgatoryStatus,
   type ReportParams,
   type ResimulateParams,
 } from "../protocol";
 import { diagnosticsFor, rangeOf, uriOf, type DiagnosticData } from "./diagnostics";
+import { locate } from "./locate";
 import { loadFiles, simulateProject, type ProjectResult } from "./project";
 import { Scheduler, type RunContext } from "./scheduler";
 import { normaliseSettings, simulateOptions } from "./settings";
@@ -102,6 +105,10 @@ export class PurgatoryServer {
       return this.statuses();
     });
     connection.onRequest(ListRequest, () => this.statuses());
+    connection.onRequest(LocateRequest, (p: LocateParams) => {
+      const r = this.results.get(pathOf(p.object) ?? "");
+      return (r && locate(r.files, p.target)) ?? null;
+    });
     connection.onRequest(ReportRequest, (p: ReportParams) => this.report(p ?? {}));
     connection.onShutdown(() => {
       this.scheduler.dispose();

@@ -1,7 +1,20 @@
 // The JSON form of a simulation (the CLI's --json, the language server's custom requests, the
 // webview). 64-bit addresses are "0x…" strings; sizes and offsets that fit in a double are numbers.
 
-import { sectionFlagLetters, sectionTypeName } from "../elf/constants";
+import {
+  SHN_ABS,
+  SHN_COMMON,
+  SHN_UNDEF,
+  SHT_NOBITS,
+  SHT_SYMTAB,
+  STT_FILE,
+  STT_SECTION,
+  bindName,
+  sectionFlagLetters,
+  sectionTypeName,
+  symbolTypeName,
+} from "../elf/constants";
+import { readSymbols } from "../elf/reader";
 import { entryOk, type SimulatedLoad, type SimulationReport } from "../simulate";
 import type { Finding } from "../rules/types";
 import { hex, signedHex } from "../kexec/u64";
@@ -138,8 +151,49 @@ export function loadJson(object: string, report: SimulationReport, load: Simulat
   };
 }
 
+export interface SymbolJson {
+  name: string;
+  /** Section name, or UND / ABS / COM. */
+  section: string;
+  shndx: number;
+  value: string;
+  size: number;
+  bind: string;
+  type: string;
+}
+
+/** The object's named symbols (no FILE or SECTION symbols), for tables and hovers. */
+export function symbolsJson(report: SimulationReport): SymbolJson[] {
+  const out: SymbolJson[] = [];
+  for (const s of report.elf.sections) {
+    if (s.sh_type !== SHT_SYMTAB) continue;
+    for (const sym of readSymbols(report.elf, s.index)) {
+      if (!sym.name || sym.type === STT_FILE || sym.type === STT_SECTION) continue;
+      const section =
+        sym.shndx === SHN_UNDEF
+          ? "UND"
+          : sym.shndx === SHN_ABS
+            ? "ABS"
+            : sym.shndx === SHN_COMMON
+              ? "COM"
+              : (report.elf.sections[sym.shndx]?.name ?? String(sym.shndx));
+      out.push({
+        name: sym.name,
+        section,
+        shndx: sym.shndx,
+        value: hex(sym.st_value),
+        size: Number(sym.st_size),
+        bind: bindName(sym.bind),
+        type: symbolTypeName(sym.type),
+      });
+    }
+  }
+  return out;
+}
+
 /** The whole report: the summary plus one LoadJson per simulated address. */
 export function reportJson(object: string, report: SimulationReport) {
+  const h = report.elf.header;
   return {
     object,
     machine: report.machine,
@@ -147,11 +201,27 @@ export function reportJson(object: string, report: SimulationReport) {
     era: report.kernel.era,
     ok: report.ok,
     entryOk: report.entryOk,
+    bufMin: hex(report.bufMin),
+    eEntry: hex(h.e_entry),
     loadWindows: windowsJson(report.loadWindows),
     findings: [...report.findings],
+    /** Every section of the object by file offset, for the map's second view. */
+    fileSections: report.elf.sections.map((s) => ({
+      index: s.index,
+      name: s.name,
+      type: sectionTypeName(s.sh_type),
+      flags: sectionFlagLetters(s.sh_flags, h.e_machine),
+      offset: Number(s.sh_offset),
+      size: Number(s.sh_size),
+      fileSize: s.sh_type === SHT_NOBITS ? 0 : Number(s.sh_size),
+    })),
+    fileSize: report.elf.bytes.byteLength,
+    symbols: symbolsJson(report),
     results: report.loads.map((l) => loadJson(object, report, l)),
   };
 }
+
+export type ReportJson = ReturnType<typeof reportJson>;
 
 /** JSON.stringify that turns bigints (inside findings' evidence, if any) into "0x…" strings. */
 export function stringify(value: unknown): string {

@@ -1,0 +1,203 @@
+// The section map in headless Chromium, fed recorded simulation results of real objects.
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { reportJson, type ReportJson } from "../../server/src/core/report/json";
+import { simulate } from "../../server/src/core/simulate";
+import { fixturePath, repoRoot } from "../helpers";
+import { WebviewPage } from "./harness";
+
+const ARTIFACTS = join(repoRoot, "test", "artifacts", "webview");
+
+function recorded(path: string, kernel: string, ramSize?: bigint): ReportJson {
+  const r = simulate(readFileSync(path), { kernel, ramSize });
+  assert.ok(r.ok);
+  return reportJson(path.slice(repoRoot.length + 1), r.report);
+}
+
+const example = () =>
+  recorded(join(repoRoot, "examples/linux/arch/x86/purgatory/purgatory.ro"), "6.8", 11n << 30n);
+const state = (report: ReportJson) => ({
+  type: "state",
+  objects: [{ uri: "file:///x/purgatory.ro", label: "purgatory.ro" }],
+  object: "file:///x/purgatory.ro",
+  controls: { kernel: "6.8", load: "", ram: "11G" },
+  report,
+});
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+describe("section map (LLVM 18 example, kernel 6.8, 11 GiB)", () => {
+  let w: WebviewPage;
+  const report = example();
+  before(async () => {
+    w = await WebviewPage.open("dark");
+    await w.send(state(report));
+    await w.page.waitForSelector("svg.buffer");
+  });
+  after(() => w.close());
+
+  it("draws each allocated section as a block in buffer order, sized by bytes", async () => {
+    const load = report.results[0]!;
+    const boxes: (Box & { size: number })[] = [];
+    for (const s of load.sections) {
+      const box = await w.page.locator(`svg.buffer rect[data-key="section:${s.index}"]`).boundingBox();
+      assert.ok(box, `block for ${s.name}`);
+      boxes.push({ ...box, size: s.size });
+    }
+    const byOffset = [...load.sections]
+      .map((s, i) => ({ s, b: boxes[i]! }))
+      .sort((a, b) => a.s.offset - b.s.offset);
+    for (let i = 1; i < byOffset.length; i++)
+      assert.ok(byOffset[i]!.b.x >= byOffset[i - 1]!.b.x, "left to right by offset");
+    // Blocks above the minimum width are proportional to their sizes.
+    const big = byOffset.filter((x) => x.b.width > 20);
+    const ratio = big[0]!.b.width / big[0]!.s.size;
+    for (const x of big)
+      assert.ok(Math.abs(x.b.width / x.s.size - ratio) / ratio < 0.05, `${x.s.name} proportional`);
+    for (const b of boxes) assert.ok(b.width >= 4, "tiny sections stay clickable");
+  });
+
+  it("puts each relocation tick at its offset within its section", async () => {
+    const load = report.results[0]!;
+    for (const [i, r] of load.relocations.entries()) {
+      const s = load.sections.find((x) => x.name === r.section)!;
+      const block = (await w.page.locator(`svg.buffer rect[data-key="section:${s.index}"]`).boundingBox())!;
+      const tick = (await w.page.locator(`svg.buffer line[data-key="reloc:${i}"]`).boundingBox())!;
+      const expected = block.x + (Number(BigInt(r.offset)) / s.size) * (block.width + 1);
+      assert.ok(
+        Math.abs(tick.x - expected) <= 1.5,
+        `${r.section}+${r.offset}: tick at ${tick.x}, expected ${expected}`,
+      );
+    }
+  });
+
+  it("marks both executable sections that contain the entry (the WARN) and the failing R_X86_64_32", async () => {
+    const high = report.results.findIndex((r) => !r.ok);
+    await w.page.evaluate((i) => {
+      const api = window as unknown as { __state: Record<string, unknown> };
+      api.__state = { ...api.__state, load: i };
+    }, high);
+    await w.send(state(report));
+    const marks = await w.page
+      .locator("svg.buffer .entry-mark")
+      .evaluateAll((es) => es.map((e) => e.getAttribute("class")));
+    assert.deepEqual(marks.sort(), ["entry-mark set", "entry-mark warned"]);
+    const failing = w.page.locator("svg.buffer line.tick.failing");
+    assert.equal(await failing.count(), 1);
+    const stroke = await failing.evaluate((e) => getComputedStyle(e).stroke);
+    assert.equal(stroke, "rgb(248, 81, 73)", "the theme's error colour");
+  });
+
+  it("shades the load window and ends it below 4 GiB", async () => {
+    const win = (await w.page.locator("svg.address rect.window").boundingBox())!;
+    const fourG = await w.page.locator("svg.address line.mark").nth(1).boundingBox();
+    assert.ok(
+      fourG && win.x + win.width <= fourG.x + 1,
+      `window ends at ${win.x + win.width}, 4 GiB at ${fourG?.x}`,
+    );
+  });
+
+  it("syncs selection both ways and asks the extension to reveal the source", async () => {
+    await w.page.click('.tab[data-tab="relocations"]');
+    const row = w.page.locator('tr[data-key="reloc:0"]');
+    await row.click();
+    assert.match(
+      (await w.page.locator('svg.buffer line[data-key="reloc:0"]').getAttribute("class")) ?? "",
+      /selected/,
+    );
+    let posted = await w.posted();
+    assert.deepEqual(posted.at(-1), {
+      type: "reveal",
+      object: report.object,
+      target: {
+        kind: "relocation",
+        symbol: report.results[0]!.relocations[0]!.symbol,
+        section: report.results[0]!.relocations[0]!.section,
+        offset: report.results[0]!.relocations[0]!.offset,
+      },
+    });
+    const text = report.results[0]!.sections.find((s) => s.name === ".text")!;
+    await w.page
+      .locator(`svg.buffer rect[data-key="section:${text.index}"]`)
+      .click({ position: { x: 3, y: 20 } });
+    assert.match(
+      (await w.page.locator(`tr[data-key="section:${text.index}"]`).getAttribute("class")) ?? "",
+      /selected/,
+    );
+    posted = await w.posted();
+    assert.deepEqual(posted.at(-1), {
+      type: "reveal",
+      object: report.object,
+      target: { kind: "section", name: ".text" },
+    });
+  });
+
+  it("re-simulates from the controls and keeps state for a reload", async () => {
+    await w.page.locator("#load").evaluate((e) => ((e as HTMLInputElement).value = "0x100000"));
+    await w.page.click("#simulate");
+    const posted = await w.posted();
+    assert.deepEqual(posted.at(-1), {
+      type: "simulate",
+      object: "file:///x/purgatory.ro",
+      controls: { kernel: "6.8", load: "0x100000", ram: "11G" },
+    });
+    const saved = await w.page.evaluate(
+      () => (window as unknown as { __state: { controls: unknown; selection: string } }).__state,
+    );
+    assert.deepEqual(saved.controls, { kernel: "6.8", load: "0x100000", ram: "11G" });
+    assert.ok(saved.selection);
+    assert.deepEqual(w.errors, []);
+  });
+});
+
+describe("section map with hostile names", () => {
+  it("renders markup and quotes in ELF names as text", async () => {
+    const w = await WebviewPage.open("light");
+    try {
+      const report = recorded(fixturePath("edge", "obj", "hostile.ro"), "7.2");
+      await w.send(state(report));
+      await w.page.waitForSelector("svg.buffer");
+      await w.page.click('.tab[data-tab="sections"]');
+      const names = await w.page.locator("tbody tr td:first-child").allTextContents();
+      assert.ok(names.includes("<img src=x onerror=alert(1)>"));
+      assert.ok(names.includes(".data\"quoted'&amp;"));
+      await w.page.click('.tab[data-tab="symbols"]');
+      assert.ok(
+        (await w.page.locator("tbody tr td:first-child").allTextContents()).includes(
+          "<script>alert('sym')</script>",
+        ),
+      );
+      assert.equal(await w.page.locator("#app img, #app script").count(), 0, "no element injected");
+      assert.deepEqual(w.errors, []);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe("themes", () => {
+  for (const theme of ["light", "dark", "high-contrast"]) {
+    it(`renders readably in ${theme} (screenshot saved)`, async () => {
+      const w = await WebviewPage.open(theme);
+      try {
+        await w.send(state(example()));
+        await w.page.waitForSelector("svg.buffer");
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await w.page.screenshot({ path: join(ARTIFACTS, `section-map-${theme}.png`), fullPage: true });
+        const fg = await w.page.locator("body").evaluate((b) => getComputedStyle(b).color);
+        const bg = await w.page.locator("body").evaluate((b) => getComputedStyle(b).backgroundColor);
+        assert.notEqual(fg, bg);
+        assert.deepEqual(w.errors, []);
+      } finally {
+        await w.close();
+      }
+    });
+  }
+});

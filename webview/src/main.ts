@@ -1,0 +1,373 @@
+// The section map: controls, the three bands, findings and tables. State lives in getState/setState
+// so the panel survives being hidden and restores after a window reload.
+import "@vscode-elements/elements/dist/vscode-button/index.js";
+import "@vscode-elements/elements/dist/vscode-single-select/index.js";
+import "@vscode-elements/elements/dist/vscode-option/index.js";
+import "@vscode-elements/elements/dist/vscode-textfield/index.js";
+import { parseSize } from "../../server/src/core/kexec/u64";
+import type { MapControls, ReportJson, ToWebview } from "../../server/src/protocol";
+import { compareView } from "./compare";
+import { el } from "./dom";
+import { addressView, bufferView, fileView } from "./map";
+import type { LoadJson } from "./model";
+import { table, type Column } from "./table";
+import { loadState, post, saveState, type MapState } from "./vscode-api";
+
+interface Data {
+  objects: { uri: string; label: string }[];
+  object: string;
+  report: ReportJson | { error: string } | undefined;
+  compare?: HTMLElement;
+}
+
+const data: Data = { objects: [], object: "", report: undefined };
+let state: MapState = loadState();
+const sorts: Record<string, { column: number; descending: boolean } | undefined> = {};
+const app = document.getElementById("app")!;
+
+const BASE_WIDTH = 1000;
+
+function controls(): MapControls {
+  return state.controls ?? { kernel: "", load: "", ram: "" };
+}
+
+type FieldElement = HTMLElement & { value: string };
+
+function field(id: string, label: string, value: string, placeholder: string): HTMLElement {
+  const f = el("vscode-textfield" as "input", {
+    id,
+    value,
+    placeholder,
+    "aria-label": label,
+  }) as unknown as FieldElement;
+  f.value = value;
+  return el("label", { class: "control" }, el("span", {}, label), f);
+}
+
+function select(
+  id: string,
+  options: { value: string; label: string }[],
+  value: string,
+  onChange: (v: string) => void,
+): HTMLElement {
+  const s = el("vscode-single-select" as "select", { id }) as unknown as FieldElement;
+  for (const o of options) {
+    const opt = el("vscode-option" as "option", { value: o.value }, o.label);
+    if (o.value === value) opt.setAttribute("selected", "");
+    s.append(opt);
+  }
+  s.addEventListener("change", () => onChange(s.value));
+  return s;
+}
+
+function readControls(): MapControls {
+  const v = (id: string) => ((document.getElementById(id) as FieldElement | null)?.value ?? "").trim();
+  return { kernel: v("kernel"), load: v("load"), ram: v("ram") };
+}
+
+function simulate(patch: Partial<MapControls> = {}): void {
+  const c = { ...readControls(), ...patch };
+  state = saveState({ controls: c, load: c.load ? 0 : state.load });
+  post({ type: "simulate", object: data.object, controls: c });
+}
+
+function toolbar(report: ReportJson | undefined): HTMLElement {
+  const c = controls();
+  const button = el("vscode-button" as "button", { id: "simulate" }, "Simulate");
+  button.addEventListener("click", () => simulate());
+  const zoomIn = el("vscode-button" as "button", { id: "zoom-in", secondary: "", title: "zoom in" }, "+");
+  const zoomOut = el("vscode-button" as "button", { id: "zoom-out", secondary: "", title: "zoom out" }, "−");
+  zoomIn.addEventListener("click", () => zoom(1.5));
+  zoomOut.addEventListener("click", () => zoom(1 / 1.5));
+  const parts: (HTMLElement | null)[] = [
+    data.objects.length > 1
+      ? select(
+          "object",
+          data.objects.map((o) => ({ value: o.uri, label: o.label })),
+          data.object,
+          (v) => {
+            data.object = v;
+            state = saveState({ object: v, selection: undefined });
+            post({ type: "simulate", object: v, controls: readControls() });
+          },
+        )
+      : null,
+    field("kernel", "kernel", c.kernel, report?.kernel ?? "7.2"),
+    field("load", "kbuf.mem", c.load, "default placements"),
+    field("ram", "RAM", c.ram, "64G"),
+    button,
+    report && report.results.length > 1
+      ? select(
+          "which-load",
+          report.results.map((r, i) => ({ value: String(i), label: `${r.label} ${r.mem}` })),
+          String(state.load ?? 0),
+          (v) => {
+            state = saveState({ load: Number(v) });
+            render();
+          },
+        )
+      : null,
+    zoomOut,
+    zoomIn,
+    data.objects.length > 1 ? compareControl() : null,
+  ];
+  return el("div", { class: "toolbar" }, ...parts);
+}
+
+/** Compare the shown object with another one of the workspace (e.g. the LLVM 17 and 18 builds). */
+function compareControl(): HTMLElement {
+  const others = data.objects.filter((o) => o.uri !== data.object);
+  let other = others[0]?.uri ?? "";
+  const pick = select(
+    "compare-with",
+    others.map((o) => ({ value: o.uri, label: o.label })),
+    other,
+    (v) => (other = v),
+  );
+  const go = el("vscode-button" as "button", { id: "compare", secondary: "" }, "Compare");
+  go.addEventListener("click", () => post({ type: "compare", left: data.object, right: other }));
+  return el("span", { class: "control compare-control" }, pick, go);
+}
+
+function zoom(factor: number): void {
+  state = saveState({ zoom: Math.max(0.5, Math.min(64, (state.zoom ?? 1) * factor)) });
+  render();
+}
+
+function findingsList(report: ReportJson): HTMLElement {
+  if (report.findings.length === 0) return el("p", { class: "verdict ok" }, "No findings.");
+  return el(
+    "ul",
+    { class: "findings" },
+    ...report.findings.map((f) =>
+      el(
+        "li",
+        { class: f.severity },
+        el("strong", {}, `${f.severity}: `),
+        f.title,
+        el("span", { class: "rule" }, ` [${f.id}]`),
+      ),
+    ),
+  );
+}
+
+function verdict(report: ReportJson, load: LoadJson): HTMLElement {
+  const text = load.ok
+    ? load.entryOk === false
+      ? "loads, but image->start is wrong"
+      : "loads"
+    : `fails (${load.failedAt})`;
+  return el(
+    "div",
+    { class: `verdict ${load.ok && load.entryOk !== false ? "ok" : "failed"}` },
+    el("strong", {}, `${report.object.split("/").pop()} at kbuf.mem ${load.mem}: ${text}`),
+    ` — kernel ${report.kernel} (${report.era}), bufsz ${load.bufsz}, memsz ${load.memsz}, buf_align ${load.bufAlign}, image->start ${load.imageStart ?? "–"}`,
+    ...load.log.map((l) => el("div", { class: `log ${l.level}` }, l.text)),
+  );
+}
+
+type Reloc = LoadJson["relocations"][number];
+type Section = LoadJson["sections"][number];
+type Sym = ReportJson["symbols"][number];
+
+function tables(report: ReportJson, load: LoadJson): HTMLElement {
+  const tab = state.tab ?? "relocations";
+  const tabs = el(
+    "div",
+    { class: "tabs", role: "tablist" },
+    ...["sections", "relocations", "symbols"].map((t) => {
+      const b = el("button", { class: t === tab ? "tab active" : "tab", role: "tab", "data-tab": t }, t);
+      b.addEventListener("click", () => {
+        state = saveState({ tab: t });
+        render();
+      });
+      return b;
+    }),
+  );
+  const filter = el("input", {
+    id: "filter",
+    type: "search",
+    placeholder: "filter",
+    value: state.filter ?? "",
+  });
+  filter.addEventListener("input", () => {
+    state = saveState({ filter: filter.value });
+    const t = document.getElementById("table-slot")!;
+    t.replaceChildren(body());
+    highlight();
+  });
+  const onSort = (column: number) => {
+    const s = sorts[tab];
+    sorts[tab] = { column, descending: s?.column === column ? !s.descending : false };
+    document.getElementById("table-slot")!.replaceChildren(body());
+    highlight();
+  };
+  const opts = () => ({ filter: state.filter ?? "", sort: sorts[tab], onSort });
+  const body = (): HTMLElement => {
+    if (tab === "sections") {
+      const cols: Column<Section>[] = [
+        { title: "name", value: (s) => s.name },
+        { title: "flags", value: (s) => s.flags },
+        { title: "align", value: (s) => s.align, numeric: true },
+        { title: "file offset", value: (s) => "0x" + s.fileOffset.toString(16), numeric: true },
+        {
+          title: "buffer offset",
+          value: (s) => (s.type === "NOBITS" ? "(bss) " : "") + "0x" + s.offset.toString(16),
+          numeric: true,
+        },
+        { title: "address", value: (s) => s.addr, numeric: true },
+        { title: "size", value: (s) => s.size, numeric: true },
+      ];
+      return table(load.sections, cols, (s) => `section:${s.index}`, opts());
+    }
+    if (tab === "symbols") {
+      const cols: Column<Sym>[] = [
+        { title: "name", value: (s) => s.name },
+        { title: "section", value: (s) => s.section },
+        { title: "value", value: (s) => s.value, numeric: true },
+        { title: "size", value: (s) => s.size, numeric: true },
+        { title: "bind", value: (s) => s.bind },
+        { title: "type", value: (s) => s.type },
+      ];
+      return table(report.symbols, cols, (s) => `symbol:${s.name}`, opts());
+    }
+    const cols: Column<Reloc>[] = [
+      { title: "site", value: (r) => `${r.section}+${r.offset}` },
+      { title: "type", value: (r) => r.typeName },
+      { title: "symbol", value: (r) => r.symbol },
+      { title: "S", value: (r) => r.S ?? "–", numeric: true },
+      { title: "A", value: (r) => r.A, numeric: true },
+      { title: "P", value: (r) => r.P, numeric: true },
+      { title: "stored", value: (r) => r.stored ?? "–", numeric: true },
+      { title: "status", value: (r) => r.status + (r.reached ? "" : " (not reached)") },
+    ];
+    const index = new Map(load.relocations.map((r, i) => [r, i]));
+    return table(load.relocations, cols, (r) => `reloc:${index.get(r)}`, {
+      ...opts(),
+      rowClass: (r) => (r.status === "ok" ? "" : "failing"),
+    });
+  };
+  return el(
+    "section",
+    { class: "tables" },
+    el("div", { class: "table-bar" }, tabs, filter),
+    el("div", { id: "table-slot" }, body()),
+  );
+}
+
+/** Marks every element and row carrying the selected key. */
+function highlight(): void {
+  for (const e of document.querySelectorAll(".selected")) e.classList.remove("selected");
+  if (!state.selection) return;
+  for (const e of document.querySelectorAll(`[data-key="${CSS.escape(state.selection)}"]`))
+    e.classList.add("selected");
+}
+
+function onSelect(key: string, report: ReportJson, load: LoadJson, fromMap: boolean): void {
+  state = saveState({ selection: key });
+  const [kind, rest] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+  if (fromMap) {
+    const tab = kind === "reloc" ? "relocations" : kind === "symbol" ? "symbols" : "sections";
+    if (kind !== "gap" && state.tab !== tab) {
+      state = saveState({ tab });
+      render();
+    }
+  }
+  highlight();
+  const row = document.querySelector(`tr[data-key="${CSS.escape(key)}"]`);
+  if (fromMap) row?.scrollIntoView({ block: "nearest" });
+  else
+    document
+      .querySelector(`svg [data-key="${CSS.escape(key)}"]`)
+      ?.scrollIntoView({ block: "nearest", inline: "center" });
+  // Links back to the code.
+  if (kind === "section") {
+    const s = load.sections.find((x) => String(x.index) === rest);
+    if (s) post({ type: "reveal", object: report.object, target: { kind: "section", name: s.name } });
+  } else if (kind === "reloc") {
+    const r = load.relocations[Number(rest)];
+    if (r)
+      post({
+        type: "reveal",
+        object: report.object,
+        target: { kind: "relocation", symbol: r.symbol, section: r.section, offset: r.offset },
+      });
+  } else if (kind === "symbol") {
+    post({ type: "reveal", object: report.object, target: { kind: "symbol", name: rest } });
+  }
+}
+
+function render(): void {
+  const report = data.report;
+  if (!report) {
+    app.replaceChildren(el("p", {}, "Waiting for a simulation…"));
+    return;
+  }
+  if ("error" in report) {
+    app.replaceChildren(toolbar(undefined), el("p", { class: "error" }, report.error));
+    return;
+  }
+  const load = report.results[Math.min(state.load ?? 0, report.results.length - 1)];
+  if (!load) {
+    app.replaceChildren(toolbar(report), el("p", { class: "error" }, "No load address could be simulated."));
+    return;
+  }
+  const width = Math.round(BASE_WIDTH * (state.zoom ?? 1));
+  // A PC remaps the RAM hidden by the PCI hole (3-4 GiB) above 4 GiB, so the top address is one GiB
+  // higher than the RAM size; never draw the band shorter than the highest simulated load.
+  const ram = parseSize(controls().ram || "64G") ?? 64n << 30n;
+  const top = ram > 3n << 30n ? ram + (1n << 30n) : ram;
+  const highest = report.results.reduce(
+    (m, r) => (BigInt(r.mem) + BigInt(r.memsz) > m ? BigInt(r.mem) + BigInt(r.memsz) : m),
+    0n,
+  );
+  const ramTop = top >= highest ? top : highest;
+  const maps = el(
+    "section",
+    { class: "maps" },
+    el("h3", {}, "Load buffer (kbuf.mem … kbuf.mem + memsz)"),
+    el("div", { class: "scroll" }, bufferView(load, width)),
+    el("h3", {}, "Object file (by file offset)"),
+    el("div", { class: "scroll" }, fileView(report, width)),
+    el("h3", {}, "Physical address space (log scale) and load windows"),
+    addressView(report, load, ramTop, BASE_WIDTH, (addr) => {
+      const align = BigInt(load.bufAlign);
+      simulate({ load: "0x" + ((addr / align) * align).toString(16) });
+    }),
+  );
+  maps.addEventListener("click", (e) => {
+    const key = (e.target as Element).closest("[data-key]")?.getAttribute("data-key");
+    if (key && !key.startsWith("gap:")) onSelect(key, report, load, true);
+  });
+  const t = tables(report, load);
+  t.addEventListener("click", (e) => {
+    const key = (e.target as Element).closest("tr[data-key]")?.getAttribute("data-key");
+    if (key) onSelect(key, report, load, false);
+  });
+  app.replaceChildren(
+    toolbar(report),
+    verdict(report, load),
+    findingsList(report),
+    maps,
+    t,
+    data.compare ?? el("div", {}),
+  );
+  highlight();
+}
+
+window.addEventListener("message", (event: MessageEvent<ToWebview>) => {
+  const m = event.data;
+  if (m.type === "state") {
+    data.objects = m.objects;
+    data.object = m.object;
+    data.report = m.report;
+    state = saveState({ object: m.object, controls: state.controls ?? m.controls });
+    render();
+  } else if (m.type === "compare") {
+    data.compare = compareView(m.left, m.right);
+    render();
+  }
+});
+
+render();
+post({ type: "ready" });

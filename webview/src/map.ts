@@ -1,0 +1,153 @@
+// The SVG views: the load buffer band, the object's file layout, and the physical address space with
+// the load windows. Every element carries data-key so a click selects its table row and vice versa.
+import { hex, svg, tip } from "./dom";
+import { addrAt, bufferMap, fileMap, logX, type LoadJson } from "./model";
+import type { ReportJson } from "../../server/src/protocol";
+
+const BAND = 36;
+
+export function bufferView(load: LoadJson, width: number): SVGElement {
+  const m = bufferMap(load, width);
+  const root = svg("svg", {
+    class: "band buffer",
+    width,
+    height: BAND + 40,
+    viewBox: `0 0 ${width} ${BAND + 40}`,
+    role: "img",
+    "aria-label": "load buffer",
+  });
+  for (const b of m.blocks) {
+    const g = svg("g", { class: `block ${b.kind}${b.entry ? " has-entry" : ""}`, "data-key": b.key });
+    g.append(svg("rect", { x: b.x, y: 14, width: Math.max(1, b.w - 1), height: BAND, "data-key": b.key }));
+    if (b.kind !== "gap" && b.w > 40)
+      g.append(svg("text", { x: b.x + 3, y: 14 + BAND / 2 + 4, class: "label" }, b.name));
+    const entry = b.entry ? ` — contains e_entry (${b.entry})` : "";
+    g.append(tip(`${b.name}  ${b.flags ?? ""}\nkbuf.mem + ${hex(b.offset)}, ${b.size} bytes${entry}`));
+    if (b.entry) {
+      // The WARN's sections: each executable section containing e_entry gets a marker on top.
+      g.append(
+        svg("path", { class: `entry-mark ${b.entry}`, d: `M${b.x + 2} 2 l8 0 l-4 8 z`, "data-key": b.key }),
+      );
+    }
+    root.append(g);
+  }
+  for (const t of m.ticks) {
+    const r = t.relocation;
+    root.append(
+      svg(
+        "line",
+        {
+          class: `tick${t.failing ? " failing" : ""}`,
+          x1: t.x,
+          x2: t.x,
+          y1: 14 + BAND,
+          y2: 14 + BAND + 10,
+          "data-key": t.key,
+        },
+        tip(`${r.typeName} at ${r.section}+${r.offset} → ${r.symbol}: ${r.status}`),
+      ),
+    );
+  }
+  if (m.entryX !== undefined) {
+    root.append(
+      svg(
+        "line",
+        { class: "entry", x1: m.entryX, x2: m.entryX, y1: 10, y2: 14 + BAND + 4 },
+        tip(`image->start ${load.imageStart}`),
+      ),
+    );
+  }
+  root.append(svg("text", { x: 0, y: BAND + 38, class: "axis" }, `kbuf.mem ${load.mem}`));
+  root.append(svg("text", { x: width, y: BAND + 38, class: "axis end" }, `+ memsz ${hex(load.memsz)}`));
+  return root;
+}
+
+export function fileView(report: ReportJson, width: number): SVGElement {
+  const root = svg("svg", {
+    class: "band file",
+    width,
+    height: BAND + 24,
+    viewBox: `0 0 ${width} ${BAND + 24}`,
+    role: "img",
+    "aria-label": "object file layout",
+  });
+  for (const b of fileMap(report, width)) {
+    root.append(
+      svg(
+        "g",
+        { class: `block ${b.alloc ? "section" : "nonalloc"}`, "data-key": b.key },
+        svg("rect", { x: b.x, y: 4, width: Math.max(1, b.w - 1), height: BAND, "data-key": b.key }),
+        b.w > 40 ? svg("text", { x: b.x + 3, y: 4 + BAND / 2 + 4, class: "label" }, b.name) : null,
+        tip(`${b.name}: file offset ${hex(b.offset)}, ${b.size} bytes${b.alloc ? "" : " (not loaded)"}`),
+      ),
+    );
+  }
+  root.append(svg("text", { x: 0, y: BAND + 20, class: "axis" }, "file offset 0"));
+  root.append(svg("text", { x: width, y: BAND + 20, class: "axis end" }, `${hex(report.fileSize)}`));
+  return root;
+}
+
+/**
+ * The physical address space on a log scale up to the top of RAM: the load windows shaded, every
+ * simulated load marked (the shown one emphasised), and 2 GiB / 4 GiB drawn. Clicking picks kbuf.mem.
+ */
+export function addressView(
+  report: ReportJson,
+  shown: LoadJson,
+  top: bigint,
+  width: number,
+  pick: (addr: bigint) => void,
+): SVGElement {
+  const root = svg("svg", {
+    class: "band address",
+    width,
+    height: 64,
+    viewBox: `0 0 ${width} 64`,
+    role: "img",
+    "aria-label": "physical address space",
+  });
+  root.append(
+    svg("rect", { class: "ram", x: 0, y: 14, width, height: 22 }, tip(`physical memory up to ${hex(top)}`)),
+  );
+  for (const w of report.loadWindows) {
+    const from = BigInt(w.from);
+    if (from > top) continue;
+    const to = BigInt(w.to) < top ? BigInt(w.to) : top;
+    const x1 = logX(from, top, width);
+    const x2 = logX(to, top, width);
+    root.append(
+      svg(
+        "rect",
+        { class: "window", x: x1, y: 14, width: Math.max(2, x2 - x1), height: 22 },
+        tip(`every relocation fits for kbuf.mem ${w.from} – ${w.to}`),
+      ),
+    );
+  }
+  for (const [label, at] of [
+    ["2 GiB", 1n << 31n],
+    ["4 GiB", 1n << 32n],
+  ] as const) {
+    if (at >= top) continue;
+    const x = logX(at, top, width);
+    root.append(svg("line", { class: "mark", x1: x, x2: x, y1: 10, y2: 40 }));
+    root.append(svg("text", { class: "axis", x: x + 2, y: 10 }, label));
+  }
+  for (const r of report.results) {
+    const x = logX(BigInt(r.mem), top, width);
+    const cls = `load${r === shown ? " shown" : ""}${r.ok ? "" : " failing"}`;
+    root.append(
+      svg(
+        "path",
+        { class: cls, d: `M${x} 38 l-5 9 l10 0 z` },
+        tip(`${r.label}: kbuf.mem ${r.mem} — ${r.ok ? "loads" : `fails (${r.failedAt})`}`),
+      ),
+    );
+  }
+  root.append(svg("text", { class: "axis", x: 0, y: 62 }, "4 KiB"));
+  root.append(svg("text", { class: "axis end", x: width, y: 62 }, `${hex(top)} (top of RAM)`));
+  root.addEventListener("click", (e) => {
+    const box = (root as unknown as SVGSVGElement).getBoundingClientRect();
+    pick(addrAt(((e as MouseEvent).clientX - box.left) * (width / box.width), top, width));
+  });
+  return root;
+}
