@@ -94,3 +94,23 @@ try {
 
 const { benchLsp } = await import("./bench-lsp.mjs");
 await benchLsp();
+
+const { benchWebview } = await import("./bench-webview.mjs");
+await benchWebview();
+
+// Linker scripts: parse time of a generated 5,000-line script (median of 20 after a warm-up).
+{
+  const { parseScript } = await import("../out/server/src/core/lds/parser.js");
+  const { generateLargeScript } = await import("../out/test/lds-helpers.js");
+  const text = generateLargeScript(5000);
+  parseScript(text);
+  const times = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    parseScript(text);
+    times.push(performance.now() - t0);
+  }
+  console.log(
+    `\n== linker scripts\nparse a 5,000-line script (${(text.length / 1024).toFixed(0)} KiB): median ${median(times).toFixed(1)} ms of 20`,
+  );
+}

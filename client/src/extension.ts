@@ -51,6 +51,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       ],
     },
     initializationOptions: { trusted: vscode.workspace.isTrusted },
+    // Hovers carry a "Show section map" link: allow exactly our commands in server markdown.
+    markdown: { isTrusted: { enabledCommands: [COMMANDS.showSectionMap, COMMANDS.resimulate] } },
     outputChannel: output,
   };
   client = new LanguageClient("purgatoryLens", "Purgatory Lens", serverOptions, clientOptions);

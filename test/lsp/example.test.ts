@@ -120,7 +120,8 @@ describe("language server on examples/linux", () => {
     const lenses = await server.connection.sendRequest(CodeLensRequest.type, {
       textDocument: { uri: uri(mkPath()) },
     });
-    assert.equal(lenses!.length, 1);
+    assert.equal(lenses!.length, 2);
+    assert.equal(lenses![1]!.command!.command, "purgatoryLens.showSectionMap");
     assert.match(
       lenses![0]!.command!.title,
       /purgatory\.ro fails at 1 of 2 load addresses \(kernel 7\.2\) · Re-simulate/,

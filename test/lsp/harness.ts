@@ -60,7 +60,9 @@ export class ServerUnderTest {
     this.connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => this.settings));
     this.connection.onRequest("client/registerCapability", () => null);
     this.connection.onRequest("window/workDoneProgress/create", () => null);
-    this.connection.onNotification("window/logMessage", () => undefined);
+    this.connection.onNotification("window/logMessage", (p: { type: number; message: string }) => {
+      if (p.type === 1) this.stderr += `[server error] ${p.message}\n`;
+    });
     this.connection.listen();
   }
 

@@ -67,7 +67,8 @@ describe("purgatory discovery", () => {
     assert.equal(p.buildDir, undefined);
     assert.equal(p.makefile, join(dir, "Makefile"));
     assert.equal(p.cmdFile, join(dir, ".purgatory.ro.cmd"));
-    assert.equal(p.linkerScript, undefined);
+    // The Makefile links without -T; the script in the folder is found as the fallback.
+    assert.equal(p.linkerScript, join(dir, "purgatory.lds.S"));
     assert.deepEqual(
       p.objects,
       OBJS.map((o) => join(dir, `${o}.o`)),

@@ -273,6 +273,8 @@ function onSelect(key: string, report: ReportJson, load: LoadJson, fromMap: bool
       render();
     }
   }
+  if (!fromMap && kind === "reloc" && !document.querySelector(`svg [data-key="${CSS.escape(key)}"]`))
+    render();
   highlight();
   const row = document.querySelector(`tr[data-key="${CSS.escape(key)}"]`);
   if (fromMap) row?.scrollIntoView({ block: "nearest" });
@@ -326,7 +328,7 @@ function render(): void {
     "section",
     { class: "maps" },
     el("h3", {}, "Load buffer (kbuf.mem … kbuf.mem + memsz)"),
-    el("div", { class: "scroll" }, bufferView(load, width)),
+    el("div", { class: "scroll" }, bufferView(load, width, state.selection)),
     el("h3", {}, "Object file (by file offset)"),
     el("div", { class: "scroll" }, fileView(report, width)),
     el("h3", {}, "Physical address space (log scale) and load windows"),

@@ -6,7 +6,12 @@ import type { ReportJson } from "../../server/src/protocol";
 
 const BAND = 36;
 
-export function bufferView(load: LoadJson, width: number): SVGElement {
+/** Above this many relocations, passing ticks are drawn as one path (one DOM node, not 50,000). */
+export const TICKS_AS_PATH = 2000;
+/** Above this many blocks, blocks get no individual tooltip. */
+export const TIPS_UP_TO = 1000;
+
+export function bufferView(load: LoadJson, width: number, selected?: string): SVGElement {
   const m = bufferMap(load, width);
   const root = svg("svg", {
     class: "band buffer",
@@ -16,13 +21,16 @@ export function bufferView(load: LoadJson, width: number): SVGElement {
     role: "img",
     "aria-label": "load buffer",
   });
+  // Native tooltips cost a DOM node each: with thousands of sections the tables carry the details.
+  const tips = m.blocks.length <= TIPS_UP_TO;
   for (const b of m.blocks) {
     const g = svg("g", { class: `block ${b.kind}${b.entry ? " has-entry" : ""}`, "data-key": b.key });
     g.append(svg("rect", { x: b.x, y: 14, width: Math.max(1, b.w - 1), height: BAND, "data-key": b.key }));
     if (b.kind !== "gap" && b.w > 40)
       g.append(svg("text", { x: b.x + 3, y: 14 + BAND / 2 + 4, class: "label" }, b.name));
     const entry = b.entry ? ` — contains e_entry (${b.entry})` : "";
-    g.append(tip(`${b.name}  ${b.flags ?? ""}\nkbuf.mem + ${hex(b.offset)}, ${b.size} bytes${entry}`));
+    if (tips || b.entry)
+      g.append(tip(`${b.name}  ${b.flags ?? ""}\nkbuf.mem + ${hex(b.offset)}, ${b.size} bytes${entry}`));
     if (b.entry) {
       // The WARN's sections: each executable section containing e_entry gets a marker on top.
       g.append(
@@ -31,23 +39,26 @@ export function bufferView(load: LoadJson, width: number): SVGElement {
     }
     root.append(g);
   }
+  const aggregate = m.ticks.length > TICKS_AS_PATH;
+  const y1 = 14 + BAND;
+  let passing = "";
   for (const t of m.ticks) {
     const r = t.relocation;
+    // Failing and selected ticks stay individual elements (clickable, with a tooltip).
+    if (aggregate && !t.failing && t.key !== selected) {
+      passing += `M${t.x.toFixed(1)} ${y1}v10`;
+      continue;
+    }
     root.append(
       svg(
         "line",
-        {
-          class: `tick${t.failing ? " failing" : ""}`,
-          x1: t.x,
-          x2: t.x,
-          y1: 14 + BAND,
-          y2: 14 + BAND + 10,
-          "data-key": t.key,
-        },
+        { class: `tick${t.failing ? " failing" : ""}`, x1: t.x, x2: t.x, y1, y2: y1 + 10, "data-key": t.key },
         tip(`${r.typeName} at ${r.section}+${r.offset} → ${r.symbol}: ${r.status}`),
       ),
     );
   }
+  if (passing)
+    root.append(svg("path", { class: "tick many", d: passing }, tip(`${m.ticks.length} relocation sites`)));
   if (m.entryX !== undefined) {
     root.append(
       svg(
@@ -71,14 +82,18 @@ export function fileView(report: ReportJson, width: number): SVGElement {
     role: "img",
     "aria-label": "object file layout",
   });
-  for (const b of fileMap(report, width)) {
+  const blocks = fileMap(report, width);
+  const tips = blocks.length <= TIPS_UP_TO;
+  for (const b of blocks) {
     root.append(
       svg(
         "g",
         { class: `block ${b.alloc ? "section" : "nonalloc"}`, "data-key": b.key },
         svg("rect", { x: b.x, y: 4, width: Math.max(1, b.w - 1), height: BAND, "data-key": b.key }),
         b.w > 40 ? svg("text", { x: b.x + 3, y: 4 + BAND / 2 + 4, class: "label" }, b.name) : null,
-        tip(`${b.name}: file offset ${hex(b.offset)}, ${b.size} bytes${b.alloc ? "" : " (not loaded)"}`),
+        tips
+          ? tip(`${b.name}: file offset ${hex(b.offset)}, ${b.size} bytes${b.alloc ? "" : " (not loaded)"}`)
+          : null,
       ),
     );
   }

@@ -9,7 +9,7 @@ export interface Column<T> {
   numeric?: boolean;
 }
 
-export const MAX_ROWS = 2000;
+export const MAX_ROWS = 500;
 
 function sortKey(v: string | number, numeric: boolean | undefined): number | string {
   if (!numeric) return String(v);

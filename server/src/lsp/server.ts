@@ -2,7 +2,7 @@
 // simulates them when objects, Makefiles, linker scripts or settings change, and serves diagnostics,
 // hovers, quick fixes and CodeLenses from the last results.
 import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
+import { basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   CodeActionKind,
@@ -42,6 +42,15 @@ import {
   type ResimulateParams,
 } from "../protocol";
 import { diagnosticsFor, rangeOf, uriOf, type DiagnosticData } from "./diagnostics";
+import {
+  analyseLinkerScript,
+  isLinkerScript,
+  ldsCompletions,
+  ldsDefinition,
+  ldsDocumentSymbols,
+  ldsHover,
+  type LdsFixData,
+} from "./lds";
 import { locate } from "./locate";
 import { loadFiles, simulateProject, type ProjectResult } from "./project";
 import { Scheduler, type RunContext } from "./scheduler";
@@ -63,6 +72,9 @@ export class PurgatoryServer {
   private published = new Set<string>();
   private readonly scheduler: Scheduler;
   private readonly liveResolve: Scheduler;
+  /** Linker-script analyses of open documents, by URI. */
+  private lds = new Map<string, Awaited<ReturnType<typeof analyseLinkerScript>>>();
+  private ldsTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly connection: Connection,
@@ -94,9 +106,26 @@ export class PurgatoryServer {
     // While typing, keep the diagnostics on the right lines without re-simulating.
     documents.onDidChangeContent((e) => {
       const path = pathOf(e.document.uri);
+      if (path && isLinkerScript(path)) this.scheduleLds(e.document.uri);
       if (path && this.projectFor(path)) void this.liveResolve.trigger("edit");
     });
+    documents.onDidClose((e) => {
+      this.lds.delete(e.document.uri);
+      this.publish();
+    });
     connection.onHover((p) => this.hover(p.textDocument.uri, p.position.line, p.position.character));
+    connection.onDocumentSymbol((p) => {
+      const a = this.lds.get(p.textDocument.uri);
+      return a ? ldsDocumentSymbols(a) : [];
+    });
+    connection.onDefinition((p) => {
+      const a = this.lds.get(p.textDocument.uri);
+      return a ? ldsDefinition(a, p.textDocument.uri, p.position.line, p.position.character) : [];
+    });
+    connection.onCompletion((p) => {
+      const a = this.lds.get(p.textDocument.uri);
+      return a ? ldsCompletions(a) : [];
+    });
     connection.onCodeAction((p) => this.codeActions(p.textDocument.uri, p.context.diagnostics));
     connection.onCodeLens((p) => this.codeLenses(p.textDocument.uri));
     connection.onRequest(ResimulateRequest, async (p: ResimulateParams) => {
@@ -131,6 +160,9 @@ export class PurgatoryServer {
           save: { includeText: false },
         },
         hoverProvider: true,
+        documentSymbolProvider: true,
+        definitionProvider: true,
+        completionProvider: { triggerCharacters: ["(", ".", "*"] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         codeLensProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true } },
@@ -210,6 +242,10 @@ export class PurgatoryServer {
       );
     }
     this.results = results;
+    for (const doc of this.documents.all()) {
+      const path = pathOf(doc.uri);
+      if (path && isLinkerScript(path)) await this.analyseLds(doc.uri);
+    }
     this.publish();
     void this.connection.sendNotification(ResultNotification, { purgatories: this.statuses() });
     this.log(`run for ${ctx.reasons.join(", ")} took ${Math.round(performance.now() - t0)} ms`);
@@ -236,10 +272,39 @@ export class PurgatoryServer {
       for (const [uri, list] of diagnosticsFor(object, r.resolved))
         byUri.set(uri, [...(byUri.get(uri) ?? []), ...list]);
     }
+    for (const a of this.lds.values()) {
+      for (const [uri, list] of a.diagnostics) byUri.set(uri, [...(byUri.get(uri) ?? []), ...list]);
+    }
     for (const uri of this.published)
       if (!byUri.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     for (const [uri, diagnostics] of byUri) void this.connection.sendDiagnostics({ uri, diagnostics });
     this.published = new Set(byUri.keys());
+  }
+
+  private scheduleLds(uri: string): void {
+    clearTimeout(this.ldsTimers.get(uri));
+    this.ldsTimers.set(
+      uri,
+      setTimeout(() => {
+        this.ldsTimers.delete(uri);
+        this.analyseLds(uri)
+          .then(() => this.publish())
+          .catch((e: unknown) =>
+            this.connection.console.error(`linker-script analysis of ${uri} failed: ${String(e)}`),
+          );
+      }, 150),
+    );
+  }
+
+  private async analyseLds(uri: string): Promise<void> {
+    const doc = this.documents.get(uri);
+    const path = pathOf(uri);
+    if (!doc || !path) return;
+    const purgatory = this.discovered.find(
+      (d) => d.linkerScript === path || d.linkerScript + ".S" === path || dirname(d.object) === dirname(path),
+    );
+    const a = await analyseLinkerScript(path, doc.getText(), purgatory, this.trusted);
+    if (this.documents.get(uri)?.version === doc.version) this.lds.set(uri, a);
   }
 
   private statuses(): PurgatoryStatus[] {
@@ -257,6 +322,8 @@ export class PurgatoryServer {
 
   private hover(uri: string, line: number, character: number): Hover | null {
     const path = pathOf(uri);
+    const a = this.lds.get(uri);
+    if (a) return ldsHover(a, line, character);
     const doc = this.documents.get(uri);
     const r = path && this.projectFor(path);
     if (!r || !r.report || !doc) return null;
@@ -269,8 +336,9 @@ export class PurgatoryServer {
       const label = basename(r.status.object);
       const value = isMake ? flagHover(r.report, m[0]) : symbolHover(r.report, m[0], label);
       if (!value) return null;
+      const link = `\n\n[Show section map](command:${COMMANDS.showSectionMap}?${encodeURIComponent(JSON.stringify([uriOf(r.status.object)]))})`;
       return {
-        contents: { kind: "markdown", value },
+        contents: { kind: "markdown", value: value + link },
         range: { start: { line, character: start }, end: { line, character: start + m[0].length } },
       };
     }
@@ -280,11 +348,33 @@ export class PurgatoryServer {
   private codeActions(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
     const actions: CodeAction[] = [];
     for (const d of diagnostics) {
+      const lds = (d.data as Partial<LdsFixData> | undefined)?.ldsFix;
+      if (d.source === "purgatory" && lds) {
+        const e = lds.edit;
+        actions.push({
+          title: lds.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: true,
+          edit: { changes: { [uriOf(e.path)]: [{ range: rangeOf(e), newText: e.newText }] } },
+        });
+        continue;
+      }
       const data = d.data as DiagnosticData | undefined;
       if (d.source !== "purgatory" || !data) continue;
       const r = this.results.get(data.object);
       const resolved = r?.resolved[data.findingIndex];
       if (!resolved || resolved.finding.id !== data.rule) continue;
+      actions.push({
+        title: "Show the section map for this purgatory",
+        kind: CodeActionKind.Empty,
+        diagnostics: [d],
+        command: {
+          title: "Show section map",
+          command: COMMANDS.showSectionMap,
+          arguments: [uriOf(data.object)],
+        },
+      });
       for (const fix of resolved.fixes) {
         const changes: WorkspaceEdit["changes"] = {};
         for (const e of fix.edits) {
@@ -306,13 +396,22 @@ export class PurgatoryServer {
   private codeLenses(uri: string): CodeLens[] {
     const path = pathOf(uri);
     const lenses: CodeLens[] = [];
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     for (const r of this.results.values()) {
       if (path !== r.files.makefile?.path && path !== r.files.linkerScript?.path) continue;
       lenses.push({
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        range,
         command: {
           title: `Purgatory Lens: ${basename(r.status.object)} ${r.status.summary} (kernel ${r.status.kernel}) · Re-simulate`,
           command: COMMANDS.resimulate,
+        },
+      });
+      lenses.push({
+        range,
+        command: {
+          title: "Show section map",
+          command: COMMANDS.showSectionMap,
+          arguments: [uriOf(r.status.object)],
         },
       });
     }

@@ -278,7 +278,7 @@ function fixesFor(f: Finding, files: ProjectFiles): QuickFix[] {
  * An edit adding `rules` as the last input-section description of an output section: on a line of
  * its own, indented like the body, when the closing brace has its own line; inline otherwise.
  */
-function insertBeforeClose(lds: TextFile, span: OutputSectionSpan, rules: string): TextEdit {
+export function insertBeforeClose(lds: TextFile, span: OutputSectionSpan, rules: string): TextEdit {
   const lineStart = lds.text.lastIndexOf("\n", span.close - 1) + 1;
   const at = lineCol(lds.text, span.close);
   if (lds.text.slice(lineStart, span.close).trim() === "") {

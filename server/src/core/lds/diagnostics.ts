@@ -1,0 +1,163 @@
+// Linker-script diagnostics: the parser's syntax errors, and lint rules that need the objects (the
+// entry symbol, ASSERTs, orphans) or the file system (INCLUDE). Plain data: the LSP layer maps each
+// to a Diagnostic, and `sourceLocation` (lexer.ts) maps a range back through cpp's line markers.
+import type * as A from "./ast";
+import { evaluate } from "./evaluate";
+import { orphanMessage, outputSections, type Placement } from "./placement";
+
+export type LdsSeverity = "error" | "warning" | "info";
+
+export interface LdsDiagnostic {
+  /** Rule id: syntax, entry-undefined, location-backwards, duplicate-output-section, assert-fails, include-missing, orphan-section. */
+  readonly code: string;
+  readonly severity: LdsSeverity;
+  readonly message: string;
+  readonly range: A.Range;
+}
+
+export interface LintInputs {
+  /** The layout of the current objects; without it the object-dependent rules are skipped. */
+  readonly placement?: Placement;
+  /** Whether an INCLUDEd file exists (resolved by the caller against SEARCH_DIR/-L). */
+  readonly fileExists?: (name: string) => boolean;
+}
+
+export function syntaxDiagnostics(script: A.Script): LdsDiagnostic[] {
+  return script.errors.map((e) => ({
+    code: "syntax",
+    severity: "error",
+    message: e.message,
+    range: e.range,
+  }));
+}
+
+function inConditional(script: A.Script, r: A.Range): boolean {
+  return script.conditionals.some((c) => c.start <= r.start && r.end <= c.end);
+}
+
+function* includes(script: A.Script): Generator<A.Include> {
+  for (const st of script.statements) {
+    if (st.kind === "Include") yield st;
+    else if (st.kind === "Sections") {
+      for (const it of st.items) {
+        if (it.kind === "Include") yield it;
+        if (it.kind === "OutputSection") for (const b of it.body) if (b.kind === "Include") yield b;
+      }
+    } else if (st.kind === "Memory") for (const r of st.regions) if (r.kind === "Include") yield r;
+  }
+}
+
+function* asserts(script: A.Script): Generator<A.Assert> {
+  for (const st of script.statements) {
+    if (st.kind === "Assert") yield st;
+    else if (st.kind === "Sections") {
+      for (const it of st.items) {
+        if (it.kind === "Assert") yield it;
+        if (it.kind === "OutputSection") for (const b of it.body) if (b.kind === "Assert") yield b;
+      }
+    }
+  }
+}
+
+export function lintDiagnostics(script: A.Script, inputs: LintInputs = {}): LdsDiagnostic[] {
+  const out: LdsDiagnostic[] = [];
+  const p = inputs.placement;
+
+  // An output section described twice: both linkers merge the second into the first, which is rarely
+  // what was meant. Both arms of an #if in tolerant mode are not duplicates.
+  const seen = new Map<string, A.OutputSection>();
+  for (const os of outputSections(script)) {
+    const n = os.name.value;
+    if (n === "/DISCARD/") continue;
+    const first = seen.get(n);
+    if (
+      first &&
+      !inConditional(script, os.range) &&
+      !inConditional(script, first.range) &&
+      !os.constraint &&
+      !first.constraint
+    ) {
+      out.push({
+        code: "duplicate-output-section",
+        severity: "warning",
+        message: `output section \`${n}' is defined twice (first at line ${first.name.range.line + 1}); the linker merges the second into the first`,
+        range: os.name.range,
+      });
+    } else if (!first) seen.set(n, os);
+  }
+
+  for (const inc of includes(script)) {
+    if (inputs.fileExists && !inputs.fileExists(inc.file.value)) {
+      out.push({
+        code: "include-missing",
+        severity: "error",
+        message: `cannot open linker script file ${inc.file.value}: No such file or directory`,
+        range: inc.file.range,
+      });
+    }
+  }
+
+  if (!p) return out;
+
+  for (const st of script.statements) {
+    if (st.kind !== "Command" || st.name !== "ENTRY") continue;
+    const sym = st.args[0];
+    if (sym && !p.objectSymbols.has(sym.value) && !p.symbols.has(sym.value)) {
+      out.push({
+        code: "entry-undefined",
+        severity: "warning",
+        message: `cannot find entry symbol ${sym.value}: no input object defines it`,
+        range: sym.range,
+      });
+    }
+  }
+
+  for (const m of p.backwards) {
+    out.push({
+      code: "location-backwards",
+      severity: "error",
+      message: `cannot move location counter backwards (from ${hex(m.from)} to ${hex(m.to)})${m.section ? ` in \`${m.section}'` : ""}`,
+      range: m.assignment.range,
+    });
+  }
+
+  for (const a of asserts(script)) {
+    const v = evaluate(a.cond, p.context);
+    if (v === 0n)
+      out.push({
+        code: "assert-fails",
+        severity: "error",
+        message: `${a.message} (ASSERT fails for the current objects)`,
+        range: a.range,
+      });
+  }
+
+  // Orphans: one diagnostic per orphan output section, on the SECTIONS keyword's block.
+  const sections = script.statements.find((s): s is A.SectionsBlock => s.kind === "Sections");
+  if (sections) {
+    const byOutput = new Map<string, typeof p.orphans>();
+    for (const o of p.orphans)
+      if (o.alloc) byOutput.set(o.placedIn, [...(byOutput.get(o.placedIn) ?? []), o]);
+    for (const [name, list] of byOutput) {
+      const first = list[0]!;
+      const objects = list.map((o) => o.input.object.slice(o.input.object.lastIndexOf("/") + 1)).join(", ");
+      const where = first.fix ? `; add \`${first.fix.text}' to \`${first.fix.outputSection}'` : "";
+      out.push({
+        code: "orphan-section",
+        severity: "warning",
+        message: `orphan section \`${name}' (from ${objects}) is not placed by the script: ${orphanMessage(first, "bfd")}${first.afterBfd ? `, after \`${first.afterBfd}'` : ""}${where}`,
+        range: lineRange(sections.range),
+      });
+    }
+  }
+  return out;
+}
+
+function lineRange(r: A.Range): A.Range {
+  // The `SECTIONS` keyword itself: a diagnostic over the whole block would cover the file.
+  return { start: r.start, end: r.start + 8, line: r.line, col: r.col, endLine: r.line, endCol: r.col + 8 };
+}
+
+function hex(v: bigint): string {
+  return "0x" + v.toString(16);
+}

@@ -1,0 +1,342 @@
+// Editor features over the parsed script and the placement, as plain data (no LSP types): the
+// outline, go-to-definition, hovers and completion. Offsets are in the parsed text.
+import type * as A from "./ast";
+import { outputSections, type InputSection, type Placement } from "./placement";
+
+export interface OutlineItem {
+  readonly name: string;
+  readonly kind:
+    | "sections"
+    | "output-section"
+    | "memory"
+    | "region"
+    | "phdrs"
+    | "phdr"
+    | "assignment"
+    | "command"
+    | "overlay";
+  readonly range: A.Range;
+  readonly selectionRange: A.Range;
+  readonly children: readonly OutlineItem[];
+}
+
+function assignmentItem(a: A.Assignment): OutlineItem {
+  const name = a.wrapper ? `${a.wrapper}(${a.target.value})` : a.target.value;
+  return { name, kind: "assignment", range: a.range, selectionRange: a.target.range, children: [] };
+}
+
+function sectionItem(os: A.OutputSection): OutlineItem {
+  const children = os.body
+    .filter((b): b is A.Assignment => b.kind === "Assignment" && b.target.value !== ".")
+    .map(assignmentItem);
+  return {
+    name: os.name.value,
+    kind: "output-section",
+    range: os.range,
+    selectionRange: os.name.range,
+    children,
+  };
+}
+
+export function documentSymbols(script: A.Script): OutlineItem[] {
+  const out: OutlineItem[] = [];
+  for (const st of script.statements) {
+    switch (st.kind) {
+      case "Sections": {
+        const children: OutlineItem[] = [];
+        for (const it of st.items) {
+          if (it.kind === "OutputSection") children.push(sectionItem(it));
+          else if (it.kind === "Overlay")
+            children.push({
+              name: "OVERLAY",
+              kind: "overlay",
+              range: it.range,
+              selectionRange: it.range,
+              children: it.sections.map(sectionItem),
+            });
+          else if (it.kind === "Assignment" && it.target.value !== ".") children.push(assignmentItem(it));
+        }
+        out.push({ name: "SECTIONS", kind: "sections", range: st.range, selectionRange: st.range, children });
+        break;
+      }
+      case "Memory":
+        out.push({
+          name: "MEMORY",
+          kind: "memory",
+          range: st.range,
+          selectionRange: st.range,
+          children: st.regions
+            .filter((r): r is A.MemoryRegion => r.kind === "MemoryRegion")
+            .map((r) => ({
+              name: r.name.value,
+              kind: "region" as const,
+              range: r.range,
+              selectionRange: r.name.range,
+              children: [],
+            })),
+        });
+        break;
+      case "Phdrs":
+        out.push({
+          name: "PHDRS",
+          kind: "phdrs",
+          range: st.range,
+          selectionRange: st.range,
+          children: st.headers.map((h) => ({
+            name: h.name.value,
+            kind: "phdr" as const,
+            range: h.range,
+            selectionRange: h.name.range,
+            children: [],
+          })),
+        });
+        break;
+      case "Assignment":
+        if (st.target.value !== ".") out.push(assignmentItem(st));
+        break;
+      case "Command":
+        out.push({
+          name: `${st.name}(${st.args.map((a) => a.value).join(", ")})`,
+          kind: "command",
+          range: st.range,
+          selectionRange: st.nameRange,
+          children: [],
+        });
+        break;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------- walking
+
+type AnyNode =
+  A.TopLevel | A.SectionsItem | A.OutputSectionItem | A.Expr | A.Name | A.Pattern | A.MemoryRegion | A.Phdr;
+
+/** Every node of the tree, parents before children. */
+export function* walk(script: A.Script): Generator<AnyNode> {
+  function* expr(e: A.Expr | A.Name | undefined): Generator<AnyNode> {
+    if (!e) return;
+    yield e;
+    if (e.kind === "Unary") yield* expr(e.operand);
+    else if (e.kind === "Binary") {
+      yield* expr(e.left);
+      yield* expr(e.right);
+    } else if (e.kind === "Ternary") {
+      yield* expr(e.cond);
+      yield* expr(e.then);
+      yield* expr(e.else);
+    } else if (e.kind === "Call") for (const a of e.args) yield* expr(a);
+  }
+  function* item(it: A.SectionsItem | A.OutputSectionItem | A.TopLevel): Generator<AnyNode> {
+    yield it;
+    switch (it.kind) {
+      case "Assignment":
+        yield it.target;
+        yield* expr(it.expr);
+        break;
+      case "Assert":
+        yield* expr(it.cond);
+        break;
+      case "Data":
+        yield* expr(it.expr);
+        break;
+      case "InputSection":
+        yield it.file;
+        for (const p of it.sections ?? []) yield p;
+        break;
+      case "OutputSection":
+        yield it.name;
+        yield* expr(it.address);
+        yield* expr(it.at);
+        yield* expr(it.align);
+        for (const b of it.body) yield* item(b);
+        break;
+      case "Overlay":
+        for (const s of it.sections) yield* item(s);
+        break;
+      case "Sections":
+        for (const s of it.items) yield* item(s);
+        break;
+      case "Memory":
+        for (const r of it.regions) {
+          yield r;
+          if (r.kind === "MemoryRegion") {
+            yield* expr(r.origin);
+            yield* expr(r.length);
+          }
+        }
+        break;
+      case "Phdrs":
+        for (const h of it.headers) yield h;
+        break;
+      case "Command":
+        for (const a of it.args) yield a;
+        break;
+      case "Include":
+        yield it.file;
+        break;
+    }
+  }
+  for (const st of script.statements) yield* item(st);
+}
+
+/** The innermost node whose range contains `offset`. */
+export function nodeAt(script: A.Script, offset: number): AnyNode | undefined {
+  let best: AnyNode | undefined;
+  for (const n of walk(script)) {
+    const r = n.range;
+    if (
+      r.start <= offset &&
+      offset <= r.end &&
+      (!best || r.end - r.start <= best.range.end - best.range.start)
+    )
+      best = n;
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------- definition
+
+/** Where a symbol is defined in the script: every assignment and PROVIDE of it. */
+export function findDefinitions(script: A.Script, name: string): A.Range[] {
+  const out: A.Range[] = [];
+  for (const n of walk(script))
+    if (n.kind === "Assignment" && n.target.value === name) out.push(n.target.range);
+  return out;
+}
+
+/** Go to definition at an offset: the symbol (or output section, or memory region) under it. */
+export function definitionAt(script: A.Script, offset: number): A.Range[] {
+  const n = nodeAt(script, offset);
+  if (!n) return [];
+  let name: string | undefined;
+  if (n.kind === "Symbol") name = n.name;
+  else if (n.kind === "Name") name = n.value;
+  if (name === undefined) return [];
+  const defs = findDefinitions(script, name);
+  if (defs.length) return defs;
+  const os = outputSections(script).find((o) => o.name.value === name);
+  if (os && os.name.range.start !== n.range.start) return [os.name.range];
+  for (const st of script.statements) {
+    if (st.kind === "Memory")
+      for (const r of st.regions)
+        if (r.kind === "MemoryRegion" && r.name.value === name) return [r.name.range];
+  }
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------- hover
+
+export interface HoverInfo {
+  readonly range: A.Range;
+  /** Markdown. */
+  readonly markdown: string;
+  /** For a pattern: what it matches. */
+  readonly matches?: readonly InputSection[];
+}
+
+const hex = (v: bigint): string => "0x" + v.toString(16);
+const base = (p: string): string => p.slice(p.lastIndexOf("/") + 1);
+
+export function hoverAt(script: A.Script, offset: number, placement?: Placement): HoverInfo | undefined {
+  const n = nodeAt(script, offset);
+  if (!n || !placement) return undefined;
+  if (n.kind === "Pattern") {
+    const matches = placement.assignments
+      .filter((a) => a.rule?.pattern === n || (a.rule?.desc.file === n && !a.rule.pattern))
+      .map((a) => a.input);
+    // A file pattern: what the whole description took.
+    const fileMatches = placement.assignments.filter((a) => a.rule?.desc.file === n).map((a) => a.input);
+    const list = matches.length ? matches : fileMatches;
+    const rows = list.map((s) => `| ${base(s.object)} | \`${s.name}\` | ${hex(s.size)} |`);
+    const markdown = list.length
+      ? `**\`${n.value}\`** takes ${list.length} input section${list.length === 1 ? "" : "s"}\n\n| object | section | size |\n|---|---|---|\n${rows.join("\n")}`
+      : `**\`${n.value}\`** takes no input section (an earlier rule took them, or no object has one)`;
+    return { range: n.range, markdown, matches: list };
+  }
+  if (n.kind === "Name") {
+    const out = placement.outputs.find((o) => o.node?.name === n);
+    if (out) {
+      const orphans = placement.orphans.filter((o) => o.afterBfd === out.name).map((o) => o.placedIn);
+      const lines = [
+        `**${out.name}**: address ${hex(out.address)}, size ${hex(out.size)} (${out.size} bytes), align ${hex(out.align)}`,
+        `${out.inputs.length} input section${out.inputs.length === 1 ? "" : "s"} (\`ld -r\` layout starting at 0)`,
+      ];
+      if (orphans.length)
+        lines.push(
+          `GNU ld puts the orphan${orphans.length > 1 ? "s" : ""} ${[...new Set(orphans)].map((o) => `\`${o}\``).join(", ")} after it`,
+        );
+      return { range: n.range, markdown: lines.join("\n\n") };
+    }
+    if (n.value === "/DISCARD/") {
+      const dropped = placement.assignments.filter((a) => a.output === "/DISCARD/");
+      return {
+        range: n.range,
+        markdown: `**/DISCARD/** drops ${dropped.length} input section${dropped.length === 1 ? "" : "s"}`,
+      };
+    }
+  }
+  if (n.kind === "Symbol" || (n.kind === "Name" && placement.symbols.has(n.value))) {
+    const name = n.kind === "Symbol" ? n.name : n.value;
+    const v = placement.symbols.get(name);
+    if (placement.symbols.has(name))
+      return {
+        range: n.range,
+        markdown: `**${name}** = ${v === undefined ? "(not known)" : hex(v)} (simulated)`,
+      };
+    if (placement.objectSymbols.has(name))
+      return { range: n.range, markdown: `**${name}**: defined by an input object` };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------- completion
+
+export interface CompletionEntry {
+  readonly label: string;
+  readonly kind: "keyword" | "function" | "section" | "symbol";
+  readonly detail?: string;
+}
+
+export const LDS_KEYWORDS = [
+  "SECTIONS", "MEMORY", "PHDRS", "ENTRY", "OUTPUT_FORMAT", "OUTPUT_ARCH", "INCLUDE", "SEARCH_DIR", "INPUT", "GROUP",
+  "AS_NEEDED", "OUTPUT", "TARGET", "STARTUP", "NOCROSSREFS", "EXTERN", "INSERT", "AFTER", "BEFORE", "REGION_ALIAS",
+  "FORCE_COMMON_ALLOCATION", "PROVIDE", "PROVIDE_HIDDEN", "HIDDEN", "ASSERT", "KEEP", "EXCLUDE_FILE", "SORT",
+  "SORT_BY_NAME", "SORT_BY_ALIGNMENT", "SORT_BY_INIT_PRIORITY", "SORT_NONE", "COMMON", "INPUT_SECTION_FLAGS",
+  "BYTE", "SHORT", "LONG", "QUAD", "SQUAD", "FILL", "AT", "SUBALIGN", "ONLY_IF_RO", "ONLY_IF_RW", "NOLOAD", "COPY",
+  "INFO", "OVERLAY", "NOCROSSREFS", "FILEHDR", "FLAGS", "CONSTRUCTORS", "/DISCARD/",
+]; // prettier-ignore
+
+export const LDS_BUILTINS = [
+  "ADDR", "LOADADDR", "SIZEOF", "ALIGN", "ALIGNOF", "DEFINED", "MAX", "MIN", "ABSOLUTE", "CONSTANT", "SIZEOF_HEADERS",
+  "ORIGIN", "LENGTH", "NEXT", "LOG2CEIL", "SEGMENT_START", "DATA_SEGMENT_ALIGN", "DATA_SEGMENT_END",
+  "DATA_SEGMENT_RELRO_END", "BLOCK",
+]; // prettier-ignore
+
+/** Completion candidates: section names present in the objects, script symbols, keywords, builtins. */
+export function completions(script: A.Script, placement?: Placement): CompletionEntry[] {
+  const out: CompletionEntry[] = [];
+  const seen = new Set<string>();
+  if (placement) {
+    for (const s of placement.inputs) {
+      if (seen.has(s.name)) continue;
+      seen.add(s.name);
+      const objs = placement.inputs.filter((x) => x.name === s.name).length;
+      out.push({
+        label: s.name,
+        kind: "section",
+        detail: `input section in ${objs} object${objs === 1 ? "" : "s"}`,
+      });
+    }
+  }
+  for (const n of walk(script)) {
+    if (n.kind === "Assignment" && n.target.value !== "." && !seen.has(n.target.value)) {
+      seen.add(n.target.value);
+      out.push({ label: n.target.value, kind: "symbol", detail: "defined in this script" });
+    }
+  }
+  for (const k of LDS_KEYWORDS) if (!seen.has(k)) out.push({ label: k, kind: "keyword" });
+  for (const b of LDS_BUILTINS) out.push({ label: b, kind: "function", detail: "linker script builtin" });
+  return out;
+}

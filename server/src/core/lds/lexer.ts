@@ -1,0 +1,284 @@
+// Linker-script tokens. The language has two lexical states, as in GNU ld's ldlex.l and lld's
+// ScriptLexer: where a file or section name is expected (`*(.text.*)`, `/DISCARD/`,
+// `.kexec-purgatory`), a name may hold `*?[]-/.` and more; inside an expression the same characters
+// are operators (`.-4`, `a/2`). So the parser asks for each token in the state it expects, and the
+// lexer tokenises lazily from a position in that state.
+//
+// Trivia skipped in both states: blanks, C comments, `//` comments (lld accepts them), cpp line
+// markers (`# 12 "f.lds.S" 1`, recorded to map positions back) and, in tolerant mode, the other
+// preprocessor directive lines (`#include`, `#define` with its `\` continuations, `#if`...).
+import type { LineMarker, Range } from "./ast";
+
+export type LexMode = "name" | "expr";
+
+export type TokenKind = "name" | "number" | "string" | "punct" | "eof" | "bad";
+
+export interface Token {
+  readonly kind: TokenKind;
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Characters a file/section name may hold (GNU ld's WILDCHAR/FILENAMECHAR, without `:`, `,`, `=`). */
+const NAME_CHARS = "_.$/\\~-+*?[]^!";
+/** A name in the expression state: a C-like identifier that may hold `.` and `$`. */
+const EXPR_CHARS = "_.$";
+
+// Character classes as lookup tables: the lexer's inner loops run once per character.
+const IS_NAME = new Uint8Array(128);
+const IS_EXPR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  const alnum = /[A-Za-z0-9]/.test(ch);
+  IS_NAME[c] = alnum || NAME_CHARS.includes(ch) ? 1 : 0;
+  IS_EXPR[c] = alnum || EXPR_CHARS.includes(ch) ? 1 : 0;
+}
+const isName = (c: number): boolean => c < 128 && IS_NAME[c] === 1;
+const isExpr = (c: number): boolean => c < 128 && IS_EXPR[c] === 1;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+const PUNCT3 = ["<<=", ">>="];
+const PUNCT2 = ["<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=", "&=", "|="];
+const PUNCT1 = "(){};:,=+-*/%<>!~&|^?";
+
+const LINE_MARKER = /^#\s*(?:line\s+)?(\d+)\s+"((?:[^"\\]|\\.)*)"((?:\s+\d+)*)\s*$/;
+const CONDITIONAL_OPEN = /^#\s*if(?:def|ndef)?\b/;
+const CONDITIONAL_CLOSE = /^#\s*endif\b/;
+
+export interface Trivia {
+  readonly lineMarkers: LineMarker[];
+  readonly directives: { text: string; range: Range }[];
+  readonly conditionals: Range[];
+  readonly errors: { message: string; range: Range }[];
+}
+
+export class Lexer {
+  readonly text: string;
+  /** Offset of the start of each line. */
+  readonly lineStarts: number[];
+  readonly trivia: Trivia = { lineMarkers: [], directives: [], conditionals: [], errors: [] };
+  /** For each offset that trivia ends on, where the next token starts (computed once). */
+  private readonly skipCache = new Map<number, number>();
+  private readonly openConditionals: number[] = [];
+
+  constructor(text: string) {
+    this.text = text;
+    this.lineStarts = [0];
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.scanDirectives();
+  }
+
+  /** Line markers, directives and conditionals are line-based: find them once, up front. */
+  private scanDirectives(): void {
+    const t = this.text;
+    let inComment = false;
+    for (let ln = 0; ln < this.lineStarts.length; ln++) {
+      const s = this.lineStarts[ln]!;
+      const e = ln + 1 < this.lineStarts.length ? this.lineStarts[ln + 1]! - 1 : t.length;
+      const line = t.slice(s, e).replace(/\r$/, "");
+      if (!inComment) {
+        const trimmed = line.trimStart();
+        if (trimmed.startsWith("#")) {
+          const ws = line.length - trimmed.length;
+          const m = LINE_MARKER.exec(trimmed);
+          if (m) {
+            this.trivia.lineMarkers.push({
+              line: ln,
+              sourceLine: Number(m[1]),
+              file: m[2]!.replace(/\\(.)/g, "$1"),
+              flags: m[3]!.trim() ? m[3]!.trim().split(/\s+/).map(Number) : [],
+            });
+            this.skipCache.set(s + ws, e);
+            continue;
+          }
+          // A directive, with its backslash continuations.
+          let endLn = ln;
+          while (endLn + 1 < this.lineStarts.length && /\\\r?$/.test(this.lineText(endLn))) endLn++;
+          const end = endLn + 1 < this.lineStarts.length ? this.lineStarts[endLn + 1]! - 1 : t.length;
+          const range = this.range(s + ws, end);
+          this.trivia.directives.push({ text: t.slice(s + ws, end), range });
+          if (CONDITIONAL_OPEN.test(trimmed)) this.openConditionals.push(s + ws);
+          else if (CONDITIONAL_CLOSE.test(trimmed)) {
+            const open = this.openConditionals.pop();
+            if (open !== undefined) this.trivia.conditionals.push(this.range(open, end));
+          }
+          this.skipCache.set(s + ws, end);
+          ln = endLn;
+          continue;
+        }
+      }
+      // Track whether the line ends inside a block comment, so `#` inside comments is not a directive.
+      let i = 0;
+      while (i < line.length) {
+        if (inComment) {
+          const c = line.indexOf("*/", i);
+          if (c < 0) break;
+          inComment = false;
+          i = c + 2;
+        } else {
+          const c = line.indexOf("/*", i);
+          const q = line.indexOf('"', i);
+          if (q >= 0 && (c < 0 || q < c)) {
+            const close = line.indexOf('"', q + 1);
+            if (close < 0) break;
+            i = close + 1;
+            continue;
+          }
+          if (c < 0) break;
+          inComment = true;
+          i = c + 2;
+        }
+      }
+    }
+  }
+
+  private lineText(ln: number): string {
+    const s = this.lineStarts[ln]!;
+    const e = ln + 1 < this.lineStarts.length ? this.lineStarts[ln + 1]! - 1 : this.text.length;
+    return this.text.slice(s, e);
+  }
+
+  /** 0-based line and column of an offset. */
+  position(offset: number): { line: number; col: number } {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, col: offset - this.lineStarts[lo]! };
+  }
+
+  range(start: number, end: number): Range {
+    const a = this.position(start);
+    const b = this.position(end);
+    return { start, end, line: a.line, col: a.col, endLine: b.line, endCol: b.col };
+  }
+
+  private reported = new Set<number>();
+  private error(message: string, start: number, end: number): void {
+    if (this.reported.has(start)) return;
+    this.reported.add(start);
+    this.trivia.errors.push({ message, range: this.range(start, end) });
+  }
+
+  /** The offset of the next token at or after `pos`. */
+  skipTrivia(pos: number): number {
+    const t = this.text;
+    for (;;) {
+      const cached = this.skipCache.get(pos);
+      if (cached !== undefined) {
+        pos = cached;
+        continue;
+      }
+      const c = t.charCodeAt(pos);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11) {
+        pos++;
+        continue;
+      }
+      if (c === 47 /* / */ && t.charCodeAt(pos + 1) === 42 /* * */) {
+        const close = t.indexOf("*/", pos + 2);
+        if (close < 0) {
+          this.error("unterminated comment", pos, t.length);
+          return t.length;
+        }
+        pos = close + 2;
+        continue;
+      }
+      if (c === 47 && t.charCodeAt(pos + 1) === 47) {
+        const nl = t.indexOf("\n", pos);
+        pos = nl < 0 ? t.length : nl;
+        continue;
+      }
+      // A `#` that is not at the start of a line: a shell-style comment as lld allows... GNU ld does
+      // not, but only directives (handled above) put `#` at the start of lines in practice.
+      return pos;
+    }
+  }
+
+  private readonly tokenCache = new Map<number, Token>();
+
+  /** The token at `pos` (after trivia) in the given state. The parser peeks a lot: cache them. */
+  tokenAt(pos: number, mode: LexMode): Token {
+    const key = mode === "name" ? pos * 2 : pos * 2 + 1;
+    let t = this.tokenCache.get(key);
+    if (!t) {
+      t = this.lexAt(pos, mode);
+      this.tokenCache.set(key, t);
+    }
+    return t;
+  }
+
+  private lexAt(pos: number, mode: LexMode): Token {
+    const t = this.text;
+    const start = this.skipTrivia(pos);
+    if (start >= t.length) return { kind: "eof", text: "", start: t.length, end: t.length };
+    const ch = t[start]!;
+    if (ch === '"') {
+      const close = t.indexOf('"', start + 1);
+      const nl = t.indexOf("\n", start + 1);
+      if (close < 0 || (nl >= 0 && nl < close)) {
+        const end = nl < 0 ? t.length : nl;
+        this.error("unterminated string", start, end);
+        return { kind: "string", text: t.slice(start + 1, end), start, end };
+      }
+      return { kind: "string", text: t.slice(start + 1, close), start, end: close + 1 };
+    }
+    if (mode === "expr") {
+      const c0 = t.charCodeAt(start);
+      if (isDigit(c0) || (ch === "$" && /[0-9a-fA-F]/.test(t[start + 1] ?? ""))) {
+        let end = start + 1;
+        while (end < t.length && isExpr(t.charCodeAt(end)) && t[end] !== ".") end++;
+        return { kind: "number", text: t.slice(start, end), start, end };
+      }
+      if (isExpr(c0)) {
+        let end = start + 1;
+        while (end < t.length && isExpr(t.charCodeAt(end))) end++;
+        return { kind: "name", text: t.slice(start, end), start, end };
+      }
+    } else if (isName(t.charCodeAt(start)) && !(ch === "/" && t[start + 1] === "*")) {
+      let end = start + 1;
+      while (
+        end < t.length &&
+        isName(t.charCodeAt(end)) &&
+        !(t.charCodeAt(end) === 47 && t.charCodeAt(end + 1) === 42)
+      )
+        end++;
+      return { kind: "name", text: t.slice(start, end), start, end };
+    }
+    for (const p of PUNCT3)
+      if (t.startsWith(p, start)) return { kind: "punct", text: p, start, end: start + 3 };
+    for (const p of PUNCT2)
+      if (t.startsWith(p, start)) return { kind: "punct", text: p, start, end: start + 2 };
+    if (PUNCT1.includes(ch)) return { kind: "punct", text: ch, start, end: start + 1 };
+    return { kind: "bad", text: ch, start, end: start + 1 };
+  }
+}
+
+/** Where an offset of the parsed text came from, following cpp's line markers. */
+export interface SourceLocation {
+  /** The file named by the last line marker before it; undefined when the text has no markers. */
+  readonly file?: string;
+  /** 0-based line and column in that file (or in the parsed text). */
+  readonly line: number;
+  readonly col: number;
+}
+
+/** Map a 0-based line/column of the parsed text to the original file through line markers. */
+export function sourceLocation(markers: readonly LineMarker[], line: number, col: number): SourceLocation {
+  let lo = 0;
+  let hi = markers.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (markers[mid]!.line < line) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (found < 0) return { line, col };
+  const m = markers[found]!;
+  return { file: m.file, line: m.sourceLine - 1 + (line - m.line - 1), col };
+}

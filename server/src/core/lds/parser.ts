@@ -1,0 +1,1006 @@
+// Recursive-descent parser for GNU linker scripts (the grammar of the GNU ld manual, "Linker
+// Scripts", cross-checked against lld's ScriptParser; written from the documentation).
+//
+// Error recovery: each statement is parsed on its own; a syntax error records a diagnostic and
+// throws `Fail`, which the enclosing statement loop catches, then skips to a point where parsing can
+// resume: after a `;`, before a `}` that closes the current block, or before a statement keyword.
+// Every loop consumes at least one token per iteration, so the parser always terminates.
+import type * as A from "./ast";
+import { Lexer, type LexMode, type Token } from "./lexer";
+
+export interface ParseOptions {
+  /**
+   * Tolerant mode, for a `.lds.S` read without running cpp: an unknown macro invocation such as
+   * `TEXT_TEXT` or `BSS_SECTION(0, 0, 0)` is kept as opaque content rather than being an error.
+   */
+  readonly tolerant?: boolean;
+}
+
+class Fail extends Error {}
+
+const ASSIGN_OPS = new Set(["=", "+=", "-=", "*=", "/=", "<<=", ">>=", "&=", "|="]);
+
+/** Commands whose arguments are names (files, symbols, formats), not expressions. */
+const NAME_COMMANDS = new Set([
+  "OUTPUT_FORMAT", "OUTPUT_ARCH", "ENTRY", "SEARCH_DIR", "INPUT", "GROUP", "OUTPUT", "TARGET", "STARTUP",
+  "NOCROSSREFS", "NOCROSSREFS_TO", "EXTERN", "REGION_ALIAS", "LD_FEATURE", "AS_NEEDED",
+]); // prettier-ignore
+
+/** Commands without arguments. */
+const BARE_COMMANDS = new Set([
+  "FORCE_COMMON_ALLOCATION", "INHIBIT_COMMON_ALLOCATION", "FORCE_GROUP_ALLOCATION", "CONSTRUCTORS",
+  "CREATE_OBJECT_SYMBOLS",
+]); // prettier-ignore
+
+export const SECTION_TYPES = new Set(["NOLOAD", "DSECT", "COPY", "INFO", "OVERLAY", "READONLY"]);
+export const SORT_KEYWORDS = new Set([
+  "SORT", "SORT_BY_NAME", "SORT_BY_ALIGNMENT", "SORT_BY_INIT_PRIORITY", "SORT_NONE",
+]); // prettier-ignore
+export const DATA_KEYWORDS = new Set(["BYTE", "SHORT", "LONG", "QUAD", "SQUAD", "FILL"]);
+
+/** Builtins whose arguments are names rather than expressions. */
+const NAME_ARG_BUILTINS = new Set([
+  "ADDR",
+  "LOADADDR",
+  "SIZEOF",
+  "ALIGNOF",
+  "DEFINED",
+  "ORIGIN",
+  "LENGTH",
+  "CONSTANT",
+]);
+
+/** Every keyword a statement may start with: where error recovery resynchronises. */
+const STATEMENT_KEYWORDS = new Set([
+  "SECTIONS", "MEMORY", "PHDRS", "INCLUDE", "ASSERT", "PROVIDE", "PROVIDE_HIDDEN", "HIDDEN", "OVERLAY", "KEEP",
+  "INSERT", ...NAME_COMMANDS, ...BARE_COMMANDS, ...DATA_KEYWORDS,
+]); // prettier-ignore
+
+/** Names cpp macros in the kernel's headers look like: HEAD_TEXT, BSS_SECTION, RO_DATA. */
+const MACRO_LIKE = /^[A-Z_][A-Z0-9_]*$/;
+
+export function parseScript(text: string, options: ParseOptions = {}): A.Script {
+  return new Parser(text, options).script();
+}
+
+/** Parse a number as GNU ld reads it: 0x/$ hex, leading-0 octal, h/o/b/d radix and K/M/G suffixes. */
+export function parseNumber(text: string): bigint | undefined {
+  let t = text;
+  let mult = 1n;
+  // K, M and G are never digits, even in hex, so a trailing one is always the size suffix.
+  const suffix = /[KMG]$/i.exec(t);
+  if (suffix) {
+    mult = { K: 1024n, M: 1024n * 1024n, G: 1024n * 1024n * 1024n }[
+      suffix[0].toUpperCase() as "K" | "M" | "G"
+    ];
+    t = t.slice(0, -1);
+  }
+  let v: bigint | undefined;
+  if (/^[1-9][0-9]*$/.test(t) || t === "0") v = BigInt(t);
+  else if (/^0x[0-9a-f]+$/i.test(t)) v = BigInt(t);
+  else if (/^\$[0-9a-f]+$/i.test(t)) v = BigInt("0x" + t.slice(1));
+  else if (/^[0-9a-f]+h$/i.test(t)) v = BigInt("0x" + t.slice(0, -1));
+  else if (/^[0-7]+o$/i.test(t)) v = BigInt("0o" + t.slice(0, -1));
+  else if (/^0[0-7]+$/.test(t)) v = BigInt("0o" + t.slice(1));
+  else if (/^[01]+b$/i.test(t)) v = BigInt("0b" + t.slice(0, -1));
+  else if (/^[0-9]+d?$/i.test(t)) v = BigInt(t.replace(/d$/i, ""));
+  return v === undefined ? undefined : v * mult;
+}
+
+class Parser {
+  private readonly lx: Lexer;
+  private pos = 0;
+  private lastEnd = 0;
+  private readonly errors: A.ParseError[] = [];
+
+  constructor(
+    text: string,
+    private readonly options: ParseOptions,
+  ) {
+    this.lx = new Lexer(text);
+  }
+
+  // ------------------------------------------------------------------------------------ token helpers
+
+  private peek(mode: LexMode = "name"): Token {
+    return this.lx.tokenAt(this.pos, mode);
+  }
+
+  /** The token after the next one. */
+  private peek2(first: LexMode, second: LexMode): Token {
+    const a = this.lx.tokenAt(this.pos, first);
+    return this.lx.tokenAt(a.end, second);
+  }
+
+  private next(mode: LexMode = "name"): Token {
+    const t = this.peek(mode);
+    if (t.kind === "bad") this.error(`invalid character \`${t.text}'`, t);
+    this.pos = t.end;
+    if (t.kind !== "eof") this.lastEnd = t.end;
+    return t;
+  }
+
+  private is(text: string, mode: LexMode = "expr"): boolean {
+    const t = this.peek(mode);
+    return (t.kind === "punct" || t.kind === "name") && t.text === text;
+  }
+
+  private accept(text: string, mode: LexMode = "expr"): boolean {
+    if (!this.is(text, mode)) return false;
+    this.next(mode);
+    return true;
+  }
+
+  private expect(text: string, mode: LexMode = "expr"): Token {
+    const t = this.peek(mode);
+    if ((t.kind === "punct" || t.kind === "name") && t.text === text) return this.next(mode);
+    this.fail(
+      t.kind === "eof"
+        ? `syntax error: unexpected end of file, expected \`${text}'`
+        : `syntax error: expected \`${text}'`,
+      t,
+    );
+  }
+
+  private error(message: string, at: { start: number; end: number }): void {
+    const start = at.start;
+    const end = Math.max(at.end, at.start);
+    if (this.errors.some((e) => e.range.start === start && e.message === message)) return;
+    this.errors.push({ message, range: this.lx.range(start, end) });
+  }
+
+  private fail(message: string, at: { start: number; end: number }): never {
+    this.error(message, at);
+    throw new Fail(message);
+  }
+
+  private range(start: number): A.Range {
+    return this.lx.range(start, Math.max(start, this.lastEnd));
+  }
+
+  private nameNode(t: Token): A.Name {
+    return t.kind === "string"
+      ? { kind: "Name", value: t.text, range: this.lx.range(t.start, t.end), quoted: true }
+      : { kind: "Name", value: t.text, range: this.lx.range(t.start, t.end) };
+  }
+
+  private expectName(what: string, mode: LexMode = "name"): A.Name {
+    const t = this.peek(mode);
+    if (t.kind === "name" || t.kind === "string") return this.nameNode(this.next(mode));
+    this.fail(
+      t.kind === "eof"
+        ? `syntax error: unexpected end of file, expected ${what}`
+        : `syntax error: expected ${what}`,
+      t,
+    );
+  }
+
+  /**
+   * Skip to where parsing can resume. Stops after `;`, before `}` (the end of the enclosing block)
+   * or before a statement keyword; nested `{...}` are skipped whole. Consumes at least one token
+   * unless already at such a point and `from` moved.
+   */
+  private recover(from: number): void {
+    let depth = 0;
+    let first = true;
+    for (;;) {
+      const t = this.peek("name");
+      if (t.kind === "eof") return;
+      const progressed = this.pos > from || !first;
+      if (t.kind === "punct" && t.text === "}") {
+        if (depth === 0) {
+          if (progressed) return;
+        } else if (--depth === 0) {
+          // A skipped `{...}` ends the broken statement (an output section whose header was bad).
+          this.pos = t.end;
+          return;
+        }
+      } else if (t.kind === "punct" && t.text === "{") depth++;
+      else if (t.kind === "punct" && t.text === ";" && depth === 0) {
+        this.next("name");
+        return;
+      } else if (depth === 0 && progressed && t.kind === "name" && STATEMENT_KEYWORDS.has(t.text)) return;
+      this.pos = t.end;
+      first = false;
+    }
+  }
+
+  /** Run one statement parser; on failure, resynchronise and return undefined. */
+  private statement<T>(fn: () => T | undefined): T | undefined {
+    const from = this.pos;
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof Fail)) throw e;
+      this.recover(from);
+      return undefined;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ top level
+
+  script(): A.Script {
+    const statements: A.TopLevel[] = [];
+    for (;;) {
+      const t = this.peek("name");
+      if (t.kind === "eof") break;
+      if (t.kind === "punct" && t.text === "}") {
+        this.next();
+        this.error("syntax error: unexpected `}'", t);
+        continue;
+      }
+      if (t.kind === "punct" && t.text === ";") {
+        this.next();
+        continue;
+      }
+      const before = this.pos;
+      const s = this.statement(() => this.topLevel());
+      if (s) statements.push(s);
+      if (this.pos === before) this.next("name");
+    }
+    const trivia = this.lx.trivia;
+    const errors = [...trivia.errors, ...this.errors].sort((a, b) => a.range.start - b.range.start);
+    return {
+      kind: "Script",
+      statements,
+      lineMarkers: trivia.lineMarkers,
+      conditionals: trivia.conditionals,
+      directives: trivia.directives,
+      errors,
+      range: this.lx.range(0, this.lx.text.length),
+    };
+  }
+
+  private topLevel(): A.TopLevel | undefined {
+    const t = this.peek("name");
+    if (t.kind === "name") {
+      switch (t.text) {
+        case "SECTIONS":
+          return this.sections();
+        case "MEMORY":
+          return this.memory();
+        case "PHDRS":
+          return this.phdrs();
+      }
+    }
+    const common = this.common();
+    if (common) return common;
+    if (this.isAssignmentStart()) return this.assignmentStatement();
+    const opaque = this.opaque();
+    if (opaque) return opaque;
+    this.fail(t.kind === "bad" ? `invalid character \`${t.text}'` : "syntax error", t);
+  }
+
+  /** Statements allowed at every level: commands, INCLUDE, ASSERT, PROVIDE/HIDDEN. */
+  private common(): A.Command | A.Include | A.Assert | A.Assignment | undefined {
+    const t = this.peek("name");
+    if (t.kind !== "name") return undefined;
+    if (t.text === "INCLUDE") return this.include();
+    if (t.text === "ASSERT" && this.peek2("name", "expr").text === "(") return this.assertStatement();
+    if (
+      (t.text === "PROVIDE" || t.text === "PROVIDE_HIDDEN" || t.text === "HIDDEN") &&
+      this.peek2("name", "expr").text === "("
+    )
+      return this.assignmentStatement();
+    if (NAME_COMMANDS.has(t.text) && this.peek2("name", "expr").text === "(") return this.nameCommand();
+    if (BARE_COMMANDS.has(t.text)) {
+      this.next();
+      return {
+        kind: "Command",
+        name: t.text,
+        nameRange: this.lx.range(t.start, t.end),
+        args: [],
+        range: this.range(t.start),
+      };
+    }
+    if (t.text === "INSERT") {
+      this.next();
+      const where = this.expectName("`AFTER' or `BEFORE'");
+      if (where.value !== "AFTER" && where.value !== "BEFORE")
+        this.fail("syntax error: expected `AFTER' or `BEFORE'", where.range);
+      const section = this.expectName("an output section name");
+      return {
+        kind: "Command",
+        name: "INSERT",
+        nameRange: this.lx.range(t.start, t.end),
+        args: [where, section],
+        range: this.range(t.start),
+      };
+    }
+    return undefined;
+  }
+
+  /** `NAME(arg arg, "arg", AS_NEEDED(arg))`: arguments are raw words (i386:x86-64 is one word). */
+  private nameCommand(): A.Command {
+    const kw = this.next();
+    this.expect("(");
+    const args: A.Name[] = [];
+    for (;;) {
+      const start = this.lx.skipTrivia(this.pos);
+      const c = this.lx.text[start];
+      if (c === undefined)
+        this.fail(`syntax error: missing \`)' in ${kw.text}`, { start: kw.start, end: kw.end });
+      if (c === ")") {
+        this.next("expr");
+        break;
+      }
+      if (c === ",") {
+        this.next("expr");
+        continue;
+      }
+      if (c === '"') {
+        args.push(this.nameNode(this.next("name")));
+        continue;
+      }
+      let end = start;
+      while (end < this.lx.text.length && !/[\s,()"]/.test(this.lx.text[end]!)) {
+        if (this.lx.text.startsWith("/*", end)) break;
+        end++;
+      }
+      if (end === start) this.fail("syntax error", this.next("expr"));
+      const word = this.lx.text.slice(start, end);
+      this.pos = end;
+      this.lastEnd = end;
+      if (word === "AS_NEEDED" && this.is("(")) {
+        // Flatten AS_NEEDED(a b) into the argument list; the grouping does not matter here.
+        this.pos = start;
+        const inner = this.nameCommand();
+        args.push(...inner.args);
+        continue;
+      }
+      args.push({ kind: "Name", value: word, range: this.lx.range(start, end) });
+    }
+    return {
+      kind: "Command",
+      name: kw.text,
+      nameRange: this.lx.range(kw.start, kw.end),
+      args,
+      range: this.range(kw.start),
+    };
+  }
+
+  private include(): A.Include {
+    const kw = this.next();
+    const file = this.expectName("a file name");
+    this.accept(";");
+    return { kind: "Include", file, range: this.range(kw.start) };
+  }
+
+  private assertStatement(): A.Assert {
+    const kw = this.next();
+    this.expect("(");
+    const cond = this.expr();
+    this.expect(",");
+    const msg = this.peek("name");
+    if (msg.kind !== "string" && msg.kind !== "name")
+      this.fail("syntax error: expected the assertion message", msg);
+    this.next("name");
+    this.expect(")");
+    this.accept(";");
+    return { kind: "Assert", cond, message: msg.text, range: this.range(kw.start) };
+  }
+
+  /** Whether the next tokens are `symbol op` with an assignment operator (or PROVIDE etc.). */
+  private isAssignmentStart(): boolean {
+    const t = this.peek("expr");
+    if (t.kind !== "name" && t.kind !== "string") return false;
+    const op = this.lx.tokenAt(t.end, "expr");
+    return op.kind === "punct" && ASSIGN_OPS.has(op.text);
+  }
+
+  /** `sym op expr ;` or `PROVIDE(sym = expr) ;`. The `;` is required, as in GNU ld. */
+  private assignmentStatement(): A.Assignment {
+    const a = this.assignment();
+    const t = this.peek("expr");
+    if (!this.accept(";") && !this.accept(",")) {
+      this.error("syntax error: missing `;' after assignment", { start: this.lastEnd, end: this.lastEnd });
+      // Not fatal: the assignment itself is fine, and the next token starts a new statement.
+      if (t.kind !== "punct" || t.text !== "}") return a;
+    }
+    return a;
+  }
+
+  private assignment(): A.Assignment {
+    const first = this.peek("expr");
+    const wrapper =
+      ["PROVIDE", "PROVIDE_HIDDEN", "HIDDEN"].includes(first.text) && this.peek2("expr", "expr").text === "(";
+    if (wrapper) {
+      this.next("expr");
+      this.expect("(");
+    }
+    const target = this.expectName("a symbol name", "expr");
+    const opTok = this.next("expr");
+    if (opTok.kind !== "punct" || !ASSIGN_OPS.has(opTok.text))
+      this.fail("syntax error: expected an assignment operator", opTok);
+    const expr = this.expr();
+    if (wrapper) this.expect(")");
+    return {
+      kind: "Assignment",
+      target,
+      op: opTok.text as A.AssignOp,
+      expr,
+      ...(wrapper ? { wrapper: first.text as "PROVIDE" } : {}),
+      range: this.range(first.start),
+    };
+  }
+
+  /**
+   * Tolerant mode: `NAME` or `NAME(...)` that looks like a cpp macro and is not followed by `:` (an
+   * output section) or an assignment operator: opaque content.
+   */
+  private opaque(inBody = false): A.Opaque | undefined {
+    if (!this.options.tolerant) return undefined;
+    const t = this.peek("name");
+    if (t.kind !== "name" || !MACRO_LIKE.test(t.text) || STATEMENT_KEYWORDS.has(t.text) || t.text.length < 2)
+      return undefined;
+    const save = this.pos;
+    const saveEnd = this.lastEnd;
+    this.next("name");
+    if (this.is("(")) this.skipBalanced();
+    const after = this.peek("expr");
+    const looksLikeSection =
+      after.kind === "punct" && (after.text === ":" || after.text === "{" || ASSIGN_OPS.has(after.text));
+    if (looksLikeSection || (inBody && after.kind === "punct" && after.text === "(")) {
+      this.pos = save;
+      this.lastEnd = saveEnd;
+      return undefined;
+    }
+    this.accept(";");
+    return { kind: "Opaque", text: this.lx.text.slice(t.start, this.lastEnd), range: this.range(t.start) };
+  }
+
+  private skipBalanced(): void {
+    const open = this.expect("(");
+    let depth = 1;
+    while (depth > 0) {
+      const t = this.next("expr");
+      if (t.kind === "eof") this.fail("syntax error: missing `)'", open);
+      if (t.text === "(") depth++;
+      else if (t.text === ")") depth--;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ SECTIONS
+
+  private sections(): A.SectionsBlock {
+    const kw = this.next();
+    const open = this.expect("{", "name");
+    const items: A.SectionsItem[] = [];
+    this.block(
+      open,
+      (t) => {
+        if (t.kind === "name" && t.text === "OVERLAY" && !this.isAssignmentStart()) return this.overlay();
+        const common = this.common();
+        if (common) return common;
+        if (this.isAssignmentStart()) return this.assignmentStatement();
+        return this.opaque() ?? this.outputSection();
+      },
+      items,
+    );
+    return { kind: "Sections", items, range: this.range(kw.start) };
+  }
+
+  /** Parse statements until the `}` matching `open`; reports a missing `}` at the end of file. */
+  private block<T>(
+    open: Token,
+    item: (t: Token) => T | undefined,
+    into: T[],
+    stopAtSectionStart = false,
+  ): void {
+    for (;;) {
+      const t = this.peek("name");
+      if (t.kind === "eof") {
+        this.error("syntax error: missing `}'", open);
+        return;
+      }
+      if (t.kind === "punct" && t.text === "}") {
+        this.next();
+        return;
+      }
+      if (t.kind === "punct" && t.text === ";") {
+        this.next();
+        continue;
+      }
+      if (stopAtSectionStart && t.kind === "name" && !STATEMENT_KEYWORDS.has(t.text)) {
+        // `.data : {` inside an output section body: its `}` was forgotten.
+        const after = this.lx.tokenAt(t.end, "expr");
+        if (after.kind === "punct" && after.text === ":") {
+          this.error("syntax error: missing `}'", open);
+          return;
+        }
+      }
+      const before = this.pos;
+      const s = this.statement(() => item(t));
+      if (s !== undefined) into.push(s);
+      if (this.pos === before) this.next("name");
+    }
+  }
+
+  private outputSection(): A.OutputSection {
+    const nameTok = this.peek("name");
+    if (nameTok.kind !== "name" && nameTok.kind !== "string")
+      this.fail(nameTok.kind === "bad" ? `invalid character \`${nameTok.text}'` : "syntax error", nameTok);
+    const name = this.nameNode(this.next("name"));
+    let address: A.Expr | undefined;
+    let type: A.Name | undefined;
+    if (this.is("{", "name"))
+      this.fail(`syntax error: expected \`:' after output section \`${name.value}'`, this.peek("name"));
+    if (!this.is(":")) {
+      if (!this.isSectionType()) address = this.expr();
+      if (this.isSectionType()) type = this.sectionType();
+    }
+    if (!this.is(":")) {
+      const t = this.peek("expr");
+      this.fail(
+        `syntax error: expected \`:' after output section \`${name.value}'`,
+        t.kind === "eof" ? name.range : t,
+      );
+    }
+    this.next("expr");
+    let at: A.Expr | undefined;
+    let align: A.Expr | undefined;
+    let alignWithInput = false;
+    let subalign: A.Expr | undefined;
+    let constraint: A.OutputSection["constraint"];
+    for (;;) {
+      const t = this.peek("expr");
+      if (t.text === "AT" && this.peek2("expr", "expr").text === "(") {
+        this.next("expr");
+        at = this.parenExpr();
+      } else if (t.text === "ALIGN" && this.peek2("expr", "expr").text === "(") {
+        this.next("expr");
+        align = this.parenExpr();
+      } else if (t.text === "SUBALIGN") {
+        this.next("expr");
+        subalign = this.parenExpr();
+      } else if (t.text === "ALIGN_WITH_INPUT") {
+        this.next("expr");
+        alignWithInput = true;
+      } else if (t.text === "ONLY_IF_RO" || t.text === "ONLY_IF_RW" || t.text === "SPECIAL") {
+        this.next("expr");
+        constraint = t.text;
+      } else break;
+    }
+    const open = this.expect("{", "name");
+    const body: A.OutputSectionItem[] = [];
+    this.block(open, () => this.outputSectionItem(), body, true);
+    const bodyRange = this.range(open.start);
+    const tail = this.sectionTail();
+    return {
+      kind: "OutputSection",
+      name,
+      ...(address ? { address } : {}),
+      ...(type ? { type } : {}),
+      ...(at ? { at } : {}),
+      ...(align ? { align } : {}),
+      ...(alignWithInput ? { alignWithInput } : {}),
+      ...(subalign ? { subalign } : {}),
+      ...(constraint ? { constraint } : {}),
+      body,
+      bodyRange,
+      ...tail,
+      range: this.range(name.range.start),
+    };
+  }
+
+  /** `>region AT>lma :phdr :phdr =fill ,` after an output section's body. */
+  private sectionTail(): { region?: A.Name; lmaRegion?: A.Name; phdrs: A.Name[]; fill?: A.Expr } {
+    let region: A.Name | undefined;
+    let lmaRegion: A.Name | undefined;
+    let fill: A.Expr | undefined;
+    const phdrs: A.Name[] = [];
+    for (;;) {
+      if (this.is(">")) {
+        this.next("expr");
+        region = this.expectName("a memory region name", "expr");
+      } else if (this.is("AT") && this.peek2("expr", "expr").text === ">") {
+        this.next("expr");
+        this.next("expr");
+        lmaRegion = this.expectName("a memory region name", "expr");
+      } else if (this.is(":") && this.peek2("expr", "expr").kind === "name") {
+        // `:phdr`, but not `name :` of the next output section: a phdr name is followed by more tail
+        // or the end of the statement, never by `:` or `(`.
+        const after = this.lx.tokenAt(this.peek2("expr", "expr").end, "expr");
+        if (after.kind === "punct" && (after.text === ":" || after.text === "(")) break;
+        this.next("expr");
+        phdrs.push(this.expectName("a program header name", "expr"));
+      } else if (this.is("=")) {
+        this.next("expr");
+        fill = this.expr();
+      } else break;
+    }
+    this.accept(",");
+    return {
+      ...(region ? { region } : {}),
+      ...(lmaRegion ? { lmaRegion } : {}),
+      phdrs,
+      ...(fill ? { fill } : {}),
+    };
+  }
+
+  private isSectionType(): boolean {
+    if (!this.is("(")) return false;
+    const inner = this.peek2("expr", "name");
+    if (inner.kind !== "name") return false;
+    if (inner.text === "TYPE") return true;
+    return SECTION_TYPES.has(inner.text) && this.lx.tokenAt(inner.end, "expr").text === ")";
+  }
+
+  private sectionType(): A.Name {
+    this.expect("(");
+    const t = this.next("name");
+    let name = this.nameNode(t);
+    if (t.text === "TYPE") {
+      this.expect("=");
+      const v = this.expr();
+      name = {
+        kind: "Name",
+        value: `TYPE=${this.lx.text.slice(v.range.start, v.range.end)}`,
+        range: this.range(t.start),
+      };
+    }
+    this.expect(")");
+    return name;
+  }
+
+  private outputSectionItem(): A.OutputSectionItem | undefined {
+    const t = this.peek("name");
+    if (t.kind === "name") {
+      if (DATA_KEYWORDS.has(t.text) && this.peek2("name", "expr").text === "(") {
+        this.next();
+        const expr = this.parenExpr();
+        this.accept(";");
+        return { kind: "Data", size: t.text as A.DataStatement["size"], expr, range: this.range(t.start) };
+      }
+      if (t.text === "SORT" && this.peek2("name", "expr").text === "(") {
+        // SORT(CONSTRUCTORS)
+        const inner = this.lx.tokenAt(this.peek2("name", "expr").end, "name");
+        if (inner.text === "CONSTRUCTORS") {
+          this.next();
+          this.next("expr");
+          this.next();
+          this.expect(")");
+          return {
+            kind: "Command",
+            name: "CONSTRUCTORS",
+            nameRange: this.lx.range(inner.start, inner.end),
+            args: [],
+            range: this.range(t.start),
+          };
+        }
+      }
+    }
+    const common = this.common();
+    if (common) return common;
+    if (this.isAssignmentStart()) return this.assignmentStatement();
+    const opaque = this.opaque(true);
+    if (opaque) return opaque;
+    return this.inputSection();
+  }
+
+  /** `[KEEP(] [INPUT_SECTION_FLAGS(...)] [EXCLUDE_FILE(...)] filepattern [( sections )] [)]`. */
+  private inputSection(): A.InputSectionDesc {
+    const start = this.peek("name");
+    let keep = false;
+    if (start.text === "KEEP" && this.peek2("name", "expr").text === "(") {
+      this.next();
+      this.next("expr");
+      keep = true;
+    }
+    let flags: A.InputSectionDesc["flags"];
+    if (this.peek("name").text === "INPUT_SECTION_FLAGS") {
+      this.next();
+      flags = this.sectionFlags();
+    }
+    const excludeFiles = this.excludeFile();
+    const file = this.pattern("a file name pattern");
+    let sections: A.Pattern[] | undefined;
+    if (this.is("(")) {
+      const open = this.next("expr");
+      sections = [];
+      let pending: A.Name[] = [];
+      for (;;) {
+        const t = this.peek("name");
+        if (t.kind === "punct" && t.text === ")") {
+          this.next();
+          break;
+        }
+        if (t.kind === "punct" && t.text === ",") {
+          this.next();
+          continue;
+        }
+        if (t.kind === "eof" || (t.kind === "punct" && (t.text === "}" || t.text === ";" || t.text === "{")))
+          this.fail("syntax error: missing `)'", open);
+        if (t.text === "EXCLUDE_FILE") {
+          pending = this.excludeFile();
+          continue;
+        }
+        const p = this.pattern("a section name pattern", pending);
+        pending = [];
+        sections.push(p);
+      }
+    }
+    if (keep) this.expect(")");
+    this.accept(";");
+    return {
+      kind: "InputSection",
+      keep,
+      file,
+      excludeFiles,
+      ...(sections ? { sections } : {}),
+      ...(flags ? { flags } : {}),
+      range: this.range(start.start),
+    };
+  }
+
+  private excludeFile(): A.Name[] {
+    if (this.peek("name").text !== "EXCLUDE_FILE") return [];
+    this.next();
+    const open = this.expect("(");
+    const names: A.Name[] = [];
+    for (;;) {
+      const t = this.peek("name");
+      if (t.kind === "punct" && t.text === ")") {
+        this.next();
+        return names;
+      }
+      if (t.kind !== "name" && t.kind !== "string")
+        this.fail("syntax error: missing `)' in EXCLUDE_FILE", open);
+      names.push(this.nameNode(this.next()));
+    }
+  }
+
+  private sectionFlags(): { require: string[]; forbid: string[] } {
+    this.expect("(");
+    const require: string[] = [];
+    const forbid: string[] = [];
+    for (;;) {
+      const neg = this.accept("!");
+      const n = this.expectName("a section flag", "expr");
+      (neg ? forbid : require).push(n.value);
+      if (!this.accept("&")) break;
+    }
+    this.expect(")");
+    return { require, forbid };
+  }
+
+  /** A wildcard pattern, possibly wrapped in SORT_*( ... ), nested at most twice. */
+  private pattern(what: string, excludeFiles: A.Name[] = []): A.Pattern {
+    const t = this.peek("name");
+    if (t.kind === "name" && SORT_KEYWORDS.has(t.text) && this.peek2("name", "expr").text === "(") {
+      this.next();
+      this.next("expr");
+      const inner = this.pattern(what, excludeFiles.length ? excludeFiles : this.excludeFile());
+      this.expect(")");
+      return { ...inner, sort: [t.text, ...inner.sort], range: this.range(t.start) };
+    }
+    if (t.kind !== "name" && t.kind !== "string")
+      this.fail(t.kind === "bad" ? `invalid character \`${t.text}'` : `syntax error: expected ${what}`, t);
+    this.next();
+    return { kind: "Pattern", value: t.text, sort: [], excludeFiles, range: this.lx.range(t.start, t.end) };
+  }
+
+  // ------------------------------------------------------------------------------------ OVERLAY
+
+  private overlay(): A.Overlay {
+    const kw = this.next();
+    let start: A.Expr | undefined;
+    if (!this.is(":")) start = this.expr();
+    this.expect(":");
+    const noCrossRefs = this.accept("NOCROSSREFS");
+    let at: A.Expr | undefined;
+    if (this.is("AT")) {
+      this.next("expr");
+      at = this.parenExpr();
+    }
+    const open = this.expect("{", "name");
+    const sections: A.OutputSection[] = [];
+    this.block(
+      open,
+      () => {
+        const name = this.expectName("an overlay section name");
+        const bodyOpen = this.expect("{", "name");
+        const body: A.OutputSectionItem[] = [];
+        this.block(bodyOpen, () => this.outputSectionItem(), body, true);
+        const bodyRange = this.range(bodyOpen.start);
+        const tail = this.sectionTail();
+        return {
+          kind: "OutputSection",
+          name,
+          body,
+          bodyRange,
+          ...tail,
+          range: this.range(name.range.start),
+        } as A.OutputSection;
+      },
+      sections,
+    );
+    const tail = this.sectionTail();
+    return {
+      kind: "Overlay",
+      ...(start ? { start } : {}),
+      noCrossRefs,
+      ...(at ? { at } : {}),
+      sections,
+      ...tail,
+      range: this.range(kw.start),
+    };
+  }
+
+  // ------------------------------------------------------------------------------------ MEMORY, PHDRS
+
+  private memory(): A.MemoryBlock {
+    const kw = this.next();
+    const open = this.expect("{", "name");
+    const regions: (A.MemoryRegion | A.Include)[] = [];
+    this.block(
+      open,
+      (t) => {
+        if (t.text === "INCLUDE") return this.include();
+        const name = this.expectName("a memory region name");
+        let attributes: string | undefined;
+        if (this.is("(")) {
+          const o = this.next("expr");
+          const close = this.lx.text.indexOf(")", o.end);
+          if (close < 0) this.fail("syntax error: missing `)'", o);
+          attributes = this.lx.text.slice(o.end, close).trim();
+          this.pos = close + 1;
+          this.lastEnd = close + 1;
+        }
+        this.expect(":");
+        const o = this.next("expr");
+        if (!["ORIGIN", "org", "o"].includes(o.text)) this.fail("syntax error: expected `ORIGIN'", o);
+        this.expect("=");
+        const origin = this.expr();
+        this.accept(",");
+        const l = this.next("expr");
+        if (!["LENGTH", "len", "l"].includes(l.text)) this.fail("syntax error: expected `LENGTH'", l);
+        this.expect("=");
+        const length = this.expr();
+        this.accept(",");
+        this.accept(";");
+        return {
+          kind: "MemoryRegion",
+          name,
+          ...(attributes !== undefined ? { attributes } : {}),
+          origin,
+          length,
+          range: this.range(name.range.start),
+        } as A.MemoryRegion;
+      },
+      regions,
+    );
+    return { kind: "Memory", regions, range: this.range(kw.start) };
+  }
+
+  private phdrs(): A.PhdrsBlock {
+    const kw = this.next();
+    const open = this.expect("{", "name");
+    const headers: A.Phdr[] = [];
+    this.block(
+      open,
+      () => {
+        const name = this.expectName("a program header name");
+        const tt = this.peek("expr");
+        const type: A.Expr | A.Name =
+          tt.kind === "name" && tt.text.startsWith("PT_") ? this.nameNode(this.next("expr")) : this.expr();
+        let fileHdr = false;
+        let phdrs = false;
+        let at: A.Expr | undefined;
+        let flags: A.Expr | undefined;
+        for (;;) {
+          if (this.accept("FILEHDR")) fileHdr = true;
+          else if (this.accept("PHDRS")) phdrs = true;
+          else if (this.accept("AT")) at = this.parenExpr();
+          else if (this.accept("FLAGS")) flags = this.parenExpr();
+          else break;
+        }
+        this.expect(";");
+        return {
+          kind: "Phdr",
+          name,
+          type,
+          fileHdr,
+          phdrs,
+          ...(at ? { at } : {}),
+          ...(flags ? { flags } : {}),
+          range: this.range(name.range.start),
+        } as A.Phdr;
+      },
+      headers,
+    );
+    return { kind: "Phdrs", headers, range: this.range(kw.start) };
+  }
+
+  // ------------------------------------------------------------------------------------ expressions
+
+  private parenExpr(): A.Expr {
+    this.expect("(");
+    const e = this.expr();
+    this.expect(")");
+    return e;
+  }
+
+  expr(): A.Expr {
+    const cond = this.binary(0);
+    if (!this.is("?")) return cond;
+    this.next("expr");
+    const then = this.expr();
+    this.expect(":");
+    const otherwise = this.expr();
+    return { kind: "Ternary", cond, then, else: otherwise, range: this.range(cond.range.start) };
+  }
+
+  private static readonly LEVELS: readonly (readonly A.BinaryOp[])[] = [
+    ["||"], ["&&"], ["|"], ["^"], ["&"], ["==", "!="], ["<", "<=", ">", ">="], ["<<", ">>"], ["+", "-"], ["*", "/", "%"],
+  ]; // prettier-ignore
+
+  private binary(level: number): A.Expr {
+    if (level >= Parser.LEVELS.length) return this.unary();
+    let left = this.binary(level + 1);
+    for (;;) {
+      const t = this.peek("expr");
+      if (t.kind !== "punct" || !(Parser.LEVELS[level] as readonly string[]).includes(t.text)) return left;
+      this.next("expr");
+      const right = this.binary(level + 1);
+      left = { kind: "Binary", op: t.text as A.BinaryOp, left, right, range: this.range(left.range.start) };
+    }
+  }
+
+  private unary(): A.Expr {
+    const t = this.peek("expr");
+    if (t.kind === "punct" && (t.text === "-" || t.text === "+" || t.text === "!" || t.text === "~")) {
+      this.next("expr");
+      const operand = this.unary();
+      return { kind: "Unary", op: t.text, operand, range: this.range(t.start) };
+    }
+    return this.primary();
+  }
+
+  private primary(): A.Expr {
+    const t = this.peek("expr");
+    const r = this.lx.range(t.start, t.end);
+    switch (t.kind) {
+      case "number": {
+        this.next("expr");
+        const value = parseNumber(t.text);
+        if (value === undefined) this.error(`invalid number \`${t.text}'`, t);
+        return { kind: "Number", value: value ?? 0n, text: t.text, range: r };
+      }
+      case "string":
+        this.next("expr");
+        return { kind: "String", value: t.text, range: r };
+      case "name": {
+        this.next("expr");
+        if (t.text === ".") return { kind: "Dot", range: r };
+        if (!this.is("(")) return { kind: "Symbol", name: t.text, range: r };
+        this.next("expr");
+        const args: (A.Expr | A.Name)[] = [];
+        if (!this.is(")")) {
+          for (;;) {
+            if (NAME_ARG_BUILTINS.has(t.text) || (t.text === "SEGMENT_START" && args.length === 0))
+              args.push(this.expectName("a name"));
+            else args.push(this.expr());
+            if (!this.accept(",")) break;
+          }
+        }
+        this.expect(")");
+        return { kind: "Call", name: t.text, nameRange: r, args, range: this.range(t.start) };
+      }
+      case "punct":
+        if (t.text === "(") {
+          this.next("expr");
+          const e = this.expr();
+          this.expect(")");
+          return e;
+        }
+        break;
+      case "eof":
+        this.fail("syntax error: unexpected end of file in expression", t);
+    }
+    this.fail(
+      t.kind === "bad" ? `invalid character \`${t.text}' in expression` : "syntax error in expression",
+      t,
+    );
+  }
+}
