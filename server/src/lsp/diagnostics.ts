@@ -24,7 +24,7 @@ export function rangeOf(p: Pick<Place, "line" | "startColumn" | "endLine" | "end
   };
 }
 
-const SEVERITY = {
+export const SEVERITY = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
   info: DiagnosticSeverity.Information,

@@ -8,7 +8,6 @@ import { existsSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import {
   CompletionItemKind,
-  DiagnosticSeverity,
   SymbolKind,
   type CompletionItem,
   type Diagnostic,
@@ -30,7 +29,7 @@ import { placeSections, type InputObject, type Placement } from "../core/lds/pla
 import { preprocess } from "../core/lds/preprocess";
 import { insertBeforeClose, type TextEdit } from "../core/rules/resolve";
 import { ruleDocAnchor } from "../core/rules/types";
-import { DOCS_URL, SOURCE, uriOf } from "./diagnostics";
+import { DOCS_URL, SEVERITY, SOURCE, uriOf } from "./diagnostics";
 
 export const isLinkerScript = (path: string) => /\.(lds|ld|lds\.S)$/.test(path);
 
@@ -53,11 +52,6 @@ const toRange = (r: LdsRange): Range => ({
   end: { line: r.endLine, character: r.endCol },
 });
 
-const SEVERITY = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  info: DiagnosticSeverity.Information,
-};
 
 /** The objects the script links: the purgatory's .o files from its build (unreadable ones skipped). */
 async function inputObjects(p: DiscoveredPurgatory | undefined): Promise<InputObject[]> {

@@ -138,6 +138,13 @@ function copySechdrs(elf: ElfFile): LoadedSection[] {
   }));
 }
 
+/** NOBITS sections go after the buffer, each aligned; every era does the same. Returns the next address. */
+function placeBss(s: LoadedSection, bssAddr: bigint): bigint {
+  const at = ALIGN(bssAddr, s.align);
+  s.sh_addr = at;
+  return u64(at + s.size);
+}
+
 function holdsEntry(s: LoadedSection, eEntry: bigint): boolean {
   return (s.flags & SHF_EXECINSTR) !== 0n && eEntry >= s.origAddr && eEntry < u64(s.origAddr + s.size);
 }
@@ -191,9 +198,7 @@ export function setupSechdrs(
     for (const s of sechdrs) {
       if ((s.flags & SHF_ALLOC) === 0n) continue;
       if (s.isBss) {
-        bssAddr = ALIGN(bssAddr, s.align);
-        s.sh_addr = bssAddr;
-        bssAddr = u64(bssAddr + s.size);
+        bssAddr = placeBss(s, bssAddr);
         continue;
       }
       curr = ALIGN(curr, s.align);
@@ -220,9 +225,7 @@ export function setupSechdrs(
   for (const s of sechdrs) {
     if ((s.flags & SHF_ALLOC) === 0n) continue;
     if (s.isBss) {
-      bssAddr = ALIGN(bssAddr, s.align);
-      s.sh_addr = bssAddr;
-      bssAddr = u64(bssAddr + s.size);
+      bssAddr = placeBss(s, bssAddr);
       continue;
     }
     offset = ALIGN(offset, s.align);
