@@ -52,7 +52,6 @@ const toRange = (r: LdsRange): Range => ({
   end: { line: r.endLine, character: r.endCol },
 });
 
-
 /** The objects the script links: the purgatory's .o files from its build (unreadable ones skipped). */
 async function inputObjects(p: DiscoveredPurgatory | undefined): Promise<InputObject[]> {
   if (!p) return [];
