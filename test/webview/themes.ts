@@ -12,6 +12,7 @@ export const THEMES: Record<string, { bodyClass: string; vars: Record<string, st
       "input-background": "#ffffff", "input-foreground": "#3b3b3b", "input-border": "#cecece",
       focusBorder: "#005fb8", "panel-border": "#e5e5e5", "list-activeSelectionBackground": "#e8e8e8",
       "list-activeSelectionForeground": "#000000", "diffEditor-insertedTextBackground": "#9ccc2c40",
+      "settings-textInputBackground": "#ffffff", "settings-textInputForeground": "#3b3b3b", "settings-textInputBorder": "#cecece", "settings-dropdownBackground": "#ffffff", "settings-dropdownForeground": "#3b3b3b", "settings-dropdownBorder": "#cecece", "settings-dropdownListBorder": "#c8c8c8", "button-background": "#005fb8", "button-foreground": "#ffffff", "button-hoverBackground": "#0258a8", "button-secondaryBackground": "#e5e5e5", "button-secondaryForeground": "#3b3b3b", "input-placeholderForeground": "#767676",
     },
   },
   dark: {
@@ -25,6 +26,7 @@ export const THEMES: Record<string, { bodyClass: string; vars: Record<string, st
       "input-background": "#313131", "input-foreground": "#cccccc", "input-border": "#3c3c3c",
       focusBorder: "#0078d4", "panel-border": "#2b2b2b", "list-activeSelectionBackground": "#04395e",
       "list-activeSelectionForeground": "#ffffff", "diffEditor-insertedTextBackground": "#9ccc2c33",
+      "settings-textInputBackground": "#313131", "settings-textInputForeground": "#cccccc", "settings-textInputBorder": "#3c3c3c", "settings-dropdownBackground": "#313131", "settings-dropdownForeground": "#cccccc", "settings-dropdownBorder": "#3c3c3c", "settings-dropdownListBorder": "#454545", "button-background": "#0078d4", "button-foreground": "#ffffff", "button-hoverBackground": "#026ec1", "button-secondaryBackground": "#313131", "button-secondaryForeground": "#cccccc", "input-placeholderForeground": "#989898",
     },
   },
   "high-contrast": {
@@ -38,6 +40,7 @@ export const THEMES: Record<string, { bodyClass: string; vars: Record<string, st
       "input-background": "#000000", "input-foreground": "#ffffff", "input-border": "#6fc3df",
       focusBorder: "#f38518", "panel-border": "#6fc3df", "list-activeSelectionBackground": "#000000",
       "list-activeSelectionForeground": "#ffffff", "diffEditor-insertedTextBackground": "#33ff2e33",
+      "settings-textInputBackground": "#000000", "settings-textInputForeground": "#ffffff", "settings-textInputBorder": "#6fc3df", "settings-dropdownBackground": "#000000", "settings-dropdownForeground": "#ffffff", "settings-dropdownBorder": "#6fc3df", "settings-dropdownListBorder": "#6fc3df", "button-background": "#000000", "button-foreground": "#ffffff", "button-border": "#6fc3df", "button-secondaryBackground": "#000000", "button-secondaryForeground": "#ffffff", "input-placeholderForeground": "#ffffffb3",
     },
   },
 }; // prettier-ignore
