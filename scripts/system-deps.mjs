@@ -19,6 +19,16 @@ export const TEST_TOOLS = {
   "llvm-readelf-19": "llvm-19",
   "i686-linux-gnu-as": "binutils-i686-linux-gnu",
   "s390x-linux-gnu-as": "binutils-s390x-linux-gnu",
+  // The s390x / riscv64 / ppc64 fixtures' final-link checks (and rebuilding them: test/fixtures/*/build.sh).
+  "s390x-linux-gnu-ld": "binutils-s390x-linux-gnu",
+  "s390x-linux-gnu-objcopy": "binutils-s390x-linux-gnu",
+  "riscv64-linux-gnu-ld": "binutils-riscv64-linux-gnu",
+  "riscv64-linux-gnu-objcopy": "binutils-riscv64-linux-gnu",
+  "powerpc64le-linux-gnu-ld": "binutils-powerpc64le-linux-gnu",
+  "powerpc64le-linux-gnu-objcopy": "binutils-powerpc64le-linux-gnu",
+  "s390x-linux-gnu-gcc-12": "gcc-12-s390x-linux-gnu",
+  "riscv64-linux-gnu-gcc-12": "gcc-12-riscv64-linux-gnu",
+  "powerpc64le-linux-gnu-gcc-12": "gcc-12-powerpc64le-linux-gnu",
   chromium: "chromium",
 };
 

@@ -34,8 +34,22 @@ export function lldCommand(): string {
   return "ld.lld-19";
 }
 
+/**
+ * The GNU tools to use for another architecture's objects (s390x-linux-gnu-ld, ...). Without it the
+ * host's `ld` / `objcopy` (and ld.lld-19 for "lld") link x86_64 objects, as before.
+ */
+export interface CrossTools {
+  readonly ld: string;
+  readonly objcopy: string;
+}
+
 /** Links `object` with every ALLOC section at the address `attempt` gave it. */
-export function finalLink(object: Uint8Array, attempt: LoadAttempt, linker: Linker): LinkResult {
+export function finalLink(
+  object: Uint8Array,
+  attempt: LoadAttempt,
+  linker: Linker,
+  cross?: CrossTools,
+): LinkResult {
   const dir = mkdtempSync(join(tmpdir(), "pl-link-"));
   try {
     const input = join(dir, "in.ro");
@@ -55,7 +69,9 @@ export function finalLink(object: Uint8Array, attempt: LoadAttempt, linker: Link
       }
       objcopyArgs.push("--rename-section", `${s.name}=${linkName(s.index)}`);
     }
-    const oc = spawnSync("objcopy", [...objcopyArgs, input, prepared], { encoding: "utf8" });
+    const oc = spawnSync(cross?.objcopy ?? "objcopy", [...objcopyArgs, input, prepared], {
+      encoding: "utf8",
+    });
     if (oc.status !== 0) throw new Error(`objcopy failed: ${oc.stderr}`);
 
     const starts = attempt.sechdrs
@@ -75,7 +91,8 @@ export function finalLink(object: Uint8Array, attempt: LoadAttempt, linker: Link
       linker === "bfd"
         ? [...common, "-z", "noexecstack", "--no-warn-rwx-segments", "-z", "noseparate-code", ...starts]
         : [...common, "-z", "noseparate-code", ...starts];
-    const r = spawnSync(linker === "bfd" ? "ld" : lldCommand(), [...args, prepared, "-o", out], {
+    const ld = linker === "bfd" ? (cross?.ld ?? "ld") : lldCommand();
+    const r = spawnSync(ld, [...args, prepared, "-o", out], {
       encoding: "utf8",
     });
     const output = `${r.stdout}${r.stderr}`;

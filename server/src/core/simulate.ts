@@ -1,7 +1,7 @@
 // The analysis entry point: bytes in, a plain-data report out. The CLI, the language server and the
 // tests all call this; nothing here knows about LSP, VS Code or the terminal.
 
-import { EM_X86_64, machineName } from "./elf/constants";
+import { EM_AARCH64, EM_LOONGARCH, EM_X86_64, machineName } from "./elf/constants";
 import { parseElf } from "./elf/reader";
 import type { ElfFile } from "./elf/types";
 import { loadX86Purgatory, X86_BUF_MIN, type LoadAttempt } from "./kexec/bzimage64";
@@ -11,6 +11,7 @@ import { setupKbuf, type KbufPlan } from "./kexec/purgatory";
 import { EVERYWHERE, intersect, placeable, type Interval } from "./kexec/windows";
 import { hex } from "./kexec/u64";
 import { evaluateRules } from "./rules/x86";
+import { archLoaderFor, simulateArch } from "./simulate-arch";
 import type { Finding } from "./rules/types";
 
 export interface SimulateOptions {
@@ -22,6 +23,8 @@ export interface SimulateOptions {
   readonly ramSize?: bigint;
   /** Keep pr_debug lines in the log. */
   readonly debug?: boolean;
+  /** s390x / ppc64: simulate a kdump (crash) load, which sets more purgatory symbols. */
+  readonly crash?: boolean;
 }
 
 export interface SimulatedLoad {
@@ -64,12 +67,19 @@ export function simulate(bytes: Uint8Array, options: SimulateOptions = {}): Simu
   if (!parsed.ok) return { ok: false, kind: "bad-input", error: parsed.error.message };
   const elf = parsed.elf;
   if (elf.header.e_machine !== EM_X86_64) {
+    const em = elf.header.e_machine;
+    const arch = archLoaderFor(em);
+    if (arch) return simulateArch(arch, elf, kernel, options);
+    const what = `e_machine is ${machineName(em)} (${em})`;
     return {
       ok: false,
       kind: "bad-input",
       error:
-        `e_machine is ${machineName(elf.header.e_machine)} (${elf.header.e_machine}); ` +
-        `this version of Purgatory Lens models the x86_64 kexec_file_load loader only`,
+        em === EM_AARCH64 || em === EM_LOONGARCH
+          ? `${what}: kexec_file_load on ${em === EM_AARCH64 ? "arm64" : "LoongArch"} uses no purgatory ` +
+            `(the kernel image is entered directly), so the kernel never loads this object; ` +
+            `only kexec-tools' kexec_load path uses one there, which Purgatory Lens does not model yet`
+          : `${what}; Purgatory Lens models the kexec_file_load purgatory loaders of x86_64, s390x, riscv64 and ppc64 only`,
     };
   }
   const plan = setupKbuf(elf, kernel);
@@ -130,7 +140,7 @@ export function checkLoadAddress(mem: bigint, plan: KbufPlan): string | undefine
  * Windows from one attempt's relocation records (each carries its own constraint, independent of the
  * address it was simulated at). A failure that does not depend on the address closes every window.
  */
-function windowsOf(attempt: LoadAttempt | undefined, plan: KbufPlan, bufMin: bigint): Interval[] {
+export function windowsOf(attempt: LoadAttempt | undefined, plan: KbufPlan, bufMin: bigint): Interval[] {
   if (!attempt) return [];
   if (attempt.failedAt === "undefined-behaviour" || attempt.failedAt === "validate") return [];
   // A relocation-stage failure with no overflow record (REL section, bad sh_info/sh_link) does not
@@ -139,7 +149,7 @@ function windowsOf(attempt: LoadAttempt | undefined, plan: KbufPlan, bufMin: big
     return [];
   let w: Interval[] = [...EVERYWHERE];
   for (const r of attempt.relocations) {
-    if (r.status !== "ok" && r.status !== "overflow") return [];
+    if (r.status !== "ok" && r.status !== "overflow" && r.status !== "ignored") return [];
     if (r.window) w = intersect(w, r.window);
   }
   return placeable(w, plan.buf_align, bufMin, plan.memsz);

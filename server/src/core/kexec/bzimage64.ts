@@ -23,7 +23,14 @@ export const SHA_REGIONS_SIZE = 256;
 export const SHA256_DIGEST_SIZE = 32;
 
 export type LoadStage =
-  "validate" | "relocations" | "entry64_regs" | "stack_end" | "digests" | "undefined-behaviour";
+  | "validate"
+  | "relocations"
+  | "entry64_regs"
+  | "stack_end"
+  | "digests"
+  | "undefined-behaviour"
+  /** Other architectures: the loader's own purgatory symbols (kernel_entry, purgatory_start, ...). */
+  | "purgatory-symbols";
 
 export interface SymbolStep {
   readonly name: string;

@@ -38,7 +38,8 @@ export function kernelSections(elf: ElfFile): readonly SectionHeader[] {
   return elf.sections.slice(0, elf.header.e_shnum);
 }
 
-export function setupKbuf(elf: ElfFile, kernel: KernelModel): KbufPlan {
+/** `pageSize` is the architecture's PAGE_SIZE (kexec_add_buffer rounds memsz and buf_align to it). */
+export function setupKbuf(elf: ElfFile, kernel: KernelModel, pageSize: bigint = PAGE_SIZE): KbufPlan {
   let bufAlign = 1n;
   let bssAlign = 1n;
   let bufsz = 0n;
@@ -69,9 +70,9 @@ export function setupKbuf(elf: ElfFile, kernel: KernelModel): KbufPlan {
   return {
     bufsz: segmentBufsz,
     rawMemsz,
-    memsz: ALIGN(rawMemsz, PAGE_SIZE),
+    memsz: ALIGN(rawMemsz, pageSize),
     rawBufAlign: bufAlign,
-    buf_align: bufAlign > PAGE_SIZE ? bufAlign : PAGE_SIZE,
+    buf_align: bufAlign > pageSize ? bufAlign : pageSize,
     bss_align: bssAlign,
     bss_sz: bssSz,
     bssOffset,

@@ -16,7 +16,9 @@ export type RelocStatus =
   | "undefined-symbol"
   | "common-symbol"
   | "invalid-section"
-  | "undefined-behaviour";
+  | "undefined-behaviour"
+  /** The kernel skipped it without a message and carried on (s390 before 5.16, unknown types). */
+  | "ignored";
 
 export interface RelocationRecord {
   readonly relSection: number;

@@ -1,0 +1,171 @@
+// What the s390 and riscv RELA hooks share with each other (and, in shape, with x86's): walking one
+// SHT_RELA section, reading each entry's symbol without the bound checks the kernel also lacks,
+// naming it the way the kernel prints it, and storing the field into the staging buffer. The
+// per-type arithmetic and the checks each hook makes live in the architecture's own module.
+// (x86_64.ts keeps its own loop so its output stays exactly as it was.)
+
+import { ElfFormatError } from "../elf/errors";
+import { readRelocations, readSymbol, symbolCount } from "../elf/reader";
+import type { ElfFile, ElfRelocation, ElfSymbol } from "../elf/types";
+import type { KernelVersion } from "../kexec/kernel";
+import type { RelaContext, RelocationRecord, RelocStatus } from "../kexec/relocate";
+import { hex, u64 } from "../kexec/u64";
+
+/** v >= major.minor.patch, where an unspecified stable patch counts as .0. */
+export function atLeast(v: KernelVersion, major: number, minor: number, patch = 0): boolean {
+  return (v.major - major || v.minor - minor || (v.patch ?? 0) - patch) >= 0;
+}
+
+/** True for a stable release of series major.minor at or after .patch. */
+export function stableFrom(v: KernelVersion, major: number, minor: number, patch: number): boolean {
+  return v.major === major && v.minor === minor && (v.patch ?? 0) >= patch;
+}
+
+/** The name the kernel prints for a relocation's symbol: its own, or its section's when unnamed. */
+export function kernelSymbolName(elf: ElfFile, sym: ElfSymbol): string {
+  if (sym.st_name !== 0) return sym.name;
+  return sym.st_shndx < elf.header.e_shnum
+    ? elf.sections[sym.st_shndx]!.name
+    : `<read past the section headers: st_shndx ${sym.st_shndx}>`;
+}
+
+/** A field the kernel writes: `width` bytes at buffer offset `at`, in the object's byte order. */
+export interface Store {
+  readonly at: number;
+  readonly value: bigint;
+  readonly width: number;
+}
+
+export interface Computed {
+  symbol: string;
+  symShndx: number;
+  S?: bigint;
+  value?: bigint;
+  stored?: bigint;
+  width?: number;
+  memCoefficient?: 0 | 1;
+  note?: string;
+}
+
+export interface Outcome {
+  status: RelocStatus;
+  computed: Computed;
+  /** The kernel's pr_err line, if it prints one here. */
+  message?: string;
+  store?: Store;
+}
+
+export function readField(buf: Uint8Array, at: number, width: number, littleEndian: boolean): bigint {
+  let v = 0n;
+  for (let i = 0; i < width; i++) {
+    const b = BigInt(buf[littleEndian ? at + width - 1 - i : at + i]!);
+    v = (v << 8n) | b;
+  }
+  return v;
+}
+
+export function writeField(buf: Uint8Array, s: Store, littleEndian: boolean): void {
+  let v = s.value;
+  for (let i = 0; i < s.width; i++) {
+    buf[littleEndian ? s.at + i : s.at + s.width - 1 - i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+
+/**
+ * The field at r_offset in the target section, or why touching it is undefined behaviour: the kernel
+ * checks neither that it lies inside the section nor that the section was copied into the buffer.
+ */
+export function fieldOffset(ctx: RelaContext, rel: ElfRelocation, width: number): number | string {
+  const { target, layout } = ctx;
+  const loc = u64(target.sh_offset + rel.r_offset);
+  if (!target.inBuffer) {
+    return `the target ${target.name} is SHT_NOBITS: its sh_offset was never rewritten, so the kernel would write at purgatory_buf + file offset ${hex(target.sh_offset)}`;
+  }
+  if (loc + BigInt(width) > BigInt(layout.buffer.byteLength)) {
+    return `r_offset ${hex(rel.r_offset)} + ${width} is past the end of ${target.name} in the ${layout.buffer.byteLength}-byte buffer: the kernel would access memory out of bounds`;
+  }
+  return Number(loc);
+}
+
+export interface RelaHook {
+  readonly littleEndian: boolean;
+  typeName(type: number): string;
+  /** One relocation: checks, arithmetic, and the store (read-modify-write reads the buffer as it is). */
+  one(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSymbol, name: string): Outcome;
+  /** Whether a non-"ok" status stops the kernel (s390 before 5.16 carries on past unknown types). */
+  stops(status: RelocStatus): boolean;
+}
+
+/** Applies one RELA section with `hook`, appending records; true when the kernel failed on it. */
+export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationRecord[]): boolean {
+  const { elf, layout, log, target } = ctx;
+  const relsec = elf.sections[ctx.relSection]!;
+  const nsyms = symbolCount(elf, ctx.symtab);
+  let live = ctx.live;
+  let failed = false;
+  const symbols = new Map<number, ElfSymbol | ElfFormatError>();
+  for (const rel of readRelocations(elf, ctx.relSection)) {
+    const P = u64(target.sh_addr + rel.r_offset);
+    let outcome: Outcome;
+    if (rel.sym >= nsyms) {
+      outcome = {
+        status: "undefined-behaviour",
+        computed: {
+          symbol: "?",
+          symShndx: -1,
+          note: `symbol index ${rel.sym} is past the end of the ${nsyms}-entry symbol table: the kernel would read whatever follows it`,
+        },
+      };
+    } else {
+      let sym = symbols.get(rel.sym);
+      if (sym === undefined) {
+        try {
+          sym = readSymbol(elf, ctx.symtab, rel.sym);
+        } catch (e) {
+          if (!(e instanceof ElfFormatError)) throw e;
+          sym = e;
+        }
+        symbols.set(rel.sym, sym);
+      }
+      outcome =
+        sym instanceof ElfFormatError
+          ? { status: "undefined-behaviour", computed: { symbol: "?", symShndx: -1, note: sym.message } }
+          : hook.one(ctx, rel, P, sym, kernelSymbolName(elf, sym));
+    }
+    const c = outcome.computed;
+    out.push({
+      relSection: ctx.relSection,
+      relSectionName: relsec.name,
+      target: target.index,
+      targetName: target.name,
+      index: rel.index,
+      r_offset: rel.r_offset,
+      type: rel.type,
+      typeName: hook.typeName(rel.type),
+      symIndex: rel.sym,
+      symbol: c.symbol,
+      symShndx: c.symShndx,
+      S: c.S,
+      A: rel.r_addend,
+      P,
+      value: c.value,
+      stored: c.stored,
+      width: c.width ?? 0,
+      status: outcome.status,
+      reached: live,
+      memCoefficient: c.memCoefficient ?? 0,
+      window: undefined,
+      note: c.note,
+    });
+    if (live && outcome.store) writeField(layout.buffer, outcome.store, hook.littleEndian);
+    if (outcome.status !== "ok" && hook.stops(outcome.status)) {
+      if (live) {
+        if (outcome.message !== undefined) log.err(outcome.message);
+        failed = true;
+      }
+      live = false;
+    }
+  }
+  return failed;
+}

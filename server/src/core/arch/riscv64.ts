@@ -1,0 +1,222 @@
+// The riscv kexec_file purgatory relocator (arch_kexec_apply_relocations_add), first in
+// arch/riscv/kernel/elf_kexec.c (v5.19, pr_fmt "kexec_image: "), later in machine_kexec_file.c (no
+// pr_fmt). Little-endian read-modify-write of instruction immediates, no overflow checks, and no
+// SHN_UNDEF / SHN_COMMON check: an undefined symbol silently resolves through sechdrs[0] (sh_addr 0).
+//
+// Which types a release handles (specification 2.4, Debian's linux 6.12 changelog for the stable
+// backports):
+// - original list: BRANCH, JAL, CALL, PCREL_HI20, RVC_BRANCH, RVC_JUMP, ADD32, SUB32, and
+//   PCREL_LO12_I / ALIGN / RELAX ignored;
+// - R_RISCV_CALL_PLT: "riscv: kexec: handle R_RISCV_CALL_PLT relocation type", v6.5 (stable 6.4.11);
+// - ADD16 / SUB16: "riscv: kexec: Fix relocation type R_RISCV_ADD16 and R_RISCV_SUB16", v6.12 (stable
+//   6.11.4);
+// - R_RISCV_64: "riscv/kexec_file: Handle R_RISCV_64 in purgatory relocator", ≈v6.15 (stable 6.12.23);
+// - the move to machine_kexec_file.c drops the "kexec_image: " prefix: "riscv: kexec_file: Split the
+//   loading of kernel and others", stable 6.12.111; mainline ≈v6.17 (UNVERIFIED).
+
+import { SHN_ABS } from "../elf/constants";
+import type { ElfRelocation, ElfSymbol } from "../elf/types";
+import type { KernelVersion } from "../kexec/kernel";
+import type { ArchRelocator, RelaContext, RelocationRecord } from "../kexec/relocate";
+import { U64_MASK, u64 } from "../kexec/u64";
+import {
+  applyRelaWith,
+  atLeast,
+  fieldOffset,
+  readField,
+  stableFrom,
+  type Outcome,
+  type RelaHook,
+} from "./common";
+
+export const R_RISCV_64 = 2;
+export const R_RISCV_BRANCH = 16;
+export const R_RISCV_JAL = 17;
+export const R_RISCV_CALL = 18;
+export const R_RISCV_CALL_PLT = 19;
+export const R_RISCV_PCREL_HI20 = 23;
+export const R_RISCV_PCREL_LO12_I = 24;
+export const R_RISCV_ADD16 = 34;
+export const R_RISCV_ADD32 = 35;
+export const R_RISCV_SUB16 = 38;
+export const R_RISCV_SUB32 = 39;
+export const R_RISCV_ALIGN = 43;
+export const R_RISCV_RVC_BRANCH = 44;
+export const R_RISCV_RVC_JUMP = 45;
+export const R_RISCV_RELAX = 51;
+
+const NAMES = [
+  "NONE", "32", "64", "RELATIVE", "COPY", "JUMP_SLOT", "TLS_DTPMOD32", "TLS_DTPMOD64", "TLS_DTPREL32", "TLS_DTPREL64",
+  "TLS_TPREL32", "TLS_TPREL64", "TLSDESC", "", "", "", "BRANCH", "JAL", "CALL", "CALL_PLT",
+  "GOT_HI20", "TLS_GOT_HI20", "TLS_GD_HI20", "PCREL_HI20", "PCREL_LO12_I", "PCREL_LO12_S", "HI20", "LO12_I", "LO12_S", "TPREL_HI20",
+  "TPREL_LO12_I", "TPREL_LO12_S", "TPREL_ADD", "ADD8", "ADD16", "ADD32", "ADD64", "SUB8", "SUB16", "SUB32",
+  "SUB64", "GOT32_PCREL", "", "ALIGN", "RVC_BRANCH", "RVC_JUMP", "RVC_LUI", "GPREL_I", "GPREL_S", "TPREL_I",
+  "TPREL_S", "RELAX", "SUB6", "SET6", "SET8", "SET16", "SET32", "32_PCREL", "IRELATIVE", "PLT32",
+  "SET_ULEB128", "SUB_ULEB128", "TLSDESC_HI20", "TLSDESC_LOAD_LO12", "TLSDESC_ADD_LO12", "TLSDESC_CALL",
+]; // prettier-ignore
+
+export function riscvRelocName(type: number): string {
+  const n = NAMES[type];
+  return n ? `R_RISCV_${n}` : `R_RISCV_${type}`;
+}
+
+export interface RiscvEra {
+  readonly callPlt: boolean;
+  readonly add16: boolean;
+  readonly r64: boolean;
+  /** pr_fmt of the file holding the relocator and the purgatory loading: "kexec_image: " or "". */
+  readonly prefix: string;
+}
+
+export function riscvEra(v: KernelVersion): RiscvEra {
+  return {
+    callPlt: atLeast(v, 6, 5) || stableFrom(v, 6, 4, 11),
+    add16: atLeast(v, 6, 12) || stableFrom(v, 6, 11, 4),
+    r64: atLeast(v, 6, 15) || stableFrom(v, 6, 12, 23),
+    prefix: atLeast(v, 6, 17) || stableFrom(v, 6, 12, 111) ? "" : "kexec_image: ",
+  };
+}
+
+// The kernel's immediate encoders (RV_X(x, s, n) = (x >> s) & ((1 << n) - 1)), on unsigned 64-bit.
+const RV_X = (x: bigint, s: bigint, n: bigint): bigint => (u64(x) >> s) & ((1n << n) - 1n);
+const HIGH = (x: bigint): bigint => u64(x + 0x800n) & u64(~0xfffn);
+const LOW = (x: bigint): bigint => u64(x - HIGH(x));
+export const ENCODE_ITYPE = (x: bigint): bigint => RV_X(x, 0n, 12n) << 20n;
+export const ENCODE_BTYPE = (x: bigint): bigint =>
+  (RV_X(x, 1n, 4n) << 8n) | (RV_X(x, 5n, 6n) << 25n) | (RV_X(x, 11n, 1n) << 7n) | (RV_X(x, 12n, 1n) << 31n);
+export const ENCODE_UTYPE = (x: bigint): bigint => RV_X(x, 12n, 20n) << 12n;
+export const ENCODE_JTYPE = (x: bigint): bigint =>
+  (RV_X(x, 1n, 10n) << 21n) |
+  (RV_X(x, 11n, 1n) << 20n) |
+  (RV_X(x, 12n, 8n) << 12n) |
+  (RV_X(x, 20n, 1n) << 31n);
+export const ENCODE_CBTYPE = (x: bigint): bigint =>
+  (RV_X(x, 1n, 2n) << 3n) |
+  (RV_X(x, 3n, 2n) << 10n) |
+  (RV_X(x, 5n, 1n) << 2n) |
+  (RV_X(x, 6n, 2n) << 5n) |
+  (RV_X(x, 8n, 1n) << 12n);
+export const ENCODE_CJTYPE = (x: bigint): bigint =>
+  (RV_X(x, 1n, 3n) << 3n) |
+  (RV_X(x, 4n, 1n) << 11n) |
+  (RV_X(x, 5n, 1n) << 2n) |
+  (RV_X(x, 6n, 1n) << 7n) |
+  (RV_X(x, 7n, 1n) << 6n) |
+  (RV_X(x, 8n, 2n) << 9n) |
+  (RV_X(x, 10n, 1n) << 8n) |
+  (RV_X(x, 11n, 1n) << 12n);
+export const ENCODE_UJTYPE = (x: bigint): bigint => ENCODE_UTYPE(HIGH(x)) | (ENCODE_ITYPE(LOW(x)) << 32n);
+const ENCODE_UITYPE = (x: bigint): bigint => ENCODE_UTYPE(x) | (ENCODE_ITYPE(x) << 32n);
+const clean = (encode: (x: bigint) => bigint, w: bigint): bigint => u64(~encode(U64_MASK)) & w;
+
+function riscvHook(era: RiscvEra): RelaHook {
+  return {
+    littleEndian: true,
+    typeName: riscvRelocName,
+    stops: () => true,
+    one(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSymbol, name: string): Outcome {
+      const { elf, layout } = ctx;
+      const who = { symbol: name, symShndx: sym.st_shndx };
+      let secBase = 0n;
+      let k: 0 | 1 = 0;
+      let note: string | undefined;
+      if (sym.st_shndx !== SHN_ABS) {
+        if (sym.st_shndx >= elf.header.e_shnum) {
+          return {
+            status: "invalid-section",
+            computed: who,
+            message: `${era.prefix}Invalid section ${sym.st_shndx} for symbol ${name}`,
+          };
+        }
+        const sec = layout.sechdrs[sym.st_shndx]!;
+        secBase = sec.sh_addr;
+        k = sec.inBuffer || sec.isBss ? 1 : 0;
+        if (sym.st_shndx === 0 && rel.sym !== 0) {
+          note = `${name} is undefined: the riscv relocator does not check, and resolves it as sechdrs[0].sh_addr (${secBase}) + st_value`;
+        }
+      }
+      const S = u64(sym.st_value + secBase);
+      const val = u64(S + rel.r_addend);
+      const d = u64(val - P);
+      const base = { ...who, S, memCoefficient: k, ...(note ? { note } : {}) };
+
+      // [width, new field from the old one, value shown, moves with mem]
+      let op: { width: number; value: bigint; abs: boolean; apply: (old: bigint) => bigint } | undefined;
+      switch (rel.type) {
+        case R_RISCV_BRANCH:
+          op = { width: 4, value: d, abs: false, apply: (w) => clean(ENCODE_BTYPE, w) | ENCODE_BTYPE(d) };
+          break;
+        case R_RISCV_JAL:
+          op = { width: 4, value: d, abs: false, apply: (w) => clean(ENCODE_JTYPE, w) | ENCODE_JTYPE(d) };
+          break;
+        case R_RISCV_PCREL_HI20:
+        case R_RISCV_CALL:
+        case R_RISCV_CALL_PLT:
+          // The LO12_I partner is assumed to be the very next instruction: both are patched at once.
+          if (rel.type === R_RISCV_CALL_PLT && !era.callPlt) break;
+          op = { width: 8, value: d, abs: false, apply: (w) => clean(ENCODE_UITYPE, w) | ENCODE_UJTYPE(d) };
+          break;
+        case R_RISCV_RVC_BRANCH:
+          op = {
+            width: 4,
+            value: d,
+            abs: false,
+            apply: (w) => (clean(ENCODE_CBTYPE, w) | ENCODE_CBTYPE(d)) & 0xffffffffn,
+          };
+          break;
+        case R_RISCV_RVC_JUMP:
+          op = {
+            width: 4,
+            value: d,
+            abs: false,
+            apply: (w) => (clean(ENCODE_CJTYPE, w) | ENCODE_CJTYPE(d)) & 0xffffffffn,
+          };
+          break;
+        case R_RISCV_ADD16:
+        case R_RISCV_SUB16:
+          if (!era.add16) break;
+          op = {
+            width: 2,
+            value: val,
+            abs: true,
+            apply: (w) => (rel.type === R_RISCV_ADD16 ? w + val : w - val) & 0xffffn,
+          };
+          break;
+        case R_RISCV_ADD32:
+        case R_RISCV_SUB32:
+          op = {
+            width: 4,
+            value: val,
+            abs: true,
+            apply: (w) => (rel.type === R_RISCV_ADD32 ? w + val : w - val) & 0xffffffffn,
+          };
+          break;
+        case R_RISCV_PCREL_LO12_I:
+        case R_RISCV_ALIGN:
+        case R_RISCV_RELAX:
+          return { status: "ok", computed: { ...base, value: val, width: 0 } };
+        case R_RISCV_64:
+          if (!era.r64) break;
+          op = { width: 8, value: val, abs: true, apply: () => val };
+          break;
+      }
+      if (!op) {
+        return {
+          status: "unknown-type",
+          computed: base,
+          message: `${era.prefix}Unknown rela relocation: ${rel.type}`,
+        };
+      }
+      const done = { ...base, value: op.value, width: op.width, memCoefficient: (op.abs ? k : 0) as 0 | 1 };
+      const at = fieldOffset(ctx, rel, op.width);
+      if (typeof at === "string") return { status: "undefined-behaviour", computed: { ...done, note: at } };
+      const stored = op.apply(readField(layout.buffer, at, op.width, true));
+      return { status: "ok", computed: { ...done, stored }, store: { at, value: stored, width: op.width } };
+    },
+  };
+}
+
+export function riscv64Relocator(v: KernelVersion): ArchRelocator {
+  const hook = riscvHook(riscvEra(v));
+  return { applyRela: (ctx: RelaContext, out: RelocationRecord[]) => applyRelaWith(hook, ctx, out) };
+}
