@@ -190,7 +190,10 @@ describe("themes", () => {
         // Show the failing placement (top of an 11 GiB machine): the red tick and the window end.
         const report = example();
         const failing = report.results.findIndex((r) => !r.ok);
-        await w.page.evaluate((i) => ((window as unknown as { __state: unknown }).__state = { load: i }), failing);
+        await w.page.evaluate(
+          (i) => ((window as unknown as { __state: unknown }).__state = { load: i }),
+          failing,
+        );
         await w.send(state(report));
         await w.page.waitForSelector("svg.buffer");
         mkdirSync(ARTIFACTS, { recursive: true });
