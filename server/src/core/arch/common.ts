@@ -1,9 +1,9 @@
-// What the s390 and riscv RELA hooks share with each other (and, in shape, with x86's): walking one
-// SHT_RELA section, reading each entry's symbol without the bound checks the kernel also lacks,
-// naming it the way the kernel prints it, and storing the field into the staging buffer. The
-// per-type arithmetic and the checks each hook makes live in the architecture's own module.
-// (x86_64.ts keeps its own loop so its output stays exactly as it was.)
+// What the x86_64, s390 and riscv RELA hooks share: walking one SHT_RELA section, reading each
+// entry's symbol without the bound checks the kernel also lacks, naming it the way the kernel prints
+// it, recording it, and storing the field into the staging buffer. The per-type arithmetic and the
+// checks each hook makes live in the architecture's own module.
 
+import type { Interval } from "../kexec/windows";
 import { ElfFormatError } from "../elf/errors";
 import { readRelocations, readSymbol, symbolCount } from "../elf/reader";
 import type { ElfFile, ElfRelocation, ElfSymbol } from "../elf/types";
@@ -44,6 +44,8 @@ export interface Computed {
   stored?: bigint;
   width?: number;
   memCoefficient?: 0 | 1;
+  /** For overflow-checked types: the kbuf.mem values for which this relocation fits. */
+  window?: readonly Interval[];
   note?: string;
 }
 
@@ -95,6 +97,10 @@ export interface RelaHook {
   one(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSymbol, name: string): Outcome;
   /** Whether a non-"ok" status stops the kernel (s390 before 5.16 carries on past unknown types). */
   stops(status: RelocStatus): boolean;
+  /** The pr_debug line the hook prints before walking the section (x86: "Applying relocate section"). */
+  sectionDebug?(ctx: RelaContext): string;
+  /** The pr_debug line the hook prints for each relocation's symbol (x86: "Symbol: … info: …"). */
+  symbolDebug?(sym: ElfSymbol, name: string): string;
 }
 
 /** Applies one RELA section with `hook`, appending records; true when the kernel failed on it. */
@@ -104,6 +110,9 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationR
   const nsyms = symbolCount(elf, ctx.symtab);
   let live = ctx.live;
   let failed = false;
+  const sectionDebug = hook.sectionDebug;
+  if (sectionDebug && log.withDebug) log.debug(() => sectionDebug(ctx));
+  // Relocations name few distinct symbols: read each once.
   const symbols = new Map<number, ElfSymbol | ElfFormatError>();
   for (const rel of readRelocations(elf, ctx.relSection)) {
     const P = u64(target.sh_addr + rel.r_offset);
@@ -128,10 +137,20 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationR
         }
         symbols.set(rel.sym, sym);
       }
-      outcome =
-        sym instanceof ElfFormatError
-          ? { status: "undefined-behaviour", computed: { symbol: "?", symShndx: -1, note: sym.message } }
-          : hook.one(ctx, rel, P, sym, kernelSymbolName(elf, sym));
+      if (sym instanceof ElfFormatError) {
+        outcome = {
+          status: "undefined-behaviour",
+          computed: { symbol: "?", symShndx: -1, note: sym.message },
+        };
+      } else {
+        const name = kernelSymbolName(elf, sym);
+        const symbolDebug = hook.symbolDebug;
+        if (live && symbolDebug && log.withDebug) {
+          const s = sym;
+          log.debug(() => symbolDebug(s, name));
+        }
+        outcome = hook.one(ctx, rel, P, sym, name);
+      }
     }
     const c = outcome.computed;
     out.push({
@@ -155,7 +174,7 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationR
       status: outcome.status,
       reached: live,
       memCoefficient: c.memCoefficient ?? 0,
-      window: undefined,
+      window: c.window,
       note: c.note,
     });
     if (live && outcome.store) writeField(layout.buffer, outcome.store, hook.littleEndian);

@@ -4,13 +4,12 @@
 // message prints S + A, not S + A - P.
 
 import { SHN_ABS, SHN_COMMON, SHN_UNDEF } from "../elf/constants";
-import { ElfFormatError } from "../elf/errors";
-import { readRelocations, readSymbol, symbolCount } from "../elf/reader";
 import type { ElfRelocation, ElfSymbol } from "../elf/types";
 import { PREFIX } from "../kexec/log";
-import type { ArchRelocator, RelaContext, RelocationRecord, RelocStatus } from "../kexec/relocate";
+import type { ArchRelocator, RelaContext, RelocationRecord } from "../kexec/relocate";
 import { U32_MASK, hex, s64, u64 } from "../kexec/u64";
-import { EVERYWHERE, memRangeFor, type Interval } from "../kexec/windows";
+import { EVERYWHERE, memRangeFor } from "../kexec/windows";
+import { applyRelaWith, fieldOffset, type Computed, type Outcome, type RelaHook } from "./common";
 import {
   R_X86_64_32,
   R_X86_64_32S,
@@ -29,46 +28,10 @@ function hex02(n: number | bigint): string {
   return n.toString(16).padStart(2, "0");
 }
 
-function writeLE(buf: Uint8Array, at: number, value: bigint, width: number): void {
-  let v = value;
-  for (let i = 0; i < width; i++) {
-    buf[at + i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-}
-
-interface Computed {
-  symbol: string;
-  symShndx: number;
-  S?: bigint;
-  value?: bigint;
-  stored?: bigint;
-  width?: number;
-  memCoefficient?: 0 | 1;
-  window?: readonly Interval[];
-  note?: string;
-}
-
-/** What one relocation does, and the kernel's message if it stops there. */
-interface Outcome {
-  status: RelocStatus;
-  computed: Computed;
-  message?: string;
-  /** The field to write (little-endian) when the kernel stores one. */
-  store?: { at: number; value: bigint; width: number };
-}
-
 /** The kernel's per-relocation work, minus the logging and the store. */
-function relocateOne(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSymbol): Outcome {
-  const { elf, kernel, layout, mem, target } = ctx;
+function relocateOne(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSymbol, name: string): Outcome {
+  const { elf, kernel, layout, mem } = ctx;
   const shnum = elf.header.e_shnum;
-  // Unnamed symbols (section symbols) print their section's name, read before any range check.
-  const name =
-    sym.st_name !== 0
-      ? sym.name
-      : sym.st_shndx < shnum
-        ? elf.sections[sym.st_shndx]!.name
-        : `<read past the section headers: st_shndx ${sym.st_shndx}>`;
   const who: Computed = { symbol: name, symShndx: sym.st_shndx };
   if (sym.st_shndx === SHN_UNDEF) {
     return {
@@ -138,18 +101,16 @@ function relocateOne(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSy
   who.width = width;
 
   // The field must be inside the staging buffer, in a section the layout copied there.
-  const loc = u64(target.sh_offset + rel.r_offset);
-  if (width > 0 && (!target.inBuffer || loc + BigInt(width) > BigInt(layout.buffer.byteLength))) {
-    who.note = target.inBuffer
-      ? `r_offset ${hex(rel.r_offset)} + ${width} is past the end of ${target.name} in the ${layout.buffer.byteLength}-byte buffer: the kernel would write out of bounds`
-      : `the target ${target.name} is SHT_NOBITS: its sh_offset was never rewritten, so the kernel would write at purgatory_buf + file offset ${hex(target.sh_offset)}`;
+  const at = width > 0 ? fieldOffset(ctx, rel, width) : 0;
+  if (typeof at === "string") {
+    who.note = at;
     return { status: "undefined-behaviour", computed: who };
   }
   if (width === 0) return { status: "ok", computed: who };
 
   const stored = width === 8 ? value : value & U32_MASK;
   who.stored = stored;
-  const store = { at: Number(loc), value: stored, width };
+  const store = { at, value: stored, width };
   let overflow = false;
   if (rel.type === R_X86_64_32 || rel.type === R_X86_64_32S) {
     const c = u64(value - (k === 1 ? mem : 0n));
@@ -173,99 +134,22 @@ function relocateOne(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSy
   return { status: "ok", computed: who, store };
 }
 
-export const x86_64Relocator: ArchRelocator = {
-  applyRela(ctx: RelaContext, out: RelocationRecord[]): boolean {
-    const { elf, kernel, layout, log, target } = ctx;
-    const relsec = elf.sections[ctx.relSection]!;
-    if (log.withDebug) {
-      log.debug(() =>
-        kernel.era === "E0"
-          ? `${PREFIX.x86Kexec}Applying relocate section ${ctx.relSection} to ${relsec.sh_info}`
-          : `${PREFIX.x86Kexec}Applying relocate section ${relsec.name} to ${relsec.sh_info}`,
-      );
-    }
-    const nsyms = symbolCount(elf, ctx.symtab);
-    let live = ctx.live;
-    let failed = false;
-    // Relocations name few distinct symbols: read each once.
-    const symbols = new Map<number, ElfSymbol | ElfFormatError>();
-    for (const rel of readRelocations(elf, ctx.relSection)) {
-      const P = u64(target.sh_addr + rel.r_offset);
-      let outcome: Outcome;
-      if (rel.sym >= nsyms) {
-        // The kernel indexes the symbol table without a bound check.
-        outcome = {
-          status: "undefined-behaviour",
-          computed: {
-            symbol: "?",
-            symShndx: -1,
-            note: `symbol index ${rel.sym} is past the end of the ${nsyms}-entry symbol table: the kernel would read whatever follows it`,
-          },
-        };
-      } else {
-        let sym = symbols.get(rel.sym);
-        if (sym === undefined) {
-          try {
-            sym = readSymbol(elf, ctx.symtab, rel.sym);
-          } catch (e) {
-            if (!(e instanceof ElfFormatError)) throw e;
-            sym = e;
-          }
-          symbols.set(rel.sym, sym);
-        }
-        if (sym instanceof ElfFormatError) {
-          outcome = {
-            status: "undefined-behaviour",
-            computed: { symbol: "?", symShndx: -1, note: sym.message },
-          };
-        } else {
-          if (live && log.withDebug) {
-            const s = sym;
-            const name = s.st_name !== 0 ? s.name : (elf.sections[s.st_shndx]?.name ?? "?");
-            log.debug(
-              () =>
-                `${PREFIX.x86Kexec}Symbol: ${name} info: ${hex02(s.st_info)} shndx: ${hex02(s.st_shndx)} ` +
-                `value=${s.st_value.toString(16)} size: ${s.st_size.toString(16)}`,
-            );
-          }
-          outcome = relocateOne(ctx, rel, P, sym);
-        }
-      }
-      const c = outcome.computed;
-      out.push({
-        relSection: ctx.relSection,
-        relSectionName: relsec.name,
-        target: target.index,
-        targetName: target.name,
-        index: rel.index,
-        r_offset: rel.r_offset,
-        type: rel.type,
-        typeName: x86RelocName(rel.type),
-        symIndex: rel.sym,
-        symbol: c.symbol,
-        symShndx: c.symShndx,
-        S: c.S,
-        A: rel.r_addend,
-        P,
-        value: c.value,
-        stored: c.stored,
-        width: c.width ?? 0,
-        status: outcome.status,
-        reached: live,
-        memCoefficient: c.memCoefficient ?? 0,
-        window: c.window,
-        note: c.note,
-      });
-      if (live && outcome.store)
-        writeLE(layout.buffer, outcome.store.at, outcome.store.value, outcome.store.width);
-      if (outcome.status !== "ok") {
-        if (live) {
-          if (outcome.message !== undefined) log.err(outcome.message);
-          failed = true;
-        }
-        live = false;
-      }
-    }
-    return failed;
+const x86Hook: RelaHook = {
+  littleEndian: true,
+  typeName: x86RelocName,
+  one: relocateOne,
+  stops: () => true,
+  sectionDebug: (ctx) => {
+    const relsec = ctx.elf.sections[ctx.relSection]!;
+    return ctx.kernel.era === "E0"
+      ? `${PREFIX.x86Kexec}Applying relocate section ${ctx.relSection} to ${relsec.sh_info}`
+      : `${PREFIX.x86Kexec}Applying relocate section ${relsec.name} to ${relsec.sh_info}`;
   },
+  symbolDebug: (s, name) =>
+    `${PREFIX.x86Kexec}Symbol: ${name} info: ${hex02(s.st_info)} shndx: ${hex02(s.st_shndx)} ` +
+    `value=${s.st_value.toString(16)} size: ${s.st_size.toString(16)}`,
+};
+
+export const x86_64Relocator: ArchRelocator = {
+  applyRela: (ctx: RelaContext, out: RelocationRecord[]) => applyRelaWith(x86Hook, ctx, out),
 };
