@@ -26,3 +26,6 @@ step("tests: core unit, golden, the language server over stdio, the webview in C
   "out/test/lsp/",
   "out/test/webview/",
 ]);
+// The whole-extension tier: the extension in a real VS Code workbench (code-server + Chromium), its
+// API suite in the extension host, its UI suite through Playwright, and the packaged .vsix.
+step("tests: the extension in a real workbench (API, UI, .vsix)", "node", ["scripts/e2e/run.mjs"]);
