@@ -6,16 +6,25 @@ import { NEWEST_KERNEL } from "./core/kexec/kernel";
 import { parseSize } from "./core/kexec/u64";
 import { loadJson, reportJson, stringify } from "./core/report/json";
 import { reportText } from "./core/report/text";
+import { NEWEST_KEXEC_TOOLS } from "./core/kexec-tools/version";
 import { simulate } from "./core/simulate";
+import { ARCH_NAMES } from "./core/simulate-arch";
 
 const USAGE = `usage: purgatory-lens simulate <object> [options]
 
-Simulates what kexec_file_load(2) would do with a purgatory object (arch/x86/purgatory/purgatory.ro).
+Simulates what the kernel's kexec_file_load(2), or kexec-tools' own loader (kexec_load(2)), would do
+with a purgatory object (arch/*/purgatory/purgatory.ro, or kexec-tools' purgatory/purgatory.ro).
 
 options:
   --kernel V     kernel release to model, e.g. 5.10, 6.8, 6.1.176 (default ${NEWEST_KERNEL})
-  --load ADDR    kbuf.mem to simulate (repeatable); must be aligned to buf_align.
-                 Without it: the low and the high placement of a PC with --ram of memory.
+  --arch A       whose loader runs: ${ARCH_NAMES.join(", ")}
+                 (default: the architecture e_machine names)
+  --loader L     kernel (kexec_file_load, default) or kexec-tools (kexec_load, as kexec -l / -c)
+  --kexec-tools V  kexec-tools release to model with --loader kexec-tools, e.g. 2.0.23
+                 (default ${NEWEST_KEXEC_TOOLS}; 2.0.24 changed what sh_addralign 0 means)
+  --crash        a kdump load (kexec -p): s390x, ppc64 and kexec-tools set more symbols
+  --load ADDR    kbuf.mem (kexec-tools: buf_addr) to simulate (repeatable); aligned to buf_align.
+                 Without it: the architecture's own placements on a machine with --ram of memory.
   --ram SIZE     RAM size for the default placements, e.g. 16G (default 64G)
   --json         machine-readable output (schema in the README)
   --relocs       list every relocation in the text output
@@ -28,6 +37,10 @@ exit status: 0 loads at every simulated address with the right entry point,
 interface CliArgs {
   object: string;
   kernel: string | undefined;
+  arch: string | undefined;
+  loader: "kernel" | "kexec-tools" | undefined;
+  kexecTools: string | undefined;
+  crash: boolean;
   loads: bigint[];
   ram: bigint | undefined;
   json: boolean;
@@ -41,6 +54,10 @@ function parseArgs(argv: readonly string[]): CliArgs | "help" {
   const args: CliArgs = {
     object: "",
     kernel: undefined,
+    arch: undefined,
+    loader: undefined,
+    kexecTools: undefined,
+    crash: false,
     loads: [],
     ram: undefined,
     json: false,
@@ -67,6 +84,25 @@ function parseArgs(argv: readonly string[]): CliArgs | "help" {
         return "help";
       case "--kernel":
         args.kernel = take();
+        break;
+      case "--arch": {
+        const v = take();
+        if (!ARCH_NAMES.includes(v)) throw new UsageError(`--arch ${v}: not one of ${ARCH_NAMES.join(", ")}`);
+        args.arch = v;
+        break;
+      }
+      case "--loader": {
+        const v = take();
+        if (v !== "kernel" && v !== "kexec-tools") throw new UsageError(`--loader ${v}: not kernel or kexec-tools`);
+        args.loader = v;
+        break;
+      }
+      case "--kexec-tools":
+        args.kexecTools = take();
+        if (!args.loader) args.loader = "kexec-tools";
+        break;
+      case "--crash":
+        args.crash = true;
         break;
       case "--load": {
         const text = take();
@@ -125,6 +161,10 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   }
   const result = simulate(bytes, {
     kernel: args.kernel,
+    arch: args.arch,
+    loader: args.loader,
+    kexecTools: args.kexecTools,
+    crash: args.crash,
     loads: args.loads,
     ramSize: args.ram,
     debug: args.debug,

@@ -3,7 +3,7 @@
 // architecture loader's own (s390 fixed after kernel + initrd, riscv top-down above the kernel, ppc64
 // top-down below the RMA).
 
-import { EM_PPC64, EM_RISCV, EM_S390, machineName } from "./elf/constants";
+import { EM_AARCH64, EM_LOONGARCH, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64, machineName } from "./elf/constants";
 import type { ElfFile } from "./elf/types";
 import { archPlan, loadArchPurgatory, type ArchLoader } from "./kexec/arch-load";
 import type { KernelModel } from "./kexec/kernel";
@@ -22,6 +22,48 @@ import {
   type SimulateOptions,
   type SimulationResult,
 } from "./simulate";
+
+/** The names `--arch` takes, by e_machine. */
+const ARCH_IDS: Readonly<Record<number, string>> = {
+  [EM_X86_64]: "x86_64",
+  [EM_S390]: "s390x",
+  [EM_RISCV]: "riscv64",
+  [EM_PPC64]: "ppc64",
+  [EM_AARCH64]: "arm64",
+  [EM_LOONGARCH]: "loongarch64",
+};
+
+export const ARCH_NAMES = Object.values(ARCH_IDS);
+
+export function archIdFor(e_machine: number): string | undefined {
+  return ARCH_IDS[e_machine];
+}
+
+export function archLoaderNamed(id: string): ArchLoader | undefined {
+  return [S390_LOADER, RISCV_LOADER, PPC64_LOADER].find((a) => a.id === id);
+}
+
+/** Why no kernel loader runs: arm64/LoongArch have no purgatory, other machines none modelled. */
+export function noKernelLoader(
+  e_machine: number,
+  archOption: string | undefined,
+): { kind: "bad-input" | "bad-option"; error: string } {
+  const id = archOption ?? archIdFor(e_machine);
+  const what = archOption ? `--arch ${archOption}` : `e_machine is ${machineName(e_machine)} (${e_machine})`;
+  if (id === "arm64" || id === "loongarch64") {
+    return {
+      kind: archOption ? "bad-option" : "bad-input",
+      error:
+        `${what}: kexec_file_load on ${id === "arm64" ? "arm64" : "LoongArch"} uses no purgatory (the kernel image ` +
+        `is entered directly), so no kernel loads this object; kexec-tools' kexec_load path does: ` +
+        `simulate it with --loader kexec-tools`,
+    };
+  }
+  return {
+    kind: archOption ? "bad-option" : "bad-input",
+    error: `${what}; Purgatory Lens models the kexec_file_load purgatory loaders of ${["x86_64", "s390x", "riscv64", "ppc64"].join(", ")} only (--arch names: ${ARCH_NAMES.join(", ")})`,
+  };
+}
 
 export function archLoaderFor(e_machine: number): ArchLoader | undefined {
   switch (e_machine) {
@@ -110,9 +152,11 @@ export function simulateArch(
   elf: ElfFile,
   kernel: KernelModel,
   options: SimulateOptions,
+  forced = false,
 ): SimulationResult {
   const h = elf.header;
-  if (h.bits !== 64 || !arch.byteOrders.includes(h.littleEndian)) {
+  // With --arch the user asks what this architecture's kernel would do; the loader says it.
+  if (!forced && (h.bits !== 64 || !arch.byteOrders.includes(h.littleEndian))) {
     const want = arch.byteOrders.map((le) => (le ? "LSB" : "MSB")).join(" or ");
     return {
       ok: false,
@@ -170,6 +214,7 @@ export function simulateArch(
     ok: true,
     report: {
       machine: arch.id,
+      loader: { kind: "kernel" },
       elf,
       kernel,
       plan,

@@ -1,7 +1,6 @@
 // The analysis entry point: bytes in, a plain-data report out. The CLI, the language server and the
 // tests all call this; nothing here knows about LSP, VS Code or the terminal.
 
-import { EM_AARCH64, EM_LOONGARCH, EM_X86_64, machineName } from "./elf/constants";
 import { parseElf } from "./elf/reader";
 import type { ElfFile } from "./elf/types";
 import { loadX86Purgatory, X86_BUF_MIN, type LoadAttempt } from "./kexec/bzimage64";
@@ -11,7 +10,8 @@ import { setupKbuf, type KbufPlan } from "./kexec/purgatory";
 import { EVERYWHERE, intersect, placeable, type Interval } from "./kexec/windows";
 import { hex } from "./kexec/u64";
 import { evaluateRules } from "./rules/x86";
-import { archLoaderFor, simulateArch } from "./simulate-arch";
+import { archIdFor, archLoaderNamed, noKernelLoader, simulateArch } from "./simulate-arch";
+import { simulateKexecTools } from "./simulate-kexec-tools";
 import type { Finding } from "./rules/types";
 
 export interface SimulateOptions {
@@ -25,6 +25,15 @@ export interface SimulateOptions {
   readonly debug?: boolean;
   /** s390x / ppc64: simulate a kdump (crash) load, which sets more purgatory symbols. */
   readonly crash?: boolean;
+  /**
+   * The architecture whose loader runs (`--arch`); default: the one `e_machine` names. Naming another
+   * one asks what that architecture's loader would do with this object.
+   */
+  readonly arch?: string;
+  /** Which loader: the kernel's kexec_file_load (default) or kexec-tools' own (kexec_load, `kexec -c`). */
+  readonly loader?: "kernel" | "kexec-tools";
+  /** kexec-tools release to model with loader "kexec-tools" ("2.0.23", "2.0.32"); default the newest. */
+  readonly kexecTools?: string;
 }
 
 export interface SimulatedLoad {
@@ -34,8 +43,14 @@ export interface SimulatedLoad {
   readonly attempt: LoadAttempt;
 }
 
+/** Which loader the report is about. */
+export type LoaderModel =
+  | { readonly kind: "kernel" }
+  | { readonly kind: "kexec-tools"; readonly version: string };
+
 export interface SimulationReport {
   readonly machine: string;
+  readonly loader: LoaderModel;
   readonly elf: ElfFile;
   readonly kernel: KernelModel;
   readonly plan: KbufPlan;
@@ -66,21 +81,16 @@ export function simulate(bytes: Uint8Array, options: SimulateOptions = {}): Simu
   const parsed = parseElf(bytes);
   if (!parsed.ok) return { ok: false, kind: "bad-input", error: parsed.error.message };
   const elf = parsed.elf;
-  if (elf.header.e_machine !== EM_X86_64) {
-    const em = elf.header.e_machine;
-    const arch = archLoaderFor(em);
-    if (arch) return simulateArch(arch, elf, kernel, options);
-    const what = `e_machine is ${machineName(em)} (${em})`;
-    return {
-      ok: false,
-      kind: "bad-input",
-      error:
-        em === EM_AARCH64 || em === EM_LOONGARCH
-          ? `${what}: kexec_file_load on ${em === EM_AARCH64 ? "arm64" : "LoongArch"} uses no purgatory ` +
-            `(the kernel image is entered directly), so the kernel never loads this object; ` +
-            `only kexec-tools' kexec_load path uses one there, which Purgatory Lens does not model yet`
-          : `${what}; Purgatory Lens models the kexec_file_load purgatory loaders of x86_64, s390x, riscv64 and ppc64 only`,
-    };
+  if (options.loader === "kexec-tools") return simulateKexecTools(elf, kernel, options);
+  if (options.loader !== undefined && options.loader !== "kernel") {
+    return { ok: false, kind: "bad-option", error: `loader "${options.loader}" is not "kernel" or "kexec-tools"` };
+  }
+  const em = elf.header.e_machine;
+  const archId = options.arch ?? archIdFor(em);
+  if (archId !== "x86_64") {
+    const arch = archId === undefined ? undefined : archLoaderNamed(archId);
+    if (arch) return simulateArch(arch, elf, kernel, options, options.arch !== undefined);
+    return { ok: false, ...noKernelLoader(em, options.arch) };
   }
   const plan = setupKbuf(elf, kernel);
   const bufMin = X86_BUF_MIN;
@@ -105,7 +115,8 @@ export function simulate(bytes: Uint8Array, options: SimulateOptions = {}): Simu
   return {
     ok: true,
     report: {
-      machine: machineName(elf.header.e_machine),
+      machine: "x86_64",
+      loader: { kind: "kernel" },
       elf,
       kernel,
       plan,

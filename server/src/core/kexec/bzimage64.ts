@@ -30,7 +30,9 @@ export type LoadStage =
   | "digests"
   | "undefined-behaviour"
   /** Other architectures: the loader's own purgatory symbols (kernel_entry, purgatory_start, ...). */
-  | "purgatory-symbols";
+  | "purgatory-symbols"
+  /** kexec-tools: locate_hole found no room for the purgatory. */
+  | "placement";
 
 export interface SymbolStep {
   readonly name: string;

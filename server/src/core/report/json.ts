@@ -32,6 +32,8 @@ export function windowsJson(ws: readonly Interval[]): JsonWindow[] {
 export interface LoadJson {
   object: string;
   machine: string;
+  /** "kernel" or "kexec-tools <version>". */
+  loader: string;
   kernel: string;
   era: string;
   label: string;
@@ -91,6 +93,7 @@ export function loadJson(object: string, report: SimulationReport, load: Simulat
   return {
     object,
     machine: report.machine,
+    loader: loaderJson(report),
     kernel: report.kernel.label,
     era: report.kernel.era,
     label: load.label,
@@ -191,12 +194,18 @@ export function symbolsJson(report: SimulationReport): SymbolJson[] {
   return out;
 }
 
+/** "kernel" or "kexec-tools 2.0.32". */
+function loaderJson(report: SimulationReport): string {
+  return report.loader.kind === "kernel" ? "kernel" : `kexec-tools ${report.loader.version}`;
+}
+
 /** The whole report: the summary plus one LoadJson per simulated address. */
 export function reportJson(object: string, report: SimulationReport) {
   const h = report.elf.header;
   return {
     object,
     machine: report.machine,
+    loader: loaderJson(report),
     kernel: report.kernel.label,
     era: report.kernel.era,
     ok: report.ok,

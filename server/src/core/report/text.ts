@@ -24,21 +24,26 @@ export function reportText(object: string, report: SimulationReport, options: Te
     `  ELF${h.bits} ${h.littleEndian ? "LSB" : "MSB"} ${h.e_type === 1 ? "relocatable" : `e_type ${h.e_type}`}, ` +
       `${report.machine}, ${report.elf.sections.length} sections, e_entry ${hex(h.e_entry)}`,
   );
-  out.push(`  kernel ${report.kernel.label}: ${describeEra(report.kernel.era)}`);
+  const kt = report.loader.kind === "kexec-tools";
   out.push(
-    `  kbuf: bufsz ${hex(p.bufsz)}  memsz ${hex(p.memsz)}  buf_align ${hex(p.buf_align)}` +
+    kt
+      ? `  loader: kexec-tools ${report.loader.kind === "kexec-tools" ? report.loader.version : ""} (kexec_load: kexec places, relocates and patches the purgatory itself; its errors go to stderr and exit 1)`
+      : `  kernel ${report.kernel.label}: ${describeEra(report.kernel.era)}`,
+  );
+  out.push(
+    `  ${kt ? "buffer" : "kbuf"}: bufsz ${hex(p.bufsz)}  memsz ${hex(p.memsz)}  buf_align ${hex(p.buf_align)}` +
       `  (bss ${hex(p.bss_sz)}, bss_align ${hex(p.bss_align)})`,
   );
   for (const load of report.loads) {
     out.push("");
-    out.push(`== load at kbuf.mem ${hex(load.attempt.mem)}: ${load.label}, ${load.why}`);
+    out.push(`== load at ${kt ? "buf_addr" : "kbuf.mem"} ${hex(load.attempt.mem)}: ${load.label}, ${load.why}`);
     out.push(...attemptText(load.attempt, report, options));
   }
   out.push("");
   out.push(
     report.loadWindows.length === 0
       ? "== load windows: none (no load address lets every relocation apply)"
-      : `== load windows (kbuf.mem where every relocation fits): ${report.loadWindows
+      : `== load windows (${kt ? "buf_addr" : "kbuf.mem"} where every relocation fits): ${report.loadWindows
           .map((w) => `${hex(w.from)} – ${hex(w.to)}`)
           .join(", ")}`,
   );
@@ -46,7 +51,7 @@ export function reportText(object: string, report: SimulationReport, options: Te
   if (report.findings.length === 0) out.push("== findings: none");
   else {
     out.push(`== findings (${report.findings.length})`);
-    for (const f of report.findings) out.push(...findingText(f));
+    for (const f of report.findings) out.push(...findingText(f, kt ? "kexec" : "kernel"));
   }
   out.push("");
   out.push(
@@ -62,14 +67,17 @@ export function reportText(object: string, report: SimulationReport, options: Te
 function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOptions): string[] {
   const out: string[] = [];
   out.push(`  result: ${a.ok ? "loads" : `FAILS (${a.failedAt})`}`);
+  // kexec-tools prints to stderr (die() then exit 1), without printk levels.
+  const kt = report.loader.kind === "kexec-tools";
+  const logName = kt ? "kexec stderr" : "kernel log";
   if (a.log.length > 0) {
-    out.push("  kernel log:");
-    for (const l of a.log) out.push(`    ${LEVEL_TAG[l.level]}${l.text}`);
-  } else out.push("  kernel log: (nothing printed)");
+    out.push(`  ${logName}:`);
+    for (const l of a.log) out.push(`    ${kt ? "" : LEVEL_TAG[l.level]}${l.text}`);
+  } else out.push(`  ${logName}: (nothing printed)`);
   for (const ub of a.undefinedBehaviour) out.push(`  undefined behaviour: ${ub}`);
   if (a.imageStart !== undefined && a.sechdrs.length > 0) {
     const how = a.entryMatches.map((m) => `${m.name}:${m.effect}`).join(", ");
-    out.push(`  image->start ${hex(a.imageStart)}${how ? `  (entry sections: ${how})` : ""}`);
+    out.push(`  ${kt ? "info->entry" : "image->start"} ${hex(a.imageStart)}${how ? `  (entry sections: ${how})` : ""}`);
   }
   const placed = a.sechdrs.filter((s) => s.inBuffer || s.isBss);
   if (placed.length > 0) {
@@ -88,7 +96,7 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
     const summary = [...counts].map(([n, c]) => `${n.replace("R_X86_64_", "")} ×${c}`).join(", ");
     const applied = a.relocations.filter((r) => r.reached && r.status === "ok").length;
     out.push(
-      `  relocations: ${a.relocations.length} (${summary}); ${applied} applied before the kernel stopped or finished`,
+      `  relocations: ${a.relocations.length} (${summary}); ${applied} applied before the ${kt ? "loader" : "kernel"} stopped or finished`,
     );
     const shown = options.relocations ? a.relocations : a.relocations.filter((r) => r.status !== "ok");
     if (shown.length > 0) {
@@ -110,11 +118,11 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
   return out;
 }
 
-function findingText(f: Finding): string[] {
+function findingText(f: Finding, said: "kernel" | "kexec"): string[] {
   const out = [`  ${f.severity.padEnd(7)} [${f.id}] ${f.title}`];
   out.push(`          ${f.message}`);
   out.push(`          cause: ${f.cause}`);
   out.push(`          fix:   ${f.fix}`);
-  for (const m of f.kernelMessages) out.push(`          kernel: ${m}`);
+  for (const m of f.kernelMessages) out.push(`          ${said}: ${m}`);
   return out;
 }

@@ -1,0 +1,127 @@
+// elf_rel_load()'s first half: the entry section, the buffer's size and alignment, and where each
+// SHF_ALLOC section goes once add_buffer has chosen buf_addr. Differences from the kernel: the entry is
+// the first executable section holding e_entry (a separate pass before layout), the padding before the
+// bss stays outside bufsz, and since 2.0.24 sh_addralign 0 counts as 1 (before, _ALIGN(x, 0) is 0).
+
+import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from "../elf/constants";
+import type { ElfFile, SectionHeader } from "../elf/types";
+import type { KbufPlan, LoadedSection } from "../kexec/purgatory";
+import { ALIGN, isPowerOfTwo, u64 } from "../kexec/u64";
+import { ktAtLeast, type KexecToolsVersion } from "./version";
+
+/** get_section_addralign(): 0 reads as 1 since 2.0.24 (commit "kexec-tools: Fix alignment of 0"). */
+export function sectionAlign(s: SectionHeader, version: KexecToolsVersion): bigint {
+  return s.sh_addralign === 0n && ktAtLeast(version, 2, 0, 24) ? 1n : s.sh_addralign;
+}
+
+export function ktSections(elf: ElfFile): readonly SectionHeader[] {
+  return elf.sections.slice(0, elf.header.e_shnum);
+}
+
+/** The buffer elf_rel_load asks add_buffer for, in the kernel model's KbufPlan terms. */
+export function ktPlan(elf: ElfFile, version: KexecToolsVersion, pageSize: bigint): KbufPlan {
+  let bufAlign = 1n;
+  let bssAlign = 1n;
+  let bufsz = 0n;
+  let bsssz = 0n;
+  const zeroAlign: number[] = [];
+  const oddAlign: number[] = [];
+  for (const s of ktSections(elf)) {
+    if ((s.sh_flags & SHF_ALLOC) === 0n) continue;
+    const align = sectionAlign(s, version);
+    if (align === 0n) zeroAlign.push(s.index);
+    else if (!isPowerOfTwo(align)) oddAlign.push(s.index);
+    if (s.sh_type !== SHT_NOBITS) {
+      if (bufAlign < align) bufAlign = align;
+      bufsz = u64(ALIGN(bufsz, align) + s.sh_size);
+    } else {
+      if (bssAlign < align) bssAlign = align;
+      bsssz = u64(ALIGN(bsssz, align) + s.sh_size);
+    }
+  }
+  if (bufAlign < bssAlign) bufAlign = bssAlign;
+  const rem = bufsz & u64(bssAlign - 1n);
+  const bssPad = rem !== 0n ? u64(bssAlign - rem) : 0n;
+  const rawMemsz = u64(bufsz + bssPad + bsssz);
+  return {
+    bufsz,
+    rawMemsz,
+    // add_buffer_phys_virt rounds memsz to the page size; locate_hole raises the alignment to it.
+    memsz: ALIGN(rawMemsz, pageSize),
+    rawBufAlign: bufAlign,
+    buf_align: bufAlign > pageSize ? bufAlign : pageSize,
+    bss_align: bssAlign,
+    bss_sz: bsssz,
+    bssOffset: u64(bufsz + bssPad),
+    zeroAlign,
+    oddAlign,
+  };
+}
+
+export interface KtLayout {
+  readonly sechdrs: LoadedSection[];
+  /** The bufsz bytes kexec-tools copies the sections into (xmalloc'ed, so not zeroed: gaps hold garbage). */
+  readonly buffer: Uint8Array;
+  /** The first ALLOC+EXECINSTR section holding e_entry, found before layout. */
+  readonly entrySection: number | undefined;
+  /** info->entry: e_entry moved with its section, or e_entry unchanged when no section holds it. */
+  readonly entry: bigint;
+  readonly undefinedBehaviour: string[];
+}
+
+export function ktLayout(elf: ElfFile, version: KexecToolsVersion, plan: KbufPlan, bufAddr: bigint): KtLayout {
+  const sections = ktSections(elf);
+  const eEntry = elf.header.e_entry;
+  const entrySec = sections.find(
+    (s) =>
+      (s.sh_flags & SHF_ALLOC) !== 0n &&
+      (s.sh_flags & SHF_EXECINSTR) !== 0n &&
+      s.sh_addr <= eEntry &&
+      u64(s.sh_addr + s.sh_size) > eEntry,
+  );
+  const buffer = new Uint8Array(Number(plan.bufsz));
+  const ub: string[] = [];
+  const sechdrs: LoadedSection[] = sections.map((s) => ({
+    index: s.index,
+    name: s.name,
+    flags: s.sh_flags,
+    type: s.sh_type,
+    size: s.sh_size,
+    align: sectionAlign(s, version),
+    origAddr: s.sh_addr,
+    fileOffset: s.sh_offset,
+    sh_addr: s.sh_addr,
+    sh_offset: s.sh_offset,
+    inBuffer: (s.sh_flags & SHF_ALLOC) !== 0n && s.sh_type !== SHT_NOBITS,
+    isBss: (s.sh_flags & SHF_ALLOC) !== 0n && s.sh_type === SHT_NOBITS,
+  }));
+  let dataAddr = bufAddr;
+  let bssAddr = u64(bufAddr + plan.bssOffset);
+  for (const s of sechdrs) {
+    if ((s.flags & SHF_ALLOC) === 0n) continue;
+    if (s.isBss) {
+      bssAddr = ALIGN(bssAddr, s.align);
+      s.sh_addr = bssAddr;
+      bssAddr = u64(bssAddr + s.size);
+      continue;
+    }
+    dataAddr = ALIGN(dataAddr, s.align);
+    const off = u64(dataAddr - bufAddr);
+    if (off + s.size > plan.bufsz) {
+      // Only reachable with sh_addralign 0 before 2.0.24 or a non-power-of-two alignment.
+      ub.push(
+        `section ${s.index} (${s.name}) would be copied to buffer offset 0x${off.toString(16)}, ${s.size} bytes, ` +
+          `past the end of the ${plan.bufsz}-byte buffer: kexec-tools would write out of bounds`,
+      );
+    } else {
+      const src = Number(s.fileOffset);
+      buffer.set(elf.bytes.subarray(src, src + Number(s.size)), Number(off));
+    }
+    s.sh_addr = dataAddr;
+    s.sh_offset = off;
+    dataAddr = u64(dataAddr + s.size);
+  }
+  const entrySection = entrySec?.index;
+  const entry = entrySec ? u64(eEntry - entrySec.sh_addr + sechdrs[entrySec.index]!.sh_addr) : eEntry;
+  return { sechdrs, buffer, entrySection, entry, undefinedBehaviour: ub };
+}

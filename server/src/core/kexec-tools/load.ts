@@ -1,0 +1,113 @@
+// One purgatory load by kexec-tools, as far as the purgatory is concerned: elf_rel_build_load
+// (build_elf_rel_info, then elf_rel_load: size, add_buffer, layout, relocations), then the loader's
+// symbol calls and update_purgatory's. Every error is die(): the text goes to stderr and kexec exits 1.
+// The "log" of the returned attempt is that stderr (level "err"), plus dbgprintf lines with --debug.
+
+import { createHash } from "node:crypto";
+import { ElfFormatError } from "../elf/errors";
+import type { ElfFile } from "../elf/types";
+import type { LoadAttempt, LoadStage, SymbolStep } from "../kexec/bzimage64";
+import { KernelLog } from "../kexec/log";
+import type { KbufPlan } from "../kexec/purgatory";
+import { checkElfRel } from "./elf-check";
+import { ktLayout, ktPlan } from "./layout";
+import { ktApplyRelocations } from "./relocate";
+import { ktFindSymbol, ktSymbolOp } from "./symbols";
+import type { KtArch, KtLoadOptions } from "./types";
+import type { KexecToolsVersion } from "./version";
+
+export interface KtAttemptOptions extends KtLoadOptions {
+  readonly debug?: boolean;
+}
+
+export function ktArchPlan(arch: KtArch, elf: ElfFile, version: KexecToolsVersion): KbufPlan {
+  return ktPlan(elf, version, arch.pageSize);
+}
+
+/** The load at buf_addr `mem` (the placement already chose it, or failed, before this is called). */
+export function loadKtPurgatory(
+  arch: KtArch,
+  elf: ElfFile,
+  version: KexecToolsVersion,
+  mem: bigint,
+  options: KtAttemptOptions = {},
+): LoadAttempt {
+  const log = new KernelLog(options.debug === true);
+  const plan = ktArchPlan(arch, elf, version);
+  const steps: SymbolStep[] = [];
+  const silent: string[] = [];
+  const base = { mem, plan, log: log.lines, symbolSteps: steps, silent };
+  const failed = (stage: LoadStage, rest: Partial<LoadAttempt> = {}): LoadAttempt => ({
+    ...base,
+    ok: false,
+    failedAt: stage,
+    sechdrs: [],
+    imageStart: undefined,
+    purgatoryStart: undefined,
+    entryMatches: [],
+    relocations: [],
+    bufferSha256: undefined,
+    buffer: undefined,
+    undefinedBehaviour: [],
+    ...rest,
+  });
+
+  const check = checkElfRel(elf, arch, version);
+  for (const line of check.stderr) log.err(line);
+  if (check.refused) {
+    log.err("ELF rel parse failed");
+    silent.push(`build_elf_rel_info() refuses the object without saying why: ${check.refused}`);
+    return failed("validate");
+  }
+  try {
+    const layout = ktLayout(elf, version, plan, mem);
+    const start = ktFindSymbol(elf, "purgatory_start");
+    const startSec = "found" in start ? layout.sechdrs[start.found.st_shndx] : undefined;
+    const laid = {
+      sechdrs: layout.sechdrs,
+      imageStart: layout.entry,
+      purgatoryStart:
+        "found" in start && startSec?.inBuffer ? startSec.sh_addr + start.found.st_value : undefined,
+      entryMatches:
+        layout.entrySection === undefined
+          ? []
+          : [{ index: layout.entrySection, name: layout.sechdrs[layout.entrySection]!.name, effect: "set" as const }],
+    };
+    log.debug(() => `Loaded purgatory at addr 0x${mem.toString(16)}`);
+    if (layout.undefinedBehaviour.length > 0) {
+      return failed("undefined-behaviour", { ...laid, undefinedBehaviour: layout.undefinedBehaviour });
+    }
+    const relocs = ktApplyRelocations(elf, arch, version, layout, mem, log);
+    const withRelocs = { ...laid, relocations: relocs.records };
+    if (relocs.undefinedBehaviour.length > 0) {
+      return failed("undefined-behaviour", { ...withRelocs, undefinedBehaviour: relocs.undefinedBehaviour });
+    }
+    if (relocs.died) return failed("relocations", withRelocs);
+    const bufferSha256 = createHash("sha256").update(layout.buffer).digest("hex");
+    const done = { ...withRelocs, bufferSha256, buffer: layout.buffer };
+
+    const ops = arch.symbolOps(version, options);
+    for (const op of ops) {
+      const r = ktSymbolOp(elf, layout, op);
+      const stage: LoadStage = op.name.startsWith("sha256_") ? "digests" : "purgatory-symbols";
+      if (r.ok) {
+        steps.push({ name: op.name, op: op.op, size: op.size, result: op.op === "addr" ? { ok: true, addr: r.addr } : { ok: true } });
+        continue;
+      }
+      if ("undefinedBehaviour" in r) {
+        steps.push({ name: op.name, op: op.op, size: op.size, result: { ok: false, reason: "out-of-bounds", detail: r.undefinedBehaviour } });
+        return failed("undefined-behaviour", { ...done, undefinedBehaviour: [r.undefinedBehaviour] });
+      }
+      const reason = r.why === "size" ? "size-mismatch" : r.why === "bss" ? "bss" : "not-found";
+      steps.push({ name: op.name, op: op.op, size: op.size, result: { ok: false, reason, detail: r.die } });
+      log.err(r.die);
+      return failed(stage, done);
+    }
+    return { ...base, ...done, ok: true, failedAt: undefined, undefinedBehaviour: [] };
+  } catch (e) {
+    if (!(e instanceof ElfFormatError)) throw e;
+    return failed("undefined-behaviour", {
+      undefinedBehaviour: [`${e.message}: kexec-tools does not check this and would read out of bounds`],
+    });
+  }
+}

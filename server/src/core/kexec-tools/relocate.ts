@@ -1,0 +1,240 @@
+// elf_rel_load()'s second half: the walk over SHT_RELA and SHT_REL sections that hands each entry to
+// machine_apply_elf_rel. Unlike the kernel it accepts REL (addend 0), lets an undefined STT_NOTYPE
+// symbol through (for ppc64's TOC), compares section indices with `>` where `>=` was meant, and dies
+// on the first error: kexec exits, nothing is loaded. After that we keep evaluating the rest with no
+// stores ("not reached"), so reports and windows still cover every relocation.
+
+import { SHF_ALLOC, SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_NOBITS, SHT_REL, SHT_RELA, STT_NOTYPE } from "../elf/constants";
+import { ElfFormatError } from "../elf/errors";
+import { readRelocations, readSymbol, symbolCount } from "../elf/reader";
+import type { ElfFile, ElfRelocation, ElfSymbol } from "../elf/types";
+import type { KernelLog } from "../kexec/log";
+import type { RelocationRecord, RelocStatus } from "../kexec/relocate";
+import { hex, u64 } from "../kexec/u64";
+import type { KtLayout } from "./layout";
+import type { KtArch } from "./types";
+import type { KexecToolsVersion } from "./version";
+
+export interface KtRelocationOutcome {
+  readonly records: RelocationRecord[];
+  /** die()'s text when the walk dies (already in the log). */
+  readonly died: boolean;
+  /** Why the behaviour is undefined, when the walk reached such a relocation first. */
+  readonly undefinedBehaviour: string[];
+}
+
+/** The name kexec-tools prints: the symbol's, or for st_name 0 its section's (read without checks). */
+function ktSymbolName(elf: ElfFile, sym: ElfSymbol): string | undefined {
+  if (sym.st_name !== 0) return sym.name;
+  return sym.st_shndx < elf.header.e_shnum ? elf.sections[sym.st_shndx]!.name : undefined;
+}
+
+export function ktApplyRelocations(
+  elf: ElfFile,
+  arch: KtArch,
+  version: KexecToolsVersion,
+  layout: KtLayout,
+  bufAddr: bigint,
+  log: KernelLog,
+): KtRelocationOutcome {
+  const shnum = elf.header.e_shnum;
+  const records: RelocationRecord[] = [];
+  const ub: string[] = [];
+  let live = true;
+  const stop = (message: string | undefined, why?: string): void => {
+    if (!live) return;
+    if (message !== undefined) log.err(message);
+    if (why !== undefined) ub.push(why);
+    live = false;
+  };
+
+  for (const relsec of elf.sections.slice(0, shnum)) {
+    if (relsec.sh_type !== SHT_RELA && relsec.sh_type !== SHT_REL) continue;
+    if (relsec.sh_info > shnum || relsec.sh_link > shnum) {
+      stop("Invalid section number");
+      continue;
+    }
+    if (relsec.sh_info === shnum || relsec.sh_link === shnum) {
+      stop(
+        undefined,
+        `relocation section ${relsec.index} (${relsec.name}) has sh_info ${relsec.sh_info} / sh_link ${relsec.sh_link} ` +
+          `equal to e_shnum: the \`>\` check lets it through and kexec-tools reads past its section header array`,
+      );
+      continue;
+    }
+    const target = layout.sechdrs[relsec.sh_info]!;
+    const symtab = elf.sections[relsec.sh_link]!;
+    if ((target.flags & SHF_ALLOC) === 0n) continue;
+    if (symtab.sh_link > shnum) continue;
+    const nsyms = symbolCount(elf, symtab.index);
+    let rels: ElfRelocation[];
+    try {
+      rels = readRelocations(elf, relsec.index);
+    } catch (e) {
+      if (!(e instanceof ElfFormatError)) throw e;
+      stop(undefined, `${e.message}: kexec-tools would read past the end of the file`);
+      continue;
+    }
+    for (const rel of rels) {
+      const address = u64(target.sh_addr + rel.r_offset);
+      const base = {
+        relSection: relsec.index,
+        relSectionName: relsec.name,
+        target: target.index,
+        targetName: target.name,
+        index: rel.index,
+        r_offset: rel.r_offset,
+        type: rel.type,
+        symIndex: rel.sym,
+        A: rel.r_addend,
+        P: address,
+      };
+      const push = (r: {
+        typeName: string;
+        status: RelocStatus;
+        symbol: string;
+        symShndx: number;
+        S?: bigint;
+        value?: bigint;
+        stored?: bigint;
+        width?: number;
+        memCoefficient?: 0 | 1;
+        window?: RelocationRecord["window"];
+        note?: string;
+      }): void => {
+        records.push({
+          ...base,
+          typeName: r.typeName,
+          symbol: r.symbol,
+          symShndx: r.symShndx,
+          S: r.S,
+          value: r.value,
+          stored: r.stored,
+          width: r.width ?? 0,
+          status: r.status,
+          reached: live,
+          memCoefficient: r.memCoefficient ?? 0,
+          window: r.window,
+          note: r.note,
+        });
+      };
+      const typeName = arch.typeName?.(rel.type) ?? `type ${rel.type}`;
+      if (rel.sym >= nsyms) {
+        const note = `symbol index ${rel.sym} is past the end of the ${nsyms}-entry symbol table: kexec-tools would read whatever follows it`;
+        push({ typeName, status: "undefined-behaviour", symbol: "?", symShndx: -1, note });
+        stop(undefined, note);
+        continue;
+      }
+      let sym: ElfSymbol;
+      try {
+        sym = readSymbol(elf, symtab.index, rel.sym);
+      } catch (e) {
+        if (!(e instanceof ElfFormatError)) throw e;
+        push({ typeName, status: "undefined-behaviour", symbol: "?", symShndx: -1, note: e.message });
+        stop(undefined, e.message);
+        continue;
+      }
+      const name = ktSymbolName(elf, sym);
+      const symbol = name ?? `<section name read past the section headers: st_shndx ${sym.st_shndx}>`;
+      const who = { typeName, symbol, symShndx: sym.st_shndx };
+      if (sym.st_shndx === SHN_UNDEF && sym.type !== STT_NOTYPE) {
+        push({ ...who, status: "undefined-symbol" });
+        stop(`Undefined symbol: ${symbol}`);
+        continue;
+      }
+      if (sym.st_shndx === SHN_COMMON) {
+        push({ ...who, status: "common-symbol" });
+        stop(`symbol: '${symbol}' in common section`);
+        continue;
+      }
+      let secBase = 0n;
+      let k: 0 | 1 = 0;
+      if (sym.st_shndx !== SHN_ABS) {
+        if (sym.st_shndx > shnum) {
+          push({ ...who, status: "invalid-section" });
+          stop(`Invalid section: ${sym.st_shndx} for symbol ${symbol}`);
+          continue;
+        }
+        if (sym.st_shndx === shnum) {
+          const note = `symbol ${symbol} has st_shndx ${shnum} == e_shnum: the \`>\` check lets it through and kexec-tools reads past its section header array`;
+          push({ ...who, status: "undefined-behaviour", note });
+          stop(undefined, note);
+          continue;
+        }
+        const sec = layout.sechdrs[sym.st_shndx]!;
+        secBase = sec.sh_addr;
+        k = (sec.flags & SHF_ALLOC) !== 0n ? 1 : 0;
+      }
+      if (name === undefined) {
+        const note = `symbol ${rel.sym} has no name and st_shndx ${sym.st_shndx}: kexec-tools reads its section name past the section header array`;
+        push({ ...who, status: "undefined-behaviour", note });
+        stop(undefined, note);
+        continue;
+      }
+      const S = u64(sym.st_value + secBase);
+      const value = u64(S + rel.r_addend);
+      log.debug(
+        () =>
+          `sym: ${symbol.padStart(10)} info: ${hex2(sym.st_info)} other: ${hex2(sym.st_other)} shndx: ${sym.st_shndx.toString(16)} ` +
+          `value: ${sym.st_value.toString(16)} size: ${sym.st_size.toString(16)}`,
+      );
+      log.debug(() => `sym: ${symbol} value: ${value.toString(16)} addr: ${address.toString(16)}`);
+      const field = fieldFor(target, rel, layout);
+      if (typeof field === "string") {
+        push({ ...who, status: "undefined-behaviour", S, value, memCoefficient: k, note: field });
+        stop(undefined, field);
+        continue;
+      }
+      // Not reached: evaluate on a scratch copy so nothing lands in the buffer.
+      const data = live ? layout.buffer : layout.buffer.slice();
+      const r = arch.apply({
+        elf,
+        version,
+        sym,
+        symName: symbol,
+        r_type: rel.type,
+        data,
+        at: field,
+        address,
+        value,
+        bufAddr,
+        symMoves: k === 1,
+      });
+      push({
+        typeName: r.typeName,
+        status: r.status,
+        symbol,
+        symShndx: sym.st_shndx,
+        S,
+        value,
+        stored: r.stored,
+        width: r.width,
+        memCoefficient: k === 1 ? r.memCoefficient : 0,
+        window: r.window,
+        note: r.note,
+      });
+      if (r.die !== undefined) stop(r.die);
+      else if (r.status === "undefined-behaviour") stop(undefined, r.note ?? "undefined behaviour");
+    }
+  }
+  return { records, died: !live && ub.length === 0, undefinedBehaviour: ub };
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, "0");
+}
+
+/**
+ * The field's offset in the buffer. kexec-tools checks nothing: a NOBITS target still points into the
+ * file image (the write is lost), and an r_offset past the section writes wherever it points.
+ */
+function fieldFor(target: KtLayout["sechdrs"][number], rel: ElfRelocation, layout: KtLayout): number | string {
+  if (target.type === SHT_NOBITS) {
+    return `the target ${target.name} is SHT_NOBITS: its sh_data still points into the file image, so kexec-tools writes there and the loaded bss never sees it`;
+  }
+  const at = u64(target.sh_offset + rel.r_offset);
+  if (rel.r_offset >= target.size || at >= BigInt(layout.buffer.byteLength)) {
+    return `r_offset ${hex(rel.r_offset)} is outside ${target.name} (${target.size} bytes): kexec-tools would write outside the section without a check`;
+  }
+  return Number(at);
+}

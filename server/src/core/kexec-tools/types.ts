@@ -1,0 +1,95 @@
+// The shapes shared by kexec-tools' generic relocatable-ELF loader (kexec/kexec-elf-rel.c, modelled in
+// elf-rel-load.ts) and its per-architecture parts (arch/*.ts): machine_verify_elf_rel,
+// machine_apply_elf_rel, where the purgatory is placed and which symbols the loader sets.
+
+import type { ElfFile, ElfSymbol } from "../elf/types";
+import type { RamRange } from "../kexec/placement";
+import type { Interval } from "../kexec/windows";
+import type { KexecToolsVersion } from "./version";
+
+export type KtArchId = "x86_64" | "arm64" | "s390x" | "ppc64" | "riscv64" | "loongarch64";
+
+/** One call of machine_apply_elf_rel(ehdr, sym, r_type, location, address, value). */
+export interface KtRelocCall {
+  readonly elf: ElfFile;
+  readonly version: KexecToolsVersion;
+  readonly sym: ElfSymbol;
+  /** The name kexec-tools uses for the symbol (its own, or "" for section symbols). */
+  readonly symName: string;
+  readonly r_type: number;
+  /** The target section's bytes in the staging buffer (its sh_data); the field starts at `at`. */
+  readonly data: Uint8Array;
+  readonly at: number;
+  /** address = sh_addr + r_offset: the final physical address of the field. */
+  readonly address: bigint;
+  /** value = st_value + sec_base + r_addend, modulo 2^64. */
+  readonly value: bigint;
+  /** The buffer's load address (buf_addr): lets a relocation say how its value moves with it. */
+  readonly bufAddr: bigint;
+  /** Whether the symbol's section is loaded with the buffer, so `value` moves with bufAddr. */
+  readonly symMoves?: boolean;
+}
+
+export interface KtRelocResult {
+  /** The name kexec-tools prints for the type ("R_X86_64_PLT32", "R_X86_64_42", "CALL26", ...). */
+  readonly typeName: string;
+  readonly status: "ok" | "overflow" | "unknown-type" | "undefined-behaviour";
+  /** Field width in bytes written (0 for NONE, or when it dies before storing). */
+  readonly width: number;
+  /** What the field holds afterwards, if it was written. */
+  readonly stored?: bigint;
+  /** die()'s text without the trailing newline, when machine_apply_elf_rel dies. */
+  readonly die?: string;
+  /** Whether `value` moves with the load address (absolute) or not (PC-relative). */
+  readonly memCoefficient: 0 | 1;
+  /** For overflow-checked types: the buffer addresses (buf_addr) for which this relocation fits. */
+  readonly window?: readonly Interval[];
+  /** Facts for the findings: silent truncation, an unaligned target, ... */
+  readonly note?: string;
+}
+
+/** Where the architecture's loader asks add_buffer to put the purgatory (min, max, end: 1 bottom-up, -1 top-down). */
+export interface KtPlacement {
+  readonly min: bigint;
+  readonly max: bigint;
+  readonly end: 1 | -1;
+  /** Why: which loader and call. */
+  readonly why: string;
+}
+
+/** One elf_rel_get_symbol / elf_rel_set_symbol / elf_rel_get_addr call of the loader, in order. */
+export interface KtSymbolOp {
+  readonly name: string;
+  readonly op: "get" | "set" | "addr";
+  /** The size passed (sizeof the C object); absent for "addr". */
+  readonly size?: number;
+}
+
+export interface KtLoadOptions {
+  /** A kdump (crash) load: `kexec -p`. */
+  readonly crash?: boolean;
+}
+
+export interface KtArch {
+  readonly id: KtArchId;
+  readonly e_machine: number;
+  /**
+   * Whether kexec-tools loads a purgatory on this architecture at all; when not, why (e.g. no caller
+   * of elf_rel_build_load in kexec/arch/<arch>).
+   */
+  readonly loadsPurgatory: true | { readonly why: string };
+  /** machine_verify_elf_rel(): false makes elf_rel_build_load die("ELF rel parse failed\n"). */
+  verify(elf: ElfFile, version: KexecToolsVersion): boolean;
+  /** The name used for a type in reports before machine_apply_elf_rel runs (optional). */
+  typeName?(r_type: number): string;
+  /** machine_apply_elf_rel(): stores into call.data and returns what happened. */
+  apply(call: KtRelocCall): KtRelocResult;
+  /** getpagesize() of the machine kexec runs on. */
+  readonly pageSize: bigint;
+  /** RAM ranges of a typical machine with `ramSize` bytes (default: one range from 0). */
+  memoryMap?(ramSize: bigint): RamRange[];
+  /** The add_buffer bounds of the loader's elf_rel_build_load call(s). */
+  placement(options: KtLoadOptions): KtPlacement;
+  /** The loader's symbol operations after elf_rel_build_load, in order, for this kind of load. */
+  symbolOps(version: KexecToolsVersion, options: KtLoadOptions): KtSymbolOp[];
+}

@@ -1,0 +1,248 @@
+// Rules for kexec-tools' loader (`--loader kexec-tools`): facts from the object and the simulated
+// loads in, findings out. Ids shared with the kernel rules keep their meaning; kt-* ids are
+// kexec-tools' own behaviour.
+
+import type { ElfFile } from "../elf/types";
+import type { KtArchId } from "../kexec-tools/types";
+import { ktAtLeast, type KexecToolsVersion } from "../kexec-tools/version";
+import type { LoadAttempt } from "../kexec/bzimage64";
+import type { KbufPlan } from "../kexec/purgatory";
+import { U64_MASK, hex } from "../kexec/u64";
+import type { Interval } from "../kexec/windows";
+import { GOT_TYPES } from "../arch/x86_64-types";
+import type { Attachment, Finding } from "./types";
+
+export interface KexecToolsRuleContext {
+  readonly arch: KtArchId;
+  readonly elf: ElfFile;
+  readonly version: KexecToolsVersion;
+  readonly plan: KbufPlan;
+  readonly loads: readonly { label: string; attempt: LoadAttempt }[];
+  readonly loadWindows: readonly Interval[];
+  readonly bufMin: bigint;
+}
+
+const objectTarget: Attachment = { kind: "object" };
+
+function finding(f: Omit<Finding, "kernelMessages" | "evidence" | "attach"> & Partial<Finding>): Finding {
+  return { ...f, kernelMessages: f.kernelMessages ?? [], evidence: f.evidence ?? {}, attach: f.attach ?? [] };
+}
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** kexec's stderr lines matching `pick`, over every load. */
+function stderr(ctx: KexecToolsRuleContext, pick: (text: string) => boolean): string[] {
+  return unique(ctx.loads.flatMap((l) => l.attempt.log.filter((x) => x.level === "err" && pick(x.text)).map((x) => x.text)));
+}
+
+function kt(ctx: KexecToolsRuleContext): string {
+  return `kexec-tools ${ctx.version.label}`;
+}
+
+function parseFailed(ctx: KexecToolsRuleContext): Finding[] {
+  const a = ctx.loads.find((l) => l.attempt.failedAt === "validate")?.attempt;
+  if (!a) return [];
+  return [
+    finding({
+      id: "kt-parse-failed",
+      severity: "error",
+      title: `${kt(ctx)} refuses the object before loading it: ELF rel parse failed`,
+      message: `build_elf_rel_info() returns -1 and kexec dies. ${a.silent.join("; ")}.`,
+      cause: "The object is not what kexec-tools' generic ELF reader and machine_verify_elf_rel() accept.",
+      fix: `Build the purgatory as an ELF relocatable object (ld -r) for ${ctx.arch}, with the standard entry sizes.`,
+      kernelMessages: a.log.filter((l) => l.level === "err").map((l) => l.text),
+      attach: [objectTarget],
+    }),
+  ];
+}
+
+function unhandled(ctx: KexecToolsRuleContext): Finding[] {
+  const recs = (ctx.loads[0]?.attempt.relocations ?? []).filter((r) => r.status === "unknown-type");
+  if (recs.length === 0) return [];
+  const names = unique(recs.map((r) => r.typeName));
+  const fixes: string[] = [];
+  const attach: Attachment[] = [objectTarget];
+  if (ctx.arch === "x86_64") {
+    if (recs.some((r) => r.type === 4) && !ktAtLeast(ctx.version, 2, 0, 18)) {
+      fixes.push("kexec-tools 2.0.18 handles R_X86_64_PLT32 (commit b9de21e, after binutils 2.31 started emitting it for calls)");
+    }
+    if (recs.some((r) => GOT_TYPES.has(r.type))) {
+      fixes.push("build without PIC/PIE (kexec-tools' own purgatory Makefile forces -fno-PIC -fno-PIE since 2015) so no GOT relocation is emitted");
+      attach.push({ kind: "flag", flag: "-fno-PIE", present: false });
+    }
+  }
+  if (fixes.length === 0) fixes.push(`change the purgatory so ${names.join(", ")} is not emitted (${kt(ctx)} does not handle it)`);
+  return [
+    finding({
+      id: "reloc-unknown-type",
+      severity: "error",
+      title: `${recs.length} relocation${recs.length === 1 ? "" : "s"} of a type ${kt(ctx)} does not handle on ${ctx.arch}: ${names.join(", ")}`,
+      message: "machine_apply_elf_rel() dies at the first one: kexec exits with status 1 and nothing is loaded.",
+      cause: "The compiler or assembler emitted a relocation kexec-tools' short per-architecture list does not cover.",
+      fix: fixes.join("; ") + ".",
+      kernelMessages: stderr(ctx, (t) => t.startsWith("Unhandled") || t.startsWith("Unknown")),
+      evidence: { types: names, count: recs.length },
+      attach,
+    }),
+  ];
+}
+
+function overflow(ctx: KexecToolsRuleContext): Finding[] {
+  const recs = (ctx.loads[0]?.attempt.relocations ?? []).filter((r) => r.window !== undefined);
+  const failing = ctx.loads.filter((l) => l.attempt.relocations.some((r) => r.status === "overflow" && r.reached));
+  const constrained = recs.some(
+    (r) => r.memCoefficient === 1 && !(r.window!.length === 1 && r.window![0]!.from === 0n && r.window![0]!.to === U64_MASK),
+  );
+  if (failing.length === 0 && !constrained) return [];
+  const names = unique(recs.filter((r) => r.memCoefficient === 1).map((r) => r.typeName));
+  const windows = ctx.loadWindows.map((w) => `${hex(w.from)}–${hex(w.to)}`);
+  return [
+    finding({
+      id: "reloc-overflow",
+      severity: failing.length > 0 ? "error" : "warning",
+      title: `${names.join(", ")} relocations only fit when the purgatory loads in ${windows.length > 0 ? windows.join(", ") : "no address at all"}`,
+      message:
+        failing.length > 0
+          ? `At ${failing.map((l) => `${l.label} (${hex(l.attempt.mem)})`).join(", ")} the value does not fit its 32-bit field: kexec dies after storing it.`
+          : "The simulated placement fits, but a larger machine or another segment layout moves the purgatory out of the window.",
+      cause: "Absolute 32-bit relocations (small or kernel code model) cannot reach a purgatory placed high in memory; kexec-tools places it top-down from the top of RAM.",
+      fix: "Build the purgatory with -mcmodel=large, as kexec-tools' own x86_64 purgatory is (commit b4f9f85, \"make purgatory relocatable anywhere in the 64bit address space\").",
+      kernelMessages: stderr(ctx, (t) => t.startsWith("overflow in relocation")),
+      evidence: { windows, types: names },
+      attach: [{ kind: "flag", flag: "-mcmodel=large", present: false }],
+    }),
+  ];
+}
+
+function zeroAlign(ctx: KexecToolsRuleContext): Finding[] {
+  const zero = ctx.elf.sections.filter((s) => s.sh_addralign === 0n && (s.sh_flags & 2n) !== 0n);
+  if (zero.length === 0) return [];
+  const old = !ktAtLeast(ctx.version, 2, 0, 24);
+  return [
+    finding({
+      id: "kt-zero-align",
+      severity: old ? "error" : "info",
+      title: `ALLOC section${zero.length === 1 ? "" : "s"} with sh_addralign 0: ${zero.map((s) => s.name).join(", ")}`,
+      message: old
+        ? `${kt(ctx)} computes _ALIGN(x, 0) = 0: the section is copied to offset 0 - buf_addr, far outside the buffer.`
+        : `${kt(ctx)} reads alignment 0 as 1 (since 2.0.24), so this loads; the kernel's loader does not (its ALIGN(x, 0) is 0).`,
+      cause: "A hand-written section or a tool that leaves sh_addralign 0 (the ELF spec allows 0 to mean no constraint).",
+      fix: "Give the section an explicit alignment (.balign or .section ... with an alignment) so every loader agrees.",
+      evidence: { sections: zero.map((s) => s.name) },
+      attach: [objectTarget],
+    }),
+  ];
+}
+
+function placement(ctx: KexecToolsRuleContext): Finding[] {
+  const a = ctx.loads.find((l) => l.attempt.failedAt === "placement");
+  if (!a) return [];
+  return [
+    finding({
+      id: "kt-placement",
+      severity: "error",
+      title: `locate_hole finds no room for the ${hex(ctx.plan.memsz)}-byte purgatory`,
+      message: "add_buffer dies with \"locate_hole failed\".",
+      cause: "The purgatory (with its bss) is larger than any free RAM range between the loader's bounds.",
+      fix: "Shrink the purgatory's bss and data, or give the machine more memory.",
+      kernelMessages: a.attempt.log.map((l) => l.text),
+      attach: [objectTarget],
+    }),
+  ];
+}
+
+function undefinedSymbols(ctx: KexecToolsRuleContext): Finding[] {
+  const recs = (ctx.loads[0]?.attempt.relocations ?? []).filter(
+    (r) => r.status === "undefined-symbol" || r.status === "common-symbol" || r.status === "invalid-section",
+  );
+  if (recs.length === 0) return [];
+  const names = unique(recs.map((r) => r.symbol));
+  return [
+    finding({
+      id: "undefined-symbol",
+      severity: "error",
+      title: `relocation against a symbol with no usable section: ${names.join(", ")}`,
+      message: "elf_rel_load() dies at the first one (undefined symbols of type NOTYPE are let through as 0, for ppc64's TOC).",
+      cause: "The purgatory references a symbol it does not define (a compiler helper such as memcpy or __stack_chk_fail, instrumentation) or a common symbol.",
+      fix: "Link the definition into the purgatory, or build with the flags that stop the reference (-fno-stack-protector, -fno-builtin, -fno-common).",
+      kernelMessages: stderr(ctx, (t) => /Undefined symbol|common section|Invalid section/.test(t)),
+      evidence: { symbols: names },
+      attach: names.map((name) => ({ kind: "symbol", name, role: "reference" }) as const),
+    }),
+  ];
+}
+
+function entry(ctx: KexecToolsRuleContext): Finding[] {
+  const bad = ctx.loads.filter(
+    (l) => l.attempt.ok && l.attempt.purgatoryStart !== undefined && l.attempt.imageStart !== l.attempt.purgatoryStart,
+  );
+  if (bad.length === 0) return [];
+  const a = bad[0]!.attempt;
+  return [
+    finding({
+      id: "entry-wrong",
+      severity: "error",
+      title: `kexec would start the purgatory at ${hex(a.imageStart!)}, not at purgatory_start (${hex(a.purgatoryStart!)})`,
+      message:
+        "elf_rel_load() takes the first executable section whose original range holds e_entry; with several sections at address 0 that is the first one in index order.",
+      cause: "More than one executable section (.text.hot, .text.*, .ltext) in an ld -r output, all at sh_addr 0.",
+      fix: "Link the executable sections into one .text (a linker script with *(.text .text.*)), or drop -ffunction-sections and PGO/LTO for the purgatory.",
+      evidence: { entrySections: a.entryMatches.map((m) => m.name) },
+      attach: [{ kind: "symbol", name: "purgatory_start", role: "definition" }],
+    }),
+  ];
+}
+
+function symbolSteps(ctx: KexecToolsRuleContext): Finding[] {
+  const out: Finding[] = [];
+  for (const l of ctx.loads) {
+    const s = l.attempt.symbolSteps.find((x) => !x.result.ok);
+    if (!s || s.result.ok || out.some((f) => f.evidence.symbol === s.name)) continue;
+    out.push(
+      finding({
+        id: "purgatory-symbol",
+        severity: "error",
+        title: `kexec-tools cannot ${s.op === "addr" ? "find the address of" : s.op} ${s.name}${s.size ? ` (${s.size} bytes)` : ""}`,
+        message: `${s.result.detail}: kexec dies and the ${l.label} load fails.`,
+        cause: "kexec-tools looks its purgatory symbols up by their own names (sha256_regions, entry64_regs, ...), GLOBAL, with the exact size it copies.",
+        fix: `Define ${s.name} GLOBAL${s.size ? `, with .size ${s.size}` : ""}, in a section with contents (not .bss).`,
+        kernelMessages: [s.result.detail],
+        evidence: { symbol: s.name, op: s.op, size: s.size ?? 0 },
+        attach: [{ kind: "symbol", name: s.name, role: "definition" }],
+      }),
+    );
+  }
+  return out;
+}
+
+function undefinedBehaviour(ctx: KexecToolsRuleContext): Finding[] {
+  const ub = unique(ctx.loads.flatMap((l) => l.attempt.undefinedBehaviour));
+  if (ub.length === 0) return [];
+  return [
+    finding({
+      id: "undefined-behaviour",
+      severity: "error",
+      title: `${kt(ctx)}'s behaviour with this object is undefined`,
+      message: ub.join("; "),
+      cause: "kexec-tools trusts the purgatory it was built with and checks none of this.",
+      fix: `Rebuild the purgatory as a well-formed relocatable object for ${ctx.arch}.`,
+      attach: [objectTarget],
+    }),
+  ];
+}
+
+export function evaluateKexecToolsRules(ctx: KexecToolsRuleContext): Finding[] {
+  return [
+    ...parseFailed(ctx),
+    ...placement(ctx),
+    ...undefinedBehaviour(ctx),
+    ...zeroAlign(ctx),
+    ...unhandled(ctx),
+    ...undefinedSymbols(ctx),
+    ...overflow(ctx),
+    ...entry(ctx),
+    ...symbolSteps(ctx),
+  ];
+}

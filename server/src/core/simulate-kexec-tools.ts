@@ -1,0 +1,130 @@
+// simulate() with loader "kexec-tools": what `kexec -l` / `kexec -p` (the kexec_load path) does with a
+// purgatory, modelled from kexec-tools' own loader. The kernel is not involved in loading it: the
+// report's kernel model only labels the run, and the "log" is kexec's stderr.
+
+import { machineName } from "./elf/constants";
+import type { ElfFile } from "./elf/types";
+import { ktArchFor, ktArchNamed, KT_ARCHES } from "./kexec-tools/arch";
+import { ktArchPlan, loadKtPurgatory } from "./kexec-tools/load";
+import { locateHole } from "./kexec-tools/placement";
+import type { KtArch } from "./kexec-tools/types";
+import { kexecToolsVersion, type KexecToolsVersion } from "./kexec-tools/version";
+import type { LoadAttempt } from "./kexec/bzimage64";
+import type { KernelModel } from "./kexec/kernel";
+import { pcMemoryMap, type RamRange } from "./kexec/placement";
+import type { KbufPlan } from "./kexec/purgatory";
+import { evaluateKexecToolsRules } from "./rules/kexec-tools";
+import {
+  checkLoadAddress,
+  DEFAULT_RAM,
+  entryOk,
+  windowsOf,
+  type SimulatedLoad,
+  type SimulateOptions,
+  type SimulationResult,
+} from "./simulate";
+
+/** The machine's RAM: the PC map on x86_64, the architecture's own otherwise. */
+function memoryMap(arch: KtArch, ramSize: bigint): RamRange[] {
+  if (arch.memoryMap) return arch.memoryMap(ramSize);
+  return arch.id === "x86_64" ? pcMemoryMap(ramSize) : [{ start: 0n, end: ramSize - 1n }];
+}
+
+/** A load whose placement failed: locate_hole's lines, then die(). */
+function placementFailed(plan: KbufPlan, stderr: string[]): LoadAttempt {
+  return {
+    mem: 0n,
+    ok: false,
+    failedAt: "placement",
+    log: stderr.map((text) => ({ level: "err" as const, text })),
+    plan,
+    sechdrs: [],
+    imageStart: undefined,
+    purgatoryStart: undefined,
+    entryMatches: [],
+    relocations: [],
+    bufferSha256: undefined,
+    buffer: undefined,
+    symbolSteps: [],
+    undefinedBehaviour: [],
+    silent: [],
+  };
+}
+
+export function pickKtArch(elf: ElfFile, archOption: string | undefined): KtArch | string {
+  const em = elf.header.e_machine;
+  const arch = archOption ? ktArchNamed(archOption) : ktArchFor(em);
+  if (arch) return arch;
+  const known = KT_ARCHES.map((a) => a.id).join(", ");
+  return archOption
+    ? `--arch ${archOption}: kexec-tools' purgatory loader is modelled for ${known}`
+    : `e_machine is ${machineName(em)} (${em}); kexec-tools' purgatory loader is modelled for ${known}`;
+}
+
+export function simulateKexecTools(elf: ElfFile, kernel: KernelModel, options: SimulateOptions): SimulationResult {
+  let version: KexecToolsVersion;
+  try {
+    version = kexecToolsVersion(options.kexecTools);
+  } catch (e) {
+    return { ok: false, kind: "bad-option", error: (e as Error).message };
+  }
+  const picked = pickKtArch(elf, options.arch);
+  if (typeof picked === "string") return { ok: false, kind: "bad-input", error: picked };
+  const arch = picked;
+  if (arch.loadsPurgatory !== true) {
+    return {
+      ok: false,
+      kind: "bad-input",
+      error: `kexec-tools ${version.label} on ${arch.id} never loads a purgatory: ${arch.loadsPurgatory.why}`,
+    };
+  }
+  const crash = options.crash === true;
+  const plan = ktArchPlan(arch, elf, version);
+  const where = arch.placement({ crash });
+  const bufMin = where.min;
+
+  let loads: SimulatedLoad[];
+  if (options.loads && options.loads.length > 0) {
+    for (const mem of options.loads) {
+      const bad = checkLoadAddress(mem, plan);
+      if (bad) return { ok: false, kind: "bad-option", error: bad.replace("the kernel's placement", "locate_hole") };
+    }
+    loads = options.loads.map((mem) => ({
+      label: "given",
+      why: "address given with --load",
+      attempt: loadKtPurgatory(arch, elf, version, mem, { debug: options.debug, crash }),
+    }));
+  } else {
+    const ram = options.ramSize ?? DEFAULT_RAM;
+    const hole = locateHole(memoryMap(arch, ram), [], plan.memsz, plan.buf_align, arch.pageSize, where.min, where.max, where.end);
+    const label = where.end < 0 ? "high" : "low";
+    loads = [
+      {
+        label,
+        why: `${where.why}, on a ${ram >> 30n} GiB machine with no other segment loaded yet`,
+        attempt: hole.ok
+          ? loadKtPurgatory(arch, elf, version, hole.base, { debug: options.debug, crash })
+          : placementFailed(plan, hole.stderr),
+      },
+    ];
+  }
+  const loadWindows = windowsOf(loads[0]?.attempt, plan, bufMin);
+  const findings = evaluateKexecToolsRules({ arch: arch.id, elf, version, plan, loads, loadWindows, bufMin });
+  return {
+    ok: true,
+    report: {
+      machine: arch.id,
+      loader: { kind: "kexec-tools", version: version.label },
+      elf,
+      kernel,
+      plan,
+      bufMin,
+      loads,
+      loadWindows,
+      findings,
+      ok: loads.length > 0 && loads.every((s) => s.attempt.ok),
+      entryOk: loads.every((s) => entryOk(s.attempt) !== false),
+    },
+  };
+}
+
