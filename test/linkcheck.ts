@@ -49,6 +49,8 @@ export function finalLink(
   attempt: LoadAttempt,
   linker: Linker,
   cross?: CrossTools,
+  /** Symbols to define as 0 (--defsym): what kexec-tools does with undefined NOTYPE symbols. */
+  zeroSymbols: readonly string[] = [],
 ): LinkResult {
   const dir = mkdtempSync(join(tmpdir(), "pl-link-"));
   try {
@@ -92,7 +94,8 @@ export function finalLink(
         ? [...common, "-z", "noexecstack", "--no-warn-rwx-segments", "-z", "noseparate-code", ...starts]
         : [...common, "-z", "noseparate-code", ...starts];
     const ld = linker === "bfd" ? (cross?.ld ?? "ld") : lldCommand();
-    const r = spawnSync(ld, [...args, prepared, "-o", out], {
+    const defsyms = zeroSymbols.map((name) => `--defsym=${name}=0`);
+    const r = spawnSync(ld, [...args, ...defsyms, prepared, "-o", out], {
       encoding: "utf8",
     });
     const output = `${r.stdout}${r.stderr}`;

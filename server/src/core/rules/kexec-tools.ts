@@ -174,9 +174,35 @@ function undefinedSymbols(ctx: KexecToolsRuleContext): Finding[] {
   ];
 }
 
+/** Undefined STT_NOTYPE symbols: kexec-tools relocates against them as if they were 0. */
+function undefinedAsZero(ctx: KexecToolsRuleContext): Finding[] {
+  const recs = (ctx.loads[0]?.attempt.relocations ?? []).filter(
+    (r) => r.symIndex !== 0 && r.symShndx === 0 && r.status !== "undefined-symbol",
+  );
+  if (recs.length === 0) return [];
+  const names = unique(recs.map((r) => r.symbol));
+  return [
+    finding({
+      id: "kt-undefined-as-zero",
+      severity: ctx.arch === "ppc64" ? "warning" : "error",
+      title: `undefined symbol${names.length === 1 ? "" : "s"} relocated as address 0 without a message: ${names.join(", ")}`,
+      message:
+        "elf_rel_load() lets an undefined symbol of type NOTYPE through (meant for ppc64's TOC base) and uses 0 as its value: kexec loads the purgatory, which then calls or reads address 0 at kexec time. Loaded above 2 GiB, a 32-bit PC-relative displacement to 0 does not even fit and is truncated without a check.",
+      cause:
+        "A reference the compiler emitted on its own (__stack_chk_fail from -fstack-protector, memcpy/memset from struct copies or loops) with nothing in the purgatory defining it.",
+      fix: "Build with -fno-stack-protector and -ffreestanding -fno-builtin, and link the purgatory's own string functions; kexec-tools' Makefile does both.",
+      evidence: { symbols: names, count: recs.length },
+      attach: names.map((name) => ({ kind: "symbol", name, role: "reference" }) as const),
+    }),
+  ];
+}
+
 function entry(ctx: KexecToolsRuleContext): Finding[] {
   const bad = ctx.loads.filter(
-    (l) => l.attempt.ok && l.attempt.purgatoryStart !== undefined && l.attempt.imageStart !== l.attempt.purgatoryStart,
+    (l) =>
+      l.attempt.sechdrs.length > 0 &&
+      l.attempt.purgatoryStart !== undefined &&
+      l.attempt.imageStart !== l.attempt.purgatoryStart,
   );
   if (bad.length === 0) return [];
   const a = bad[0]!.attempt;
@@ -241,6 +267,7 @@ export function evaluateKexecToolsRules(ctx: KexecToolsRuleContext): Finding[] {
     ...zeroAlign(ctx),
     ...unhandled(ctx),
     ...undefinedSymbols(ctx),
+    ...undefinedAsZero(ctx),
     ...overflow(ctx),
     ...entry(ctx),
     ...symbolSteps(ctx),

@@ -1,0 +1,74 @@
+// kexec-tools' relocated bytes and overflow verdicts confirmed by final links (GNU ld and ld.lld) of
+// the same objects at the addresses kexec-tools' layout computed, as for the kernel's loader.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
+import { compareWithLink, finalLink, type Linker } from "../linkcheck";
+import { readFixture } from "../helpers";
+import { fixtureObjects } from "./objects";
+
+const LINKERS: Linker[] = ["bfd", "lld"];
+const ADDRESSES = [0x100000n, 0x7fe00000n, 0x103fe00000n];
+const KT: SimulateOptions = { loader: "kexec-tools" };
+
+function fixtureBytes(path: string): Uint8Array {
+  return readFixture(...path.split("/test/fixtures/")[1]!.split("/"));
+}
+
+describe("kexec-tools: relocated bytes equal a final link's", () => {
+  for (const path of fixtureObjects({ forLinking: true })) {
+    const name = path.split("/").slice(-2).join("/");
+    it(name, () => {
+      const bytes = fixtureBytes(path);
+      let compared = 0;
+      for (const mem of ADDRESSES) {
+        const r = simulate(bytes, { ...KT, loads: [mem] });
+        assert.ok(r.ok, r.ok ? "" : r.error);
+        const a = r.report.loads[0]!.attempt;
+        if (!a.buffer) continue; // died before or during relocation: see the overflow test
+        // kexec-tools lets undefined STT_NOTYPE symbols through as 0 (for ppc64's TOC): link them so.
+        const zero = [...new Set(a.relocations.filter((x) => x.symShndx === 0 && x.symIndex !== 0).map((x) => x.symbol))];
+        if (zero.length > 0) assert.ok(r.report.findings.some((f) => f.id === "kt-undefined-as-zero"));
+        // Above 2 GiB a PC32/PLT32 to address 0 does not fit: the linkers refuse, kexec-tools truncates.
+        if (zero.length > 0 && mem >= 0x80000000n) continue;
+        for (const linker of LINKERS) {
+          const link = finalLink(bytes, a, linker, undefined, zero);
+          assert.ok(link.ok, `${linker} failed at ${mem.toString(16)}: ${link.output}`);
+          assert.deepEqual(compareWithLink(a.buffer, a, link), [], `${linker} at 0x${mem.toString(16)}`);
+          compared++;
+        }
+      }
+      if (compared === 0) {
+        const r = simulate(bytes, { ...KT, loads: [0x100000n] });
+        assert.ok(r.ok && r.report.loads[0]!.attempt.failedAt !== undefined);
+      }
+    });
+  }
+});
+
+describe("kexec-tools: overflow verdicts agree with the linkers'", () => {
+  for (const path of fixtureObjects({ forLinking: true })) {
+    const name = path.split("/").slice(-2).join("/");
+    const bytes = fixtureBytes(path);
+    const probe = simulate(bytes, { ...KT, loads: ADDRESSES.slice(1) });
+    if (!probe.ok) continue;
+    const overflowAt = probe.report.loads.find((l) =>
+      l.attempt.relocations.some((x) => x.status === "overflow" && x.reached),
+    );
+    if (!overflowAt) continue;
+    if (overflowAt.attempt.relocations.some((x) => x.status !== "ok" && x.status !== "overflow")) continue;
+    it(`${name} at 0x${overflowAt.attempt.mem.toString(16)}`, () => {
+      const a = overflowAt.attempt;
+      const failing = a.relocations.find((x) => x.status === "overflow")!;
+      const bfd = finalLink(bytes, a, "bfd");
+      assert.equal(bfd.ok, false);
+      assert.match(bfd.output, new RegExp(`relocation truncated to fit: ${failing.typeName}`));
+      const lld = finalLink(bytes, a, "lld");
+      assert.equal(lld.ok, false);
+      assert.match(lld.output, new RegExp(`relocation ${failing.typeName} out of range`));
+      // And the message is kexec-tools', naming the type the way its table does.
+      const err = a.log.filter((l) => l.level === "err").map((l) => l.text);
+      assert.deepEqual(err, [`overflow in relocation type ${failing.typeName} val ${failing.value!.toString(16)}`]);
+    });
+  }
+});
