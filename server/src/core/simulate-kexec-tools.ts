@@ -9,7 +9,7 @@ import { ktArchPlan, loadKtPurgatory } from "./kexec-tools/load";
 import { locateHole } from "./kexec-tools/placement";
 import type { KtArch } from "./kexec-tools/types";
 import { kexecToolsVersion, type KexecToolsVersion } from "./kexec-tools/version";
-import type { LoadAttempt } from "./kexec/bzimage64";
+import { failedAttempt, type LoadAttempt } from "./kexec/bzimage64";
 import type { KernelModel } from "./kexec/kernel";
 import { pcMemoryMap, type RamRange } from "./kexec/placement";
 import type { KbufPlan } from "./kexec/purgatory";
@@ -32,23 +32,8 @@ function memoryMap(arch: KtArch, ramSize: bigint): RamRange[] {
 
 /** A load whose placement failed: locate_hole's lines, then die(). */
 function placementFailed(plan: KbufPlan, stderr: string[]): LoadAttempt {
-  return {
-    mem: 0n,
-    ok: false,
-    failedAt: "placement",
-    log: stderr.map((text) => ({ level: "err" as const, text })),
-    plan,
-    sechdrs: [],
-    imageStart: undefined,
-    purgatoryStart: undefined,
-    entryMatches: [],
-    relocations: [],
-    bufferSha256: undefined,
-    buffer: undefined,
-    symbolSteps: [],
-    undefinedBehaviour: [],
-    silent: [],
-  };
+  const log = stderr.map((text) => ({ level: "err" as const, text }));
+  return failedAttempt({ mem: 0n, plan, log, symbolSteps: [], silent: [] }, "placement");
 }
 
 export function pickKtArch(elf: ElfFile, archOption: string | undefined): KtArch | string {

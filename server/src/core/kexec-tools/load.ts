@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { ElfFormatError } from "../elf/errors";
 import type { ElfFile } from "../elf/types";
-import type { LoadAttempt, LoadStage, SymbolStep } from "../kexec/bzimage64";
+import { failedAttempt, type LoadAttempt, type LoadStage, type SymbolStep } from "../kexec/bzimage64";
 import { KernelLog } from "../kexec/log";
 import type { KbufPlan } from "../kexec/purgatory";
 import { checkElfRel } from "./elf-check";
@@ -37,20 +37,8 @@ export function loadKtPurgatory(
   const steps: SymbolStep[] = [];
   const silent: string[] = [];
   const base = { mem, plan, log: log.lines, symbolSteps: steps, silent };
-  const failed = (stage: LoadStage, rest: Partial<LoadAttempt> = {}): LoadAttempt => ({
-    ...base,
-    ok: false,
-    failedAt: stage,
-    sechdrs: [],
-    imageStart: undefined,
-    purgatoryStart: undefined,
-    entryMatches: [],
-    relocations: [],
-    bufferSha256: undefined,
-    buffer: undefined,
-    undefinedBehaviour: [],
-    ...rest,
-  });
+  const failed = (stage: LoadStage, rest: Partial<LoadAttempt> = {}): LoadAttempt =>
+    failedAttempt(base, stage, rest);
 
   const check = checkElfRel(elf, arch, version);
   for (const line of check.stderr) log.err(line);

@@ -9,6 +9,7 @@ import { ELFCLASS64, ET_REL } from "../elf/constants";
 import { ElfFormatError } from "../elf/errors";
 import type { ElfFile } from "../elf/types";
 import {
+  failedAttempt,
   SHA256_DIGEST_SIZE,
   SHA_REGIONS_SIZE,
   type LoadAttempt,
@@ -104,20 +105,8 @@ export function loadArchPurgatory(
   const steps: SymbolStep[] = [];
   const silent: string[] = [];
   const base = { mem, plan, log: log.lines, symbolSteps: steps, silent };
-  const failed = (stage: LoadStage, rest: Partial<LoadAttempt> = {}): LoadAttempt => ({
-    ...base,
-    ok: false,
-    failedAt: stage,
-    sechdrs: [],
-    imageStart: undefined,
-    purgatoryStart: undefined,
-    entryMatches: [],
-    relocations: [],
-    bufferSha256: undefined,
-    buffer: undefined,
-    undefinedBehaviour: [],
-    ...rest,
-  });
+  const failed = (stage: LoadStage, rest: Partial<LoadAttempt> = {}): LoadAttempt =>
+    failedAttempt(base, stage, rest);
   const loadingFailed = (ret: number): void => {
     for (const line of arch.loadFailed(kernel, ret)) log.err(line);
   };

@@ -66,6 +66,27 @@ export interface LoadAttempt {
   readonly silent: readonly string[];
 }
 
+/** What every attempt carries from its start, whatever happens to it. */
+export type AttemptBase = Pick<LoadAttempt, "mem" | "plan" | "log" | "symbolSteps" | "silent">;
+
+/** An attempt that stopped at `stage`: nothing laid out or relocated unless `rest` says otherwise. */
+export function failedAttempt(base: AttemptBase, stage: LoadStage, rest: Partial<LoadAttempt> = {}): LoadAttempt {
+  return {
+    ...base,
+    ok: false,
+    failedAt: stage,
+    sechdrs: [],
+    imageStart: undefined,
+    purgatoryStart: undefined,
+    entryMatches: [],
+    relocations: [],
+    bufferSha256: undefined,
+    buffer: undefined,
+    undefinedBehaviour: [],
+    ...rest,
+  };
+}
+
 export interface LoadOptions {
   readonly debug?: boolean;
 }
@@ -105,20 +126,8 @@ export function loadX86Purgatory(
   const steps: SymbolStep[] = [];
   const silent: string[] = [];
   const base = { mem, plan, log: log.lines, symbolSteps: steps, silent };
-  const failed = (stage: LoadStage, rest: Partial<LoadAttempt> = {}): LoadAttempt => ({
-    ...base,
-    ok: false,
-    failedAt: stage,
-    sechdrs: [],
-    imageStart: undefined,
-    purgatoryStart: undefined,
-    entryMatches: [],
-    relocations: [],
-    bufferSha256: undefined,
-    buffer: undefined,
-    undefinedBehaviour: [],
-    ...rest,
-  });
+  const failed = (stage: LoadStage, rest: Partial<LoadAttempt> = {}): LoadAttempt =>
+    failedAttempt(base, stage, rest);
   const loadingFailed = (): void => log.err(`${PREFIX.bzImage64}Loading purgatory failed`);
 
   if (kernel.era === "E0") {
