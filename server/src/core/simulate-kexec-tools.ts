@@ -66,7 +66,8 @@ export function simulateKexecTools(elf: ElfFile, kernel: KernelModel, options: S
   const crash = options.crash === true;
   const plan = ktArchPlan(arch, elf, version);
   const where = arch.placement({ crash });
-  const bufMin = where.min;
+  // The lowest address any of the architecture's loaders lets add_buffer use.
+  const bufMin = [where, ...(arch.otherPlacements?.({ crash }) ?? [])].reduce((m, w) => (w.min < m ? w.min : m), where.min);
 
   let loads: SimulatedLoad[];
   if (options.loads && options.loads.length > 0) {
@@ -81,17 +82,17 @@ export function simulateKexecTools(elf: ElfFile, kernel: KernelModel, options: S
     }));
   } else {
     const ram = options.ramSize ?? DEFAULT_RAM;
-    const hole = locateHole(memoryMap(arch, ram), [], plan.memsz, plan.buf_align, arch.pageSize, where.min, where.max, where.end);
-    const label = where.end < 0 ? "high" : "low";
-    loads = [
-      {
-        label,
-        why: `${where.why}, on a ${ram >> 30n} GiB machine with no other segment loaded yet`,
+    const map = memoryMap(arch, ram);
+    loads = [where, ...(arch.otherPlacements?.({ crash }) ?? [])].map((w) => {
+      const hole = locateHole(map, [], plan.memsz, plan.buf_align, arch.pageSize, w.min, w.max, w.end);
+      return {
+        label: w.end < 0 ? "high" : "low",
+        why: `${w.why}, on a ${ram >> 30n} GiB machine with no other segment in the way`,
         attempt: hole.ok
           ? loadKtPurgatory(arch, elf, version, hole.base, { debug: options.debug, crash })
           : placementFailed(plan, hole.stderr),
-      },
-    ];
+      };
+    });
   }
   const loadWindows = windowsOf(loads[0]?.attempt, plan, bufMin);
   const findings = evaluateKexecToolsRules({ arch: arch.id, elf, version, plan, loads, loadWindows, bufMin });

@@ -90,6 +90,8 @@ export interface KtArch {
   memoryMap?(ramSize: bigint): RamRange[];
   /** The add_buffer bounds of the loader's elf_rel_build_load call(s). */
   placement(options: KtLoadOptions): KtPlacement;
+  /** More add_buffer bounds other image loaders of the architecture use (x86_64: the ELF loader's). */
+  otherPlacements?(options: KtLoadOptions): KtPlacement[];
   /** The loader's symbol operations after elf_rel_build_load, in order, for this kind of load. */
   symbolOps(version: KexecToolsVersion, options: KtLoadOptions): KtSymbolOp[];
 }

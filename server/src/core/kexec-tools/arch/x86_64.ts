@@ -115,6 +115,10 @@ export const KT_X86_64: KtArch = {
       ? "kexec -p bzImage: bzImage64_load, top-down inside the crashkernel region"
       : "kexec -l bzImage: bzImage64_load, top-down from the top of RAM (min 0x3000)",
   }),
+  // elf_x86_64_load (kexec -l vmlinux): after the kernel's own segments, bottom-up from 0.
+  otherPlacements: () => [
+    { min: 0n, max: U64_MASK, end: 1, why: "kexec -l vmlinux (ELF): elf_x86_64_load, bottom-up from 0" },
+  ],
   symbolOps,
 };
 
