@@ -29,6 +29,13 @@ export const TEST_TOOLS = {
   "s390x-linux-gnu-gcc-12": "gcc-12-s390x-linux-gnu",
   "riscv64-linux-gnu-gcc-12": "gcc-12-riscv64-linux-gnu",
   "powerpc64le-linux-gnu-gcc-12": "gcc-12-powerpc64le-linux-gnu",
+  // The kexec-tools per-architecture tests' final links (test/unit/kexec-tools-arch.test.ts) and
+  // rebuilding their objects (test/fixtures/kexec-tools/build.sh).
+  "aarch64-linux-gnu-ld": "binutils-aarch64-linux-gnu",
+  "aarch64-linux-gnu-objcopy": "binutils-aarch64-linux-gnu",
+  "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
+  "s390x-linux-gnu-gcc": "gcc-s390x-linux-gnu",
+  "powerpc64le-linux-gnu-gcc": "gcc-powerpc64le-linux-gnu",
   chromium: "chromium",
 };
 

@@ -31,8 +31,9 @@ options:
   --debug        keep the kernel's pr_debug lines in the log
   -h, --help     this text
 
-exit status: 0 loads at every simulated address with the right entry point,
-             1 fails somewhere (or would jump to the wrong entry), 2 bad input or usage`;
+exit status: 0 loads at every simulated address with the right entry point and no error finding,
+             1 fails somewhere (or would jump to the wrong entry, or run with a wrong field),
+             2 bad input or usage`;
 
 interface CliArgs {
   object: string;
@@ -93,7 +94,8 @@ function parseArgs(argv: readonly string[]): CliArgs | "help" {
       }
       case "--loader": {
         const v = take();
-        if (v !== "kernel" && v !== "kexec-tools") throw new UsageError(`--loader ${v}: not kernel or kexec-tools`);
+        if (v !== "kernel" && v !== "kexec-tools")
+          throw new UsageError(`--loader ${v}: not kernel or kexec-tools`);
         args.loader = v;
         break;
       }
@@ -180,7 +182,10 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   } else {
     out(reportText(args.object, report, { relocations: args.relocs }));
   }
-  return report.ok && report.entryOk ? 0 : 1;
+  // An error finding on a load that "succeeds" (s390 relocations skipped before 5.16, an arm64 field
+  // kexec-tools leaves wrong) still means the kexec will not work.
+  const errors = report.findings.some((f) => f.severity === "error");
+  return report.ok && report.entryOk && !errors ? 0 : 1;
 }
 
 if (require.main === module) {

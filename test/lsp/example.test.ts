@@ -12,32 +12,11 @@ import {
   type CodeAction,
   type Diagnostic,
   type MarkupContent,
-  type TextEdit,
 } from "vscode-languageserver-protocol/node";
 import { ResimulateRequest, ReportRequest, type PurgatoryStatus } from "../../server/src/protocol";
 import { fixturePath, repoRoot } from "../helpers";
+import { applyEdits, lineOf } from "./edits";
 import { nonEmpty, ServerUnderTest, uri } from "./harness";
-
-/** Applies LSP text edits to a string (edits are non-overlapping; applied from the end). */
-function applyEdits(text: string, edits: TextEdit[]): string {
-  const lines = text.split("\n");
-  const offset = (l: number, c: number) => lines.slice(0, l).reduce((n, s) => n + s.length + 1, 0) + c;
-  const sorted = [...edits].sort(
-    (a, b) =>
-      offset(b.range.start.line, b.range.start.character) -
-      offset(a.range.start.line, a.range.start.character),
-  );
-  let out = text;
-  for (const e of sorted) {
-    out =
-      out.slice(0, offset(e.range.start.line, e.range.start.character)) +
-      e.newText +
-      out.slice(offset(e.range.end.line, e.range.end.character));
-  }
-  return out;
-}
-
-const lineOf = (text: string, needle: string) => text.split("\n").findIndex((l) => l.includes(needle));
 
 describe("language server on examples/linux", () => {
   let server: ServerUnderTest;

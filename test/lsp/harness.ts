@@ -22,7 +22,8 @@ import {
   type PublishDiagnosticsParams,
   type Diagnostic,
 } from "vscode-languageserver-protocol/node";
-import { ResultNotification, type ResultParams, type PurgatoryLensSettings } from "../../server/src/protocol";
+import { ResultNotification, type ResultParams } from "../../server/src/protocol";
+import type { ServerSettings } from "../../server/src/lsp/settings";
 import { repoRoot } from "../helpers";
 
 export const uri = (path: string) => pathToFileURL(path).href;
@@ -37,7 +38,7 @@ export class ServerUnderTest {
   readonly results: ResultParams[] = [];
   private waiters: (() => void)[] = [];
   stderr = "";
-  settings: Partial<PurgatoryLensSettings> = {};
+  settings: Partial<ServerSettings> = {};
 
   constructor() {
     this.child = spawn(process.execPath, [join(repoRoot, "dist", "server.js"), "--stdio"], {
@@ -121,7 +122,7 @@ export class ServerUnderTest {
     });
   }
 
-  configure(settings: Partial<PurgatoryLensSettings>): Promise<void> {
+  configure(settings: Partial<ServerSettings>): Promise<void> {
     this.settings = settings;
     return this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
   }

@@ -194,6 +194,45 @@ describe("purgatory discovery", () => {
     assert.deepEqual(s[1]!.sources, ["/s/purgatory/head.S"]);
   });
 
+  it("follows s390's objcopy to the linker-script link, and takes the .lds.S the script comes from", async () => {
+    const d = "/k/arch/s390/purgatory";
+    const fs = memoryTreeFs({
+      [`${d}/.purgatory.ro.cmd`]:
+        "savedcmd_arch/s390/purgatory/purgatory.ro := objcopy -O elf64-s390 --remove-section='*debug*' arch/s390/purgatory/purgatory arch/s390/purgatory/purgatory.ro\n",
+      [`${d}/.purgatory.cmd`]:
+        "savedcmd_arch/s390/purgatory/purgatory := ld -r -T arch/s390/purgatory/purgatory.lds arch/s390/purgatory/head.o arch/s390/purgatory/purgatory.o -o arch/s390/purgatory/purgatory\n",
+      [`${d}/.head.o.cmd`]:
+        "savedcmd_arch/s390/purgatory/head.o := gcc -c -o arch/s390/purgatory/head.o arch/s390/purgatory/head.S\n",
+      [`${d}/.purgatory.o.cmd`]:
+        "savedcmd_arch/s390/purgatory/purgatory.o := gcc -c -o arch/s390/purgatory/purgatory.o arch/s390/purgatory/purgatory.c\n",
+      [`${d}/head.S`]: "\n",
+      [`${d}/purgatory.c`]: "\n",
+      [`${d}/purgatory.lds`]: "\n",
+      [`${d}/purgatory.lds.S`]: "\n",
+      [`${d}/purgatory.ro`]: "",
+      [`${d}/Makefile`]: "purgatory-y := head.o purgatory.o\n",
+    });
+    const [p] = await discoverPurgatories(fs, ["/k"]);
+    assert.equal(p!.cmdFile, `${d}/.purgatory.cmd`);
+    assert.deepEqual(p!.objects, [`${d}/head.o`, `${d}/purgatory.o`]);
+    assert.deepEqual(p!.sources, [`${d}/head.S`, `${d}/purgatory.c`]);
+    assert.equal(p!.linkerScript, `${d}/purgatory.lds.S`);
+    assert.equal(p!.objTree, "/k");
+  });
+
+  it("lists powerpc's objects from the purgatory.ro rule when nothing is built", async () => {
+    const d = "/k/arch/powerpc/purgatory";
+    const fs = memoryTreeFs({
+      [`${d}/Makefile`]:
+        "targets += trampoline_$(BITS).o purgatory.ro\nLDFLAGS_purgatory.ro := -e purgatory_start -r --no-undefined\n\n$(obj)/purgatory.ro: $(obj)/trampoline_$(BITS).o FORCE\n\t$(call if_changed,ld)\n",
+      [`${d}/trampoline_64.S`]: "\n",
+    });
+    const [p] = await discoverPurgatories(fs, ["/k"]);
+    assert.equal(p!.objectExists, false);
+    assert.deepEqual(p!.objects, [`${d}/trampoline_64.o`]);
+    assert.deepEqual(p!.sources, [`${d}/trampoline_64.S`]);
+  });
+
   it("stops at maxFiles and when cancelled", async () => {
     const files: Record<string, string> = sourceTree("/t");
     for (let i = 0; i < 100; i++) for (let k = 0; k < 20; k++) files[`/t/a${i}/f${k}`] = "";

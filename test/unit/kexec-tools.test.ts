@@ -4,13 +4,15 @@
 // docs/kexec-tools.md; the relocated bytes themselves are checked against GNU ld and ld.lld in
 // test/golden/kexec-tools-linkcheck.test.ts.
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
 import { describe, it } from "node:test";
+import { main } from "../../server/src/cli";
 import { readElf } from "../../server/src/core/elf/reader";
 import { locateHole } from "../../server/src/core/kexec-tools/placement";
 import { kexecToolsVersion } from "../../server/src/core/kexec-tools/version";
 import { pcMemoryMap } from "../../server/src/core/kexec/placement";
 import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
-import { errLines, mustSimulate, readFixture } from "../helpers";
+import { errLines, fixturePath, mustSimulate, readFixture } from "../helpers";
 
 const KT = (version?: string, more: SimulateOptions = {}): SimulateOptions => ({
   loader: "kexec-tools",
@@ -74,7 +76,10 @@ describe("kexec-tools: buffer and layout", () => {
 describe("kexec-tools: x86_64 relocations and their messages", () => {
   it("dies at the first type it does not handle, printing reloc_name()'s spelling", () => {
     // unknown-types.ro (readelf -r): GOTPCREL, PC64, REX_GOTPCRELX.
-    const r = mustSimulate(readFixture("edge", "obj", "unknown-types.ro"), KT(undefined, { loads: [0x100000n] }));
+    const r = mustSimulate(
+      readFixture("edge", "obj", "unknown-types.ro"),
+      KT(undefined, { loads: [0x100000n] }),
+    );
     assert.deepEqual(errLines(r), ["Unhandled rela relocation: R_X86_64_GOTPCREL"]);
     const recs = r.loads[0]!.attempt.relocations;
     // Types 24 and 42 are past the 24-entry name table: printed as decimals.
@@ -118,7 +123,10 @@ describe("kexec-tools: x86_64 relocations and their messages", () => {
   });
 
   it("says stack_end is missing in kexec-tools' own words (sic)", () => {
-    const r = mustSimulate(readFixture("x86_64", "obj", "no-stack-end.bfd.ro"), KT(undefined, { loads: [0x100000n] }));
+    const r = mustSimulate(
+      readFixture("x86_64", "obj", "no-stack-end.bfd.ro"),
+      KT(undefined, { loads: [0x100000n] }),
+    );
     assert.deepEqual(errLines(r), ["Symbol: stack_end not found cannot retrive it's address"]);
   });
 });
@@ -179,17 +187,38 @@ describe("kexec-tools: locate_hole", () => {
     assert.deepEqual(r, { ok: true, base: 0x1000n });
   });
   it("skips what earlier segments hold", () => {
-    const r = locateHole(pc, [{ mem: 0x103fff0000n, memsz: 0x10000n }], 0x4000n, 0x1000n, 0x1000n, 0x3000n, (1n << 64n) - 1n, -1);
+    const r = locateHole(
+      pc,
+      [{ mem: 0x103fff0000n, memsz: 0x10000n }],
+      0x4000n,
+      0x1000n,
+      0x1000n,
+      0x3000n,
+      (1n << 64n) - 1n,
+      -1,
+    );
     assert.deepEqual(r, { ok: true, base: 0x103ffec000n });
   });
   it("fits a range of exactly the size (inclusive ends: end - start >= size - 1), not one byte less", () => {
     const ram = [{ start: 0x10000n, end: 0x13fffn }];
-    assert.deepEqual(locateHole(ram, [], 0x4000n, 0x1000n, 0x1000n, 0n, 0x20000n, 1), { ok: true, base: 0x10000n });
+    assert.deepEqual(locateHole(ram, [], 0x4000n, 0x1000n, 0x1000n, 0n, 0x20000n, 1), {
+      ok: true,
+      base: 0x10000n,
+    });
     const short = [{ start: 0x10000n, end: 0x13ffen }];
     assert.equal(locateHole(short, [], 0x4000n, 0x1000n, 0x1000n, 0n, 0x20000n, 1).ok, false);
   });
   it("prints kexec-tools' lines when nothing fits", () => {
-    const r = locateHole([{ start: 0x1000n, end: 0x9ffffn }], [], 0x200000n, 0x1000n, 0x1000n, 0n, (1n << 64n) - 1n, -1);
+    const r = locateHole(
+      [{ start: 0x1000n, end: 0x9ffffn }],
+      [],
+      0x200000n,
+      0x1000n,
+      0x1000n,
+      0n,
+      (1n << 64n) - 1n,
+      -1,
+    );
     assert.deepEqual(r, {
       ok: false,
       stderr: ["Could not find a free area of memory of 0x200000 bytes...", "locate_hole failed"],
@@ -198,5 +227,82 @@ describe("kexec-tools: locate_hole", () => {
   it("places the default simulation where bzImage64_load would on a 64 GiB PC", () => {
     const r = mustSimulate(alltypes, KT());
     assert.equal(r.loads[0]!.attempt.mem, 0x103ffff000n);
+  });
+});
+
+describe("kexec-tools: the other architectures through simulate()", () => {
+  const obj = (name: string) => readFixture("kexec-tools", "obj", name);
+
+  it("says riscv and LoongArch kexec-tools never load a purgatory", () => {
+    const riscv = simulate(
+      readFixture(
+        "riscv64",
+        "obj",
+        readdirSync(fixturePath("riscv64", "obj")).find((f) => f.endsWith(".ro"))!,
+      ),
+      KT(),
+    );
+    assert.ok(
+      !riscv.ok && /never loads it: nothing in kexec\/arch\/riscv calls elf_rel_build_load/.test(riscv.error),
+    );
+    const la = simulate(obj("loongarch64-clang19.ro"), KT());
+    assert.ok(!la.ok && /kexec\/arch\/loongarch/.test(la.error));
+  });
+
+  it("loads an s390 purgatory only for kexec -p, inside the crash window", () => {
+    const normal = simulate(obj("s390x-gcc.ro"), KT());
+    assert.ok(!normal.ok && /only kexec -p/.test(normal.error));
+    const r = mustSimulate(obj("s390x-gcc.ro"), KT(undefined, { crash: true }));
+    const a = r.loads[0]!.attempt;
+    assert.ok(a.ok);
+    // Top-down in [crash_base + 0x2000, crash_base + 0x10000] with crash_base 256 MiB.
+    assert.ok(a.mem >= 0x10002000n && a.mem + r.plan.memsz - 1n <= 0x10010000n);
+    assert.deepEqual(
+      a.symbolSteps.map((s) => s.name),
+      ["crash_base", "crash_size", "purgatory_start", "sha256_regions", "sha256_digest"],
+    );
+  });
+
+  it("dies on ppc64 TOC relocations when the object has no .toc", () => {
+    const r = mustSimulate(obj("ppc64le-gcc.ro"), KT(undefined, { loads: [0x1000000n] }));
+    assert.deepEqual(errLines(r), ["TOC reloc without a toc section?"]);
+  });
+
+  it("raises .toc's alignment to 256 before layout on ppc64", () => {
+    const bytes = obj("ppc64le-types.ro");
+    const toc = readElf(bytes).sections.find((s) => s.name === ".toc")!;
+    assert.ok(
+      toc.sh_addralign < 256n,
+      "the fixture's .toc must be less aligned for this test to mean anything",
+    );
+    const r = mustSimulate(bytes, KT(undefined, { loads: [0x1000000n] }));
+    const placed = r.loads[0]!.attempt.sechdrs.find((s) => s.name === ".toc")!;
+    assert.equal(placed.sh_addr % 256n, 0n);
+  });
+
+  it("reports arm64 MOVW_UABS_G2 fields kexec-tools leaves wrong above 4 GiB, and the CLI exits 1", () => {
+    const r = mustSimulate(obj("arm64-clang19.ro"), KT(undefined, { loads: [0x880000000n] }));
+    assert.equal(r.loads[0]!.attempt.log.length, 0); // kexec says nothing
+    const f = r.findings.find((x) => x.id === "reloc-overflow");
+    assert.ok(f && f.severity === "error" && /does not check/.test(f.message));
+    const lines: string[] = [];
+    const code = main(
+      [
+        "simulate",
+        fixturePath("kexec-tools", "obj", "arm64-clang19.ro"),
+        "--loader",
+        "kexec-tools",
+        "--load",
+        "0x880000000",
+      ],
+      (s) => lines.push(s),
+      (s) => lines.push(s),
+    );
+    assert.equal(code, 1);
+  });
+
+  it("points arm64 and LoongArch objects under the kernel loader to kexec-tools", () => {
+    const r = simulate(obj("arm64-gcc.ro"));
+    assert.ok(!r.ok && /uses no purgatory.*--loader kexec-tools/.test(r.error));
   });
 });

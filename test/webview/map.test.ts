@@ -208,3 +208,33 @@ describe("themes", () => {
     });
   }
 });
+
+describe("section map of the other architectures' purgatories", () => {
+  const cases = [
+    { arch: "s390x", object: fixturePath("s390x", "obj", "gcc12.ro"), kernel: "5.15" },
+    { arch: "riscv64", object: fixturePath("riscv64", "obj", "gcc12.ro"), kernel: "6.10" },
+  ];
+  for (const c of cases) {
+    it(`renders a ${c.arch} object with its architecture and loader`, async () => {
+      const report = recorded(c.object, c.kernel);
+      assert.equal(report.machine, c.arch);
+      const w = await WebviewPage.open("light");
+      try {
+        await w.send({ ...state(report), controls: { kernel: c.kernel, load: "", ram: "" } });
+        await w.page.waitForSelector("svg.buffer");
+        for (const s of report.results[0]!.sections) {
+          const box = await w.page.locator(`svg.buffer rect[data-key="section:${s.index}"]`).boundingBox();
+          assert.ok(box && box.width > 0, `block for ${s.name}`);
+        }
+        const verdict = await w.page.locator(".verdict").first().textContent();
+        assert.match(
+          verdict ?? "",
+          new RegExp(`${c.arch}, kexec_file_load, kernel ${c.kernel.replace(".", "\\.")}`),
+        );
+        assert.deepEqual(w.errors, []);
+      } finally {
+        await w.close();
+      }
+    });
+  }
+});

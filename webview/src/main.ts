@@ -151,6 +151,12 @@ function findingsList(report: ReportJson): HTMLElement {
   );
 }
 
+/** "riscv64, kexec_file_load, kernel 6.10": which architecture's loader ran, and which loader. */
+function simulatedBy(report: ReportJson): string {
+  const how = report.loader === "kernel" ? "kexec_file_load" : `${report.loader} (kexec_load)`;
+  return `${report.machine}, ${how}, kernel ${report.kernel}`;
+}
+
 function verdict(report: ReportJson, load: LoadJson): HTMLElement {
   const text = load.ok
     ? load.entryOk === false
@@ -161,7 +167,7 @@ function verdict(report: ReportJson, load: LoadJson): HTMLElement {
     "div",
     { class: `verdict ${load.ok && load.entryOk !== false ? "ok" : "failed"}` },
     el("strong", {}, `${report.object.split("/").pop()} at kbuf.mem ${load.mem}: ${text}`),
-    ` — kernel ${report.kernel} (${report.era}), bufsz ${load.bufsz}, memsz ${load.memsz}, buf_align ${load.bufAlign}, image->start ${load.imageStart ?? "–"}`,
+    ` — ${simulatedBy(report)} (${report.era}), bufsz ${load.bufsz}, memsz ${load.memsz}, buf_align ${load.bufAlign}, image->start ${load.imageStart ?? "–"}`,
     ...load.log.map((l) => el("div", { class: `log ${l.level}` }, l.text)),
   );
 }

@@ -3,7 +3,15 @@
 // architecture loader's own (s390 fixed after kernel + initrd, riscv top-down above the kernel, ppc64
 // top-down below the RMA).
 
-import { EM_AARCH64, EM_LOONGARCH, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64, machineName } from "./elf/constants";
+import {
+  EM_AARCH64,
+  EM_LOONGARCH,
+  EM_PPC64,
+  EM_RISCV,
+  EM_S390,
+  EM_X86_64,
+  machineName,
+} from "./elf/constants";
 import type { ElfFile } from "./elf/types";
 import { archPlan, loadArchPurgatory, type ArchLoader } from "./kexec/arch-load";
 import type { KernelModel } from "./kexec/kernel";

@@ -4,7 +4,7 @@
 
 import { machineName } from "./elf/constants";
 import type { ElfFile } from "./elf/types";
-import { ktArchFor, ktArchNamed, KT_ARCHES } from "./kexec-tools/arch";
+import { ktArchFor, ktArchNamed, ktLoadsPurgatory, KT_ARCHES } from "./kexec-tools/arch";
 import { ktArchPlan, loadKtPurgatory } from "./kexec-tools/load";
 import { locateHole } from "./kexec-tools/placement";
 import type { KtArch } from "./kexec-tools/types";
@@ -13,6 +13,7 @@ import { failedAttempt, type LoadAttempt } from "./kexec/bzimage64";
 import type { KernelModel } from "./kexec/kernel";
 import { pcMemoryMap, type RamRange } from "./kexec/placement";
 import type { KbufPlan } from "./kexec/purgatory";
+import { S390_DEFAULT_CRASH_BASE } from "./kexec/s390";
 import { evaluateKexecToolsRules } from "./rules/kexec-tools";
 import {
   checkLoadAddress,
@@ -46,7 +47,11 @@ export function pickKtArch(elf: ElfFile, archOption: string | undefined): KtArch
     : `e_machine is ${machineName(em)} (${em}); kexec-tools' purgatory loader is modelled for ${known}`;
 }
 
-export function simulateKexecTools(elf: ElfFile, kernel: KernelModel, options: SimulateOptions): SimulationResult {
+export function simulateKexecTools(
+  elf: ElfFile,
+  kernel: KernelModel,
+  options: SimulateOptions,
+): SimulationResult {
   let version: KexecToolsVersion;
   try {
     version = kexecToolsVersion(options.kexecTools);
@@ -56,46 +61,61 @@ export function simulateKexecTools(elf: ElfFile, kernel: KernelModel, options: S
   const picked = pickKtArch(elf, options.arch);
   if (typeof picked === "string") return { ok: false, kind: "bad-input", error: picked };
   const arch = picked;
-  if (arch.loadsPurgatory !== true) {
+  const crash = options.crash === true;
+  // The s390 crashkernel base is the same one the kernel-side s390 simulation assumes.
+  const loadOptions = { crash, crashBase: S390_DEFAULT_CRASH_BASE };
+  const loads = ktLoadsPurgatory(arch, loadOptions);
+  if (loads !== true) {
     return {
       ok: false,
       kind: "bad-input",
-      error: `kexec-tools ${version.label} on ${arch.id} never loads a purgatory: ${arch.loadsPurgatory.why}`,
+      error: `kexec-tools ${version.label} on ${arch.id} does not load a purgatory${crash ? "" : " for kexec -l"}: ${loads.why}`,
     };
   }
-  const crash = options.crash === true;
   const plan = ktArchPlan(arch, elf, version);
-  const where = arch.placement({ crash });
+  const where = arch.placement(loadOptions);
   // The lowest address any of the architecture's loaders lets add_buffer use.
-  const bufMin = [where, ...(arch.otherPlacements?.({ crash }) ?? [])].reduce((m, w) => (w.min < m ? w.min : m), where.min);
+  const bufMin = [where, ...(arch.otherPlacements?.(loadOptions) ?? [])].reduce(
+    (m, w) => (w.min < m ? w.min : m),
+    where.min,
+  );
 
-  let loads: SimulatedLoad[];
+  let simulated: SimulatedLoad[];
   if (options.loads && options.loads.length > 0) {
     for (const mem of options.loads) {
       const bad = checkLoadAddress(mem, plan);
-      if (bad) return { ok: false, kind: "bad-option", error: bad.replace("the kernel's placement", "locate_hole") };
+      if (bad)
+        return { ok: false, kind: "bad-option", error: bad.replace("the kernel's placement", "locate_hole") };
     }
-    loads = options.loads.map((mem) => ({
+    simulated = options.loads.map((mem) => ({
       label: "given",
       why: "address given with --load",
-      attempt: loadKtPurgatory(arch, elf, version, mem, { debug: options.debug, crash }),
+      attempt: loadKtPurgatory(arch, elf, version, mem, { debug: options.debug, ...loadOptions }),
     }));
   } else {
     const ram = options.ramSize ?? DEFAULT_RAM;
     const map = memoryMap(arch, ram);
-    loads = [where, ...(arch.otherPlacements?.({ crash }) ?? [])].map((w) => {
+    simulated = [where, ...(arch.otherPlacements?.(loadOptions) ?? [])].map((w) => {
       const hole = locateHole(map, [], plan.memsz, plan.buf_align, arch.pageSize, w.min, w.max, w.end);
       return {
         label: w.end < 0 ? "high" : "low",
         why: `${w.why}, on a ${ram >> 30n} GiB machine with no other segment in the way`,
         attempt: hole.ok
-          ? loadKtPurgatory(arch, elf, version, hole.base, { debug: options.debug, crash })
+          ? loadKtPurgatory(arch, elf, version, hole.base, { debug: options.debug, ...loadOptions })
           : placementFailed(plan, hole.stderr),
       };
     });
   }
-  const loadWindows = windowsOf(loads[0]?.attempt, plan, bufMin);
-  const findings = evaluateKexecToolsRules({ arch: arch.id, elf, version, plan, loads, loadWindows, bufMin });
+  const loadWindows = windowsOf(simulated[0]?.attempt, plan, bufMin);
+  const findings = evaluateKexecToolsRules({
+    arch: arch.id,
+    elf,
+    version,
+    plan,
+    loads: simulated,
+    loadWindows,
+    bufMin,
+  });
   return {
     ok: true,
     report: {
@@ -105,12 +125,11 @@ export function simulateKexecTools(elf: ElfFile, kernel: KernelModel, options: S
       kernel,
       plan,
       bufMin,
-      loads,
+      loads: simulated,
       loadWindows,
       findings,
-      ok: loads.length > 0 && loads.every((s) => s.attempt.ok),
-      entryOk: loads.every((s) => entryOk(s.attempt) !== false),
+      ok: simulated.length > 0 && simulated.every((s) => s.attempt.ok),
+      entryOk: simulated.every((s) => entryOk(s.attempt) !== false),
     },
   };
 }
-

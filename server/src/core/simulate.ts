@@ -45,8 +45,7 @@ export interface SimulatedLoad {
 
 /** Which loader the report is about. */
 export type LoaderModel =
-  | { readonly kind: "kernel" }
-  | { readonly kind: "kexec-tools"; readonly version: string };
+  { readonly kind: "kernel" } | { readonly kind: "kexec-tools"; readonly version: string };
 
 export interface SimulationReport {
   readonly machine: string;
@@ -83,7 +82,11 @@ export function simulate(bytes: Uint8Array, options: SimulateOptions = {}): Simu
   const elf = parsed.elf;
   if (options.loader === "kexec-tools") return simulateKexecTools(elf, kernel, options);
   if (options.loader !== undefined && options.loader !== "kernel") {
-    return { ok: false, kind: "bad-option", error: `loader "${options.loader}" is not "kernel" or "kexec-tools"` };
+    return {
+      ok: false,
+      kind: "bad-option",
+      error: `loader "${options.loader}" is not "kernel" or "kexec-tools"`,
+    };
   }
   const em = elf.header.e_machine;
   const archId = options.arch ?? archIdFor(em);

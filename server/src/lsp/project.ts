@@ -11,6 +11,7 @@ import {
 } from "../core/rules/resolve";
 import { simulate, type SimulateOptions, type SimulationReport } from "../core/simulate";
 import type { PurgatoryStatus } from "../protocol";
+import { readInputObjects } from "./input-objects";
 
 /** Text of a file: the editor's unsaved buffer when open, else the disk. */
 export type TextSource = (path: string) => Promise<string | undefined>;
@@ -37,6 +38,7 @@ export async function loadFiles(p: DiscoveredPurgatory, text: TextSource): Promi
     makefile: mk && { ...mk, parsed: parseMakefile(mk.text) },
     linkerScript: await read(p.linkerScript),
     sources,
+    inputs: await readInputObjects(p),
   };
 }
 

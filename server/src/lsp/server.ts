@@ -29,14 +29,12 @@ import { parseSize } from "../core/kexec/u64";
 import { simulate } from "../core/simulate";
 import {
   COMMANDS,
-  DEFAULT_SETTINGS,
   ListRequest,
   LocateRequest,
   ReportRequest,
   ResimulateRequest,
   ResultNotification,
   type LocateParams,
-  type PurgatoryLensSettings,
   type PurgatoryStatus,
   type ReportParams,
   type ResimulateParams,
@@ -54,7 +52,7 @@ import {
 import { locate } from "./locate";
 import { loadFiles, simulateProject, type ProjectResult } from "./project";
 import { Scheduler, type RunContext } from "./scheduler";
-import { normaliseSettings, simulateOptions } from "./settings";
+import { DEFAULT_SERVER_SETTINGS, normaliseSettings, simulateOptions, type ServerSettings } from "./settings";
 import { waitUntilStable } from "./stable";
 
 const pathOf = (uri: string): string | undefined =>
@@ -64,7 +62,7 @@ export class PurgatoryServer {
   private folders: string[] = [];
   private trusted = true;
   private canConfigure = false;
-  private settings: PurgatoryLensSettings = DEFAULT_SETTINGS;
+  private settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
   private discovered: DiscoveredPurgatory[] = [];
   private needDiscovery = true;
   private objectsChanged = new Set<string>();

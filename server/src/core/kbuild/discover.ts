@@ -247,13 +247,34 @@ async function findSrcTree(
   return undefined;
 }
 
+/**
+ * s390 links `purgatory` (with its linker script) and then makes purgatory.ro from it with objcopy, so
+ * purgatory.ro's own .cmd records no objects. Follow the objcopy to the recorded link of its input.
+ */
+async function followObjcopy(
+  fs: TreeFs,
+  dir: string,
+  cmd: DiscoveredCommand,
+): Promise<{ link: DiscoveredCommand; cmdFile: string } | undefined> {
+  if (cmd.kind === "link" || !/objcopy(-\d+)?$/.test(posix.basename(cmd.compiler))) return undefined;
+  for (const input of cmd.inputs) {
+    if (input === cmd.cmd.target) continue;
+    const cmdFile = posix.join(dir, `.${posix.basename(input)}.cmd`);
+    const link = await readCommand(fs, cmdFile);
+    if (link?.kind === "link") return { link, cmdFile };
+  }
+  return undefined;
+}
+
 async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory | undefined> {
   const notes: string[] = [];
   const object = c.object ?? posix.join(c.dir, OBJECT_NAME);
   const linkCmdPath = posix.join(c.dir, `.${posix.basename(object)}.cmd`);
   const hasLinkCmd = c.entries.some((e) => !e.isDir && e.name === `.${posix.basename(object)}.cmd`);
-  const link = hasLinkCmd ? await readCommand(fs, linkCmdPath) : undefined;
-  if (hasLinkCmd && !link) notes.push(`${linkCmdPath} has no savedcmd_/cmd_ line`);
+  const recorded = hasLinkCmd ? await readCommand(fs, linkCmdPath) : undefined;
+  if (hasLinkCmd && !recorded) notes.push(`${linkCmdPath} has no savedcmd_/cmd_ line`);
+  const followed = recorded && (await followObjcopy(fs, c.dir, recorded));
+  const link = followed?.link ?? recorded;
 
   // A bare Makefile in a folder called purgatory counts only if it is the purgatory's.
   let makefileText: string | undefined;
@@ -321,8 +342,11 @@ async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory |
     }
   }
 
-  // Linker script: the link's -T, else a *.lds.S, else a *.lds next to the sources or the object.
+  // Linker script: the link's -T (the .lds.S it is generated from, when that is next to the sources),
+  // else a *.lds.S, else a *.lds next to the sources or the object.
   let linkerScript = link?.linkerScript !== undefined ? resolveFrom(base, link.linkerScript) : undefined;
+  if (linkerScript?.endsWith(".lds") && hasFile(srcEntries, `${posix.basename(linkerScript)}.S`))
+    linkerScript = posix.join(srcDir, `${posix.basename(linkerScript)}.S`);
   if (linkerScript === undefined) {
     const pick = (entries: DirEntry[], dir: string, re: RegExp) => {
       const e = entries.find((x) => !x.isDir && re.test(x.name));
@@ -342,7 +366,7 @@ async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory |
     dir: c.dir,
     srcDir,
     ...(makefile !== undefined ? { makefile } : {}),
-    ...(link ? { cmdFile: linkCmdPath } : {}),
+    ...(link ? { cmdFile: followed?.cmdFile ?? linkCmdPath } : {}),
     ...(linkerScript !== undefined ? { linkerScript } : {}),
     sources,
     objects,

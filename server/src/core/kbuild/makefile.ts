@@ -419,20 +419,27 @@ function accumulate(mf: ParsedMakefile, variable: string): MakeWord[] {
 }
 
 /**
- * The purgatory's objects in link order: `purgatory-y` (every architecture's purgatory Makefile uses
- * it), else a literal `PURGATORY_OBJS` list. `$(obj)/` prefixes are dropped.
+ * The purgatory's objects in link order: `purgatory-y` (x86, s390 and riscv), else a literal
+ * `PURGATORY_OBJS` list, else the objects the `purgatory.ro` rule links directly (powerpc's
+ * `$(obj)/purgatory.ro: $(obj)/trampoline_$(BITS).o`; `variable` is then the rule's target).
+ * `$(obj)/` prefixes are dropped.
  */
 export function purgatoryObjects(mf: ParsedMakefile, options: ObjectListOptions = {}): ObjectEntry[] {
   const vars = options.vars ?? { BITS: "64" };
+  const entry = (word: MakeWord, variable: string): ObjectEntry => ({
+    name: substitute(mf, word.text, vars).replace(/^\$[({]obj[)}]\//, ""),
+    word,
+    variable,
+  });
+  const objectsOnly = (list: ObjectEntry[]) =>
+    list.filter((e) => /\.o$/.test(e.name) && !e.name.includes("$"));
   for (const variable of ["purgatory-y", "PURGATORY_OBJS"]) {
-    const list = accumulate(mf, variable)
-      .map((word) => ({
-        name: substitute(mf, word.text, vars).replace(/^\$[({]obj[)}]\//, ""),
-        word,
-        variable,
-      }))
-      .filter((e) => /\.o$/.test(e.name) && !e.name.includes("$"));
+    const list = objectsOnly(accumulate(mf, variable).map((word) => entry(word, variable)));
     if (list.length > 0) return list;
+  }
+  for (const rule of mf.rules) {
+    const target = rule.targets.find((t) => /(^|\/)purgatory\.ro$/.test(t.text));
+    if (target) return objectsOnly(rule.prerequisites.map((word) => entry(word, target.text)));
   }
   return [];
 }

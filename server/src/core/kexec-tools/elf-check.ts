@@ -51,7 +51,8 @@ export function checkElfRel(elf: ElfFile, arch: KtArch, version: KexecToolsVersi
   const b = elf.bytes;
   const len = BigInt(b.byteLength);
   if (b[4] !== ELFCLASS32 && b[4] !== ELFCLASS64) return { stderr, refused: "not a supported ELF class" };
-  if (b[5] !== ELFDATA2LSB && b[5] !== ELFDATA2MSB) return { stderr, refused: "not a supported ELF data format" };
+  if (b[5] !== ELFDATA2LSB && b[5] !== ELFDATA2MSB)
+    return { stderr, refused: "not a supported ELF data format" };
   const ehsize = h.bits === 64 ? 64 : 52;
   if (h.e_ehsize !== ehsize) return { stderr, refused: `e_ehsize is ${h.e_ehsize}, not ${ehsize}` };
   const phentsize = h.bits === 64 ? 56 : 32;
@@ -75,7 +76,10 @@ export function checkElfRel(elf: ElfFile, arch: KtArch, version: KexecToolsVersi
       const want = entsizeFor(s.sh_type, h.bits);
       if (want !== undefined && s.sh_entsize !== want) {
         stderr.push(`Bad section header(${s.sh_type.toString(16)}) entsize: ${s.sh_entsize}`);
-        return { stderr, refused: `section ${s.index} (${s.name}) has sh_entsize ${s.sh_entsize}, not ${want}` };
+        return {
+          stderr,
+          refused: `section ${s.index} (${s.name}) has sh_entsize ${s.sh_entsize}, not ${want}`,
+        };
       }
       if (s.sh_type !== SHT_NOBITS && s.sh_offset + s.sh_size > len) {
         return { stderr, refused: `section ${s.index} (${s.name}) is not in the file` };
@@ -109,7 +113,7 @@ function checkNotes(elf: ElfFile): ElfRelCheck {
   const start = Number(note.sh_offset);
   const end = start + Number(note.sh_size);
   const align4 = (n: number): number => (n + 3) & ~3;
-  for (let at = start; at < end; ) {
+  for (let at = start; at < end;) {
     if (at + 12 > b.byteLength) return { stderr, refused: "a note header runs past the end of the file" };
     const namesz = u32(at);
     const descsz = u32(at + 4);
@@ -118,7 +122,8 @@ function checkNotes(elf: ElfFile): ElfRelCheck {
       stderr.push("ELF Note corrupted !");
       return { stderr, refused: `the note at file offset 0x${at.toString(16)} runs past its section` };
     }
-    if (namesz !== 0 && b[at + 12 + namesz - 1] !== 0) stderr.push("Warning: Elf Note name is not null terminated");
+    if (namesz !== 0 && b[at + 12 + namesz - 1] !== 0)
+      stderr.push("Warning: Elf Note name is not null terminated");
     at += size;
   }
   return { stderr };

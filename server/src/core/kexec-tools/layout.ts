@@ -9,9 +9,17 @@ import type { KbufPlan, LoadedSection } from "../kexec/purgatory";
 import { ALIGN, isPowerOfTwo, u64 } from "../kexec/u64";
 import { ktAtLeast, type KexecToolsVersion } from "./version";
 
-/** get_section_addralign(): 0 reads as 1 since 2.0.24 (commit "kexec-tools: Fix alignment of 0"). */
-export function sectionAlign(s: SectionHeader, version: KexecToolsVersion): bigint {
-  return s.sh_addralign === 0n && ktAtLeast(version, 2, 0, 24) ? 1n : s.sh_addralign;
+/** Section index -> sh_addralign as the loader rewrote it before layout. */
+export type AlignOverrides = ReadonlyMap<number, bigint>;
+
+/** get_section_addralign(): 0 reads as 1 since 2.0.24. */
+export function sectionAlign(
+  s: SectionHeader,
+  version: KexecToolsVersion,
+  overrides?: AlignOverrides,
+): bigint {
+  const align = overrides?.get(s.index) ?? s.sh_addralign;
+  return align === 0n && ktAtLeast(version, 2, 0, 24) ? 1n : align;
 }
 
 export function ktSections(elf: ElfFile): readonly SectionHeader[] {
@@ -19,7 +27,12 @@ export function ktSections(elf: ElfFile): readonly SectionHeader[] {
 }
 
 /** The buffer elf_rel_load asks add_buffer for, in the kernel model's KbufPlan terms. */
-export function ktPlan(elf: ElfFile, version: KexecToolsVersion, pageSize: bigint): KbufPlan {
+export function ktPlan(
+  elf: ElfFile,
+  version: KexecToolsVersion,
+  pageSize: bigint,
+  overrides?: AlignOverrides,
+): KbufPlan {
   let bufAlign = 1n;
   let bssAlign = 1n;
   let bufsz = 0n;
@@ -28,7 +41,7 @@ export function ktPlan(elf: ElfFile, version: KexecToolsVersion, pageSize: bigin
   const oddAlign: number[] = [];
   for (const s of ktSections(elf)) {
     if ((s.sh_flags & SHF_ALLOC) === 0n) continue;
-    const align = sectionAlign(s, version);
+    const align = sectionAlign(s, version, overrides);
     if (align === 0n) zeroAlign.push(s.index);
     else if (!isPowerOfTwo(align)) oddAlign.push(s.index);
     if (s.sh_type !== SHT_NOBITS) {
@@ -69,7 +82,13 @@ export interface KtLayout {
   readonly undefinedBehaviour: string[];
 }
 
-export function ktLayout(elf: ElfFile, version: KexecToolsVersion, plan: KbufPlan, bufAddr: bigint): KtLayout {
+export function ktLayout(
+  elf: ElfFile,
+  version: KexecToolsVersion,
+  plan: KbufPlan,
+  bufAddr: bigint,
+  overrides?: AlignOverrides,
+): KtLayout {
   const sections = ktSections(elf);
   const eEntry = elf.header.e_entry;
   const entrySec = sections.find(
@@ -87,7 +106,7 @@ export function ktLayout(elf: ElfFile, version: KexecToolsVersion, plan: KbufPla
     flags: s.sh_flags,
     type: s.sh_type,
     size: s.sh_size,
-    align: sectionAlign(s, version),
+    align: sectionAlign(s, version, overrides),
     origAddr: s.sh_addr,
     fileOffset: s.sh_offset,
     sh_addr: s.sh_addr,

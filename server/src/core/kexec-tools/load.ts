@@ -21,7 +21,7 @@ export interface KtAttemptOptions extends KtLoadOptions {
 }
 
 export function ktArchPlan(arch: KtArch, elf: ElfFile, version: KexecToolsVersion): KbufPlan {
-  return ktPlan(elf, version, arch.pageSize);
+  return ktPlan(elf, version, arch.pageSize, arch.alignOverrides?.(elf));
 }
 
 /** The load at buf_addr `mem` (the placement already chose it, or failed, before this is called). */
@@ -48,7 +48,7 @@ export function loadKtPurgatory(
     return failed("validate");
   }
   try {
-    const layout = ktLayout(elf, version, plan, mem);
+    const layout = ktLayout(elf, version, plan, mem, arch.alignOverrides?.(elf));
     const start = ktFindSymbol(elf, "purgatory_start");
     const startSec = "found" in start ? layout.sechdrs[start.found.st_shndx] : undefined;
     const laid = {
@@ -59,7 +59,13 @@ export function loadKtPurgatory(
       entryMatches:
         layout.entrySection === undefined
           ? []
-          : [{ index: layout.entrySection, name: layout.sechdrs[layout.entrySection]!.name, effect: "set" as const }],
+          : [
+              {
+                index: layout.entrySection,
+                name: layout.sechdrs[layout.entrySection]!.name,
+                effect: "set" as const,
+              },
+            ],
     };
     log.debug(() => `Loaded purgatory at addr 0x${mem.toString(16)}`);
     if (layout.undefinedBehaviour.length > 0) {
@@ -76,14 +82,35 @@ export function loadKtPurgatory(
 
     const ops = arch.symbolOps(version, options);
     for (const op of ops) {
+      const precondition = op.check?.(elf);
+      if (precondition !== undefined) {
+        steps.push({
+          name: op.name,
+          op: op.op,
+          size: op.size,
+          result: { ok: false, reason: "not-found", detail: precondition },
+        });
+        log.err(precondition);
+        return failed("purgatory-symbols", done);
+      }
       const r = ktSymbolOp(elf, layout, op);
       const stage: LoadStage = op.name.startsWith("sha256_") ? "digests" : "purgatory-symbols";
       if (r.ok) {
-        steps.push({ name: op.name, op: op.op, size: op.size, result: op.op === "addr" ? { ok: true, addr: r.addr } : { ok: true } });
+        steps.push({
+          name: op.name,
+          op: op.op,
+          size: op.size,
+          result: op.op === "addr" ? { ok: true, addr: r.addr } : { ok: true },
+        });
         continue;
       }
       if ("undefinedBehaviour" in r) {
-        steps.push({ name: op.name, op: op.op, size: op.size, result: { ok: false, reason: "out-of-bounds", detail: r.undefinedBehaviour } });
+        steps.push({
+          name: op.name,
+          op: op.op,
+          size: op.size,
+          result: { ok: false, reason: "out-of-bounds", detail: r.undefinedBehaviour },
+        });
         return failed("undefined-behaviour", { ...done, undefinedBehaviour: [r.undefinedBehaviour] });
       }
       const reason = r.why === "size" ? "size-mismatch" : r.why === "bss" ? "bss" : "not-found";

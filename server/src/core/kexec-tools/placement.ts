@@ -13,8 +13,7 @@ export interface Segment {
 }
 
 export type HoleResult =
-  | { readonly ok: true; readonly base: bigint }
-  | { readonly ok: false; readonly stderr: string[] };
+  { readonly ok: true; readonly base: bigint } | { readonly ok: false; readonly stderr: string[] };
 
 export function locateHole(
   ram: readonly RamRange[],

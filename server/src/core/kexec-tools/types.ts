@@ -24,6 +24,8 @@ export interface KtRelocCall {
   readonly address: bigint;
   /** value = st_value + sec_base + r_addend, modulo 2^64. */
   readonly value: bigint;
+  /** sh_addr of section `index` after elf_rel_load placed it (ppc64 needs .toc's for r2). */
+  readonly sectionAddress?: (index: number) => bigint;
   /** The buffer's load address (buf_addr): lets a relocation say how its value moves with it. */
   readonly bufAddr: bigint;
   /** Whether the symbol's section is loaded with the buffer, so `value` moves with bufAddr. */
@@ -63,6 +65,8 @@ export interface KtSymbolOp {
   readonly op: "get" | "set" | "addr";
   /** The size passed (sizeof the C object); absent for "addr". */
   readonly size?: number;
+  /** What the loader computes for the value first, and the die() text if that fails (ppc64's my_r2). */
+  readonly check?: (elf: ElfFile) => string | undefined;
 }
 
 export interface KtLoadOptions {
@@ -77,7 +81,10 @@ export interface KtArch {
    * Whether kexec-tools loads a purgatory on this architecture at all; when not, why (e.g. no caller
    * of elf_rel_build_load in kexec/arch/<arch>).
    */
-  readonly loadsPurgatory: true | { readonly why: string };
+  readonly loadsPurgatory:
+    true | { readonly why: string } | ((options: KtLoadOptions) => true | { readonly why: string });
+  /** Alignments machine_verify_elf_rel rewrites before layout (ppc64: .toc to 256), by section index. */
+  alignOverrides?(elf: ElfFile): ReadonlyMap<number, bigint>;
   /** machine_verify_elf_rel(): false makes elf_rel_build_load die("ELF rel parse failed\n"). */
   verify(elf: ElfFile, version: KexecToolsVersion): boolean;
   /** The name used for a type in reports before machine_apply_elf_rel runs (optional). */

@@ -33,7 +33,9 @@ export function kexecToolsVersion(text: string | undefined): KexecToolsVersion {
   const oldest = parse(OLDEST_KEXEC_TOOLS)!;
   const newest = parse(NEWEST_KEXEC_TOOLS)!;
   if (compare(v, oldest) < 0 || compare(v, newest) > 0) {
-    throw new Error(`kexec-tools ${v.label} is not modelled (${OLDEST_KEXEC_TOOLS} to ${NEWEST_KEXEC_TOOLS})`);
+    throw new Error(
+      `kexec-tools ${v.label} is not modelled (${OLDEST_KEXEC_TOOLS} to ${NEWEST_KEXEC_TOOLS})`,
+    );
   }
   return v;
 }

@@ -70,7 +70,11 @@ export interface LoadAttempt {
 export type AttemptBase = Pick<LoadAttempt, "mem" | "plan" | "log" | "symbolSteps" | "silent">;
 
 /** An attempt that stopped at `stage`: nothing laid out or relocated unless `rest` says otherwise. */
-export function failedAttempt(base: AttemptBase, stage: LoadStage, rest: Partial<LoadAttempt> = {}): LoadAttempt {
+export function failedAttempt(
+  base: AttemptBase,
+  stage: LoadStage,
+  rest: Partial<LoadAttempt> = {},
+): LoadAttempt {
   return {
     ...base,
     ok: false,

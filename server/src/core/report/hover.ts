@@ -32,13 +32,20 @@ function windows(report: SimulationReport, ws: readonly Interval[] | undefined):
   return placed.map((w) => `${hex(w.from)}–${hex(w.to)}`).join(", ");
 }
 
+/** "s390x, kexec_file_load, kernel 5.15": the architecture, the loader and the release simulated. */
+export function simulatedBy(report: SimulationReport): string {
+  const how =
+    report.loader.kind === "kernel" ? "kexec_file_load" : `kexec-tools ${report.loader.version} (kexec_load)`;
+  return `${report.machine}, ${how}, kernel ${report.kernel.label}`;
+}
+
 /** Markdown for a symbol name, or undefined when the object neither defines nor references it. */
 export function symbolHover(report: SimulationReport, name: string, objectLabel: string): string | undefined {
   const syms = symbolsNamed(report, name);
   const load = report.loads[0];
   const relocs = (load?.attempt.relocations ?? []).filter((r) => r.symbol === name);
   if (syms.length === 0 && relocs.length === 0) return undefined;
-  const lines: string[] = [`**${name}** in \`${objectLabel}\` (kernel ${report.kernel.label})`, ""];
+  const lines: string[] = [`**${name}** in \`${objectLabel}\` (${simulatedBy(report)})`, ""];
   for (const s of syms) {
     const placed = load?.attempt.sechdrs[s.shndx];
     const addr =
@@ -62,7 +69,7 @@ export function symbolHover(report: SimulationReport, name: string, objectLabel:
   return lines.join("\n");
 }
 
-const FLAG_TEXT: [RegExp, string][] = [
+const X86_FLAG_TEXT: [RegExp, string][] = [
   [
     /^-mcmodel=large$/,
     "Large code model: 64-bit absolute addresses (`movabs`, R_X86_64_64). LLVM ≥ 18 also moves C code into `.ltext`, which makes a second executable section containing the entry point.",
@@ -91,6 +98,41 @@ const FLAG_TEXT: [RegExp, string][] = [
     /^-fvisibility=hidden$/,
     "Hidden visibility: PIC code reaches its own symbols PC-relatively instead of through the GOT.",
   ],
+];
+
+const RISCV_FLAG_TEXT: [RegExp, string][] = [
+  [
+    /^-mcmodel=medany$/,
+    "Medium-any code model (what arch/riscv/purgatory/Makefile uses): every address is built PC-relatively (auipc, R_RISCV_PCREL_HI20/LO12), so the purgatory works wherever the loader puts it.",
+  ],
+  [
+    /^-mcmodel=medlow$/,
+    "Medium-low code model (the compiler's default): absolute addresses built with lui (R_RISCV_HI20/LO12_I/LO12_S), which the kernel's riscv relocator does not handle (`Unknown rela relocation: 26`). Use -mcmodel=medany.",
+  ],
+  [
+    /^-mno-relax$/,
+    "No linker relaxation: no R_RISCV_RELAX/ALIGN, and label differences across code are resolved by the assembler instead of becoming R_RISCV_ADD/SUB pairs.",
+  ],
+  [
+    /^-f(pic|PIC|pie|PIE)$/,
+    "Position-independent code: global symbols go through the GOT (R_RISCV_GOT_HI20), which the kernel's riscv relocator does not handle.",
+  ],
+];
+
+const S390_FLAG_TEXT: [RegExp, string][] = [
+  [
+    /^-fno-(pic|PIC|pie|PIE)$/,
+    "No position-independent code (as arch/s390/purgatory/Makefile builds): data is reached with larl (R_390_PC32DBL) and calls are brasl; gcc >= 11.3 and clang mark every call @PLT (R_390_PLT32DBL), which kernels before 5.16 skip silently.",
+  ],
+  [
+    /^-f(pic|PIC|pie|PIE)$/,
+    "Position-independent code: GOT relocations (R_390_GOTENT, R_390_GOT*), which the s390 relocator does not handle.",
+  ],
+  [/^-msoft-float$/, "No floating-point registers: nothing to save or restore between the two kernels."],
+];
+
+/** Flags whose effect is the same on every architecture. */
+const COMMON_FLAG_TEXT: [RegExp, string][] = [
   [/^-fno-stack-protector$/, "No stack protector: the purgatory has no `__stack_chk_fail` to call."],
   [
     /^-fstack-protector/,
@@ -107,9 +149,16 @@ const FLAG_TEXT: [RegExp, string][] = [
   [/^-flto/, "Link-time optimization implies function sections: many `.text.*` sections."],
 ];
 
+const ARCH_FLAG_TEXT: Readonly<Record<string, readonly [RegExp, string][]>> = {
+  x86_64: X86_FLAG_TEXT,
+  riscv64: RISCV_FLAG_TEXT,
+  s390x: S390_FLAG_TEXT,
+};
+
 /** Markdown for a compiler flag: what it does to the purgatory's relocations, with this object's counts. */
 export function flagHover(report: SimulationReport, flag: string): string | undefined {
-  const text = FLAG_TEXT.find(([re]) => re.test(flag))?.[1];
+  const table = [...(ARCH_FLAG_TEXT[report.machine] ?? []), ...COMMON_FLAG_TEXT];
+  const text = table.find(([re]) => re.test(flag))?.[1];
   if (!text) return undefined;
   const counts = new Map<string, number>();
   for (const r of report.loads[0]?.attempt.relocations ?? [])
@@ -120,5 +169,6 @@ export function flagHover(report: SimulationReport, flag: string): string | unde
   const lines = [`**${flag}**: ${text}`, ""];
   lines.push(`This object: ${[...counts].map(([n, c]) => `${c}× ${n}`).join(", ") || "no relocations"}.`);
   lines.push(`Executable sections: ${exec.join(", ") || "none"}.`);
+  lines.push(`Simulated: ${simulatedBy(report)}.`);
   return lines.join("\n");
 }

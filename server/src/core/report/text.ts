@@ -36,7 +36,9 @@ export function reportText(object: string, report: SimulationReport, options: Te
   );
   for (const load of report.loads) {
     out.push("");
-    out.push(`== load at ${kt ? "buf_addr" : "kbuf.mem"} ${hex(load.attempt.mem)}: ${load.label}, ${load.why}`);
+    out.push(
+      `== load at ${kt ? "buf_addr" : "kbuf.mem"} ${hex(load.attempt.mem)}: ${load.label}, ${load.why}`,
+    );
     out.push(...attemptText(load.attempt, report, options));
   }
   out.push("");
@@ -77,7 +79,9 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
   for (const ub of a.undefinedBehaviour) out.push(`  undefined behaviour: ${ub}`);
   if (a.imageStart !== undefined && a.sechdrs.length > 0) {
     const how = a.entryMatches.map((m) => `${m.name}:${m.effect}`).join(", ");
-    out.push(`  ${kt ? "info->entry" : "image->start"} ${hex(a.imageStart)}${how ? `  (entry sections: ${how})` : ""}`);
+    out.push(
+      `  ${kt ? "info->entry" : "image->start"} ${hex(a.imageStart)}${how ? `  (entry sections: ${how})` : ""}`,
+    );
   }
   const placed = a.sechdrs.filter((s) => s.inBuffer || s.isBss);
   if (placed.length > 0) {

@@ -18,11 +18,23 @@ export interface TextFile {
   readonly text: string;
 }
 
+/** One object linked into the purgatory, when the build left it behind: what it is built from and carries. */
+export interface InputObject {
+  /** As the object list names it: "entry.o". */
+  readonly name: string;
+  /** Its C or assembly source, when the build recorded one. */
+  readonly source?: string;
+  /** Its relocation sites, as the rules name them (`relocationSite`: "TYPE symbol"). */
+  readonly relocations: readonly string[];
+}
+
 export interface ProjectFiles {
   readonly object: string;
   readonly makefile?: TextFile & { readonly parsed: ParsedMakefile };
   readonly linkerScript?: TextFile;
   readonly sources: readonly TextFile[];
+  /** The input objects, when they exist: lets a relocation be traced to the object that brings it in. */
+  readonly inputs?: readonly InputObject[];
 }
 
 export interface Place {
@@ -61,6 +73,8 @@ const CFLAG_VARIABLES = ["PURGATORY_CFLAGS", "KBUILD_CFLAGS", "ccflags-y", "EXTR
 const LDFLAG_VARIABLES = ["LDFLAGS_purgatory.ro", "PURGATORY_LDFLAGS"];
 
 const PIC_FIX = "-mcmodel=small -fpic -fvisibility=hidden";
+/** riscv's purgatory code model: PC-relative addressing anywhere in the address space. */
+const RISCV_CODE_MODEL = "-mcmodel=medany";
 
 function lineCol(text: string, offset: number): { line: number; column: number } {
   let line = 0;
@@ -216,34 +230,14 @@ function fixesFor(f: Finding, files: ProjectFiles): QuickFix[] {
     }
   }
   const wantsNoSsp = f.attach.some((a) => a.kind === "flag" && a.flag === "-fno-stack-protector");
-  // Offered only when the Makefile really lacks it (otherwise the object is just stale).
-  if (
-    mf &&
-    f.id === "undefined-symbol" &&
-    wantsNoSsp &&
-    findFlag(mf.parsed, "-fno-stack-protector").every((h) => h.removed)
-  ) {
-    const a = firstAssignment(mf.parsed, CFLAG_VARIABLES);
-    const all = a ? findAssignments(mf.parsed, a.name).filter((x) => x.target === undefined) : [];
-    const last = all[all.length - 1];
-    if (a && last) {
-      const endLine = last.endLine;
-      const endColumn = mf.text.split("\n")[endLine]!.length;
-      fixes.push({
-        title: `Add -fno-stack-protector to ${a.name}`,
-        edits: [
-          {
-            path: mf.path,
-            line: endLine,
-            startColumn: endColumn,
-            endLine,
-            endColumn,
-            newText: `\n${a.name} += -fno-stack-protector`,
-          },
-        ],
-      });
-    }
+  // Offered only when the Makefile really lacks it (otherwise the object is simply stale).
+  if (mf && f.id === "undefined-symbol" && wantsNoSsp) {
+    const add = appendFlag(mf, "-fno-stack-protector");
+    if (add) fixes.push(add);
   }
+  const wantsMedany = f.attach.some((a) => a.kind === "flag" && a.flag === RISCV_CODE_MODEL && !a.present);
+  if (mf && f.id === "reloc-unknown-type" && wantsMedany) fixes.push(...riscvCodeModelFixes(mf));
+  if (f.id === "s390-unrelocated-branch") fixes.push(...s390PltCallFixes(f, files));
   const lds = files.linkerScript;
   const att = f.attach.find((a) => a.kind === "linker-script");
   if (lds && f.id === "entry-multiple-sections" && att?.kind === "linker-script") {
@@ -272,6 +266,96 @@ function fixesFor(f: Finding, files: ProjectFiles): QuickFix[] {
     }
   }
   return fixes;
+}
+
+type Makefile = NonNullable<ProjectFiles["makefile"]>;
+
+/** `VAR += flag` after the last plain assignment of the purgatory's flags variable, if the flag is absent. */
+function appendFlag(mf: Makefile, flag: string): QuickFix | undefined {
+  if (findFlag(mf.parsed, flag).some((h) => !h.removed)) return undefined;
+  const a = firstAssignment(mf.parsed, CFLAG_VARIABLES);
+  const all = a ? findAssignments(mf.parsed, a.name).filter((x) => x.target === undefined) : [];
+  const last = all[all.length - 1];
+  if (!a || !last) return undefined;
+  const endLine = last.endLine;
+  const endColumn = mf.text.split("\n")[endLine]!.length;
+  return {
+    title: `Add ${flag} to ${a.name}`,
+    edits: [
+      {
+        path: mf.path,
+        line: endLine,
+        startColumn: endColumn,
+        endLine,
+        endColumn,
+        newText: `\n${a.name} += ${flag}`,
+      },
+    ],
+  };
+}
+
+/** riscv medlow: switch each -mcmodel=medlow to medany, or add medany where the purgatory's flags are. */
+function riscvCodeModelFixes(mf: Makefile): QuickFix[] {
+  const medlow = findFlag(mf.parsed, "-mcmodel=medlow").filter((h) => !h.removed);
+  if (medlow.length > 0)
+    return medlow.map((h) => ({
+      title: `Switch ${h.assignment.name} to ${RISCV_CODE_MODEL}`,
+      edits: [
+        {
+          path: mf.path,
+          line: h.line,
+          startColumn: h.startColumn,
+          endLine: h.line,
+          endColumn: h.endColumn,
+          newText: RISCV_CODE_MODEL,
+        },
+      ],
+    }));
+  const add = appendFlag(mf, RISCV_CODE_MODEL);
+  return add ? [add] : [];
+}
+
+/**
+ * s390 before 5.16 skips R_390_PLT32DBL. Assembly that writes `call sym@PLT` gets R_390_PC32DBL
+ * without the suffix, which every s390 kernel applies; C calls have no such switch (no fix offered).
+ */
+function s390PltCallFixes(f: Finding, files: ProjectFiles): QuickFix[] {
+  const symbols = new Set(
+    siteList(f)
+      .filter((s) => s.startsWith("R_390_PLT32DBL "))
+      .map((s) => s.slice("R_390_PLT32DBL ".length)),
+  );
+  const fixes: QuickFix[] = [];
+  for (const src of files.sources.filter((x) => /\.(S|s|sx)$/.test(x.path))) {
+    const edits: TextEdit[] = [];
+    const names = new Set<string>();
+    for (const o of [...symbols].flatMap((name) => findSymbolInText(src.text, name, src.path))) {
+      if (o.role !== "reference") continue;
+      const line = src.text.split("\n")[o.line]!;
+      if (!/^@PLT\b/.test(line.slice(o.endColumn))) continue;
+      names.add(line.slice(o.startColumn, o.endColumn));
+      edits.push({
+        path: src.path,
+        line: o.line,
+        startColumn: o.endColumn,
+        endLine: o.line,
+        endColumn: o.endColumn + "@PLT".length,
+        newText: "",
+      });
+    }
+    if (edits.length > 0)
+      fixes.push({
+        title: `Call ${[...names].join(", ")} without @PLT in ${src.path.split("/").pop()} (R_390_PC32DBL, applied by every s390 kernel)`,
+        edits,
+      });
+  }
+  return fixes;
+}
+
+/** The relocation sites a finding names in its evidence ("TYPE symbol"). */
+function siteList(f: Finding): string[] {
+  const v = f.evidence["relocations"];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
 /**
@@ -306,11 +390,80 @@ export function insertBeforeClose(lds: TextFile, span: OutputSectionSpan, rules:
   };
 }
 
+/** A flag attachment that resolves to a real token (not to the variable a missing flag belongs in). */
+function flagIsWritten(att: Attachment, files: ProjectFiles): boolean {
+  return (
+    att.kind === "flag" &&
+    files.makefile !== undefined &&
+    findFlag(files.makefile.parsed, att.flag).some((h) => !h.removed)
+  );
+}
+
+/** The input objects that carry one of the finding's relocation sites. */
+function carriers(f: Finding, files: ProjectFiles): InputObject[] {
+  const wanted = new Set(siteList(f));
+  if (wanted.size === 0 || !files.inputs) return [];
+  return files.inputs.filter((o) => o.relocations.some((r) => wanted.has(r)));
+}
+
+/** The object list's words for objects that bring in the finding's relocations. */
+function carrierPlaces(f: Finding, files: ProjectFiles, objs: readonly InputObject[]): Place[] {
+  const mf = files.makefile;
+  if (!mf || objs.length === 0) return [];
+  const wanted = new Set(siteList(f));
+  const entries = purgatoryObjects(mf.parsed);
+  return objs.flatMap((o) => {
+    const e = entries.find((x) => x.name === o.name);
+    if (!e) return [];
+    const what = unique(o.relocations.filter((r) => wanted.has(r))).join(", ");
+    return [
+      {
+        path: mf.path,
+        line: e.word.line,
+        startColumn: e.word.startColumn,
+        endLine: e.word.line,
+        endColumn: e.word.endColumn,
+        note: `${o.name} brings in ${what}`,
+      },
+    ];
+  });
+}
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/**
+ * `a - b` between two labels needs no relocation when both are in one section, so such a mention is
+ * not where a relocation comes from, unless the sites are riscv ADD/SUB pairs, which are exactly that.
+ */
+function isLabelDifference(f: Finding, files: ProjectFiles, p: Place): boolean {
+  if (siteList(f).some((s) => /^R_RISCV_(ADD|SUB)/.test(s)) || !/\.(S|s|sx)$/.test(p.path)) return false;
+  const line = files.sources.find((s) => s.path === p.path)?.text.split("\n")[p.line] ?? "";
+  return /-\s*$/.test(line.slice(0, p.startColumn)) || /^\s*-\s*[A-Za-z0-9_.]/.test(line.slice(p.endColumn));
+}
+
 export function resolveFinding(f: Finding, files: ProjectFiles): ResolvedFinding {
   const places: Place[] = [];
   const seen = new Set<string>();
+  // A missing flag goes to the variable it belongs in only when no other flag of the finding is written.
+  const written = f.attach.some((a) => a.kind === "flag" && a.present && flagIsWritten(a, files));
+  const missing = f.attach.some((a) => a.kind === "flag" && !a.present);
+  const objs = carriers(f, files);
+  const carrierSources = new Set(objs.map((o) => o.source).filter((x) => x !== undefined));
   for (const att of f.attach) {
-    for (const p of placesFor(att, files)) {
+    if (att.kind === "flag" && !att.present && written && !flagIsWritten(att, files)) continue;
+    // Neither written: the missing flag's place ("missing from VAR") says it better.
+    if (att.kind === "flag" && att.present && !written && missing) continue;
+    let found = placesFor(att, files);
+    if (att.kind === "symbol" && att.role === "reference") {
+      found = found.filter((p) => !isLabelDifference(f, files, p));
+      // Only the sources of the objects that carry the relocation, when that is known.
+      const inCarriers = found.filter((p) => carrierSources.has(p.path));
+      if (inCarriers.length > 0) found = inCarriers;
+    }
+    if (att.kind === "object" && objs.length > 0) found = carrierPlaces(f, files, objs);
+    for (const p of found) {
       const key = `${p.path}:${p.line}:${p.startColumn}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -68,7 +68,13 @@ function apply(call: KtRelocCall): KtRelocResult {
       return { typeName, status: "ok", width: 4, stored, memCoefficient: 0 };
     }
   }
-  return { typeName, status: "unknown-type", width: 0, memCoefficient: 0, die: `Unhandled rela relocation: ${typeName}` };
+  return {
+    typeName,
+    status: "unknown-type",
+    width: 0,
+    memCoefficient: 0,
+    die: `Unhandled rela relocation: ${typeName}`,
+  };
 }
 
 function symbolOps(_version: KexecToolsVersion, options: KtLoadOptions): KtSymbolOp[] {
@@ -112,7 +118,7 @@ export const KT_X86_64: KtArch = {
     max: U64_MASK,
     end: -1,
     why: options.crash
-      ? "kexec -p bzImage: bzImage64_load, top-down inside the crashkernel region"
+      ? "kexec -p bzImage: bzImage64_load, top-down; kexec confines it to the crashkernel region (mem_min/mem_max), which the default does not model: give its address with --load"
       : "kexec -l bzImage: bzImage64_load, top-down from the top of RAM (min 0x3000)",
   }),
   // elf_x86_64_load (kexec -l vmlinux): after the kernel's own segments, bottom-up from 0.
@@ -121,4 +127,3 @@ export const KT_X86_64: KtArch = {
   ],
   symbolOps,
 };
-

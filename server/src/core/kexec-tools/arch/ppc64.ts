@@ -1,0 +1,279 @@
+// kexec-tools on ppc64: machine_verify_elf_rel and machine_apply_elf_rel
+// (kexec/arch/ppc64/kexec-elf-rel-ppc64.c, the same in 2.0.25, 2.0.29 and 2.0.32), and what
+// elf_ppc64_load (kexec-elf-ppc64.c, the kexec_load path) does around elf_rel_build_load.
+// Stores are native (the object's byte order, as kexec-tools is built for the same endianness).
+// Its quirks, all modelled:
+// - r2 ("my_r2") is the first non-empty section named .toc, plus 0x8000; with none, every TOC and
+//   REL16 relocation, and the loader's own my_toc, die("TOC reloc without a toc section?");
+// - verify raises .toc's sh_addralign to 256 (a side effect on the layout: ktPpc64AlignOverrides);
+// - REL64 stores the absolute value, like ADDR64 (no "- address");
+// - REL32 subtracts the low 32 bits of kexec's own heap pointer to the field, not its address;
+// - REL16_HA/LO rewrite the ELFv2 prologue `addis 2,12,.TOC.-0b@ha; addi 2,2,.TOC.-0b@l` into
+//   `lis 2,r2@h; addi 2,2,r2@l` (absolute) and die on any other instruction; the lis takes @h, not
+//   @ha, so r2 comes out 0x10000 low when its bit 15 is set;
+// - REL24 adds the callee's ELFv2 local entry offset (kexec-tools built with _CALL_ELF == 2).
+
+import { ELFCLASS64, EM_PPC64 } from "../../elf/constants";
+import type { ElfFile } from "../../elf/types";
+import { readField, writeField } from "../../arch/common";
+import { U32_MASK, U64_MASK, u64 } from "../../kexec/u64";
+import type { KtArch, KtLoadOptions, KtPlacement, KtRelocCall, KtRelocResult, KtSymbolOp } from "../types";
+
+const NAMES: Record<number, string> = {
+  0: "NONE",
+  1: "ADDR32",
+  4: "ADDR16_LO",
+  5: "ADDR16_HI",
+  6: "ADDR16_HA",
+  10: "REL24",
+  26: "REL32",
+  38: "ADDR64",
+  39: "ADDR16_HIGHER",
+  41: "ADDR16_HIGHEST",
+  44: "REL64",
+  47: "TOC16",
+  48: "TOC16_LO",
+  49: "TOC16_HI",
+  50: "TOC16_HA",
+  51: "TOC",
+  57: "ADDR16_LO_DS",
+  63: "TOC16_DS",
+  64: "TOC16_LO_DS",
+  116: "REL24_NOTOC",
+  132: "PCREL34",
+  250: "REL16_LO",
+  252: "REL16_HA",
+};
+
+export function ktPpc64RelocName(type: number): string {
+  return `R_PPC64_${NAMES[type] ?? type}`;
+}
+
+/** The section kexec-tools' toc_section() finds: the first non-empty one named ".toc". */
+export function ktPpc64TocSection(elf: ElfFile): number | undefined {
+  const s = elf.sections.slice(0, elf.header.e_shnum).find((sh) => sh.sh_size !== 0n && sh.name === ".toc");
+  return s?.index;
+}
+
+/** machine_verify_elf_rel's edit: .toc's sh_addralign becomes at least 256 (section index -> align). */
+export function ktPpc64AlignOverrides(elf: ElfFile): ReadonlyMap<number, bigint> {
+  const toc = ktPpc64TocSection(elf);
+  if (toc === undefined || elf.sections[toc]!.sh_addralign >= 256n) return new Map();
+  return new Map([[toc, 256n]]);
+}
+
+export const KT_PPC64_NO_TOC = "TOC reloc without a toc section?";
+
+/** my_r2(): .toc's final address + 0x8000, given the loader's section addresses. */
+export function ktPpc64R2(elf: ElfFile, sectionAddress: (index: number) => bigint): bigint | undefined {
+  const toc = ktPpc64TocSection(elf);
+  return toc === undefined ? undefined : u64(sectionAddress(toc) + 0x8000n);
+}
+
+/** machine_apply_elf_rel needs the .toc section's final address: the loader passes its layout. */
+export interface KtPpc64RelocCall extends KtRelocCall {
+  /** sh_addr of section `index` after elf_rel_load placed it. */
+  readonly sectionAddress?: (index: number) => bigint;
+}
+
+type Result = KtRelocResult;
+
+function apply(call: KtPpc64RelocCall): Result {
+  const { r_type, data, at, address, elf } = call;
+  const le = elf.header.littleEndian;
+  const typeName = ktPpc64RelocName(r_type);
+  const store = (value: bigint, width: number, memCoefficient: 0 | 1, note?: string): Result => {
+    const stored = value & ((1n << BigInt(width * 8)) - 1n);
+    writeField(data, { at, value: stored, width }, le);
+    return { typeName, status: "ok", width, stored, memCoefficient, note };
+  };
+  const die = (text: string, status: Result["status"] = "overflow"): Result => ({
+    typeName,
+    status,
+    width: 0,
+    memCoefficient: 0,
+    die: text,
+  });
+  const r2 = (): bigint | undefined =>
+    call.sectionAddress
+      ? ktPpc64R2(elf, call.sectionAddress)
+      : ktPpc64R2(elf, (i) => elf.sections[i]!.sh_addr);
+  let value = call.value;
+  switch (r_type) {
+    case 1:
+      return store(value, 4, 1);
+    case 38:
+      return store(value, 8, 1);
+    case 44:
+      return store(value, 8, 1, "kexec-tools stores the absolute value for REL64, not value - address");
+    case 26:
+      // value - (uint32_t)location: location is kexec's malloc'd staging buffer, not `address`.
+      return {
+        typeName,
+        status: "ok",
+        width: 4,
+        memCoefficient: 0,
+        note: "kexec-tools subtracts the low 32 bits of its own heap pointer to the field, so the stored value is unpredictable (harmless in .eh_frame, which nothing reads)",
+      };
+    case 51:
+    case 47:
+    case 63:
+    case 48:
+    case 64:
+    case 49:
+    case 50:
+    case 252:
+    case 250: {
+      const toc = r2();
+      if (toc === undefined) return die(KT_PPC64_NO_TOC, "unknown-type");
+      return tocRelative(call, toc, store, die);
+    }
+    case 10: {
+      value = u64(value + localEntryOffset(call));
+      value = u64(value - address);
+      if (u64(value + 0x2000000n) > 0x3ffffffn || (value & 3n) !== 0n) {
+        return die(`REL24 ${BigInt.asIntN(64, value)} out of range!`);
+      }
+      const old = readField(data, at, 4, le);
+      return store((old & ~0x03fffffcn & U32_MASK) | (value & 0x03fffffcn), 4, 0);
+    }
+    case 4:
+      return store(value & 0xffffn, 2, 1);
+    case 5:
+      return store((value >> 16n) & 0xffffn, 2, 1);
+    case 6:
+      return store((u64(value + 0x8000n) >> 16n) & 0xffffn, 2, 1);
+    case 39:
+      return store((value >> 32n) & 0xffffn, 2, 1);
+    case 41:
+      return store((value >> 48n) & 0xffffn, 2, 1);
+  }
+  return die(`Unknown rela relocation: ${r_type}`, "unknown-type");
+}
+
+/** PPC64_LOCAL_ENTRY_OFFSET(st_other) for ELFv2 objects (e_flags 2); ELFv1 builds use 0. */
+function localEntryOffset(call: KtRelocCall): bigint {
+  if ((call.elf.header.e_flags & 3) !== 2) return 0n;
+  const v = (call.sym.st_other & 0xe0) >> 5;
+  return BigInt(((1 << v) >> 2) << 2);
+}
+
+type Store = (value: bigint, width: number, memCoefficient: 0 | 1, note?: string) => Result;
+type Die = (text: string, status?: Result["status"]) => Result;
+
+/** The types that need r2: TOC, TOC16*, REL16_HA/LO. */
+function tocRelative(call: KtRelocCall, toc: bigint, store: Store, die: Die): Result {
+  const { r_type, data, at, elf } = call;
+  const le = elf.header.littleEndian;
+  const value = call.value;
+  const rel = u64(value - toc);
+  // do_relative_toc(): the signed-range and low-bits checks, then a masked 16-bit store.
+  const relativeToc = (v: bigint, mask: bigint, complainSigned: boolean): Result => {
+    if (complainSigned && u64(v + 0x8000n) > 0xffffn) return die(`TOC16 relocation overflows (${v})`);
+    if ((~mask & 0xffffn & v) !== 0n) return die(`bad TOC16 relocation (${v})`);
+    const old = readField(data, at, 2, le);
+    return store((old & ~mask & 0xffffn) | (v & mask), 2, 0);
+  };
+  switch (r_type) {
+    case 51:
+      return store(toc, 8, 1);
+    case 47:
+      return relativeToc(rel, 0xffffn, true);
+    case 63:
+      return relativeToc(rel, 0xfffcn, true);
+    case 48:
+      return relativeToc(rel, 0xffffn, false);
+    case 64:
+      return relativeToc(rel, 0xfffcn, false);
+    case 49:
+      return relativeToc(rel >> 16n, 0xffffn, false);
+    case 50:
+      return relativeToc(u64(rel + 0x8000n) >> 16n, 0xffffn, false);
+    case 252: {
+      if ((readField(data, at, 4, le) & 0xffff0000n) !== 0x3c4c0000n) {
+        return die("Unexpected instruction for  R_PPC64_REL16_HA", "unknown-type");
+      }
+      const v = u64(value + toc);
+      const note =
+        (v & 0x8000n) !== 0n
+          ? "kexec-tools loads r2 with lis (@h, not @ha): bit 15 of the TOC pointer is set, so r2 ends up 0x10000 too low"
+          : undefined;
+      return store(0x3c400000n + ((v >> 16n) & 0xffffn), 4, 1, note);
+    }
+    default: {
+      // 250 REL16_LO
+      if ((readField(data, at, 4, le) & 0xffff0000n) !== 0x38420000n) {
+        return die("Unexpected instruction for R_PPC64_REL16_LO", "unknown-type");
+      }
+      return store(u64(value + toc - 4n) & 0xffffn, 2, 1);
+    }
+  }
+}
+
+function placement(): KtPlacement {
+  return {
+    min: 0n,
+    max: U64_MASK,
+    end: 1,
+    why: "elf_ppc64_load: bottom-up anywhere (0 to max_addr = ULONG_MAX), after the kernel and crash segments",
+  };
+}
+
+function symbolOps(_v: unknown, options: KtLoadOptions): KtSymbolOp[] {
+  const crash: KtSymbolOp[] = options.crash
+    ? [
+        { name: "panic_kernel", op: "set", size: 4 },
+        { name: "backup_start", op: "set", size: 8 },
+        { name: "run_at_load", op: "get", size: 4 },
+        { name: "run_at_load", op: "set", size: 4 },
+      ]
+    : [];
+  return [
+    // Only on OPAL (PowerNV) machines, where /proc/device-tree/ibm,opal has the properties.
+    { name: "opal_base", op: "set", size: 8 },
+    { name: "opal_entry", op: "set", size: 8 },
+    { name: "kernel", op: "set", size: 8 },
+    { name: "dt_offset", op: "set", size: 8 },
+    // The first 256 bytes at purgatory_start get the new kernel's slave code.
+    { name: "purgatory_start", op: "get", size: 256 },
+    { name: "purgatory_start", op: "set", size: 256 },
+    ...crash,
+    { name: "stack", op: "set", size: 8 },
+    // my_toc's value is my_r2(): without a .toc this dies "TOC reloc without a toc section?".
+    {
+      name: "my_toc",
+      op: "set",
+      size: 8,
+      check: (elf) => (ktPpc64TocSection(elf) === undefined ? KT_PPC64_NO_TOC : undefined),
+    },
+    { name: "debug", op: "set", size: 4 },
+    // Read back for the debug printout, on every load.
+    { name: "opal_base", op: "get", size: 8 },
+    { name: "opal_entry", op: "get", size: 8 },
+    { name: "kernel", op: "get", size: 8 },
+    { name: "dt_offset", op: "get", size: 8 },
+    { name: "run_at_load", op: "get", size: 4 },
+    { name: "panic_kernel", op: "get", size: 4 },
+    { name: "backup_start", op: "get", size: 8 },
+    { name: "stack", op: "get", size: 8 },
+    { name: "my_toc", op: "get", size: 8 },
+    { name: "debug", op: "get", size: 4 },
+    // update_purgatory (arch_update_purgatory is empty on ppc64).
+    { name: "sha256_regions", op: "set", size: 256 },
+    { name: "sha256_digest", op: "set", size: 32 },
+  ];
+}
+
+export const KT_PPC64: KtArch = {
+  id: "ppc64",
+  e_machine: EM_PPC64,
+  loadsPurgatory: true,
+  // Class and machine only: either byte order passes (see ktPpc64AlignOverrides for its side effect).
+  verify: (elf: ElfFile) => elf.bytes[4] === ELFCLASS64 && elf.header.e_machine === EM_PPC64,
+  typeName: ktPpc64RelocName,
+  apply,
+  pageSize: 65536n,
+  alignOverrides: ktPpc64AlignOverrides,
+  placement,
+  symbolOps,
+};

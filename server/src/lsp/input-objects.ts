@@ -1,0 +1,69 @@
+// The purgatory's input objects (head.o, entry.o, ...) that a build left next to purgatory.ro: which
+// relocation sites each one carries, so a finding about a relocation can name the object, and the
+// Makefile word, that brings it in. Objects that are missing or unreadable are simply left out.
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { kernelSymbolName } from "../core/arch/common";
+import { riscvRelocName } from "../core/arch/riscv64";
+import { s390RelocName } from "../core/arch/s390x";
+import { x86RelocName } from "../core/arch/x86_64-types";
+import { EM_RISCV, EM_S390, EM_X86_64, SHT_REL, SHT_RELA } from "../core/elf/constants";
+import { parseElf, readRelocations, readSymbol, symbolCount } from "../core/elf/reader";
+import type { ElfFile } from "../core/elf/types";
+import type { DiscoveredPurgatory } from "../core/kbuild/discover";
+import { relocationSite } from "../core/rules/arch";
+import type { InputObject } from "../core/rules/resolve";
+
+/** The relocation type names the simulation uses, by e_machine (others by number). */
+function typeName(e_machine: number, type: number): string {
+  switch (e_machine) {
+    case EM_X86_64:
+      return x86RelocName(type);
+    case EM_S390:
+      return s390RelocName(type);
+    case EM_RISCV:
+      return riscvRelocName(type);
+    default:
+      return `type ${type}`;
+  }
+}
+
+function sitesOf(elf: ElfFile): string[] {
+  const out = new Set<string>();
+  for (const s of elf.sections) {
+    if (s.sh_type !== SHT_RELA && s.sh_type !== SHT_REL) continue;
+    const symtab = elf.sections[s.sh_link];
+    if (!symtab) continue;
+    const n = symbolCount(elf, symtab.index);
+    for (const r of readRelocations(elf, s.index)) {
+      if (r.sym <= 0 || r.sym >= n) continue;
+      const name = kernelSymbolName(elf, readSymbol(elf, symtab.index, r.sym));
+      out.add(relocationSite(typeName(elf.header.e_machine, r.type), name));
+    }
+  }
+  return [...out];
+}
+
+/** The source an object is compiled from: same stem, in the purgatory's source list. */
+function sourceOf(p: DiscoveredPurgatory, object: string): string | undefined {
+  const stem = basename(object).replace(/\.o$/, "");
+  return p.sources.find((s) => basename(s).replace(/\.(c|S|s|sx)$/, "") === stem);
+}
+
+export async function readInputObjects(p: DiscoveredPurgatory): Promise<InputObject[]> {
+  const read = async (object: string): Promise<InputObject | undefined> => {
+    try {
+      const parsed = parseElf(await readFile(object));
+      if (!parsed.ok) return undefined;
+      const source = sourceOf(p, object);
+      return {
+        name: basename(object),
+        ...(source !== undefined ? { source } : {}),
+        relocations: sitesOf(parsed.elf),
+      };
+    } catch {
+      return undefined; // not built, or a table the reader rejects: no tracing for this object
+    }
+  };
+  return (await Promise.all(p.objects.map(read))).filter((o): o is InputObject => o !== undefined);
+}
