@@ -36,6 +36,8 @@ export const TEST_TOOLS = {
   "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
   "s390x-linux-gnu-gcc": "gcc-s390x-linux-gnu",
   "powerpc64le-linux-gnu-gcc": "gcc-powerpc64le-linux-gnu",
+  // The s390/riscv example trees of the LSP tier are rebuilt by make after a quick fix.
+  make: "make",
   chromium: "chromium",
 };
 

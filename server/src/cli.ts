@@ -8,7 +8,7 @@ import { loadJson, reportJson, stringify } from "./core/report/json";
 import { reportText } from "./core/report/text";
 import { NEWEST_KEXEC_TOOLS } from "./core/kexec-tools/version";
 import { simulate } from "./core/simulate";
-import { ARCH_NAMES } from "./core/simulate-arch";
+import { archNamed, ARCH_NAMES } from "./core/simulate-arch";
 
 const USAGE = `usage: purgatory-lens simulate <object> [options]
 
@@ -88,8 +88,9 @@ function parseArgs(argv: readonly string[]): CliArgs | "help" {
         break;
       case "--arch": {
         const v = take();
-        if (!ARCH_NAMES.includes(v)) throw new UsageError(`--arch ${v}: not one of ${ARCH_NAMES.join(", ")}`);
-        args.arch = v;
+        const arch = archNamed(v);
+        if (!arch) throw new UsageError(`--arch ${v}: not one of ${ARCH_NAMES.join(", ")}`);
+        args.arch = arch;
         break;
       }
       case "--loader": {

@@ -43,6 +43,27 @@ const ARCH_IDS: Readonly<Record<number, string>> = {
 
 export const ARCH_NAMES = Object.values(ARCH_IDS);
 
+/** The other names people write for them (uname -m, Debian, kbuild ARCH=). */
+const ARCH_ALIASES: Readonly<Record<string, string>> = {
+  "x86-64": "x86_64",
+  amd64: "x86_64",
+  x86: "x86_64",
+  s390: "s390x",
+  riscv: "riscv64",
+  ppc64le: "ppc64",
+  ppc64el: "ppc64",
+  powerpc: "ppc64",
+  powerpc64: "ppc64",
+  aarch64: "arm64",
+  loongarch: "loongarch64",
+};
+
+/** The --arch name for `name` (any case, aliases allowed), or undefined. */
+export function archNamed(name: string): string | undefined {
+  const n = name.trim().toLowerCase();
+  return ARCH_NAMES.includes(n) ? n : ARCH_ALIASES[n];
+}
+
 export function archIdFor(e_machine: number): string | undefined {
   return ARCH_IDS[e_machine];
 }

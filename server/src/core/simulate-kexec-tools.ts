@@ -8,7 +8,7 @@ import { ktArchFor, ktArchNamed, ktLoadsPurgatory, KT_ARCHES } from "./kexec-too
 import { ktArchPlan, loadKtPurgatory } from "./kexec-tools/load";
 import { locateHole } from "./kexec-tools/placement";
 import type { KtArch } from "./kexec-tools/types";
-import { kexecToolsVersion, type KexecToolsVersion } from "./kexec-tools/version";
+import { kexecToolsVersion, ktAtLeast, type KexecToolsVersion } from "./kexec-tools/version";
 import { failedAttempt, type LoadAttempt } from "./kexec/bzimage64";
 import type { KernelModel } from "./kexec/kernel";
 import { pcMemoryMap, type RamRange } from "./kexec/placement";
@@ -61,6 +61,14 @@ export function simulateKexecTools(
   const picked = pickKtArch(elf, options.arch);
   if (typeof picked === "string") return { ok: false, kind: "bad-input", error: picked };
   const arch = picked;
+  // Only x86_64's loader was traced back before 2.0.25; the others were read in 2.0.25–2.0.32.
+  if (arch.id !== "x86_64" && !ktAtLeast(version, 2, 0, 25)) {
+    return {
+      ok: false,
+      kind: "bad-option",
+      error: `kexec-tools ${version.label} on ${arch.id} is not modelled: its loader was read in 2.0.25, 2.0.29 and 2.0.32 only`,
+    };
+  }
   const crash = options.crash === true;
   // The s390 crashkernel base is the same one the kernel-side s390 simulation assumes.
   const loadOptions = { crash, crashBase: S390_DEFAULT_CRASH_BASE };

@@ -3,6 +3,7 @@
 import { kexecToolsVersion } from "../core/kexec-tools/version";
 import { parseSize } from "../core/kexec/u64";
 import type { SimulateOptions } from "../core/simulate";
+import { archNamed, ARCH_NAMES } from "../core/simulate-arch";
 import { DEFAULT_SETTINGS, type PurgatoryLensSettings } from "../protocol";
 
 export type LoaderSetting = "kernel" | "kexec-tools";
@@ -21,21 +22,6 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   arch: "",
   loader: "kernel",
   kexecToolsVersion: "",
-};
-
-/** The architectures with a modelled purgatory loader, and the other names people write for them. */
-const ARCH_NAMES: Readonly<Record<string, string>> = {
-  x86_64: "x86_64",
-  "x86-64": "x86_64",
-  amd64: "x86_64",
-  s390x: "s390x",
-  s390: "s390x",
-  riscv64: "riscv64",
-  riscv: "riscv64",
-  ppc64: "ppc64",
-  ppc64le: "ppc64",
-  powerpc: "ppc64",
-  powerpc64: "ppc64",
 };
 
 export function normaliseSettings(raw: unknown): ServerSettings {
@@ -67,10 +53,10 @@ export function simulateOptions(s: ServerSettings): { options: SimulateOptions; 
   const ram = parseSize(s.ramSize);
   if (ram === undefined || ram === 0n) problems.push(`purgatoryLens.ramSize: "${s.ramSize}" is not a size`);
 
-  const arch = s.arch === "" ? undefined : ARCH_NAMES[s.arch.toLowerCase()];
+  const arch = s.arch === "" ? undefined : archNamed(s.arch);
   if (s.arch !== "" && arch === undefined)
     problems.push(
-      `purgatoryLens.arch: "${s.arch}" is not a modelled architecture (x86_64, s390x, riscv64, ppc64; empty: detect from e_machine)`,
+      `purgatoryLens.arch: "${s.arch}" is not a modelled architecture (${ARCH_NAMES.join(", ")}; empty: detect from e_machine)`,
     );
   const loader = s.loader === "kernel" || s.loader === "kexec-tools" ? s.loader : undefined;
   if (loader === undefined)
