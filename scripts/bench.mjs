@@ -18,14 +18,14 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median wall time of `runs` simulations (default placements: two loads) after one warm-up. */
-function timeSimulation(bytes, runs) {
-  simulate(bytes);
+/** Median wall time of `runs` simulations (default placements) after one warm-up. */
+function timeSimulation(bytes, runs, options = {}) {
+  simulate(bytes, options);
   const times = [];
   let report;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = simulate(bytes);
+    const r = simulate(bytes, options);
     times.push(performance.now() - t0);
     report = r.ok ? r.report : undefined;
   }
@@ -41,11 +41,13 @@ function objects(dir) {
     .sort();
 }
 
-console.log("\n== simulation time per object (median of 20, two load addresses each)");
+console.log("\n== simulation time per object (median of 20, the loader's default placements)");
 console.log("object".padEnd(64), "size".padStart(8), "relocs".padStart(7), "ms".padStart(8));
+const ktObjects = new Set(objects("test/fixtures/kexec-tools"));
 for (const f of [...objects("examples"), ...objects("test/fixtures")]) {
   const bytes = readFileSync(f);
-  const { ms, report } = timeSimulation(bytes, 20);
+  // kexec-tools-style objects under kexec-tools' loader (as kexec -p, so that s390 loads one too).
+  const { ms, report } = timeSimulation(bytes, 20, ktObjects.has(f) ? { loader: "kexec-tools", crash: true } : {});
   const relocs = report?.loads[0]?.attempt.relocations.length ?? "-";
   console.log(
     f.padEnd(64),
@@ -87,6 +89,11 @@ try {
   console.log(`simulate (2 loads + windows + rules): median ${ms.toFixed(0)} ms of ${runs}`);
   console.log(
     `per load: ${perLoad.toFixed(0)} ms = ${Math.round(relocs / (perLoad / 1000)).toLocaleString("en")} relocations/s`,
+  );
+  const kt = timeSimulation(bytes, runs, { loader: "kexec-tools" });
+  const ktPerLoad = kt.ms / kt.report.loads.length;
+  console.log(
+    `kexec-tools loader (${kt.report.loads.length} loads): median ${kt.ms.toFixed(0)} ms of ${runs}, per load ${ktPerLoad.toFixed(0)} ms = ${Math.round(relocs / (ktPerLoad / 1000)).toLocaleString("en")} relocations/s`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,133 +1,154 @@
-// Our ELF reader against binutils' readelf and LLVM's llvm-readelf on every committed object:
-// section headers, relocations and symbols must agree field by field.
+// Our ELF reader against binutils' readelf and LLVM's llvm-readelf on every committed object: section
+// headers, relocations and symbols must agree field by field. x86_64 and the reader-test objects go
+// through the host's binutils; the s390x, riscv64 and ppc64 fixtures through their own cross readelf
+// and llvm-readelf-19. A missing tool skips its tests with the reason.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { bindName, sectionFlagLetters, sectionTypeName, SHT_REL, SHT_RELA, SHT_SYMTAB, STT_SECTION } from "../../server/src/core/elf/constants";
-import { readElf, readRelocations, readSymbols } from "../../server/src/core/elf/reader";
+import { riscvRelocName } from "../../server/src/core/arch/riscv64";
+import { s390RelocName } from "../../server/src/core/arch/s390x";
 import { x86RelocName } from "../../server/src/core/arch/x86_64-types";
+import {
+  bindName,
+  sectionFlagLetters,
+  sectionTypeName,
+  SHT_REL,
+  SHT_RELA,
+  SHT_SYMTAB,
+  STT_SECTION,
+} from "../../server/src/core/elf/constants";
+import { readElf, readRelocations, readSymbols } from "../../server/src/core/elf/reader";
 import { fixturePath } from "../helpers";
+import { archObjects, CROSS, CROSS_ARCHES, missing } from "./objects";
+import { readelfRelocations, readelfSections, readelfSymbols, shownName } from "./readelf-tools";
 
-function allObjects(): string[] {
-  const dirs = [fixturePath("edge", "obj"), fixturePath("x86_64", "obj"), fixturePath("other")];
-  return dirs
-    .filter(existsSync)
-    .flatMap((d) => readdirSync(d).map((f) => join(d, f)))
-    .filter((f) => /\.(ro|o)$/.test(f));
+interface Subject {
+  /** "folder/name", the test's name. */
+  readonly name: string;
+  readonly path: string;
+  /** The binutils readelf for this object's machine. */
+  readonly readelf: string;
+  /** Our name for a relocation type, where we have one (ppc64 has no relocator, so no names). */
+  readonly relocName?: (type: number) => string;
 }
 
-function run(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: "utf8" });
-  assert.equal(r.status, 0, `${cmd} ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout;
-}
+const name = (path: string) => path.split("/").slice(-2).join("/");
 
-interface ShdrRow {
-  index: number;
-  name: string;
-  type: string;
-  addr: bigint;
-  off: bigint;
-  size: bigint;
-  flags: string;
-  link: number;
-  info: number;
-  align: bigint;
-}
+const hostObjects: Subject[] = [
+  fixturePath("edge", "obj"),
+  fixturePath("x86_64", "obj"),
+  fixturePath("other"),
+]
+  .filter(existsSync)
+  .flatMap((d) => readdirSync(d).map((f) => join(d, f)))
+  .filter((f) => /\.(ro|o)$/.test(f))
+  .map((path) => ({ name: name(path), path, readelf: "readelf" }));
 
-/** Parses `readelf -S -W` rows: `[Nr] Name Type Address Off Size ES Flg Lk Inf Al`. */
-function readelfSections(path: string, tool: string): ShdrRow[] {
-  const rows: ShdrRow[] = [];
-  const re = /^\s*\[\s*(\d+)\]\s(.*?)\s+(\S+)\s+([0-9a-f]{8,16})\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([A-Za-z]*)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/;
-  for (const line of run(tool, ["-S", "-W", path]).split("\n")) {
-    const m = re.exec(line);
-    if (!m) continue;
-    rows.push({
-      index: Number(m[1]),
-      name: m[2]!,
-      type: m[3]!,
-      addr: BigInt("0x" + m[4]),
-      off: BigInt("0x" + m[5]),
-      size: BigInt("0x" + m[6]),
-      flags: m[8]!,
-      link: Number(m[9]),
-      info: Number(m[10]),
-      align: BigInt(m[11]!),
-    });
-  }
-  return rows;
-}
+const RELOC_NAMES: Record<string, ((type: number) => string) | undefined> = {
+  s390x: s390RelocName,
+  riscv64: riscvRelocName,
+  ppc64: undefined,
+};
+
+const crossObjects: Subject[] = CROSS_ARCHES.flatMap((arch) =>
+  archObjects(arch).map((path) => ({
+    name: `${arch}/${path.split("/").slice(-1)[0]}`,
+    path,
+    readelf: CROSS[arch].readelf,
+    relocName: RELOC_NAMES[arch],
+  })),
+);
 
 const sortFlags = (f: string) => [...f].sort().join("");
 
+function checkSections(s: Subject): void {
+  const elf = readElf(readFileSync(s.path));
+  const rows = readelfSections(s.readelf, s.path);
+  assert.equal(rows.length, elf.sections.length, "section count");
+  for (const row of rows) {
+    const sec = elf.sections[row.index]!;
+    // readelf omits the NULL section's name, and our type names follow its spelling.
+    assert.equal(sec.name, row.index === 0 ? "" : row.name, `name of [${row.index}]`);
+    if (!/^(LOOS|LOPROC|LOUSER)/.test(row.type))
+      assert.equal(sectionTypeName(sec.sh_type), row.type, `type of ${sec.name}`);
+    assert.equal(sec.sh_addr, row.addr, `addr of ${sec.name}`);
+    assert.equal(sec.sh_offset, row.off, `offset of ${sec.name}`);
+    assert.equal(sec.sh_size, row.size, `size of ${sec.name}`);
+    assert.equal(sec.sh_link, row.link, `link of ${sec.name}`);
+    assert.equal(sec.sh_info, row.info, `info of ${sec.name}`);
+    assert.equal(sec.sh_addralign, row.align, `align of ${sec.name}`);
+    // readelf prints l (large) only for x86-64 and p/o/x for processor bits we do not name.
+    const theirs = sortFlags(row.flags.replace(/[popxyDRC]/g, ""));
+    assert.equal(
+      sortFlags(sectionFlagLetters(sec.sh_flags, elf.header.e_machine)),
+      theirs,
+      `flags of ${sec.name}`,
+    );
+  }
+}
+
+/** Every relocation as "section offset info type-name addend", ours and the tool's. */
+function checkRelocations(s: Subject, tool: string): void {
+  const elf = readElf(readFileSync(s.path));
+  const ours: string[] = [];
+  for (const sec of elf.sections) {
+    if (sec.sh_type !== SHT_RELA && sec.sh_type !== SHT_REL) continue;
+    for (const r of readRelocations(elf, sec.index)) {
+      const typeName = s.relocName ? ` ${s.relocName(r.type)}` : "";
+      ours.push(`${sec.name} ${r.r_offset} ${r.r_info.toString(16)}${typeName} ${r.r_addend}`);
+    }
+  }
+  const theirs = readelfRelocations(tool, s.path).map(
+    (r) =>
+      `${r.section} ${r.offset} ${r.info.toString(16)}${s.relocName ? ` ${r.typeName}` : ""} ${r.addend}`,
+  );
+  assert.deepEqual(ours, theirs);
+}
+
+function checkSymbols(s: Subject): void {
+  const elf = readElf(readFileSync(s.path));
+  const rows = readelfSymbols(s.readelf, s.path);
+  const symtab = elf.sections.find((x) => x.sh_type === SHT_SYMTAB)!;
+  const syms = readSymbols(elf, symtab.index);
+  assert.equal(rows.length, syms.length, "symbol count");
+  for (const row of rows) {
+    const sym = syms[row.num]!;
+    assert.equal(sym.st_value, row.value, `value of ${row.name}`);
+    assert.equal(sym.st_size, row.size, `size of ${row.name}`);
+    assert.equal(bindName(sym.bind), row.bind, `bind of ${row.name}`);
+    const ndx =
+      row.ndx === "UND" ? 0 : row.ndx === "ABS" ? 0xfff1 : row.ndx === "COM" ? 0xfff2 : Number(row.ndx);
+    assert.equal(sym.shndx, ndx, `section of ${row.name}`);
+    // readelf shows a section symbol (st_name 0) under its section's name.
+    const shown = sym.st_name === 0 && sym.type === STT_SECTION ? elf.sections[sym.shndx]!.name : sym.name;
+    assert.equal(shownName(shown), row.name, `name of symbol ${row.num}`);
+  }
+}
+
 describe("sections agree with readelf -S -W", () => {
-  for (const path of allObjects()) {
-    it(path.split("/").slice(-2).join("/"), () => {
-      const elf = readElf(readFileSync(path));
-      const rows = readelfSections(path, "readelf");
-      assert.equal(rows.length, elf.sections.length, "section count");
-      for (const row of rows) {
-        const s = elf.sections[row.index]!;
-        // readelf omits the NULL section's name, and our type names follow its spelling.
-        assert.equal(s.name, row.index === 0 ? "" : row.name, `name of [${row.index}]`);
-        if (!/^(LOOS|LOPROC|LOUSER)/.test(row.type)) assert.equal(sectionTypeName(s.sh_type), row.type, `type of ${s.name}`);
-        assert.equal(s.sh_addr, row.addr, `addr of ${s.name}`);
-        assert.equal(s.sh_offset, row.off, `offset of ${s.name}`);
-        assert.equal(s.sh_size, row.size, `size of ${s.name}`);
-        assert.equal(s.sh_link, row.link, `link of ${s.name}`);
-        assert.equal(s.sh_info, row.info, `info of ${s.name}`);
-        assert.equal(s.sh_addralign, row.align, `align of ${s.name}`);
-        // readelf prints l (large) only for x86-64 and p/o/x for processor bits we do not name.
-        const theirs = sortFlags(row.flags.replace(/[popxyDRC]/g, ""));
-        assert.equal(sortFlags(sectionFlagLetters(s.sh_flags, elf.header.e_machine)), theirs, `flags of ${s.name}`);
-      }
-    });
+  for (const s of [...hostObjects, ...crossObjects]) {
+    it(`${s.name} (${s.readelf})`, { skip: missing(s.readelf) }, () => checkSections(s));
   }
 });
 
-describe("relocations and symbols agree with llvm-readelf", () => {
-  for (const path of allObjects().filter((p) => p.includes("/x86_64/") || p.includes("/edge/"))) {
-    it(path.split("/").slice(-2).join("/"), () => {
-      const elf = readElf(readFileSync(path));
-      // llvm-readelf -r --elf-output-style=JSON would be easier, but LLVM 19's text is stable enough:
-      //   Offset Info Type SymbolValue SymbolName + Addend
-      const text = run("llvm-readelf-19", ["-r", "-W", path]);
-      const theirs: string[] = [];
-      for (const line of text.split("\n")) {
-        const m = /^([0-9a-f]{16})\s+([0-9a-f]{16})\s+(R_X86_64_\w+)\s+(?:[0-9a-f]{16}\s+)?(.*?)\s*([+-])\s*([0-9a-f]+)\s*$/.exec(line);
-        if (m) theirs.push(`${BigInt("0x" + m[1])} ${m[3]} ${m[5] === "-" ? "-" : ""}${BigInt("0x" + m[6])}`);
-      }
-      const ours: string[] = [];
-      for (const s of elf.sections) {
-        if (s.sh_type !== SHT_RELA && s.sh_type !== SHT_REL) continue;
-        for (const r of readRelocations(elf, s.index)) {
-          const a = r.r_addend;
-          ours.push(`${r.r_offset} ${x86RelocName(r.type)} ${a < 0n ? "-" + -a : a}`);
-        }
-      }
-      assert.deepEqual(ours, theirs);
+describe("relocations agree with llvm-readelf -r and readelf -r", () => {
+  const x86 = hostObjects.filter((s) => s.path.includes("/x86_64/") || s.path.includes("/edge/"));
+  for (const s of x86) {
+    it(`${s.name} (llvm-readelf-19)`, { skip: missing("llvm-readelf-19") }, () =>
+      checkRelocations({ ...s, relocName: x86RelocName }, "llvm-readelf-19"),
+    );
+  }
+  for (const s of crossObjects) {
+    for (const tool of [s.readelf, "llvm-readelf-19"]) {
+      it(`${s.name} (${tool})`, { skip: missing(tool) }, () => checkRelocations(s, tool));
+    }
+  }
+});
 
-      const symText = run("readelf", ["-s", "-W", path]);
-      const symRows = symText
-        .split("\n")
-        .map((l) => /^\s*(\d+):\s+([0-9a-f]+)\s+(\d+|0x[0-9a-f]+)\s+\S+\s+(\S+)\s+\S+\s+(\S+)\s*(.*)$/.exec(l))
-        .filter((m): m is RegExpExecArray => m !== null);
-      const symtab = elf.sections.find((s) => s.sh_type === SHT_SYMTAB)!;
-      const syms = readSymbols(elf, symtab.index);
-      assert.equal(symRows.length, syms.length, "symbol count");
-      for (const m of symRows) {
-        const s = syms[Number(m[1])]!;
-        assert.equal(s.st_value, BigInt("0x" + m[2]), `value of ${m[6]}`);
-        assert.equal(s.st_size, BigInt(m[3]!), `size of ${m[6]}`);
-        assert.equal(bindName(s.bind), m[4], `bind of ${m[6]}`);
-        const ndx = m[5] === "UND" ? 0 : m[5] === "ABS" ? 0xfff1 : m[5] === "COM" ? 0xfff2 : Number(m[5]);
-        assert.equal(s.shndx, ndx, `section of ${m[6]}`);
-        // readelf shows a section symbol (st_name 0) under its section's name.
-        const shown = s.st_name === 0 && s.type === STT_SECTION ? elf.sections[s.shndx]!.name : s.name;
-        assert.equal(shown, (m[6] ?? "").trim(), `name of symbol ${m[1]}`);
-      }
-    });
+describe("symbols agree with readelf -s -W", () => {
+  const x86 = hostObjects.filter((s) => s.path.includes("/x86_64/") || s.path.includes("/edge/"));
+  for (const s of [...x86, ...crossObjects]) {
+    it(`${s.name} (${s.readelf})`, { skip: missing(s.readelf) }, () => checkSymbols(s));
   }
 });

@@ -1,10 +1,10 @@
-// Regenerates the golden summaries: `npm run golden:update`, then review the diff.
+// Regenerates the golden summaries of every architecture: `npm run golden:update`, then review the diff.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { fixtureObjects } from "./objects";
-import { GOLDEN_DIR, goldenFor, goldenPath } from "./golden";
+import { goldenDir, goldenFor, goldenPath } from "./golden";
+import { goldenObjects } from "./objects";
 
-mkdirSync(GOLDEN_DIR, { recursive: true });
-for (const path of fixtureObjects({ includeZeroAlign: true })) {
-  writeFileSync(goldenPath(path), JSON.stringify(goldenFor(path), null, 2) + "\n");
-  console.log(`wrote ${goldenPath(path)}`);
+for (const { arch, path } of goldenObjects()) {
+  mkdirSync(goldenDir(arch), { recursive: true });
+  writeFileSync(goldenPath(path, arch), JSON.stringify(goldenFor(path, arch), null, 2) + "\n");
+  console.log(`wrote ${goldenPath(path, arch)}`);
 }

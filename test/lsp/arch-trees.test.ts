@@ -2,60 +2,13 @@
 // loaders on the lines that cause them, the hovers, and each quick fix applied, the tree rebuilt by
 // its build script with the cross compilers, and the problem gone. Every wait is on a notification.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  CodeActionRequest,
-  HoverRequest,
-  type CodeAction,
-  type Diagnostic,
-  type MarkupContent,
-} from "vscode-languageserver-protocol/node";
-import { repoRoot } from "../helpers";
+import { CodeActionRequest, type CodeAction, type Diagnostic } from "vscode-languageserver-protocol/node";
 import { applyEdits, lineOf } from "./edits";
 import { nonEmpty, ServerUnderTest, uri } from "./harness";
-
-const TREES = join(repoRoot, "test", "fixtures", "trees");
-
-function hasTool(name: string): boolean {
-  try {
-    execFileSync(name, ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A copy of one example tree in a temporary folder (the tests edit and rebuild it). */
-function copyTree(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `pl-${name}-`));
-  cpSync(join(TREES, name), dir, { recursive: true });
-  return dir;
-}
-
-function rebuild(tree: string): void {
-  execFileSync("bash", [join(TREES, "build.sh"), tree], { stdio: "pipe" });
-}
-
-/** The text a diagnostic's range covers. */
-function covered(text: string, d: Diagnostic): string {
-  return text.split("\n")[d.range.start.line]!.slice(d.range.start.character, d.range.end.character);
-}
-
-async function hover(server: ServerUnderTest, path: string, needle: string, at = 2): Promise<string> {
-  const text = readFileSync(path, "utf8");
-  await server.open(path, text);
-  const line = lineOf(text, needle);
-  const character = text.split("\n")[line]!.indexOf(needle) + at;
-  const h = await server.connection.sendRequest(HoverRequest.type, {
-    textDocument: { uri: uri(path) },
-    position: { line, character },
-  });
-  return (h?.contents as MarkupContent | undefined)?.value ?? "";
-}
+import { copyTree, covered, hasTool, hover, rebuild } from "./trees";
 
 async function applyFix(server: ServerUnderTest, path: string, diag: Diagnostic, title: RegExp) {
   const actions = (await server.connection.sendRequest(CodeActionRequest.type, {

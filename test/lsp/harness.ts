@@ -19,6 +19,9 @@ import {
   DidChangeConfigurationNotification,
   ConfigurationRequest,
   FileChangeType,
+  ShowMessageNotification,
+  ShowMessageRequest,
+  type MessageType,
   type PublishDiagnosticsParams,
   type Diagnostic,
 } from "vscode-languageserver-protocol/node";
@@ -36,6 +39,8 @@ export class ServerUnderTest {
   /** How many publishDiagnostics each URI has received. */
   readonly publishCount = new Map<string, number>();
   readonly results: ResultParams[] = [];
+  /** What the server showed the user (window/showMessage and window/showMessageRequest), in order. */
+  readonly messages: { type: MessageType; message: string }[] = [];
   private waiters: (() => void)[] = [];
   stderr = "";
   settings: Partial<ServerSettings> = {};
@@ -59,6 +64,15 @@ export class ServerUnderTest {
       this.wake();
     });
     this.connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => this.settings));
+    this.connection.onNotification(ShowMessageNotification.type, ({ type, message }) => {
+      this.messages.push({ type, message });
+      this.wake();
+    });
+    this.connection.onRequest(ShowMessageRequest.type, ({ type, message }) => {
+      this.messages.push({ type, message });
+      this.wake();
+      return null; // dismissed
+    });
     this.connection.onRequest("client/registerCapability", () => null);
     this.connection.onRequest("window/workDoneProgress/create", () => null);
     this.connection.onNotification("window/logMessage", (p: { type: number; message: string }) => {

@@ -10,8 +10,13 @@ import { WebviewPage } from "./harness";
 
 const ARTIFACTS = join(repoRoot, "test", "artifacts", "webview");
 
-function recorded(path: string, kernel: string, ramSize?: bigint): ReportJson {
-  const r = simulate(readFileSync(path), { kernel, ramSize });
+function recorded(
+  path: string,
+  kernel: string,
+  ramSize?: bigint,
+  loader?: { loader: "kexec-tools"; kexecTools?: string },
+): ReportJson {
+  const r = simulate(readFileSync(path), { kernel, ramSize, ...loader });
   assert.ok(r.ok);
   return reportJson(path.slice(repoRoot.length + 1), r.report);
 }
@@ -237,4 +242,80 @@ describe("section map of the other architectures' purgatories", () => {
       }
     });
   }
+});
+
+describe("section map of a kexec-tools report", () => {
+  let w: WebviewPage;
+  const report = recorded(
+    join(repoRoot, "examples/linux/arch/x86/purgatory/purgatory.ro"),
+    "7.2",
+    64n << 30n,
+    { loader: "kexec-tools", kexecTools: "2.0.32" },
+  );
+  const high = report.results.findIndex((r) => !r.ok && r.log.some((l) => l.text.includes("overflow")));
+  before(async () => {
+    assert.equal(report.loader, "kexec-tools 2.0.32");
+    assert.ok(high >= 0, JSON.stringify(report.results.map((r) => r.log)));
+    w = await WebviewPage.open("dark");
+    await w.page.evaluate((i) => ((window as unknown as { __state: unknown }).__state = { load: i }), high);
+    await w.send({ ...state(report), controls: { kernel: "", load: "", ram: "64G" } });
+    await w.page.waitForSelector("svg.buffer");
+  });
+  after(() => w.close());
+
+  it("names the loader and kexec-tools' buf_addr, never the kernel's kbuf.mem", async () => {
+    const load = report.results[high]!;
+    const verdict = (await w.page.locator(".verdict").first().textContent()) ?? "";
+    assert.match(verdict, /x86_64, kexec-tools 2\.0\.32 \(kexec_load\)/);
+    assert.ok(verdict.includes(`purgatory.ro at buf_addr ${load.mem}: fails`), verdict);
+    assert.equal(await w.page.locator(".verdict .log-source").textContent(), "kexec stderr:");
+    assert.match(
+      (await w.page.locator(".verdict .log.err").first().textContent()) ?? "",
+      /^overflow in relocation type R_X86_64_32 val [0-9a-f]+$/,
+    );
+    assert.equal(
+      await w.page.locator("h3").first().textContent(),
+      "Load buffer (buf_addr … buf_addr + memsz)",
+    );
+    assert.equal(await w.page.locator("svg.buffer text.axis").first().textContent(), `buf_addr ${load.mem}`);
+    assert.equal(await w.page.locator("#load").getAttribute("aria-label"), "buf_addr");
+    const everything = await w.page.evaluate(() => {
+      const titles = [...document.querySelectorAll("title")].map((t) => t.textContent).join("\n");
+      return `${document.body.innerText}\n${titles}`;
+    });
+    assert.ok(!everything.includes("kbuf.mem"), "no kbuf.mem anywhere, tooltips included");
+    assert.ok(!everything.includes("kernel log"));
+    assert.deepEqual(w.errors, []);
+  });
+
+  it("draws the sections and marks the failing R_X86_64_32", async () => {
+    for (const s of report.results[high]!.sections) {
+      const box = await w.page.locator(`svg.buffer rect[data-key="section:${s.index}"]`).boundingBox();
+      assert.ok(box && box.width > 0, `block for ${s.name}`);
+    }
+    const failing = w.page.locator("svg.buffer line.tick.failing");
+    assert.equal(await failing.count(), 1);
+    assert.match((await failing.locator("title").textContent()) ?? "", /^R_X86_64_32 at \.ltext\+/);
+  });
+
+  it("says kbuf.mem and kernel log for the kernel's report of the same object", async () => {
+    const kernel = recorded(
+      join(repoRoot, "examples/linux/arch/x86/purgatory/purgatory.ro"),
+      "7.2",
+      64n << 30n,
+    );
+    const failing = kernel.results.findIndex((r) => !r.ok);
+    await w.page.evaluate(
+      (i) => ((window as unknown as { __state: unknown }).__state = { load: i }),
+      failing,
+    );
+    await w.send({ ...state(kernel), controls: { kernel: "", load: "", ram: "64G" } });
+    await w.page.waitForFunction(() => document.querySelector("h3")?.textContent?.includes("kbuf.mem"));
+    assert.match(
+      (await w.page.locator(".verdict").first().textContent()) ?? "",
+      /kexec_file_load, kernel 7\.2/,
+    );
+    assert.equal(await w.page.locator(".verdict .log-source").textContent(), "kernel log:");
+    assert.equal(await w.page.locator("#load").getAttribute("aria-label"), "kbuf.mem");
+  });
 });

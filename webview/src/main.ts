@@ -9,7 +9,7 @@ import type { MapControls, ReportJson, ToWebview } from "../../server/src/protoc
 import { compareView } from "./compare";
 import { el } from "./dom";
 import { addressView, bufferView, fileView } from "./map";
-import type { LoadJson } from "./model";
+import { bufferBase, logName, type LoadJson } from "./model";
 import { table, type Column } from "./table";
 import { loadState, post, saveState, type MapState } from "./vscode-api";
 
@@ -93,7 +93,7 @@ function toolbar(report: ReportJson | undefined): HTMLElement {
         )
       : null,
     field("kernel", "kernel", c.kernel, report?.kernel ?? "7.2"),
-    field("load", "kbuf.mem", c.load, "default placements"),
+    field("load", report ? bufferBase(report) : "kbuf.mem", c.load, "default placements"),
     field("ram", "RAM", c.ram, "64G"),
     button,
     report && report.results.length > 1
@@ -154,7 +154,9 @@ function findingsList(report: ReportJson): HTMLElement {
 /** "riscv64, kexec_file_load, kernel 6.10": which architecture's loader ran, and which loader. */
 function simulatedBy(report: ReportJson): string {
   const how = report.loader === "kernel" ? "kexec_file_load" : `${report.loader} (kexec_load)`;
-  return `${report.machine}, ${how}, kernel ${report.kernel}`;
+  return report.loader === "kernel"
+    ? `${report.machine}, ${how}, kernel ${report.kernel}`
+    : `${report.machine}, ${how}`;
 }
 
 function verdict(report: ReportJson, load: LoadJson): HTMLElement {
@@ -166,8 +168,9 @@ function verdict(report: ReportJson, load: LoadJson): HTMLElement {
   return el(
     "div",
     { class: `verdict ${load.ok && load.entryOk !== false ? "ok" : "failed"}` },
-    el("strong", {}, `${report.object.split("/").pop()} at kbuf.mem ${load.mem}: ${text}`),
+    el("strong", {}, `${report.object.split("/").pop()} at ${bufferBase(report)} ${load.mem}: ${text}`),
     ` — ${simulatedBy(report)} (${report.era}), bufsz ${load.bufsz}, memsz ${load.memsz}, buf_align ${load.bufAlign}, image->start ${load.imageStart ?? "–"}`,
+    load.log.length > 0 ? el("div", { class: "log-source" }, `${logName(report)}:`) : null,
     ...load.log.map((l) => el("div", { class: `log ${l.level}` }, l.text)),
   );
 }
@@ -333,8 +336,8 @@ function render(): void {
   const maps = el(
     "section",
     { class: "maps" },
-    el("h3", {}, "Load buffer (kbuf.mem … kbuf.mem + memsz)"),
-    el("div", { class: "scroll" }, bufferView(load, width, state.selection)),
+    el("h3", {}, `Load buffer (${bufferBase(report)} … ${bufferBase(report)} + memsz)`),
+    el("div", { class: "scroll" }, bufferView(load, width, state.selection, bufferBase(report))),
     el("h3", {}, "Object file (by file offset)"),
     el("div", { class: "scroll" }, fileView(report, width)),
     el("h3", {}, "Physical address space (log scale) and load windows"),

@@ -1,7 +1,7 @@
 // The SVG views: the load buffer band, the object's file layout, and the physical address space with
 // the load windows. Every element carries data-key so a click selects its table row and vice versa.
 import { hex, svg, tip } from "./dom";
-import { addrAt, bufferMap, fileMap, logX, type LoadJson } from "./model";
+import { addrAt, bufferBase, bufferMap, fileMap, logX, type LoadJson } from "./model";
 import type { ReportJson } from "../../server/src/protocol";
 
 const BAND = 36;
@@ -11,7 +11,8 @@ export const TICKS_AS_PATH = 2000;
 /** Above this many blocks, blocks get no individual tooltip. */
 export const TIPS_UP_TO = 1000;
 
-export function bufferView(load: LoadJson, width: number, selected?: string): SVGElement {
+/** The load buffer; `base` names its start as the loader does (`kbuf.mem`, kexec-tools' `buf_addr`). */
+export function bufferView(load: LoadJson, width: number, selected?: string, base = "kbuf.mem"): SVGElement {
   const m = bufferMap(load, width);
   const root = svg("svg", {
     class: "band buffer",
@@ -30,7 +31,7 @@ export function bufferView(load: LoadJson, width: number, selected?: string): SV
       g.append(svg("text", { x: b.x + 3, y: 14 + BAND / 2 + 4, class: "label" }, b.name));
     const entry = b.entry ? ` — contains e_entry (${b.entry})` : "";
     if (tips || b.entry)
-      g.append(tip(`${b.name}  ${b.flags ?? ""}\nkbuf.mem + ${hex(b.offset)}, ${b.size} bytes${entry}`));
+      g.append(tip(`${b.name}  ${b.flags ?? ""}\n${base} + ${hex(b.offset)}, ${b.size} bytes${entry}`));
     if (b.entry) {
       // The WARN's sections: each executable section containing e_entry gets a marker on top.
       g.append(
@@ -68,7 +69,7 @@ export function bufferView(load: LoadJson, width: number, selected?: string): SV
       ),
     );
   }
-  root.append(svg("text", { x: 0, y: BAND + 38, class: "axis" }, `kbuf.mem ${load.mem}`));
+  root.append(svg("text", { x: 0, y: BAND + 38, class: "axis" }, `${base} ${load.mem}`));
   root.append(svg("text", { x: width, y: BAND + 38, class: "axis end" }, `+ memsz ${hex(load.memsz)}`));
   return root;
 }
@@ -104,7 +105,8 @@ export function fileView(report: ReportJson, width: number): SVGElement {
 
 /**
  * The physical address space on a log scale up to the top of RAM: the load windows shaded, every
- * simulated load marked (the shown one emphasised), and 2 GiB / 4 GiB drawn. Clicking picks kbuf.mem.
+ * simulated load marked (the shown one emphasised), and 2 GiB / 4 GiB drawn. Clicking picks the load
+ * address (kbuf.mem, or kexec-tools' buf_addr).
  */
 export function addressView(
   report: ReportJson,
@@ -113,6 +115,7 @@ export function addressView(
   width: number,
   pick: (addr: bigint) => void,
 ): SVGElement {
+  const base = bufferBase(report);
   const root = svg("svg", {
     class: "band address",
     width,
@@ -134,7 +137,7 @@ export function addressView(
       svg(
         "rect",
         { class: "window", x: x1, y: 14, width: Math.max(2, x2 - x1), height: 22 },
-        tip(`every relocation fits for kbuf.mem ${w.from} – ${w.to}`),
+        tip(`every relocation fits for ${base} ${w.from} – ${w.to}`),
       ),
     );
   }
@@ -154,7 +157,7 @@ export function addressView(
       svg(
         "path",
         { class: cls, d: `M${x} 38 l-5 9 l10 0 z` },
-        tip(`${r.label}: kbuf.mem ${r.mem} — ${r.ok ? "loads" : `fails (${r.failedAt})`}`),
+        tip(`${r.label}: ${base} ${r.mem} — ${r.ok ? "loads" : `fails (${r.failedAt})`}`),
       ),
     );
   }

@@ -9,7 +9,7 @@ export interface Block {
   kind: "section" | "gap" | "bss";
   key: string;
   name: string;
-  /** Offset from kbuf.mem and size, in bytes. */
+  /** Offset from the buffer's base (kbuf.mem, buf_addr) and size, in bytes. */
   offset: number;
   size: number;
   x: number;
@@ -37,6 +37,19 @@ export interface BufferMap {
 }
 
 export const MIN_BLOCK = 6;
+
+/**
+ * The name of the load buffer's base address in the loader's own code: the kernel's `kbuf.mem`, or
+ * kexec-tools' `buf_addr` (the report's loader is "kernel" or "kexec-tools <version>").
+ */
+export function bufferBase(report: Pick<ReportJson, "loader">): string {
+  return report.loader === "kernel" ? "kbuf.mem" : "buf_addr";
+}
+
+/** Where the loader's messages go: the kernel log, or kexec's stderr. */
+export function logName(report: Pick<ReportJson, "loader">): string {
+  return report.loader === "kernel" ? "kernel log" : "kexec stderr";
+}
 
 /**
  * Widths proportional to size, but at least MIN_BLOCK pixels, summing to `width`: blocks that would be

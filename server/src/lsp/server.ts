@@ -39,7 +39,7 @@ import {
   type ReportParams,
   type ResimulateParams,
 } from "../protocol";
-import { diagnosticsFor, rangeOf, uriOf, type DiagnosticData } from "./diagnostics";
+import { diagnosticsFor, fallbackPlace, rangeOf, uriOf, type DiagnosticData } from "./diagnostics";
 import {
   analyseLinkerScript,
   isLinkerScript,
@@ -267,7 +267,8 @@ export class PurgatoryServer {
   private publish(): void {
     const byUri = new Map<string, Diagnostic[]>();
     for (const [object, r] of this.results) {
-      for (const [uri, list] of diagnosticsFor(object, r.resolved))
+      const said = r.report?.loader.kind === "kexec-tools" ? "kexec" : "kernel";
+      for (const [uri, list] of diagnosticsFor(object, r.resolved, said, fallbackPlace(r.files.makefile)))
         byUri.set(uri, [...(byUri.get(uri) ?? []), ...list]);
     }
     for (const a of this.lds.values()) {

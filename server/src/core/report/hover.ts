@@ -32,11 +32,14 @@ function windows(report: SimulationReport, ws: readonly Interval[] | undefined):
   return placed.map((w) => `${hex(w.from)}–${hex(w.to)}`).join(", ");
 }
 
-/** "s390x, kexec_file_load, kernel 5.15": the architecture, the loader and the release simulated. */
+/** "s390x, kexec_file_load, kernel 5.15" or "x86_64, kexec-tools 2.0.32 (kexec_load)": what was simulated. */
 export function simulatedBy(report: SimulationReport): string {
   const how =
     report.loader.kind === "kernel" ? "kexec_file_load" : `kexec-tools ${report.loader.version} (kexec_load)`;
-  return `${report.machine}, ${how}, kernel ${report.kernel.label}`;
+  // With kexec-tools the kernel release plays no part in loading the purgatory.
+  return report.loader.kind === "kernel"
+    ? `${report.machine}, ${how}, kernel ${report.kernel.label}`
+    : `${report.machine}, ${how}`;
 }
 
 /** Markdown for a symbol name, or undefined when the object neither defines nor references it. */

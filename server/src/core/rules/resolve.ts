@@ -203,8 +203,22 @@ function placesFor(att: Attachment, files: ProjectFiles): Place[] {
     }
     case "object": {
       if (!mf) return [];
-      const a = firstAssignment(mf.parsed, ["purgatory-y", "PURGATORY_OBJS", ...LDFLAG_VARIABLES]);
-      return a ? [assignmentPlace(mf.path, a, "the purgatory object is built from here")] : [];
+      const a = firstAssignment(mf.parsed, ["purgatory-y", "PURGATORY_OBJS"]);
+      if (a) return [assignmentPlace(mf.path, a, "the purgatory object is built from here")];
+      // powerpc: no object list, the purgatory.ro rule names its objects directly.
+      const linked = purgatoryObjects(mf.parsed);
+      if (linked.length > 0) {
+        return linked.map((o) => ({
+          path: mf.path,
+          line: o.word.line,
+          startColumn: o.word.startColumn,
+          endLine: o.word.line,
+          endColumn: o.word.endColumn,
+          note: `${o.name}: the purgatory object is built from here`,
+        }));
+      }
+      const ld = firstAssignment(mf.parsed, LDFLAG_VARIABLES);
+      return ld ? [assignmentPlace(mf.path, ld, "the purgatory object is built from here")] : [];
     }
   }
 }

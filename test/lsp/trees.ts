@@ -1,0 +1,52 @@
+// The example kernel trees in test/fixtures/trees/ for the LSP tier: a temporary copy to edit and
+// rebuild, the rebuild itself (the trees' build scripts run the cross compilers), and small helpers
+// for what a diagnostic covers and what a hover says.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HoverRequest, type Diagnostic, type MarkupContent } from "vscode-languageserver-protocol/node";
+import { repoRoot } from "../helpers";
+import { lineOf } from "./edits";
+import { uri, type ServerUnderTest } from "./harness";
+
+export const TREES = join(repoRoot, "test", "fixtures", "trees");
+
+export function hasTool(name: string): boolean {
+  try {
+    execFileSync(name, ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A copy of one example tree in a temporary folder (the tests edit and rebuild it). */
+export function copyTree(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `pl-${name}-`));
+  cpSync(join(TREES, name), dir, { recursive: true });
+  return dir;
+}
+
+/** Rebuilds a copied tree with a build script (default: the shared one for riscv and s390). */
+export function rebuild(tree: string, script = join(TREES, "build.sh")): void {
+  execFileSync("bash", [script, tree], { stdio: "pipe" });
+}
+
+/** The text a diagnostic's range covers. */
+export function covered(text: string, d: Diagnostic): string {
+  return text.split("\n")[d.range.start.line]!.slice(d.range.start.character, d.range.end.character);
+}
+
+/** The hover's markdown at `at` characters into the first occurrence of `needle` in the file. */
+export async function hover(server: ServerUnderTest, path: string, needle: string, at = 2): Promise<string> {
+  const text = readFileSync(path, "utf8");
+  await server.open(path, text);
+  const line = lineOf(text, needle);
+  const character = text.split("\n")[line]!.indexOf(needle) + at;
+  const h = await server.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri: uri(path) },
+    position: { line, character },
+  });
+  return (h?.contents as MarkupContent | undefined)?.value ?? "";
+}
