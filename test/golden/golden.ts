@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { LoadAttempt } from "../../server/src/core/kexec/bzimage64";
 import { hex } from "../../server/src/core/kexec/u64";
-import { simulate } from "../../server/src/core/simulate";
+import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
 import { repoRoot } from "../helpers";
 
 /**
@@ -24,6 +24,24 @@ export const GOLDEN_KERNELS: Record<string, readonly string[]> = {
   riscv64: ["6.4", "6.11", "6.12", "6.15", "7.2"],
   ppc64: ["4.10", "5.4", "7.2"],
 };
+
+/**
+ * kexec-tools' goldens (folder "kexec-tools", one file per object of test/fixtures/kexec-tools): the
+ * releases before PLT32 (2.0.17), before the sh_addralign 0 change (2.0.23) and the newest. Taken as
+ * `kexec -p` so that s390, which loads a purgatory only then, is covered too.
+ */
+export const GOLDEN_KEXEC_TOOLS = ["2.0.17", "2.0.23", "2.0.32"] as const;
+
+/** The runs of an object's golden file: its key there and the simulation options. */
+export function goldenRuns(arch: string): { key: string; options: SimulateOptions }[] {
+  if (arch === "kexec-tools") {
+    return GOLDEN_KEXEC_TOOLS.map((v) => ({
+      key: `kexec-tools ${v}`,
+      options: { loader: "kexec-tools", kexecTools: v, crash: true },
+    }));
+  }
+  return GOLDEN_KERNELS[arch]!.map((kernel) => ({ key: kernel, options: { kernel } }));
+}
 
 export function goldenDir(arch: string): string {
   return join(repoRoot, "test", "golden", arch);
@@ -65,15 +83,15 @@ export interface GoldenLoad {
 export function goldenFor(objectPath: string, arch = "x86_64") {
   const bytes = readFileSync(objectPath);
   const out: Record<string, unknown> = { object: objectPath.slice(repoRoot.length + 1) };
-  for (const kernel of GOLDEN_KERNELS[arch]!) {
-    const r = simulate(bytes, { kernel });
+  for (const { key, options } of goldenRuns(arch)) {
+    const r = simulate(bytes, options);
     if (!r.ok) {
-      out[kernel] = { error: r.error };
+      out[key] = { error: r.error };
       continue;
     }
     const rep = r.report;
     const release: GoldenRelease = {
-      era: rep.kernel.era,
+      era: rep.loader.kind === "kernel" ? rep.kernel.era : `${rep.machine}, kexec-tools`,
       ok: rep.ok,
       entryOk: rep.entryOk,
       bufsz: hex(rep.plan.bufsz),
@@ -83,7 +101,7 @@ export function goldenFor(objectPath: string, arch = "x86_64") {
       loadWindows: rep.loadWindows.map((w) => `${hex(w.from)}-${hex(w.to)}`),
       findings: rep.findings.map((f) => `${f.severity} ${f.id}: ${f.title}`),
     };
-    out[kernel] = release;
+    out[key] = release;
   }
   return out;
 }

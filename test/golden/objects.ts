@@ -56,11 +56,18 @@ export function archObjects(arch: CrossArch): string[] {
   return existsSync(dir) ? objectsIn(dir) : [];
 }
 
+/** The kexec-tools-style purgatories (every architecture), for kexec-tools' loader. */
+export function kexecToolsObjects(): string[] {
+  const dir = fixturePath("kexec-tools", "obj");
+  return existsSync(dir) ? objectsIn(dir) : [];
+}
+
 /** Every object with a golden summary, and the architecture whose golden folder holds it. */
 export function goldenObjects(): { arch: string; path: string }[] {
   return [
     ...fixtureObjects({ includeZeroAlign: true }).map((path) => ({ arch: "x86_64", path })),
     ...CROSS_ARCHES.flatMap((arch) => archObjects(arch).map((path) => ({ arch, path }))),
+    ...kexecToolsObjects().map((path) => ({ arch: "kexec-tools", path })),
   ];
 }
 
