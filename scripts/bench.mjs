@@ -47,7 +47,11 @@ const ktObjects = new Set(objects("test/fixtures/kexec-tools"));
 for (const f of [...objects("examples"), ...objects("test/fixtures")]) {
   const bytes = readFileSync(f);
   // kexec-tools-style objects under kexec-tools' loader (as kexec -p, so that s390 loads one too).
-  const { ms, report } = timeSimulation(bytes, 20, ktObjects.has(f) ? { loader: "kexec-tools", crash: true } : {});
+  const { ms, report } = timeSimulation(
+    bytes,
+    20,
+    ktObjects.has(f) ? { loader: "kexec-tools", crash: true } : {},
+  );
   const relocs = report?.loads[0]?.attempt.relocations.length ?? "-";
   console.log(
     f.padEnd(64),
