@@ -2,28 +2,23 @@
 // extension loaded through the `payload` URL parameter (the web workbench's extensionDevelopmentPath),
 // and runs an extensionTestsPath suite, whose exit code the workbench hands to window.codeAutomationExit.
 import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { clearTimeout, setTimeout } from "node:timers";
 import { URLSearchParams } from "node:url";
 
+/** Launch settings shared with the webview tier (test/webview/harness.ts). */
+const LAUNCH = JSON.parse(readFileSync(new URL("../../test/chromium.json", import.meta.url), "utf8"));
+
 export async function launchBrowser(tmp) {
   const profile = mkdtempSync(join(tmp, "chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
+    executablePath: process.env.CHROMIUM_PATH ?? LAUNCH.executablePath,
     headless: true,
     viewport: { width: 1400, height: 900 },
     // Chromium writes crash reports and caches under XDG dirs: keep them in the run folder.
     env: { ...process.env, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: LAUNCH.args,
   });
   return {
     context,

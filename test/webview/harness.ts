@@ -11,7 +11,13 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { repoRoot } from "../helpers";
 import { THEMES } from "./themes";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Launch settings shared with the workbench tier (scripts/e2e/workbench.mjs). */
+const LAUNCH = JSON.parse(readFileSync(join(repoRoot, "test", "chromium.json"), "utf8")) as {
+  executablePath: string;
+  args: string[];
+};
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? LAUNCH.executablePath;
 
 export class WebviewPage {
   private constructor(
@@ -58,15 +64,7 @@ export class WebviewPage {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: LAUNCH.args,
       // Chromium writes crash reports and caches under XDG folders: keep them out of $HOME.
       env: { ...process.env, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile },
     });

@@ -25,7 +25,7 @@ import { evaluateArchRules } from "./rules/arch";
 import {
   checkLoadAddress,
   DEFAULT_RAM,
-  entryOk,
+  finishReport,
   windowsOf,
   type SimulateOptions,
   type SimulationResult,
@@ -239,20 +239,15 @@ export function simulateArch(
     loadWindows,
     bufMin,
   });
-  return {
-    ok: true,
-    report: {
-      machine: arch.id,
-      loader: { kind: "kernel" },
-      elf,
-      kernel,
-      plan,
-      bufMin,
-      loads: simulated,
-      loadWindows,
-      findings,
-      ok: simulated.length > 0 && simulated.every((s) => s.attempt.ok),
-      entryOk: simulated.every((s) => entryOk(s.attempt) !== false),
-    },
-  };
+  return finishReport({
+    machine: arch.id,
+    loader: { kind: "kernel" },
+    elf,
+    kernel,
+    plan,
+    bufMin,
+    loads: simulated,
+    loadWindows,
+    findings,
+  });
 }

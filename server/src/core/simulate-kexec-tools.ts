@@ -18,7 +18,7 @@ import { evaluateKexecToolsRules } from "./rules/kexec-tools";
 import {
   checkLoadAddress,
   DEFAULT_RAM,
-  entryOk,
+  finishReport,
   windowsOf,
   type SimulatedLoad,
   type SimulateOptions,
@@ -124,20 +124,15 @@ export function simulateKexecTools(
     loadWindows,
     bufMin,
   });
-  return {
-    ok: true,
-    report: {
-      machine: arch.id,
-      loader: { kind: "kexec-tools", version: version.label },
-      elf,
-      kernel,
-      plan,
-      bufMin,
-      loads: simulated,
-      loadWindows,
-      findings,
-      ok: simulated.length > 0 && simulated.every((s) => s.attempt.ok),
-      entryOk: simulated.every((s) => entryOk(s.attempt) !== false),
-    },
-  };
+  return finishReport({
+    machine: arch.id,
+    loader: { kind: "kexec-tools", version: version.label },
+    elf,
+    kernel,
+    plan,
+    bufMin,
+    loads: simulated,
+    loadWindows,
+    findings,
+  });
 }

@@ -115,20 +115,30 @@ export function simulate(bytes: Uint8Array, options: SimulateOptions = {}): Simu
   }));
   const loadWindows = windowsOf(simulated[0]?.attempt, plan, bufMin);
   const findings = evaluateRules({ elf, kernel, plan, loads: simulated, loadWindows, bufMin });
+  return finishReport({
+    machine: "x86_64",
+    loader: { kind: "kernel" },
+    elf,
+    kernel,
+    plan,
+    bufMin,
+    loads: simulated,
+    loadWindows,
+    findings,
+  });
+}
+
+/** The report's parts each loader's simulation computes; the verdicts are derived here, once. */
+export type ReportParts = Omit<SimulationReport, "ok" | "entryOk">;
+
+export function finishReport(parts: ReportParts): SimulationResult {
+  const loads = parts.loads;
   return {
     ok: true,
     report: {
-      machine: "x86_64",
-      loader: { kind: "kernel" },
-      elf,
-      kernel,
-      plan,
-      bufMin,
-      loads: simulated,
-      loadWindows,
-      findings,
-      ok: simulated.length > 0 && simulated.every((s) => s.attempt.ok),
-      entryOk: simulated.every((s) => entryOk(s.attempt) !== false),
+      ...parts,
+      ok: loads.length > 0 && loads.every((s) => s.attempt.ok),
+      entryOk: loads.every((s) => entryOk(s.attempt) !== false),
     },
   };
 }
