@@ -37,6 +37,34 @@ describe("purgatory-lens simulate", () => {
     assert.match(r.out, /image->start is not purgatory_start/);
   });
 
+  it("exits 1 when an s390 load before 5.16 succeeds with R_390_PLT32DBL fields skipped", () => {
+    const obj = fixturePath("s390x", "obj", "gcc12.ro");
+    const old = run("simulate", obj, "--kernel", "5.15");
+    assert.equal(old.code, 1);
+    assert.match(old.out, /verdict: loads at every simulated address/);
+    assert.match(old.out, /\[s390-unrelocated-branch\]/);
+    assert.equal(run("simulate", obj, "--kernel", "5.16").code, 0);
+  });
+
+  it("takes --arch (with aliases), --loader, --kexec-tools and --crash", () => {
+    const kt = fixturePath("kexec-tools", "obj", "s390x-gcc.ro");
+    assert.equal(run("simulate", kt, "--loader", "kexec-tools").code, 2); // kexec -l loads none on s390
+    const crash = run("simulate", kt, "--kexec-tools", "2.0.32", "--crash");
+    assert.equal(crash.code, 0, crash.err + crash.out);
+    assert.match(crash.out, /loader: kexec-tools 2\.0\.32/);
+    const alias = run(
+      "simulate",
+      fixturePath("kexec-tools", "obj", "arm64-gcc.ro"),
+      "--arch",
+      "aarch64",
+      "--loader",
+      "kexec-tools",
+    );
+    assert.equal(alias.code, 0, alias.err);
+    assert.match(run("simulate", kt, "--arch", "sparc").err, /--arch sparc: not one of/);
+    assert.match(run("simulate", kt, "--loader", "grub").err, /--loader grub: not kernel or kexec-tools/);
+  });
+
   it("exits 2 on bad input, bad options and misaligned --load", () => {
     assert.equal(run("simulate", fixturePath("edge", "build.sh")).code, 2);
     assert.equal(run("simulate", "/nonexistent/purgatory.ro").code, 2);
