@@ -137,6 +137,9 @@ function parseArgs(argv: readonly string[]): CliArgs | "help" {
     }
   }
   if (!args.object) throw new UsageError("no object given");
+  if (args.kexecTools !== undefined && args.loader === "kernel") {
+    throw new UsageError("--kexec-tools names a kexec-tools release, but --loader says kernel");
+  }
   return args;
 }
 
