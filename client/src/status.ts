@@ -33,7 +33,7 @@ export class StatusItem implements vscode.Disposable {
     md.appendMarkdown("**Purgatory Lens**: click to re-simulate\n\n");
     for (const p of purgatories) {
       md.appendMarkdown(
-        `- \`${vscode.workspace.asRelativePath(vscode.Uri.parse(p.object))}\`: ${p.summary} (kernel ${p.kernel}, ${p.durationMs} ms)\n`,
+        `- \`${vscode.workspace.asRelativePath(vscode.Uri.parse(p.object))}\`: ${p.summary} (${p.loader}, ${p.durationMs} ms)\n`,
       );
     }
     this.item.tooltip = md;

@@ -35,6 +35,8 @@ export interface PurgatoryStatus {
   /** One line for status bars and CodeLenses. */
   summary: string;
   kernel: string;
+  /** What loaded it, for display: "kernel 7.2" or "kexec-tools 2.0.32". */
+  loader: string;
   /** Milliseconds the last simulation took, and when it ended (ISO time). */
   durationMs: number;
   at: string;

@@ -1,5 +1,6 @@
 // One purgatory in the workspace: what discovery found, the files its findings attach to, and its
 // last simulation. Reading and simulating happen here; LSP types do not.
+import { NEWEST_KEXEC_TOOLS } from "../core/kexec-tools/version";
 import { readFile } from "node:fs/promises";
 import type { DiscoveredPurgatory } from "../core/kbuild/discover";
 import { parseMakefile } from "../core/kbuild/makefile";
@@ -32,10 +33,14 @@ export async function loadFiles(p: DiscoveredPurgatory, text: TextSource): Promi
     return t === undefined ? undefined : { path, text: t };
   };
   const mk = await read(p.makefile);
+  const extra = (await Promise.all((p.extraMakefiles ?? []).map(read))).filter((m) => m !== undefined);
   const sources = (await Promise.all(p.sources.map(read))).filter((s): s is TextFile => s !== undefined);
   return {
     object: p.object,
     makefile: mk && { ...mk, parsed: parseMakefile(mk.text) },
+    ...(extra.length > 0
+      ? { extraMakefiles: extra.map((m) => ({ ...m, parsed: parseMakefile(m.text) })) }
+      : {}),
     linkerScript: await read(p.linkerScript),
     sources,
     inputs: await readInputObjects(p),
@@ -54,6 +59,10 @@ export async function simulateProject(
     makefile: p.makefile,
     linkerScript: p.linkerScript,
     kernel: options.kernel ?? "7.2",
+    loader:
+      options.loader === "kexec-tools"
+        ? `kexec-tools ${options.kexecTools ?? NEWEST_KEXEC_TOOLS}`
+        : `kernel ${options.kernel ?? "7.2"}`,
   };
   const done = (state: PurgatoryStatus["state"], summary: string, errors: number, warnings: number) => ({
     ...base,
@@ -91,17 +100,24 @@ export async function simulateProject(
   const errors = report.findings.filter((f) => f.severity === "error").length;
   const warnings = report.findings.filter((f) => f.severity === "warning").length;
   const failing = report.loads.filter((l) => !l.attempt.ok).length;
+  // As the CLI's exit status: a load that "succeeds" with an error finding (fields left wrong) fails.
   const summary = !report.ok
     ? `fails at ${failing} of ${report.loads.length} load addresses`
     : !report.entryOk
       ? "loads, but jumps to the wrong entry"
-      : warnings > 0
-        ? `loads, ${warnings} warning${warnings === 1 ? "" : "s"}`
-        : "loads at every simulated address";
+      : errors > 0
+        ? `loads, but ${errors} error${errors === 1 ? "" : "s"}: it would not run right`
+        : warnings > 0
+          ? `loads, ${warnings} warning${warnings === 1 ? "" : "s"}`
+          : "loads at every simulated address";
   return {
     status: {
-      ...done(report.ok && report.entryOk ? "ok" : "failed", summary, errors, warnings),
+      ...done(report.ok && report.entryOk && errors === 0 ? "ok" : "failed", summary, errors, warnings),
       kernel: report.kernel.label,
+      loader:
+        report.loader.kind === "kernel"
+          ? `kernel ${report.kernel.label}`
+          : `kexec-tools ${report.loader.version}`,
     },
     report,
     resolved,

@@ -49,6 +49,7 @@ import {
   ldsHover,
   type LdsFixData,
 } from "./lds";
+import { optionsFor } from "./kexec-tools";
 import { locate } from "./locate";
 import { loadFiles, simulateProject, type ProjectResult } from "./project";
 import { Scheduler, type RunContext } from "./scheduler";
@@ -57,6 +58,12 @@ import { waitUntilStable } from "./stable";
 
 const pathOf = (uri: string): string | undefined =>
   uri.startsWith("file:") ? fileURLToPath(uri) : undefined;
+
+/** "kernel 7.2" or "kexec-tools 2.0.32": whose loader a result is about. */
+function loaderLabel(r: ProjectResult): string {
+  const loader = r.report?.loader;
+  return loader?.kind === "kexec-tools" ? `kexec-tools ${loader.version}` : `kernel ${r.status.kernel}`;
+}
 
 export class PurgatoryServer {
   private folders: string[] = [];
@@ -73,6 +80,8 @@ export class PurgatoryServer {
   /** Linker-script analyses of open documents, by URI. */
   private lds = new Map<string, Awaited<ReturnType<typeof analyseLinkerScript>>>();
   private ldsTimers = new Map<string, NodeJS.Timeout>();
+  /** Notes about how kexec-tools trees are simulated, each shown once. */
+  private shownNotes = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -98,8 +107,11 @@ export class PurgatoryServer {
     });
     documents.onDidSave((e) => {
       const path = pathOf(e.document.uri);
-      if (path && /(^|\/)(Makefile|Kbuild)$|\.(lds|ld|lds\.S)$/.test(path)) this.needDiscovery = true;
-      if (path && this.projectFor(path)) void this.scheduler.trigger(`saved ${basename(path)}`, 50);
+      // configure.ac: a kexec-tools tree's release.
+      const tree = path !== undefined && /(^|\/)configure\.ac$/.test(path);
+      if (path && (tree || /(^|\/)(Makefile|Kbuild)$|\.(lds|ld|lds\.S)$/.test(path)))
+        this.needDiscovery = true;
+      if (path && (tree || this.projectFor(path))) void this.scheduler.trigger(`saved ${basename(path)}`, 50);
     });
     // While typing, keep the diagnostics on the right lines without re-simulating.
     documents.onDidChangeContent((e) => {
@@ -185,6 +197,14 @@ export class PurgatoryServer {
     this.connection.console.info(message);
   }
 
+  /** A warning the user sees once per server (not on every re-simulation), and the log line. */
+  private noteOnce(message: string): void {
+    this.log(message);
+    if (this.shownNotes.has(message)) return;
+    this.shownNotes.add(message);
+    void this.connection.window.showWarningMessage(`Purgatory Lens: ${message}`);
+  }
+
   private async readSettings(): Promise<void> {
     if (!this.canConfigure) return;
     const scopeUri = this.folders[0] ? uriOf(this.folders[0]) : undefined;
@@ -233,11 +253,11 @@ export class PurgatoryServer {
     const results = new Map<string, ProjectResult>();
     for (const d of this.discovered) {
       if (ctx.stale()) return;
-      const r = await simulateProject(d, options, this.text);
+      const own = optionsFor(d, options, this.settings);
+      if (own.note !== undefined) this.noteOnce(own.note);
+      const r = await simulateProject(d, own.options, this.text);
       results.set(d.object, r);
-      this.log(
-        `simulated ${d.object} (kernel ${r.status.kernel}) in ${r.status.durationMs} ms: ${r.status.summary}`,
-      );
+      this.log(`simulated ${d.object} (${loaderLabel(r)}) in ${r.status.durationMs} ms: ${r.status.summary}`);
     }
     this.results = results;
     for (const doc of this.documents.all()) {
@@ -312,7 +332,13 @@ export class PurgatoryServer {
 
   private projectFor(path: string): ProjectResult | undefined {
     for (const d of this.discovered) {
-      if (d.makefile === path || d.linkerScript === path || d.object === path || d.sources.includes(path)) {
+      if (
+        d.makefile === path ||
+        d.extraMakefiles?.includes(path) ||
+        d.linkerScript === path ||
+        d.object === path ||
+        d.sources.includes(path)
+      ) {
         return this.results.get(d.object);
       }
     }
@@ -327,7 +353,8 @@ export class PurgatoryServer {
     const r = path && this.projectFor(path);
     if (!r || !r.report || !doc) return null;
     const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
-    const isMake = r.files.makefile?.path === path;
+    const isMake =
+      r.files.makefile?.path === path || (r.files.extraMakefiles ?? []).some((m) => m.path === path);
     const re = isMake ? /-[A-Za-z0-9_=.+-]+/g : /[A-Za-z_.$][A-Za-z0-9_.$]*/g;
     for (const m of text.matchAll(re)) {
       const start = m.index ?? 0;
@@ -397,11 +424,12 @@ export class PurgatoryServer {
     const lenses: CodeLens[] = [];
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     for (const r of this.results.values()) {
-      if (path !== r.files.makefile?.path && path !== r.files.linkerScript?.path) continue;
+      const makefiles = [r.files.makefile, ...(r.files.extraMakefiles ?? [])].map((m) => m?.path);
+      if (!makefiles.includes(path) && path !== r.files.linkerScript?.path) continue;
       lenses.push({
         range,
         command: {
-          title: `Purgatory Lens: ${basename(r.status.object)} ${r.status.summary} (kernel ${r.status.kernel}) · Re-simulate`,
+          title: `Purgatory Lens: ${basename(r.status.object)} ${r.status.summary} (${loaderLabel(r)}) · Re-simulate`,
           command: COMMANDS.resimulate,
         },
       });
@@ -420,12 +448,15 @@ export class PurgatoryServer {
   private async report(p: ReportParams): Promise<unknown> {
     const object = p.object ? pathOf(p.object) : this.discovered[0]?.object;
     if (!object) return null;
-    const { options } = simulateOptions({
+    const settings = {
       ...this.settings,
       kernelVersion: p.kernel ?? this.settings.kernelVersion,
       loadAddresses: p.loads ?? this.settings.loadAddresses,
       ramSize: p.ramSize ?? this.settings.ramSize,
-    });
+    };
+    const d = this.discovered.find((x) => x.object === object);
+    const base = simulateOptions(settings).options;
+    const options = d ? optionsFor(d, base, settings).options : base;
     if (p.ramSize && parseSize(p.ramSize) === undefined) return { error: `"${p.ramSize}" is not a size` };
     let bytes: Uint8Array;
     try {

@@ -17,6 +17,8 @@
 //   before); the objtree's "source" symlink; else the objtree itself (an in-tree build).
 // - Not handled: external-module style builds (M=) and trees whose .cmd files were moved after the
 //   build; those are reported with what could be found and a note.
+// - kexec-tools trees (a `purgatory` folder whose parent is a kexec-tools source tree or configured
+//   build folder) are described from their own Makefiles instead: see kexec-tools-tree.ts.
 //
 // The walk is breadth-first, never follows symbolic links (TreeFs reports them as files), skips .git
 // and node_modules, stops after `maxFiles` entries, and checks `signal.cancelled` between folders.
@@ -24,6 +26,7 @@ import { posix } from "node:path";
 import { parseCmdFile, type CmdFile } from "./cmdfile";
 import { isSourcePath, parseCommand, type ParsedCommand } from "./compile";
 import { globMatcher } from "./glob";
+import { describeKexecToolsPurgatory, findKexecToolsTree, type KexecToolsTree } from "./kexec-tools-tree";
 import { parseMakefile, purgatoryObjects } from "./makefile";
 import { readText, type DirEntry, type TreeFs } from "./tree-fs";
 
@@ -43,6 +46,8 @@ export interface DiscoveredPurgatory {
   /** The purgatory's source folder (equal to `dir` unless this is an O= build). */
   readonly srcDir: string;
   readonly makefile?: string;
+  /** More Makefiles whose flags reach the purgatory (kexec-tools: purgatory/arch/<ARCH>/Makefile). */
+  readonly extraMakefiles?: readonly string[];
   /** The link's .cmd file (.purgatory.ro.cmd). */
   readonly cmdFile?: string;
   readonly linkerScript?: string;
@@ -61,6 +66,8 @@ export interface DiscoveredPurgatory {
   readonly compiles: Readonly<Record<string, DiscoveredCommand>>;
   /** What could not be determined, in plain words. */
   readonly notes: readonly string[];
+  /** Set for a kexec-tools tree's purgatory, which kexec-tools loads itself (never a kernel). */
+  readonly kexecTools?: KexecToolsTree;
 }
 
 export interface DiscoveryStats {
@@ -182,7 +189,20 @@ export async function discoverPurgatories(
     const p = await describe(fs, c);
     if (p) found.push(p);
   }
-  return found.sort((a, b) => (a.object < b.object ? -1 : a.object > b.object ? 1 : 0));
+  return withoutUnbuiltSources(found).sort((a, b) =>
+    a.object < b.object ? -1 : a.object > b.object ? 1 : 0,
+  );
+}
+
+/**
+ * A kexec-tools source tree built in a separate folder shows up twice: the build's purgatory.ro and
+ * the source tree's purgatory/Makefile with nothing built next to it. Only the build is kept.
+ */
+function withoutUnbuiltSources(found: DiscoveredPurgatory[]): DiscoveredPurgatory[] {
+  const built = new Set(
+    found.filter((p) => p.objectExists && p.kexecTools).map((p) => p.kexecTools!.srcRoot),
+  );
+  return found.filter((p) => p.objectExists || !p.kexecTools || !built.has(p.kexecTools.srcRoot));
 }
 
 async function readCommand(fs: TreeFs, cmdFile: string): Promise<DiscoveredCommand | undefined> {
@@ -267,6 +287,8 @@ async function followObjcopy(
 }
 
 async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory | undefined> {
+  const kexecTools = c.object === undefined ? await findKexecToolsTree(fs, c.dir) : undefined;
+  if (kexecTools) return describeKexecToolsPurgatory(fs, kexecTools, c.hasObject);
   const notes: string[] = [];
   const object = c.object ?? posix.join(c.dir, OBJECT_NAME);
   const linkCmdPath = posix.join(c.dir, `.${posix.basename(object)}.cmd`);

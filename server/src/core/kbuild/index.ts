@@ -11,3 +11,4 @@ export * from "./glob";
 export * from "./discover";
 export * from "./mask";
 export * from "./locate";
+export * from "./kexec-tools-tree";

@@ -100,6 +100,19 @@ function unhandled(ctx: KexecToolsRuleContext): Finding[] {
   ];
 }
 
+/** Named symbols of the relocations that overflow (or are left wrong) at some simulated load. */
+function overflowingSymbols(ctx: KexecToolsRuleContext): string[] {
+  const sections = new Set(ctx.elf.sections.map((s) => s.name));
+  return unique(
+    ctx.loads.flatMap((l) =>
+      l.attempt.relocations
+        .filter((r) => (r.status === "overflow" || r.status === "undefined-behaviour") && r.window)
+        .map((r) => r.symbol)
+        .filter((name) => name !== "" && !sections.has(name)),
+    ),
+  );
+}
+
 function overflow(ctx: KexecToolsRuleContext): Finding[] {
   const recs = (ctx.loads[0]?.attempt.relocations ?? []).filter((r) => r.window !== undefined);
   const failing = ctx.loads.filter((l) =>
@@ -140,9 +153,13 @@ function overflow(ctx: KexecToolsRuleContext): Finding[] {
         : "Build with the small code model (gcc's default: literal pools and ADRP, no MOVW_UABS_G2/G3), or keep the purgatory below the window's end.",
       kernelMessages: stderr(ctx, (t) => t.startsWith("overflow in relocation")),
       evidence: { windows, types: limited },
-      attach: x86
-        ? [{ kind: "flag", flag: "-mcmodel=large", present: false }]
-        : [{ kind: "flag", flag: "-mcmodel=large", present: true }],
+      attach: [
+        x86
+          ? { kind: "flag", flag: "-mcmodel=large", present: false }
+          : { kind: "flag", flag: "-mcmodel=large", present: true },
+        // The references that need the address: named symbols only (section symbols have no line).
+        ...overflowingSymbols(ctx).map((name) => ({ kind: "symbol", name, role: "reference" }) as const),
+      ],
     }),
   ];
 }

@@ -31,6 +31,8 @@ export interface InputObject {
 export interface ProjectFiles {
   readonly object: string;
   readonly makefile?: TextFile & { readonly parsed: ParsedMakefile };
+  /** More Makefiles the purgatory's flags come from (kexec-tools: purgatory/arch/<ARCH>/Makefile). */
+  readonly extraMakefiles?: readonly (TextFile & { readonly parsed: ParsedMakefile })[];
   readonly linkerScript?: TextFile;
   readonly sources: readonly TextFile[];
   /** The input objects, when they exist: lets a relocation be traced to the object that brings it in. */
@@ -70,6 +72,8 @@ export interface ResolvedFinding {
 
 /** The variables the purgatory's own compiler flags live in, most specific first. */
 const CFLAG_VARIABLES = ["PURGATORY_CFLAGS", "KBUILD_CFLAGS", "ccflags-y", "EXTRA_CFLAGS"];
+/** kexec-tools' per-architecture purgatory flags (x86_64_PURGATORY_EXTRA_CFLAGS), set in arch Makefiles. */
+const KEXEC_TOOLS_CFLAGS = /^([A-Za-z0-9_]+_)?PURGATORY_EXTRA_CFLAGS$/;
 const LDFLAG_VARIABLES = ["LDFLAGS_purgatory.ro", "PURGATORY_LDFLAGS"];
 
 const PIC_FIX = "-mcmodel=small -fpic -fvisibility=hidden";
@@ -107,12 +111,38 @@ function firstAssignment(mf: ParsedMakefile, names: readonly string[]): MakeAssi
   return undefined;
 }
 
+type Makefile = NonNullable<ProjectFiles["makefile"]>;
+
+/** The purgatory's own Makefile first, then the others its flags come from. */
+function flagMakefiles(files: ProjectFiles): Makefile[] {
+  return [...(files.makefile ? [files.makefile] : []), ...(files.extraMakefiles ?? [])];
+}
+
+/** Where a flag is written, in any of the purgatory's Makefiles. */
+function flagHits(files: ProjectFiles, flag: string) {
+  return flagMakefiles(files).flatMap((mf) =>
+    findFlag(mf.parsed, flag)
+      .filter((h) => !h.removed)
+      .map((h) => ({ ...h, mf })),
+  );
+}
+
+/** The variable the purgatory's compiler flags belong in, and its Makefile. */
+function flagVariable(files: ProjectFiles): { mf: Makefile; a: MakeAssignment } | undefined {
+  for (const mf of flagMakefiles(files)) {
+    const a =
+      firstAssignment(mf.parsed, CFLAG_VARIABLES) ??
+      mf.parsed.assignments.find((x) => x.target === undefined && KEXEC_TOOLS_CFLAGS.test(x.name));
+    if (a) return { mf, a };
+  }
+  return undefined;
+}
+
 function placesFor(att: Attachment, files: ProjectFiles): Place[] {
   const mf = files.makefile;
   switch (att.kind) {
     case "flag": {
-      if (!mf) return [];
-      const hits = findFlag(mf.parsed, att.flag).filter((h) => !h.removed);
+      const hits = flagHits(files, att.flag);
       if (hits.length > 0) {
         // A "missing" flag that the Makefile does set means the object is older than the Makefile.
         const note = att.present
@@ -120,7 +150,7 @@ function placesFor(att: Attachment, files: ProjectFiles): Place[] {
               `${h.text} is set here (${h.assignment.name})`
           : (h: { text: string }) => `${h.text} is set here, but the object was built without it: rebuild it`;
         return hits.map((h) => ({
-          path: mf.path,
+          path: h.mf.path,
           line: h.line,
           startColumn: h.startColumn,
           endLine: h.line,
@@ -128,15 +158,15 @@ function placesFor(att: Attachment, files: ProjectFiles): Place[] {
           note: note(h),
         }));
       }
-      const a = firstAssignment(mf.parsed, CFLAG_VARIABLES);
-      return a
+      const v = flagVariable(files);
+      return v
         ? [
             assignmentPlace(
-              mf.path,
-              a,
+              v.mf.path,
+              v.a,
               att.present
                 ? `${att.flag} reaches the compiler through the inherited flags`
-                : `${att.flag} is missing from ${a.name}`,
+                : `${att.flag} is missing from ${v.a.name}`,
             ),
           ]
         : [];
@@ -226,7 +256,13 @@ function placesFor(att: Attachment, files: ProjectFiles): Place[] {
 function fixesFor(f: Finding, files: ProjectFiles): QuickFix[] {
   const fixes: QuickFix[] = [];
   const mf = files.makefile;
-  if (mf && (f.id === "reloc-overflow" || f.id === "entry-multiple-sections")) {
+  // kexec-tools' x86_64 loader wants -mcmodel=large (it attaches the flag as missing): no switch away.
+  const wantsLarge = f.attach.some((a) => a.kind === "flag" && a.flag === "-mcmodel=large" && !a.present);
+  if (wantsLarge && f.id === "reloc-overflow") {
+    const add = appendFlag(files, "-mcmodel=large");
+    if (add) fixes.push(add);
+  }
+  if (mf && !wantsLarge && (f.id === "reloc-overflow" || f.id === "entry-multiple-sections")) {
     for (const h of findFlag(mf.parsed, "-mcmodel=large").filter((x) => !x.removed)) {
       fixes.push({
         title: `Switch ${h.assignment.name} to ${PIC_FIX}`,
@@ -246,7 +282,7 @@ function fixesFor(f: Finding, files: ProjectFiles): QuickFix[] {
   const wantsNoSsp = f.attach.some((a) => a.kind === "flag" && a.flag === "-fno-stack-protector");
   // Offered only when the Makefile really lacks it (otherwise the object is simply stale).
   if (mf && f.id === "undefined-symbol" && wantsNoSsp) {
-    const add = appendFlag(mf, "-fno-stack-protector");
+    const add = appendFlag(files, "-fno-stack-protector");
     if (add) fixes.push(add);
   }
   const wantsMedany = f.attach.some((a) => a.kind === "flag" && a.flag === RISCV_CODE_MODEL && !a.present);
@@ -282,15 +318,15 @@ function fixesFor(f: Finding, files: ProjectFiles): QuickFix[] {
   return fixes;
 }
 
-type Makefile = NonNullable<ProjectFiles["makefile"]>;
-
 /** `VAR += flag` after the last plain assignment of the purgatory's flags variable, if the flag is absent. */
-function appendFlag(mf: Makefile, flag: string): QuickFix | undefined {
-  if (findFlag(mf.parsed, flag).some((h) => !h.removed)) return undefined;
-  const a = firstAssignment(mf.parsed, CFLAG_VARIABLES);
-  const all = a ? findAssignments(mf.parsed, a.name).filter((x) => x.target === undefined) : [];
+function appendFlag(files: ProjectFiles, flag: string): QuickFix | undefined {
+  if (flagHits(files, flag).length > 0) return undefined;
+  const v = flagVariable(files);
+  if (!v) return undefined;
+  const { mf, a } = v;
+  const all = findAssignments(mf.parsed, a.name).filter((x) => x.target === undefined);
   const last = all[all.length - 1];
-  if (!a || !last) return undefined;
+  if (!last) return undefined;
   const endLine = last.endLine;
   const endColumn = mf.text.split("\n")[endLine]!.length;
   return {
@@ -325,7 +361,7 @@ function riscvCodeModelFixes(mf: Makefile): QuickFix[] {
         },
       ],
     }));
-  const add = appendFlag(mf, RISCV_CODE_MODEL);
+  const add = appendFlag({ object: "", makefile: mf, sources: [] }, RISCV_CODE_MODEL);
   return add ? [add] : [];
 }
 
@@ -406,11 +442,7 @@ export function insertBeforeClose(lds: TextFile, span: OutputSectionSpan, rules:
 
 /** A flag attachment that resolves to a real token (not to the variable a missing flag belongs in). */
 function flagIsWritten(att: Attachment, files: ProjectFiles): boolean {
-  return (
-    att.kind === "flag" &&
-    files.makefile !== undefined &&
-    findFlag(files.makefile.parsed, att.flag).some((h) => !h.removed)
-  );
+  return att.kind === "flag" && flagHits(files, att.flag).length > 0;
 }
 
 /** The input objects that carry one of the finding's relocation sites. */
