@@ -8,28 +8,12 @@
 
 import { ELFCLASS32, ELFDATA2MSB, EM_LOONGARCH } from "../../elf/constants";
 import type { ElfFile } from "../../elf/types";
-import type { KtArch, KtPlacement, KtRelocCall, KtRelocResult } from "../types";
+import type { KtArch } from "../types";
+import { dieOnEveryType, notLoaded } from "./never-loaded";
 
 export function ktLoongarchRelocName(type: number): string {
   return `R_LARCH_${type}`;
 }
-
-function apply(call: KtRelocCall): KtRelocResult {
-  return {
-    typeName: ktLoongarchRelocName(call.r_type),
-    status: "unknown-type",
-    width: 0,
-    memCoefficient: 0,
-    die: `Unknown rela relocation: ${call.r_type}`,
-  };
-}
-
-const NOT_LOADED: KtPlacement = {
-  min: 0n,
-  max: 0n,
-  end: 1,
-  why: "not loaded: no caller of elf_rel_build_load in kexec/arch/loongarch",
-};
 
 export const KT_LOONGARCH64: KtArch = {
   id: "loongarch64",
@@ -44,8 +28,8 @@ export const KT_LOONGARCH64: KtArch = {
   verify: (elf: ElfFile) =>
     elf.bytes[5] === ELFDATA2MSB && elf.bytes[4] === ELFCLASS32 && elf.header.e_machine === EM_LOONGARCH,
   typeName: ktLoongarchRelocName,
-  apply,
+  apply: dieOnEveryType(ktLoongarchRelocName),
   pageSize: 16384n,
-  placement: () => NOT_LOADED,
+  placement: () => notLoaded("kexec/arch/loongarch"),
   symbolOps: () => [],
 };

@@ -7,28 +7,12 @@
 
 import { ELFCLASS64, ELFDATA2LSB, EM_RISCV } from "../../elf/constants";
 import type { ElfFile } from "../../elf/types";
-import type { KtArch, KtPlacement, KtRelocCall, KtRelocResult } from "../types";
+import type { KtArch } from "../types";
+import { dieOnEveryType, notLoaded } from "./never-loaded";
 
 export function ktRiscvRelocName(type: number): string {
   return `R_RISCV_${type}`;
 }
-
-function apply(call: KtRelocCall): KtRelocResult {
-  return {
-    typeName: ktRiscvRelocName(call.r_type),
-    status: "unknown-type",
-    width: 0,
-    memCoefficient: 0,
-    die: `Unknown rela relocation: ${call.r_type}`,
-  };
-}
-
-const NOT_LOADED: KtPlacement = {
-  min: 0n,
-  max: 0n,
-  end: 1,
-  why: "not loaded: no caller of elf_rel_build_load in kexec/arch/riscv",
-};
 
 export const KT_RISCV64: KtArch = {
   id: "riscv64",
@@ -43,8 +27,8 @@ export const KT_RISCV64: KtArch = {
   verify: (elf: ElfFile) =>
     elf.bytes[5] === ELFDATA2LSB && elf.bytes[4] === ELFCLASS64 && elf.header.e_machine === EM_RISCV,
   typeName: ktRiscvRelocName,
-  apply,
+  apply: dieOnEveryType(ktRiscvRelocName),
   pageSize: 4096n,
-  placement: () => NOT_LOADED,
+  placement: () => notLoaded("kexec/arch/riscv"),
   symbolOps: () => [],
 };
