@@ -71,6 +71,7 @@ export const ListRequest = "purgatory/list";
 /** client -> server: where in the sources a section, symbol or relocation comes from. */
 export const LocateRequest = "purgatory/locate";
 export interface LocateParams {
+  /** The purgatory object: a file: URI or a file path. */
   object: string;
   target: RevealTarget;
 }

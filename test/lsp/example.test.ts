@@ -13,7 +13,13 @@ import {
   type Diagnostic,
   type MarkupContent,
 } from "vscode-languageserver-protocol/node";
-import { ResimulateRequest, ReportRequest, type PurgatoryStatus } from "../../server/src/protocol";
+import {
+  LocateRequest,
+  ResimulateRequest,
+  ReportRequest,
+  type LocateResult,
+  type PurgatoryStatus,
+} from "../../server/src/protocol";
 import { fixturePath, repoRoot } from "../helpers";
 import { applyEdits, lineOf } from "./edits";
 import { nonEmpty, ServerUnderTest, uri } from "./harness";
@@ -65,6 +71,22 @@ describe("language server on examples/linux", () => {
       text[d.range.start.line]!.slice(d.range.start.character, d.range.end.character),
       "purgatory_sha_regions",
     );
+  });
+
+  it("locates a map target's source line, whether the object is named by URI or by path", async () => {
+    const object = join(pdir(), "purgatory.ro");
+    const target = { kind: "symbol" as const, name: "purgatory_sha_regions" };
+    // The section map sends the JSON report's `object`, a file path; the client API sends URIs.
+    for (const name of [uri(object), object]) {
+      const loc = (await server.connection.sendRequest(LocateRequest, {
+        object: name,
+        target,
+      })) as LocateResult;
+      assert.ok(loc, `no location for ${name}`);
+      assert.ok(loc.uri.endsWith("/purgatory.c") || loc.uri.endsWith("/purgatory.S"), loc.uri);
+      const line = readFileSync(new URL(loc.uri), "utf8").split("\n")[loc.line]!;
+      assert.ok(line.includes("purgatory_sha_regions"), line);
+    }
   });
 
   it("hovers a symbol with its relocations and a flag with the object's counts", async () => {

@@ -145,7 +145,9 @@ export class PurgatoryServer {
     });
     connection.onRequest(ListRequest, () => this.statuses());
     connection.onRequest(LocateRequest, (p: LocateParams) => {
-      const r = this.results.get(pathOf(p.object) ?? "");
+      // The map's reports name their object by file path (the JSON report's `object`); the client
+      // API by URI. Accept both.
+      const r = this.results.get(pathOf(p.object) ?? p.object);
       return (r && locate(r.files, p.target)) ?? null;
     });
     connection.onRequest(ReportRequest, (p: ReportParams) => this.report(p ?? {}));

@@ -3,11 +3,15 @@
 // extension itself, so a broken activation event or server path makes it fail.
 import assert from "node:assert/strict";
 import * as vscode from "vscode";
-import { runAll, test, todo, until } from "./runner";
+import { runAll, test, until } from "./runner";
 
 const EXTENSION_ID = "purgatory-lens.purgatory-lens";
 const OVERFLOW_LINE = "PURGATORY_CFLAGS := -mcmodel=large";
 const FIX_TITLE = "Switch PURGATORY_CFLAGS to -mcmodel=small -fpic -fvisibility=hidden";
+// The section map's webview type (package.json's onWebviewPanel activation event) and its title once
+// the extension has answered the webview's "ready" with the example's simulation.
+const MAP_VIEW_TYPE = "purgatoryLens.sectionMap";
+const MAP_TITLE = "Section map: arch/x86/purgatory/purgatory.ro";
 
 const folder = (): vscode.Uri => {
   const f = vscode.workspace.workspaceFolders?.[0];
@@ -85,6 +89,36 @@ test("hover on purgatory_sha_regions shows its relocation table", async () => {
   assert.match(text, /\| R_X86_64_32 \| \.ltext\+0xd/);
 });
 
+test("purgatory.lds.S: .ltext is an orphan section, reported on SECTIONS", async () => {
+  const doc = await vscode.workspace.openTextDocument(file("purgatory.lds.S"));
+  assert.equal(doc.languageId, "linkerscript");
+  const orphans = await until(() => {
+    const d = ours(doc.uri).filter((x) => codeOf(x) === "lds-orphan-section");
+    return d.length > 0 && d;
+  }, "lds-orphan-section diagnostics on purgatory.lds.S");
+  const ltext = orphans.find((d) => d.message.includes(".ltext"));
+  assert.ok(ltext, JSON.stringify(orphans.map((d) => d.message)));
+  assert.equal(doc.lineAt(ltext.range.start.line).text.trim(), "SECTIONS");
+});
+
+/** The section map's tabs, wherever their group is. */
+const mapTabs = () =>
+  vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(MAP_VIEW_TYPE));
+
+test("Show Section Map opens one map panel, which gets the example's simulation", async () => {
+  assert.equal(mapTabs().length, 0, "a section map is already open");
+  await vscode.commands.executeCommand("purgatoryLens.showSectionMap");
+  // The title changes once the webview's script has run, posted "ready" and the extension has
+  // answered with the server's list of purgatories: the whole message round trip.
+  const tab = await until(() => mapTabs().find((t) => t.label === MAP_TITLE), `a "${MAP_TITLE}" tab`);
+  console.log(`[pl-e2e] info map tab "${tab.label}" (${(tab.input as vscode.TabInputWebview).viewType})`);
+  // Running it again reveals the same panel rather than opening another one.
+  await vscode.commands.executeCommand("purgatoryLens.showSectionMap");
+  assert.equal(mapTabs().length, 1, JSON.stringify(mapTabs().map((t) => t.label)));
+});
+
 test("the small-PIC quick fix is offered and applying it edits the Makefile copy", async () => {
   const doc = await vscode.workspace.openTextDocument(file("Makefile"));
   const overflow = ours(doc.uri).find((d) => codeOf(d) === "reloc-overflow");
@@ -110,12 +144,6 @@ test("the commands the status bar item and the palette use are registered", asyn
   }
   await vscode.commands.executeCommand("purgatoryLens.showOutput");
 });
-
-// TODO(section map, issue 6): once purgatoryLens.showSectionMap exists, open it here and check that a
-// failing relocation reveals its source line (LocateRequest) in the editor.
-todo("section map: open it and reveal a failing relocation's source line");
-// TODO(linker script): examples/linux has no purgatory.lds.S yet; check its diagnostics once it does.
-todo("linker script: diagnostics on arch/x86/purgatory/purgatory.lds.S");
 
 /** Called by the extension host with extensionTestsPath pointing at this bundle. */
 export function run(): Promise<void> {

@@ -1,10 +1,14 @@
 // The UI suite: Playwright drives the workbench as a person would (explorer, Problems panel, hover,
-// command palette, status bar) on a copy of examples/linux, and saves a screenshot after each step.
+// command palette, status bar, section map webview) on a copy of examples/linux, and saves a
+// screenshot after each step.
 // Selectors are VS Code 1.100.3's (code-server 4.100.3). Returns [{ name, ok, error }].
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const T = 30_000; // generous: the first start builds caches, and CI machines have 2 cores
+const MAP_TITLE = "Section map: arch/x86/purgatory/purgatory.ro";
+/** The example purgatory's allocated sections in buffer order, as the section map draws them. */
+const SECTIONS = [".text", ".ltext", ".kexec-purgatory", ".data", ".rodata", ".lrodata", ".bss"];
 
 /** Runs a command from the palette (F1) by its title, as a person types it. */
 async function palette(page, title) {
@@ -166,8 +170,88 @@ export async function uiSuite(page, url, folder, artifacts) {
     }, "$(error) purgatory: N errors in the status bar");
   });
 
-  // TODO(section map, issue 6): once the webview exists: run "Purgatory Lens: Show Section Map", read it
-  // through page.frameLocator("iframe.webview").frameLocator("iframe#active-frame"), click the failing
-  // R_X86_64_32 relocation and check that purgatory.c opens on the line that references it.
+  // The section map's HTML lives two iframes down: code-server's webview host, then our page.
+  const map = page.frameLocator("iframe.webview").frameLocator("iframe#active-frame");
+
+  await step("Show Section Map draws the example's purgatory", async () => {
+    // With no editor open, revealing a source line below has to open one.
+    await palette(page, "View: Close All Editors");
+    await page.locator(".tabs-container .tab").first().waitFor({ state: "detached", timeout: T });
+    await palette(page, "Purgatory Lens: Show Section Map");
+    await page.locator(".tabs-container .tab", { hasText: MAP_TITLE }).waitFor({ timeout: T });
+    const verdict = map.locator(".verdict");
+    await verdict.waitFor({ timeout: T });
+    // The first simulated load is the low one, where the example loads.
+    const text = (await verdict.innerText()).replace(/\s+/g, " ");
+    if (!/^purgatory\.ro at kbuf\.mem 0x[0-9a-f]+: loads — x86_64, kexec_file_load, kernel 7\.2 /.test(text))
+      throw new Error(`unexpected verdict: ${text}`);
+    const blocks = await map
+      .locator("svg.buffer g.block:not(.gap) > title")
+      .allTextContents()
+      .then((titles) => titles.map((t) => t.split(/\s/)[0]));
+    if (JSON.stringify(blocks) !== JSON.stringify(SECTIONS))
+      throw new Error(`section blocks ${JSON.stringify(blocks)}, expected ${JSON.stringify(SECTIONS)}`);
+    // The WARN's two executable sections holding e_entry: .text (set by the symbol) and .ltext.
+    const marks = await map.locator("svg.buffer .entry-mark").count();
+    if (marks !== 2) throw new Error(`${marks} entry marks, expected 2 (.text and .ltext)`);
+    return text.split(" — ")[0];
+  });
+
+  await step("the high load marks the failing R_X86_64_32", async () => {
+    // Pick the top-of-RAM placement in the load selector, as a person would.
+    await map.locator("#which-load").click({ timeout: T });
+    await map.locator("#which-load li.option", { hasText: /^\s*high 0x/ }).click({ timeout: T });
+    const verdict = map.locator(".verdict.failed");
+    await verdict.waitFor({ timeout: T });
+    const text = await verdict.innerText();
+    if (!/: fails \(relocations\)/.test(text) || !/kexec: Overflow in relocation type 10 value 0x/.test(text))
+      throw new Error(`unexpected verdict:\n${text}`);
+    const ticks = await map.locator("svg.buffer line.tick.failing").count();
+    if (ticks !== 1) throw new Error(`${ticks} failing relocation ticks, expected 1`);
+    const rows = await map.locator("tr.failing").allInnerTexts();
+    if (
+      rows.length !== 1 ||
+      !/^\.ltext\+0xd\s+R_X86_64_32\s+purgatory_sha_regions\s.*\soverflow$/.test(rows[0])
+    )
+      throw new Error(`failing relocation rows: ${JSON.stringify(rows)}`);
+    return rows[0].replace(/\s+/g, " ");
+  });
+
+  await step("clicking the failing relocation reveals its source line", async () => {
+    await map.locator("tr.failing").first().click({ timeout: T });
+    // The extension opens purgatory.c with the reference to purgatory_sha_regions selected.
+    await page
+      .locator(".tabs-container .tab.active", { hasText: "purgatory.c" })
+      .waitFor({ timeout: T })
+      .catch(async () => {
+        const tabs = await page.locator(".tabs-container .tab").allInnerTexts();
+        throw new Error(`no editor on purgatory.c opened; tabs: ${JSON.stringify(tabs)}`);
+      });
+    const selection = page.locator("#status\\.editor\\.selection");
+    const status = await until(async () => {
+      const t = ((await selection.innerText().catch(() => "")) ?? "").trim();
+      return { ok: /\(21 selected\)/.test(t), value: t };
+    }, 'the 21 characters of "purgatory_sha_regions" selected in purgatory.c');
+    const line = Number(status.match(/Ln (\d+)/)?.[1]);
+    if (!cFile[line - 1]?.includes("purgatory_sha_regions"))
+      throw new Error(`${status}: line ${line} is "${cFile[line - 1]}"`);
+    return `purgatory.c:${line}: ${cFile[line - 1].trim()}`;
+  });
+
+  await step("back on the map, the failing relocation is still selected", async () => {
+    // The panel keeps no context while hidden: it redraws from its saved state when shown again.
+    await page.locator(".tabs-container .tab", { hasText: MAP_TITLE }).click({ timeout: T });
+    await map.locator(".verdict.failed").waitFor({ timeout: T });
+    // Selection is synced between the table and the map: the row and its tick. (A tick is a vertical
+    // line, which has no area, so Playwright never calls it visible: wait for it to be attached.)
+    const row = map.locator("tr.failing.selected");
+    await row.waitFor({ timeout: T });
+    const key = await row.getAttribute("data-key");
+    await map
+      .locator(`svg.buffer line.tick.failing.selected[data-key="${key}"]`)
+      .waitFor({ state: "attached", timeout: T });
+    return key;
+  });
+
   return results;
 }
