@@ -136,3 +136,36 @@ for (const arch of CROSS_ARCHES) {
     }
   });
 }
+
+/** What test/fixtures/kexec-tools/build.sh runs (every architecture's kexec-tools-style purgatory). */
+const KEXEC_TOOLS_REBUILD = [
+  "gcc",
+  "strip",
+  "clang-19",
+  "ld.lld-19",
+  "llvm-strip-19",
+  "aarch64-linux-gnu-gcc",
+  "aarch64-linux-gnu-strip",
+  "s390x-linux-gnu-gcc",
+  "s390x-linux-gnu-strip",
+  "powerpc64le-linux-gnu-gcc",
+  "powerpc64le-linux-gnu-strip",
+];
+
+describe("kexec-tools-style fixtures rebuild byte for byte", { skip: missing(...KEXEC_TOOLS_REBUILD) }, () => {
+  copy("test/fixtures/kexec-tools", (src) => !src.includes("/obj"));
+  const run = spawnSync("bash", [join(scratch, "test/fixtures/kexec-tools/build.sh")], { encoding: "utf8" });
+  const committedDir = join(repoRoot, "test/fixtures/kexec-tools/obj");
+  const rebuiltDir = join(scratch, "test/fixtures/kexec-tools/obj");
+  it("the build script succeeds and makes exactly the committed objects", () => {
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(readdirSync(rebuiltDir).sort(), readdirSync(committedDir).sort());
+  });
+  for (const f of readdirSync(committedDir).filter((x) => x.endsWith(".ro"))) {
+    it(f, () => {
+      const ours = readFileSync(join(committedDir, f));
+      const rebuilt = readFileSync(join(rebuiltDir, f));
+      assert.ok(Buffer.from(rebuilt).equals(ours), "the same bytes: -g0, tree-relative paths, no timestamps");
+    });
+  }
+});
