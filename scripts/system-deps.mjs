@@ -36,6 +36,9 @@ export const TEST_TOOLS = {
   "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
   "s390x-linux-gnu-gcc": "gcc-s390x-linux-gnu",
   "powerpc64le-linux-gnu-gcc": "gcc-powerpc64le-linux-gnu",
+  // kexec-tools itself, as the oracle for our model of it (kexec_load intercepted by strace).
+  kexec: "kexec-tools",
+  strace: "strace",
   // The s390/riscv example trees of the LSP tier are rebuilt by make after a quick fix.
   make: "make",
   chromium: "chromium",

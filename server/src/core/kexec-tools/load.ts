@@ -67,7 +67,6 @@ export function loadKtPurgatory(
               },
             ],
     };
-    log.debug(() => `Loaded purgatory at addr 0x${mem.toString(16)}`);
     if (layout.undefinedBehaviour.length > 0) {
       return failed("undefined-behaviour", { ...laid, undefinedBehaviour: layout.undefinedBehaviour });
     }
@@ -77,6 +76,8 @@ export function loadKtPurgatory(
       return failed("undefined-behaviour", { ...withRelocs, undefinedBehaviour: relocs.undefinedBehaviour });
     }
     if (relocs.died) return failed("relocations", withRelocs);
+    // bzImage64_load's dbgprintf once elf_rel_build_load has returned.
+    if (arch.id === "x86_64") log.debug(() => `Loaded purgatory at addr 0x${mem.toString(16)}`);
     const bufferSha256 = createHash("sha256").update(layout.buffer).digest("hex");
     const done = { ...withRelocs, bufferSha256, buffer: layout.buffer };
 

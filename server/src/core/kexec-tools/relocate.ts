@@ -153,6 +153,14 @@ export function ktApplyRelocations(
       const name = ktSymbolName(elf, sym);
       const symbol = name ?? `<section name read past the section headers: st_shndx ${sym.st_shndx}>`;
       const who = { typeName, symbol, symShndx: sym.st_shndx };
+      // elf_rel_load's first dbgprintf comes before any check of the symbol.
+      if (live) {
+        log.debug(
+          () =>
+            `sym: ${symbol.padStart(10)} info: ${hex2(sym.st_info)} other: ${hex2(sym.st_other)} ` +
+            `shndx: ${sym.st_shndx.toString(16)} value: ${sym.st_value.toString(16)} size: ${sym.st_size.toString(16)}`,
+        );
+      }
       if (sym.st_shndx === SHN_UNDEF && sym.type !== STT_NOTYPE) {
         push({ ...who, status: "undefined-symbol" });
         stop(`Undefined symbol: ${symbol}`);
@@ -189,12 +197,9 @@ export function ktApplyRelocations(
       }
       const S = u64(sym.st_value + secBase);
       const value = u64(S + rel.r_addend);
-      log.debug(
-        () =>
-          `sym: ${symbol.padStart(10)} info: ${hex2(sym.st_info)} other: ${hex2(sym.st_other)} shndx: ${sym.st_shndx.toString(16)} ` +
-          `value: ${sym.st_value.toString(16)} size: ${sym.st_size.toString(16)}`,
-      );
-      log.debug(() => `sym: ${symbol} value: ${value.toString(16)} addr: ${address.toString(16)}`);
+      if (live) log.debug(() => `sym: ${symbol} value: ${value.toString(16)} addr: ${address.toString(16)}`);
+      const applyDebug = arch.applyDebug;
+      if (live && applyDebug) log.debug(() => applyDebug(rel.type));
       const field = fieldFor(target, rel, layout);
       if (typeof field === "string") {
         push({ ...who, status: "undefined-behaviour", S, value, memCoefficient: k, note: field });

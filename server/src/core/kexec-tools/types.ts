@@ -89,6 +89,8 @@ export interface KtArch {
   verify(elf: ElfFile, version: KexecToolsVersion): boolean;
   /** The name used for a type in reports before machine_apply_elf_rel runs (optional). */
   typeName?(r_type: number): string;
+  /** A dbgprintf line machine_apply_elf_rel prints first (x86_64: the type's name), for --debug. */
+  applyDebug?(r_type: number): string;
   /** machine_apply_elf_rel(): stores into call.data and returns what happened. */
   apply(call: KtRelocCall): KtRelocResult;
   /** getpagesize() of the machine kexec runs on. */

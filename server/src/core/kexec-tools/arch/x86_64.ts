@@ -111,6 +111,7 @@ export const KT_X86_64: KtArch = {
     return elf.bytes[5] === ELFDATA2LSB && classOk && elf.header.e_machine === EM_X86_64;
   },
   typeName: ktX86RelocName,
+  applyDebug: ktX86RelocName,
   apply,
   pageSize: 4096n,
   placement: (options) => ({
