@@ -36,6 +36,9 @@ export function oracleMissing(): string | undefined {
   if (process.arch !== "x64") return "the oracle runs Debian's x86_64 kexec binary";
   if (!which("kexec")) return "kexec (Debian package kexec-tools) is not installed";
   if (!which("strace")) return "strace is not installed";
+  // Containers may forbid ptrace; then the oracle cannot intercept kexec_load and must not run.
+  if (spawnSync("strace", ["-o", "/dev/null", "true"]).status !== 0)
+    return "strace cannot trace here (ptrace denied)";
   return undefined;
 }
 
