@@ -24,6 +24,9 @@ export interface KexecRun {
   readonly segment: { bufsz: bigint; mem: bigint; memsz: bigint };
 }
 
+/** The environment, not kexec-tools or our model, keeps the oracle from running. */
+export class OracleUnavailable extends Error {}
+
 function which(cmd: string): string | undefined {
   const r = spawnSync("sh", ["-c", `command -v ${cmd} || ls /sbin/${cmd} /usr/sbin/${cmd} 2>/dev/null`], {
     encoding: "utf8",
@@ -104,6 +107,10 @@ export function runKexec(): KexecRun {
       throw new Error(`kexec_load was not intercepted:\n${traced}\n${r.stderr}`);
     }
     const lines = r.stderr.split("\n");
+    if (!lines.includes("MEMORY RANGES")) {
+      // kexec could not read the machine's memory map (/proc/iomem hidden in some sandboxes).
+      throw new OracleUnavailable(`kexec read no memory ranges here:\n${r.stderr.slice(0, 400)}`);
+    }
     const ram: RamRange[] = [];
     const start = lines.indexOf("MEMORY RANGES");
     for (const l of lines.slice(start + 1)) {
