@@ -13,6 +13,7 @@ import type { KernelModel } from "../kexec/kernel";
 import { kernelSections, type KbufPlan } from "../kexec/purgatory";
 import type { RelocationRecord } from "../kexec/relocate";
 import type { Interval } from "../kexec/windows";
+import { errorLines, finding, OBJECT_TARGET, unique } from "./finding";
 import type { Attachment, Finding } from "./types";
 
 export interface ArchRuleContext {
@@ -25,25 +26,8 @@ export interface ArchRuleContext {
   readonly bufMin: bigint;
 }
 
-const objectTarget: Attachment = { kind: "object" };
-
-function finding(f: Omit<Finding, "kernelMessages" | "evidence" | "attach"> & Partial<Finding>): Finding {
-  return { ...f, kernelMessages: f.kernelMessages ?? [], evidence: f.evidence ?? {}, attach: f.attach ?? [] };
-}
-
-function errLines(ctx: ArchRuleContext, pick: (text: string) => boolean): string[] {
-  const seen = new Set<string>();
-  for (const l of ctx.loads)
-    for (const line of l.attempt.log) if (line.level === "err" && pick(line.text)) seen.add(line.text);
-  return [...seen];
-}
-
 function first(ctx: ArchRuleContext): LoadAttempt | undefined {
   return ctx.loads[0]?.attempt;
-}
-
-function unique<T>(xs: readonly T[]): T[] {
-  return [...new Set(xs)];
 }
 
 /** Absolute-address types that only riscv's medlow code model (the compiler default) emits. */
@@ -131,7 +115,7 @@ function unknownTypes(ctx: ArchRuleContext): Finding[] {
         { kind: "flag", flag: "-mcmodel=medany", present: false },
       ]
     : [];
-  attach.push(...siteAttachments(ctx, unknown), objectTarget);
+  attach.push(...siteAttachments(ctx, unknown), OBJECT_TARGET);
   return [
     finding({
       id: "reloc-unknown-type",
@@ -144,7 +128,7 @@ function unknownTypes(ctx: ArchRuleContext): Finding[] {
           ? "The compiler or assembler emitted a relocation the kernel's short list does not cover (label differences in alternatives give ADD16/SUB16, EXPORT_SYMBOL data gives R_RISCV_64)."
           : "The toolchain emitted a relocation type the kernel's arch_kexec_do_relocs() does not cover.",
       fix: `${fixes.join("; ")}. Otherwise change the purgatory so the type is not emitted.`,
-      kernelMessages: errLines(ctx, (t) => t.includes("Unknown rela relocation")),
+      kernelMessages: errorLines(ctx.loads, (t) => t.includes("Unknown rela relocation")),
       evidence: { types: names, count: unknown.length, relocations: sites(unknown) },
       attach,
     }),
@@ -168,7 +152,7 @@ function s390Ignored(ctx: ArchRuleContext): Finding[] {
         "gcc >= 11.3 and clang emit R_390_PLT32DBL for every call (brasl sym@PLT), even to static functions, and so does hand-written assembly that says @PLT; `ld -r` keeps them, and these kernels do not handle the type.",
       fix: 'Run a 5.16 or later kernel, or backport "s390/kexec: handle R_390_PLT32DBL rela in arch_kexec_apply_relocations_add()" to this one. No compiler flag turns the PLT calls off; in assembly, call without @PLT (GNU as then emits R_390_PC32DBL, which every s390 kernel applies); in C, only a compiler older than gcc 11.3 avoids them.',
       evidence: { fields: where, relocations: sites(ignored) },
-      attach: [...siteAttachments(ctx, ignored), objectTarget],
+      attach: [...siteAttachments(ctx, ignored), OBJECT_TARGET],
     }),
   ];
 }
@@ -199,7 +183,9 @@ function symbolProblems(ctx: ArchRuleContext): Finding[] {
         cause:
           "The purgatory references a symbol it does not define (a compiler helper, instrumentation) or a common symbol.",
         fix: "Link the definition into the purgatory, or build with the flags that stop the reference (-fno-stack-protector, -fno-common, no sanitizers).",
-        kernelMessages: errLines(ctx, (t) => /Undefined symbol|common section|Invalid section/.test(t)),
+        kernelMessages: errorLines(ctx.loads, (t) =>
+          /Undefined symbol|common section|Invalid section/.test(t),
+        ),
         evidence: { symbols: names },
         attach: names.map((name) => ({ kind: "symbol", name, role: "reference" }) as const),
       }),
@@ -246,11 +232,11 @@ function relaUnsupported(ctx: ArchRuleContext): Finding[] {
       cause:
         "The trampoline gained a relocation (an absolute address, a call or a reference to another object) instead of staying position independent.",
       fix: "Keep the purgatory position independent: compute addresses relative to the PC (bcl 20,31,$+4; mflr) and label differences, as trampoline_64.S does.",
-      kernelMessages: errLines(ctx, (t) => t.includes("RELA relocation unsupported")),
+      kernelMessages: errorLines(ctx.loads, (t) => t.includes("RELA relocation unsupported")),
       evidence: { sections: relas.map((s) => s.name), symbols: symbols.slice(0, MAX_SITES) },
       attach: [
         ...symbols.slice(0, MAX_SITES).map((name) => ({ kind: "symbol", name, role: "reference" }) as const),
-        objectTarget,
+        OBJECT_TARGET,
       ],
     }),
   ];
@@ -291,7 +277,7 @@ function symbolSteps(ctx: ArchRuleContext): Finding[] {
           cause:
             "The purgatory does not define the symbol as a GLOBAL object of the size the loader uses, in a section with contents.",
           fix: `Define ${s.name} GLOBAL, with .size ${s.size ?? "as the loader expects"}, in .data or .text (not .bss).`,
-          kernelMessages: errLines(ctx, (t) => t.includes(s.name) || /purgatory/.test(t)),
+          kernelMessages: errorLines(ctx.loads, (t) => t.includes(s.name) || /purgatory/.test(t)),
           evidence: { symbol: s.name, op: s.op, size: s.size ?? 0 },
           attach: [{ kind: "symbol", name: s.name, role: "definition" }],
         }),
@@ -312,7 +298,7 @@ function undefinedBehaviour(ctx: ArchRuleContext): Finding[] {
       message: ub.join("; "),
       cause: "The kernel trusts the built-in purgatory completely and checks none of this.",
       fix: "Rebuild the purgatory as a well-formed ELF64 relocatable object for this architecture.",
-      attach: [objectTarget],
+      attach: [OBJECT_TARGET],
     }),
   ];
 }

@@ -10,6 +10,7 @@ import type { KbufPlan } from "../kexec/purgatory";
 import { U64_MASK, hex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
 import { GOT_TYPES } from "../arch/x86_64-types";
+import { errorLines, finding, OBJECT_TARGET, unique } from "./finding";
 import type { Attachment, Finding } from "./types";
 
 export interface KexecToolsRuleContext {
@@ -20,25 +21,6 @@ export interface KexecToolsRuleContext {
   readonly loads: readonly { label: string; attempt: LoadAttempt }[];
   readonly loadWindows: readonly Interval[];
   readonly bufMin: bigint;
-}
-
-const objectTarget: Attachment = { kind: "object" };
-
-function finding(f: Omit<Finding, "kernelMessages" | "evidence" | "attach"> & Partial<Finding>): Finding {
-  return { ...f, kernelMessages: f.kernelMessages ?? [], evidence: f.evidence ?? {}, attach: f.attach ?? [] };
-}
-
-function unique<T>(xs: readonly T[]): T[] {
-  return [...new Set(xs)];
-}
-
-/** kexec's stderr lines matching `pick`, over every load. */
-function stderr(ctx: KexecToolsRuleContext, pick: (text: string) => boolean): string[] {
-  return unique(
-    ctx.loads.flatMap((l) =>
-      l.attempt.log.filter((x) => x.level === "err" && pick(x.text)).map((x) => x.text),
-    ),
-  );
 }
 
 function kt(ctx: KexecToolsRuleContext): string {
@@ -57,7 +39,7 @@ function parseFailed(ctx: KexecToolsRuleContext): Finding[] {
       cause: "The object is not what kexec-tools' generic ELF reader and machine_verify_elf_rel() accept.",
       fix: `Build the purgatory as an ELF relocatable object (ld -r) for ${ctx.arch}, with the standard entry sizes.`,
       kernelMessages: a.log.filter((l) => l.level === "err").map((l) => l.text),
-      attach: [objectTarget],
+      attach: [OBJECT_TARGET],
     }),
   ];
 }
@@ -67,7 +49,7 @@ function unhandled(ctx: KexecToolsRuleContext): Finding[] {
   if (recs.length === 0) return [];
   const names = unique(recs.map((r) => r.typeName));
   const fixes: string[] = [];
-  const attach: Attachment[] = [objectTarget];
+  const attach: Attachment[] = [OBJECT_TARGET];
   if (ctx.arch === "x86_64") {
     if (recs.some((r) => r.type === 4) && !ktAtLeast(ctx.version, 2, 0, 18)) {
       fixes.push(
@@ -93,7 +75,7 @@ function unhandled(ctx: KexecToolsRuleContext): Finding[] {
       cause:
         "The compiler or assembler emitted a relocation kexec-tools' short per-architecture list does not cover.",
       fix: fixes.join("; ") + ".",
-      kernelMessages: stderr(ctx, (t) => t.startsWith("Unhandled") || t.startsWith("Unknown")),
+      kernelMessages: errorLines(ctx.loads, (t) => t.startsWith("Unhandled") || t.startsWith("Unknown")),
       evidence: { types: names, count: recs.length },
       attach,
     }),
@@ -151,7 +133,7 @@ function overflow(ctx: KexecToolsRuleContext): Finding[] {
       fix: x86
         ? 'Build the purgatory with -mcmodel=large, as kexec-tools\' own x86_64 purgatory is (commit b4f9f85, "make purgatory relocatable anywhere in the 64bit address space").'
         : "Build with the small code model (gcc's default: literal pools and ADRP, no MOVW_UABS_G2/G3), or keep the purgatory below the window's end.",
-      kernelMessages: stderr(ctx, (t) => t.startsWith("overflow in relocation")),
+      kernelMessages: errorLines(ctx.loads, (t) => t.startsWith("overflow in relocation")),
       evidence: { windows, types: limited },
       attach: [
         x86
@@ -180,7 +162,7 @@ function zeroAlign(ctx: KexecToolsRuleContext): Finding[] {
         "A hand-written section or a tool that leaves sh_addralign 0 (the ELF spec allows 0 to mean no constraint).",
       fix: "Give the section an explicit alignment (.balign or .section ... with an alignment) so every loader agrees.",
       evidence: { sections: zero.map((s) => s.name) },
-      attach: [objectTarget],
+      attach: [OBJECT_TARGET],
     }),
   ];
 }
@@ -197,7 +179,7 @@ function placement(ctx: KexecToolsRuleContext): Finding[] {
       cause: "The purgatory (with its bss) is larger than any free RAM range between the loader's bounds.",
       fix: "Shrink the purgatory's bss and data, or give the machine more memory.",
       kernelMessages: a.attempt.log.map((l) => l.text),
-      attach: [objectTarget],
+      attach: [OBJECT_TARGET],
     }),
   ];
 }
@@ -218,7 +200,7 @@ function undefinedSymbols(ctx: KexecToolsRuleContext): Finding[] {
       cause:
         "The purgatory references a symbol it does not define (a compiler helper such as memcpy or __stack_chk_fail, instrumentation) or a common symbol.",
       fix: "Link the definition into the purgatory, or build with the flags that stop the reference (-fno-stack-protector, -fno-builtin, -fno-common).",
-      kernelMessages: stderr(ctx, (t) => /Undefined symbol|common section|Invalid section/.test(t)),
+      kernelMessages: errorLines(ctx.loads, (t) => /Undefined symbol|common section|Invalid section/.test(t)),
       evidence: { symbols: names },
       attach: names.map((name) => ({ kind: "symbol", name, role: "reference" }) as const),
     }),
@@ -271,7 +253,7 @@ function ppc64R2(ctx: KexecToolsRuleContext): Finding[] {
         "Where the .toc section lands: the sign of r2's low half depends on the load address and the layout.",
       fix: "Load the purgatory where bit 15 of .toc + 0x8000 is clear, or build it without the ELFv2 global-entry prologue (kexec-tools' own ppc64 purgatory sets r2 itself).",
       evidence: { fields: recs.map((r) => `${r.targetName}+0x${r.r_offset.toString(16)}`) },
-      attach: [objectTarget],
+      attach: [OBJECT_TARGET],
     }),
   ];
 }
@@ -335,7 +317,7 @@ function undefinedBehaviour(ctx: KexecToolsRuleContext): Finding[] {
       message: ub.join("; "),
       cause: "kexec-tools trusts the purgatory it was built with and checks none of this.",
       fix: `Rebuild the purgatory as a well-formed relocatable object for ${ctx.arch}.`,
-      attach: [objectTarget],
+      attach: [OBJECT_TARGET],
     }),
   ];
 }

@@ -10,6 +10,7 @@ import {
   type ParsedMakefile,
 } from "../kbuild/makefile";
 import { bestDefinition, findSymbolInText } from "../kbuild/locate";
+import { unique } from "./finding";
 import { findOutputSection, outputSectionMentions, type OutputSectionSpan } from "../lds/output-section";
 import type { Attachment, Finding } from "./types";
 
@@ -473,10 +474,6 @@ function carrierPlaces(f: Finding, files: ProjectFiles, objs: readonly InputObje
       },
     ];
   });
-}
-
-function unique<T>(xs: readonly T[]): T[] {
-  return [...new Set(xs)];
 }
 
 /**

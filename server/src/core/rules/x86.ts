@@ -18,6 +18,7 @@ import type { RelocationRecord } from "../kexec/relocate";
 import { findSymbol, symbolsNamed } from "../kexec/symbols";
 import { hex } from "../kexec/u64";
 import { EVERYWHERE, intersect, placeable, type Interval } from "../kexec/windows";
+import { finding, OBJECT_TARGET } from "./finding";
 import type { Attachment, Finding } from "./types";
 
 export interface RuleContext {
@@ -35,10 +36,6 @@ const PIC_FIX = "-mcmodel=small -fpic -fvisibility=hidden";
 interface Rule {
   readonly id: string;
   readonly evaluate: (ctx: RuleContext) => Finding[];
-}
-
-function finding(f: Omit<Finding, "kernelMessages" | "evidence" | "attach"> & Partial<Finding>): Finding {
-  return { ...f, kernelMessages: f.kernelMessages ?? [], evidence: f.evidence ?? {}, attach: f.attach ?? [] };
 }
 
 function firstAttempt(ctx: RuleContext): LoadAttempt | undefined {
@@ -82,8 +79,6 @@ function intendedEntry(ctx: RuleContext, a: LoadAttempt): bigint | undefined {
   return sec?.inBuffer ? sec.sh_addr + f.sym.st_value : undefined;
 }
 
-const objectTarget: Attachment = { kind: "object" };
-
 const rules: Rule[] = [
   {
     id: "not-loadable",
@@ -98,7 +93,7 @@ const rules: Rule[] = [
           message: `${why}. Kernels since 4.17 do not validate the built-in purgatory at all, so this would be undefined behaviour (kernels before 4.17 reject it with -ENOEXEC and print only "Loading purgatory failed").`,
           cause: "The object was built for another target or class.",
           fix: "Build the purgatory as an ELF64 x86-64 relocatable object (gcc/clang -m64, ld -r).",
-          attach: [objectTarget],
+          attach: [OBJECT_TARGET],
         }),
       ];
     },
@@ -136,7 +131,7 @@ const rules: Rule[] = [
             "The kernel loops over e_shnum as stored and does not read the extended count from section 0, so it loads an empty buffer and applies no relocation.",
           cause: "The object has 65280 or more sections.",
           fix: "Merge sections (e.g. avoid -ffunction-sections / -fdata-sections) so the count fits in e_shnum.",
-          attach: [objectTarget],
+          attach: [OBJECT_TARGET],
         }),
       ];
     },
@@ -513,7 +508,7 @@ const rules: Rule[] = [
               "An assembler or object tool wrote an alignment of 0 (the ELF spec allows 0 and 1 to mean 'none').",
             fix: "Give every allocated section an alignment of at least 1 (`.balign 1`, or fix the tool that rewrote the headers).",
             evidence: { sections: ctx.plan.zeroAlign.map(name) },
-            attach: [objectTarget],
+            attach: [OBJECT_TARGET],
           }),
         );
       }
@@ -528,7 +523,7 @@ const rules: Rule[] = [
             cause: "A malformed section header.",
             fix: "Use power-of-two alignments.",
             evidence: { sections: ctx.plan.oddAlign.map(name) },
-            attach: [objectTarget],
+            attach: [OBJECT_TARGET],
           }),
         );
       }
@@ -584,7 +579,7 @@ const rules: Rule[] = [
           message: `${n}. The kernel trusts its built-in purgatory and does not check this; the simulation stops here rather than guess what memory corruption would do.`,
           cause: "A malformed or unusual object.",
           fix: "Rebuild the purgatory; check it with `readelf -W -a`.",
-          attach: [objectTarget],
+          attach: [OBJECT_TARGET],
         }),
       );
     },
@@ -601,7 +596,7 @@ const rules: Rule[] = [
           message: `${n}.`,
           cause: "See the message: the kernel returns an error code but prints nothing to explain it.",
           fix: "Correct the object as described.",
-          attach: [objectTarget],
+          attach: [OBJECT_TARGET],
         }),
       );
     },
@@ -692,7 +687,7 @@ export function evaluateRules(ctx: RuleContext): Finding[] {
           cause: "A corrupt, truncated or hand-edited object.",
           fix: "Rebuild the purgatory; check it with `readelf -W -a`.",
           evidence: { rule: r.id },
-          attach: [objectTarget],
+          attach: [OBJECT_TARGET],
         }),
       );
     }
