@@ -8,7 +8,12 @@ import { ElfFormatError } from "../elf/errors";
 import { readRelocations, readSymbol, symbolCount } from "../elf/reader";
 import type { ElfFile, ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelVersion } from "../kexec/kernel";
-import type { RelaContext, RelocationRecord, RelocStatus } from "../kexec/relocate";
+import {
+  relocationRecord,
+  type RelaContext,
+  type RelocationRecord,
+  type RelocStatus,
+} from "../kexec/relocate";
 import { hex, u64 } from "../kexec/u64";
 
 /** v >= major.minor.patch, where an unspecified stable patch counts as .0. */
@@ -152,31 +157,18 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationR
         outcome = hook.one(ctx, rel, P, sym, name);
       }
     }
-    const c = outcome.computed;
-    out.push({
-      relSection: ctx.relSection,
-      relSectionName: relsec.name,
-      target: target.index,
-      targetName: target.name,
-      index: rel.index,
-      r_offset: rel.r_offset,
-      type: rel.type,
-      typeName: hook.typeName(rel.type),
-      symIndex: rel.sym,
-      symbol: c.symbol,
-      symShndx: c.symShndx,
-      S: c.S,
-      A: rel.r_addend,
-      P,
-      value: c.value,
-      stored: c.stored,
-      width: c.width ?? 0,
-      status: outcome.status,
-      reached: live,
-      memCoefficient: c.memCoefficient ?? 0,
-      window: c.window,
-      note: c.note,
-    });
+    out.push(
+      relocationRecord(
+        relsec,
+        target,
+        rel,
+        P,
+        hook.typeName(rel.type),
+        outcome.status,
+        outcome.computed,
+        live,
+      ),
+    );
     if (live && outcome.store) writeField(layout.buffer, outcome.store, hook.littleEndian);
     if (outcome.status !== "ok" && hook.stops(outcome.status)) {
       if (live) {

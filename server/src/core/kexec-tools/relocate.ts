@@ -18,7 +18,12 @@ import { ElfFormatError } from "../elf/errors";
 import { readRelocations, readSymbol, symbolCount } from "../elf/reader";
 import type { ElfFile, ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelLog } from "../kexec/log";
-import type { RelocationRecord, RelocStatus } from "../kexec/relocate";
+import {
+  relocationRecord,
+  type RecordFacts,
+  type RelocationRecord,
+  type RelocStatus,
+} from "../kexec/relocate";
 import { hex, u64 } from "../kexec/u64";
 import type { KtLayout } from "./layout";
 import type { KtArch } from "./types";
@@ -30,21 +35,6 @@ export interface KtRelocationOutcome {
   readonly died: boolean;
   /** Why the behaviour is undefined, when the walk reached such a relocation first. */
   readonly undefinedBehaviour: string[];
-}
-
-/** What the walk learns about one relocation, beside the entry's own fields. */
-interface RecordFacts {
-  typeName: string;
-  status: RelocStatus;
-  symbol: string;
-  symShndx: number;
-  S?: bigint;
-  value?: bigint;
-  stored?: bigint;
-  width?: number;
-  memCoefficient?: 0 | 1;
-  window?: RelocationRecord["window"];
-  note?: string;
 }
 
 /** The name kexec-tools prints: the symbol's, or for st_name 0 its section's (read without checks). */
@@ -103,33 +93,8 @@ export function ktApplyRelocations(
     }
     for (const rel of rels) {
       const address = u64(target.sh_addr + rel.r_offset);
-      // One object shape for every record (built field by field: spreading a base object per
-      // relocation made V8 churn through hidden classes and was 8x slower on large objects).
-      const push = (r: RecordFacts): void => {
-        records.push({
-          relSection: relsec.index,
-          relSectionName: relsec.name,
-          target: target.index,
-          targetName: target.name,
-          index: rel.index,
-          r_offset: rel.r_offset,
-          type: rel.type,
-          typeName: r.typeName,
-          symIndex: rel.sym,
-          symbol: r.symbol,
-          symShndx: r.symShndx,
-          S: r.S,
-          A: rel.r_addend,
-          P: address,
-          value: r.value,
-          stored: r.stored,
-          width: r.width ?? 0,
-          status: r.status,
-          reached: live,
-          memCoefficient: r.memCoefficient ?? 0,
-          window: r.window,
-          note: r.note,
-        });
+      const push = (r: RecordFacts & { typeName: string; status: RelocStatus }): void => {
+        records.push(relocationRecord(relsec, target, rel, address, r.typeName, r.status, r, live));
       };
       const typeName = arch.typeName?.(rel.type) ?? `type ${rel.type}`;
       if (rel.sym >= nsyms) {
