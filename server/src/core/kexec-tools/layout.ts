@@ -5,8 +5,8 @@
 
 import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from "../elf/constants";
 import type { ElfFile, SectionHeader } from "../elf/types";
-import type { KbufPlan, LoadedSection } from "../kexec/purgatory";
-import { ALIGN, isPowerOfTwo, u64 } from "../kexec/u64";
+import { kernelSections, sectionFootprint, type KbufPlan, type LoadedSection } from "../kexec/purgatory";
+import { ALIGN, u64 } from "../kexec/u64";
 import { ktAtLeast, type KexecToolsVersion } from "./version";
 
 /** Section index -> sh_addralign as the loader rewrote it before layout. */
@@ -22,10 +22,6 @@ export function sectionAlign(
   return align === 0n && ktAtLeast(version, 2, 0, 24) ? 1n : align;
 }
 
-export function ktSections(elf: ElfFile): readonly SectionHeader[] {
-  return elf.sections.slice(0, elf.header.e_shnum);
-}
-
 /** The buffer elf_rel_load asks add_buffer for, in the kernel model's KbufPlan terms. */
 export function ktPlan(
   elf: ElfFile,
@@ -33,26 +29,16 @@ export function ktPlan(
   pageSize: bigint,
   overrides?: AlignOverrides,
 ): KbufPlan {
-  let bufAlign = 1n;
-  let bssAlign = 1n;
-  let bufsz = 0n;
-  let bsssz = 0n;
-  const zeroAlign: number[] = [];
-  const oddAlign: number[] = [];
-  for (const s of ktSections(elf)) {
-    if ((s.sh_flags & SHF_ALLOC) === 0n) continue;
-    const align = sectionAlign(s, version, overrides);
-    if (align === 0n) zeroAlign.push(s.index);
-    else if (!isPowerOfTwo(align)) oddAlign.push(s.index);
-    if (s.sh_type !== SHT_NOBITS) {
-      if (bufAlign < align) bufAlign = align;
-      bufsz = u64(ALIGN(bufsz, align) + s.sh_size);
-    } else {
-      if (bssAlign < align) bssAlign = align;
-      bsssz = u64(ALIGN(bsssz, align) + s.sh_size);
-    }
-  }
-  if (bufAlign < bssAlign) bufAlign = bssAlign;
+  const {
+    bufsz,
+    bssSz: bsssz,
+    bssAlign,
+    zeroAlign,
+    oddAlign,
+    bufAlign: contentAlign,
+  } = sectionFootprint(kernelSections(elf), (s) => sectionAlign(s, version, overrides));
+  // The buffer is aligned for the bss too.
+  const bufAlign = contentAlign < bssAlign ? bssAlign : contentAlign;
   const rem = bufsz & u64(bssAlign - 1n);
   const bssPad = rem !== 0n ? u64(bssAlign - rem) : 0n;
   const rawMemsz = u64(bufsz + bssPad + bsssz);
@@ -89,7 +75,8 @@ export function ktLayout(
   bufAddr: bigint,
   overrides?: AlignOverrides,
 ): KtLayout {
-  const sections = ktSections(elf);
+  // kexec-tools, like the kernel, takes e_shnum as stored.
+  const sections = kernelSections(elf);
   const eEntry = elf.header.e_entry;
   const entrySec = sections.find(
     (s) =>

@@ -38,17 +38,35 @@ export function kernelSections(elf: ElfFile): readonly SectionHeader[] {
   return elf.sections.slice(0, elf.header.e_shnum);
 }
 
-/** `pageSize` is the architecture's PAGE_SIZE (kexec_add_buffer rounds memsz and buf_align to it). */
-export function setupKbuf(elf: ElfFile, kernel: KernelModel, pageSize: bigint = PAGE_SIZE): KbufPlan {
+/** The sums both loaders make over the ALLOC sections before placing anything. */
+export interface SectionFootprint {
+  /** The largest alignment of a section with contents. */
+  readonly bufAlign: bigint;
+  readonly bssAlign: bigint;
+  /** Bytes of the sections with contents, each aligned: bss padding not included. */
+  readonly bufsz: bigint;
+  readonly bssSz: bigint;
+  readonly zeroAlign: readonly number[];
+  readonly oddAlign: readonly number[];
+}
+
+/**
+ * The kernel's kexec_purgatory_setup_kbuf loop, which kexec-tools' elf_rel_load shares (both come
+ * from the same code): each section aligned with the mask formula, `alignOf` giving its alignment.
+ */
+export function sectionFootprint(
+  sections: readonly SectionHeader[],
+  alignOf: (s: SectionHeader) => bigint,
+): SectionFootprint {
   let bufAlign = 1n;
   let bssAlign = 1n;
   let bufsz = 0n;
   let bssSz = 0n;
   const zeroAlign: number[] = [];
   const oddAlign: number[] = [];
-  for (const s of kernelSections(elf)) {
+  for (const s of sections) {
     if ((s.sh_flags & SHF_ALLOC) === 0n) continue;
-    const align = s.sh_addralign;
+    const align = alignOf(s);
     if (align === 0n) zeroAlign.push(s.index);
     else if (!isPowerOfTwo(align)) oddAlign.push(s.index);
     if (s.sh_type !== SHT_NOBITS) {
@@ -59,6 +77,21 @@ export function setupKbuf(elf: ElfFile, kernel: KernelModel, pageSize: bigint = 
       bssSz = u64(ALIGN(bssSz, align) + s.sh_size);
     }
   }
+  return { bufAlign, bssAlign, bufsz, bssSz, zeroAlign, oddAlign };
+}
+
+/** `pageSize` is the architecture's PAGE_SIZE (kexec_add_buffer rounds memsz and buf_align to it). */
+export function setupKbuf(elf: ElfFile, kernel: KernelModel, pageSize: bigint = PAGE_SIZE): KbufPlan {
+  const {
+    bufsz,
+    bssSz,
+    bssAlign,
+    zeroAlign,
+    oddAlign,
+    bufAlign: contentAlign,
+  } = sectionFootprint(kernelSections(elf), (s) => s.sh_addralign);
+  // The buffer is aligned for the bss too.
+  const bufAlign = contentAlign < bssAlign ? bssAlign : contentAlign;
   // E1+ folds the padding before the bss into bufsz; E0 kept it out of the segment's bufsz but
   // counted it in memsz. The loaded image is the same, the segment's bufsz is not.
   const padded = ALIGN(bufsz, bssAlign);
@@ -66,7 +99,6 @@ export function setupKbuf(elf: ElfFile, kernel: KernelModel, pageSize: bigint = 
   const segmentBufsz = kernel.era === "E0" ? bufsz : padded;
   const bssOffset = kernel.era === "E0" ? u64(bufsz + e0Pad) : padded;
   const rawMemsz = u64(bssOffset + bssSz);
-  if (bufAlign < bssAlign) bufAlign = bssAlign;
   return {
     bufsz: segmentBufsz,
     rawMemsz,
