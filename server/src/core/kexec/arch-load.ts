@@ -4,8 +4,6 @@
 // symbol work, then kexec_calculate_store_digests. The same steps as bzimage64.ts, with the
 // per-architecture parts (s390.ts, riscv.ts, ppc64.ts) passed in as an ArchLoader.
 
-import { createHash } from "node:crypto";
-import { ELFCLASS64, ET_REL } from "../elf/constants";
 import { ElfFormatError } from "../elf/errors";
 import type { ElfFile } from "../elf/types";
 import {
@@ -18,9 +16,10 @@ import {
 } from "./bzimage64";
 import type { KernelModel } from "./kernel";
 import { KernelLog } from "./log";
-import { setupKbuf, setupSechdrs, type KbufPlan } from "./purgatory";
-import { applyRelocations, type ArchRelocator } from "./relocate";
-import { findSymbol, getSetSymbol, type SymbolOpResult } from "./symbols";
+import { e0Rejects, layOutAndRelocate } from "./load-purgatory";
+import { setupKbuf, type KbufPlan } from "./purgatory";
+import type { ArchRelocator } from "./relocate";
+import { getSetSymbol, type SymbolOpResult } from "./symbols";
 
 export type ArchId = "s390x" | "riscv64" | "ppc64";
 
@@ -76,19 +75,6 @@ export function unreadableFor(arch: ArchLoader, elf: ElfFile): string | undefine
   return undefined;
 }
 
-function e0Rejects(arch: ArchLoader, elf: ElfFile): string | undefined {
-  const h = elf.header;
-  const size = BigInt(elf.bytes.byteLength);
-  if (h.bits !== 64 || elf.bytes[4] !== ELFCLASS64 || h.e_machine !== arch.e_machine) {
-    return `elf_check_arch() rejects it (not ELF64 ${arch.id})`;
-  }
-  if (h.e_type !== ET_REL) return `e_type is ${h.e_type}, not ET_REL`;
-  if (h.e_shentsize !== 64) return `e_shentsize is ${h.e_shentsize}, not 64`;
-  if (h.e_shoff >= size) return "e_shoff is past the end of the image";
-  if (BigInt(h.e_shnum) * 64n > size - h.e_shoff) return "the section headers run past the end of the image";
-  return undefined;
-}
-
 export function archPlan(arch: ArchLoader, elf: ElfFile, kernel: KernelModel): KbufPlan {
   return setupKbuf(elf, kernel, arch.pageSize);
 }
@@ -112,7 +98,7 @@ export function loadArchPurgatory(
   };
 
   if (kernel.era === "E0") {
-    const why = e0Rejects(arch, elf);
+    const why = e0Rejects(elf, arch);
     if (why) {
       silent.push(`kexec_load_purgatory() returns -ENOEXEC without a message: ${why}`);
       loadingFailed(ENOEXEC);
@@ -124,35 +110,13 @@ export function loadArchPurgatory(
   }
 
   try {
-    const layout = setupSechdrs(elf, kernel, plan, mem, log, (name) => {
-      const f = findSymbol(elf, name, log);
-      return f && { shndx: f.sym.st_shndx, value: f.sym.st_value };
-    });
-    const start = findSymbol(elf, "purgatory_start");
-    const startSec = start && layout.sechdrs[start.sym.st_shndx];
-    const laid = {
-      sechdrs: layout.sechdrs,
-      imageStart: layout.imageStart,
-      purgatoryStart: startSec?.inBuffer ? startSec.sh_addr + start!.sym.st_value : undefined,
-      entryMatches: layout.entryMatches,
-    };
-    if (layout.undefinedBehaviour.length > 0) {
-      return failed("undefined-behaviour", { ...laid, undefinedBehaviour: layout.undefinedBehaviour });
-    }
-    const errsBefore = log.lines.filter((l) => l.level === "err").length;
-    const relocs = applyRelocations(elf, kernel, plan, layout, mem, log, arch.relocator(kernel));
-    silent.push(...relocs.notes.filter((n) => n.includes("without a message")));
-    const withRelocs = { ...laid, relocations: relocs.records };
-    const ub = relocs.records.filter((r) => r.status === "undefined-behaviour" && r.reached);
-    if (ub.length > 0) {
-      return failed("undefined-behaviour", {
-        ...withRelocs,
-        undefinedBehaviour: ub.map((r) => r.note ?? ""),
-      });
-    }
-    if (relocs.failed) {
-      if (log.lines.filter((l) => l.level === "err").length === errsBefore) {
-        const r = relocs.records.find((x) => x.reached && x.status !== "ok" && x.status !== "ignored");
+    const out = layOutAndRelocate(elf, kernel, plan, mem, log, arch.relocator(kernel), silent);
+    if (out.kind === "undefined-behaviour") return failed("undefined-behaviour", out.progress);
+    if (out.kind === "relocations-failed") {
+      if (!out.printed) {
+        const r = out.progress.relocations?.find(
+          (x) => x.reached && x.status !== "ok" && x.status !== "ignored",
+        );
         silent.push(
           r
             ? `the RELA hook returns -ENOEXEC without a message at ${r.typeName} against ${r.symbol} (${r.status})`
@@ -160,14 +124,13 @@ export function loadArchPurgatory(
         );
       }
       loadingFailed(ENOEXEC);
-      return failed("relocations", withRelocs);
+      return failed("relocations", out.progress);
     }
     if (arch.loaded) {
       const line = arch.loaded(kernel, mem);
       log.debug(() => line);
     }
-    const bufferSha256 = createHash("sha256").update(layout.buffer).digest("hex");
-    const done = { ...withRelocs, bufferSha256, buffer: layout.buffer };
+    const { layout, progress: done } = out;
 
     const step = (name: string, op: "get" | "set", size: number): SymbolOpResult => {
       const result = getSetSymbol(elf, kernel, layout, log, name, size, op === "get");

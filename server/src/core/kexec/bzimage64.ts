@@ -2,16 +2,16 @@
 // bzImage64_load -> kexec_load_purgatory (setup_kbuf, setup_sechdrs, apply_relocations), then the
 // entry64_regs / stack_end symbol work, then kexec_calculate_store_digests setting the digest symbols.
 
-import { createHash } from "node:crypto";
-import { ELFCLASS64, EM_X86_64, ET_REL } from "../elf/constants";
+import { EM_X86_64 } from "../elf/constants";
 import { ElfFormatError } from "../elf/errors";
 import type { ElfFile } from "../elf/types";
 import { x86_64Relocator } from "../arch/x86_64";
 import type { KernelModel } from "./kernel";
 import { KernelLog, PREFIX, type LogLine } from "./log";
-import { setupKbuf, setupSechdrs, type EntryMatch, type KbufPlan, type LoadedSection } from "./purgatory";
-import { applyRelocations, type RelocationRecord } from "./relocate";
-import { findSymbol, getSetSymbol, getSymbolAddr, type SymbolOpResult } from "./symbols";
+import { e0Rejects, layOutAndRelocate } from "./load-purgatory";
+import { setupKbuf, type EntryMatch, type KbufPlan, type LoadedSection } from "./purgatory";
+import type { RelocationRecord } from "./relocate";
+import { getSetSymbol, getSymbolAddr, type SymbolOpResult } from "./symbols";
 import { hex } from "./u64";
 
 /** Lowest address bzImage64_load lets the purgatory go (MIN_PURGATORY_ADDR). */
@@ -106,18 +106,6 @@ export function unreadableByKernel(elf: ElfFile): string | undefined {
 }
 
 /** E0 (before 4.17) validated the object and returned -ENOEXEC silently on any of these. */
-function e0Rejects(elf: ElfFile): string | undefined {
-  const h = elf.header;
-  const size = BigInt(elf.bytes.byteLength);
-  if (h.bits !== 64 || elf.bytes[4] !== ELFCLASS64 || !h.littleEndian || h.e_machine !== EM_X86_64) {
-    return "elf_check_arch() rejects it (not ELF64 x86_64)";
-  }
-  if (h.e_type !== ET_REL) return `e_type is ${h.e_type}, not ET_REL`;
-  if (h.e_shentsize !== 64) return `e_shentsize is ${h.e_shentsize}, not 64`;
-  if (h.e_shoff >= size) return "e_shoff is past the end of the image";
-  if (BigInt(h.e_shnum) * 64n > size - h.e_shoff) return "the section headers run past the end of the image";
-  return undefined;
-}
 
 export function loadX86Purgatory(
   elf: ElfFile,
@@ -135,7 +123,7 @@ export function loadX86Purgatory(
   const loadingFailed = (): void => log.err(`${PREFIX.bzImage64}Loading purgatory failed`);
 
   if (kernel.era === "E0") {
-    const why = e0Rejects(elf);
+    const why = e0Rejects(elf, { e_machine: EM_X86_64, id: "x86_64", littleEndian: true });
     if (why) {
       silent.push(`kexec_load_purgatory() returns -ENOEXEC without a message: ${why}`);
       loadingFailed();
@@ -147,38 +135,14 @@ export function loadX86Purgatory(
   }
 
   try {
-    const layout = setupSechdrs(elf, kernel, plan, mem, log, (name) => {
-      const f = findSymbol(elf, name, log);
-      return f && { shndx: f.sym.st_shndx, value: f.sym.st_value };
-    });
-    const start = findSymbol(elf, "purgatory_start");
-    const startSec = start && layout.sechdrs[start.sym.st_shndx];
-    const laid = {
-      sechdrs: layout.sechdrs,
-      imageStart: layout.imageStart,
-      purgatoryStart: startSec?.inBuffer ? startSec.sh_addr + start!.sym.st_value : undefined,
-      entryMatches: layout.entryMatches,
-    };
-    if (layout.undefinedBehaviour.length > 0) {
-      return failed("undefined-behaviour", { ...laid, undefinedBehaviour: layout.undefinedBehaviour });
-    }
-    const relocs = applyRelocations(elf, kernel, plan, layout, mem, log, x86_64Relocator);
-    silent.push(...relocs.notes.filter((n) => n.includes("without a message")));
-    const withRelocs = { ...laid, relocations: relocs.records };
-    const ub = relocs.records.filter((r) => r.status === "undefined-behaviour" && r.reached);
-    if (ub.length > 0) {
-      return failed("undefined-behaviour", {
-        ...withRelocs,
-        undefinedBehaviour: ub.map((r) => r.note ?? ""),
-      });
-    }
-    if (relocs.failed) {
+    const out = layOutAndRelocate(elf, kernel, plan, mem, log, x86_64Relocator, silent);
+    if (out.kind === "undefined-behaviour") return failed("undefined-behaviour", out.progress);
+    if (out.kind === "relocations-failed") {
       loadingFailed();
-      return failed("relocations", withRelocs);
+      return failed("relocations", out.progress);
     }
     log.debug(() => `${PREFIX.bzImage64}Loaded purgatory at ${hex(mem)}`);
-    const bufferSha256 = createHash("sha256").update(layout.buffer).digest("hex");
-    const done = { ...withRelocs, bufferSha256, buffer: layout.buffer };
+    const { layout, progress: done } = out;
 
     const step = (name: string, op: "get" | "set", size: number): SymbolOpResult => {
       const result = getSetSymbol(elf, kernel, layout, log, name, size, op === "get");
