@@ -16,10 +16,9 @@ import {
 } from "./bzimage64";
 import type { KernelModel } from "./kernel";
 import { KernelLog } from "./log";
-import { e0Rejects, layOutAndRelocate } from "./load-purgatory";
+import { e0Rejects, layOutAndRelocate, symbolSteps } from "./load-purgatory";
 import { setupKbuf, type KbufPlan } from "./purgatory";
 import type { ArchRelocator } from "./relocate";
-import { getSetSymbol, type SymbolOpResult } from "./symbols";
 
 export type ArchId = "s390x" | "riscv64" | "ppc64";
 
@@ -132,20 +131,7 @@ export function loadArchPurgatory(
     }
     const { layout, progress: done } = out;
 
-    const step = (name: string, op: "get" | "set", size: number): SymbolOpResult => {
-      const result = getSetSymbol(elf, kernel, layout, log, name, size, op === "get");
-      steps.push({ name, op, size, result });
-      return result;
-    };
-    const stepFailed = (stage: LoadStage, r: SymbolOpResult): LoadAttempt => {
-      if (!r.ok && r.reason === "out-of-bounds") {
-        return failed("undefined-behaviour", { ...done, undefinedBehaviour: [r.detail] });
-      }
-      if (!r.ok && r.reason === "not-found") {
-        silent.push(`kexec_purgatory_get_set_symbol() returns -EINVAL without a message: ${r.detail}`);
-      }
-      return failed(stage, done);
-    };
+    const { step, stepFailed } = symbolSteps(elf, kernel, layout, log, steps, silent, failed, done);
 
     for (const s of arch.symbolOps(kernel, options)) {
       const r = step(s.name, s.op, s.size);

@@ -8,10 +8,10 @@ import type { ElfFile } from "../elf/types";
 import { x86_64Relocator } from "../arch/x86_64";
 import type { KernelModel } from "./kernel";
 import { KernelLog, PREFIX, type LogLine } from "./log";
-import { e0Rejects, layOutAndRelocate } from "./load-purgatory";
+import { e0Rejects, layOutAndRelocate, symbolSteps } from "./load-purgatory";
 import { setupKbuf, type EntryMatch, type KbufPlan, type LoadedSection } from "./purgatory";
 import type { RelocationRecord } from "./relocate";
-import { getSetSymbol, getSymbolAddr, type SymbolOpResult } from "./symbols";
+import { getSymbolAddr, type SymbolOpResult } from "./symbols";
 import { hex } from "./u64";
 
 /** Lowest address bzImage64_load lets the purgatory go (MIN_PURGATORY_ADDR). */
@@ -144,20 +144,7 @@ export function loadX86Purgatory(
     log.debug(() => `${PREFIX.bzImage64}Loaded purgatory at ${hex(mem)}`);
     const { layout, progress: done } = out;
 
-    const step = (name: string, op: "get" | "set", size: number): SymbolOpResult => {
-      const result = getSetSymbol(elf, kernel, layout, log, name, size, op === "get");
-      steps.push({ name, op, size, result });
-      return result;
-    };
-    const stepFailed = (stage: LoadStage, r: SymbolOpResult): LoadAttempt => {
-      if (!r.ok && r.reason === "out-of-bounds") {
-        return failed("undefined-behaviour", { ...done, undefinedBehaviour: [r.detail] });
-      }
-      if (!r.ok && r.reason === "not-found") {
-        silent.push(`kexec_purgatory_get_set_symbol() returns -EINVAL without a message: ${r.detail}`);
-      }
-      return failed(stage, done);
-    };
+    const { step, stepFailed } = symbolSteps(elf, kernel, layout, log, steps, silent, failed, done);
 
     // bzImage64_load: read entry64_regs, find stack_end, write entry64_regs back.
     let r = step("entry64_regs", "get", ENTRY64_REGS_SIZE);

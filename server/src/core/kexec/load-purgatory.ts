@@ -6,12 +6,12 @@
 import { createHash } from "node:crypto";
 import { ELFCLASS64, ET_REL } from "../elf/constants";
 import type { ElfFile } from "../elf/types";
-import type { LoadAttempt } from "./bzimage64";
+import type { LoadAttempt, LoadStage, SymbolStep } from "./bzimage64";
 import type { KernelModel } from "./kernel";
 import type { KernelLog } from "./log";
 import { setupSechdrs, type KbufPlan, type Layout } from "./purgatory";
 import { applyRelocations, type ArchRelocator } from "./relocate";
-import { findSymbol } from "./symbols";
+import { findSymbol, getSetSymbol, type SymbolOpResult } from "./symbols";
 
 /**
  * Why a kernel before 4.17 refuses the object (its __kexec_load_purgatory validated the header), or
@@ -99,4 +99,36 @@ export function layOutAndRelocate(
   }
   const bufferSha256 = createHash("sha256").update(layout.buffer).digest("hex");
   return { kind: "relocated", layout, progress: { ...withRelocs, bufferSha256, buffer: layout.buffer } };
+}
+
+/**
+ * The loaders' kexec_purgatory_get_set_symbol calls, recorded as steps: `step` runs one, `stepFailed`
+ * turns its failure into the attempt's outcome (undefined behaviour when it would touch memory
+ * outside the buffer; a silent -EINVAL noted when the symbol is missing).
+ */
+export function symbolSteps(
+  elf: ElfFile,
+  kernel: KernelModel,
+  layout: Layout,
+  log: KernelLog,
+  steps: SymbolStep[],
+  silent: string[],
+  failed: (stage: LoadStage, rest: Progress) => LoadAttempt,
+  done: Relocated,
+) {
+  const step = (name: string, op: "get" | "set", size: number): SymbolOpResult => {
+    const result = getSetSymbol(elf, kernel, layout, log, name, size, op === "get");
+    steps.push({ name, op, size, result });
+    return result;
+  };
+  const stepFailed = (stage: LoadStage, r: SymbolOpResult): LoadAttempt => {
+    if (!r.ok && r.reason === "out-of-bounds") {
+      return failed("undefined-behaviour", { ...done, undefinedBehaviour: [r.detail] });
+    }
+    if (!r.ok && r.reason === "not-found") {
+      silent.push(`kexec_purgatory_get_set_symbol() returns -EINVAL without a message: ${r.detail}`);
+    }
+    return failed(stage, done);
+  };
+  return { step, stepFailed };
 }
