@@ -3,7 +3,7 @@
 import { kexecToolsVersion } from "../core/kexec-tools/version";
 import { parseSize } from "../core/kexec/u64";
 import type { SimulateOptions } from "../core/simulate";
-import { archNamed, ARCH_NAMES } from "../core/simulate-arch";
+import { archNamed, ARCH_NAMES } from "../core/arch/names";
 import { DEFAULT_SETTINGS, type PurgatoryLensSettings } from "../protocol";
 
 export type LoaderSetting = "kernel" | "kexec-tools";

@@ -3,7 +3,7 @@
 // machine_apply_elf_rel, where the purgatory is placed and which symbols the loader sets.
 
 import type { ElfFile, ElfSymbol } from "../elf/types";
-import type { RamRange } from "../kexec/placement";
+import type { RamRange } from "../kexec/memory-hole";
 import type { Interval } from "../kexec/windows";
 import type { KexecToolsVersion } from "./version";
 

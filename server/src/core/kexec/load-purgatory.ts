@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { ELFCLASS64, ET_REL } from "../elf/constants";
 import type { ElfFile } from "../elf/types";
-import type { LoadAttempt, LoadStage, SymbolStep } from "./bzimage64";
+import type { LoadAttempt, LoadStage, SymbolStep } from "./attempt";
 import type { KernelModel } from "./kernel";
 import type { KernelLog } from "./log";
 import { setupSechdrs, type KbufPlan, type Layout } from "./purgatory";

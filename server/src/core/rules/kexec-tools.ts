@@ -5,7 +5,7 @@
 import type { ElfFile } from "../elf/types";
 import type { KtArchId } from "../kexec-tools/types";
 import { ktAtLeast, type KexecToolsVersion } from "../kexec-tools/version";
-import type { LoadAttempt } from "../kexec/bzimage64";
+import type { LoadAttempt } from "../kexec/attempt";
 import type { KbufPlan } from "../kexec/purgatory";
 import { U64_MASK, hex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
