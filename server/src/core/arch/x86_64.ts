@@ -30,7 +30,7 @@ import {
   R_X86_64_PC32,
   R_X86_64_PLT32,
   x86RelocName,
-} from "./x86_64-types";
+} from "../elf/x86_64-relocs";
 
 const TWO_32 = 1n << 32n;
 const S32_LOW = u64(-(1n << 31n));

@@ -23,52 +23,15 @@
 // The walk is breadth-first, never follows symbolic links (TreeFs reports them as files), skips .git
 // and node_modules, stops after `maxFiles` entries, and checks `signal.cancelled` between folders.
 import { posix } from "node:path";
-import { parseCmdFile, type CmdFile } from "./cmdfile";
-import { isSourcePath, parseCommand, type ParsedCommand } from "./compile";
+import { parseCmdFile } from "./cmdfile";
+import { isSourcePath, parseCommand } from "./compile";
+import type { DiscoveredCommand, DiscoveredPurgatory } from "./discovered";
 import { globMatcher } from "./glob";
-import { describeKexecToolsPurgatory, findKexecToolsTree, type KexecToolsTree } from "./kexec-tools-tree";
+import { describeKexecToolsPurgatory, findKexecToolsTree } from "./kexec-tools-tree";
 import { parseMakefile, purgatoryObjects } from "./makefile";
 import { readText, type DirEntry, type TreeFs } from "./tree-fs";
 
-export interface DiscoveredCommand extends ParsedCommand {
-  /** The .cmd file it was read from. */
-  readonly cmdFile: string;
-  /** The raw record, with word ranges for diagnostics. */
-  readonly cmd: CmdFile;
-}
-
-export interface DiscoveredPurgatory {
-  /** Path of purgatory.ro (or the extra-glob match); it may not exist yet. */
-  readonly object: string;
-  readonly objectExists: boolean;
-  /** The folder holding `object`. */
-  readonly dir: string;
-  /** The purgatory's source folder (equal to `dir` unless this is an O= build). */
-  readonly srcDir: string;
-  readonly makefile?: string;
-  /** More Makefiles whose flags reach the purgatory (kexec-tools: purgatory/arch/<ARCH>/Makefile). */
-  readonly extraMakefiles?: readonly string[];
-  /** The link's .cmd file (.purgatory.ro.cmd). */
-  readonly cmdFile?: string;
-  readonly linkerScript?: string;
-  /** C and assembly sources, in link order. */
-  readonly sources: readonly string[];
-  /** Objects, in link order. */
-  readonly objects: readonly string[];
-  /** The build root of an O= build (objtree different from srctree). */
-  readonly buildDir?: string;
-  /** The build root the .cmd paths are relative to, when a build exists. */
-  readonly objTree?: string;
-  /** The kernel source root, when it could be determined. */
-  readonly srcTree?: string;
-  readonly link?: DiscoveredCommand;
-  /** Compile commands by object path. */
-  readonly compiles: Readonly<Record<string, DiscoveredCommand>>;
-  /** What could not be determined, in plain words. */
-  readonly notes: readonly string[];
-  /** Set for a kexec-tools tree's purgatory, which kexec-tools loads itself (never a kernel). */
-  readonly kexecTools?: KexecToolsTree;
-}
+export type { DiscoveredCommand, DiscoveredPurgatory } from "./discovered";
 
 export interface DiscoveryStats {
   entries: number;
