@@ -3,6 +3,7 @@
 import { machineName } from "../elf/constants";
 import type { KernelModel } from "../kexec/kernel";
 import { ENOEXEC, unreadableAs } from "../kexec/load";
+import { GENERIC_RULES } from "../rules/kexec-file";
 import type { RuleArch } from "../rules/rule";
 import { archIdFor, ARCH_NAMES } from "./names";
 import { PPC64 } from "./ppc64";
@@ -19,6 +20,12 @@ export function kernelArchNamed(id: string): KernelArch | undefined {
 
 export function kernelArchFor(e_machine: number): KernelArch | undefined {
   return KERNEL_ARCHES.find((a) => a.e_machine === e_machine);
+}
+
+/** Every finding id the kernel loaders' rules can report (the README documents each one). */
+export function kernelRuleIds(): string[] {
+  const rules = [...GENERIC_RULES, ...KERNEL_ARCHES.flatMap((a) => a.rules)];
+  return [...new Set([...rules.flatMap((r) => [r.id, ...(r.alsoEmits ?? [])]), "malformed-object"])];
 }
 
 /** The architecture as the generic rules see it. */
