@@ -1,7 +1,7 @@
 // The kernel's kexec_file_load as a loader for the pipeline: the KernelArch that `--arch` or e_machine
 // names, its plan, its default placements, its load sequence and the generic rules with its own.
 
-import { kernelArchFor, kernelArchNamed, noKernelLoader, ruleArch } from "./arch/index";
+import { KERNEL_ARCHES, kernelArchFor, kernelArchNamed, noKernelLoader, ruleArch } from "./arch/index";
 import { machineName } from "./elf/constants";
 import type { ElfFile } from "./elf/types";
 import type { KernelModel } from "./kexec/kernel";
@@ -30,7 +30,7 @@ export function kernelLoader(
       error:
         `e_machine is ${machineName(h.e_machine)} (${h.e_machine}); but the object is ELF${h.bits} ` +
         `${h.littleEndian ? "LSB" : "MSB"} and ${arch.id} purgatories are ELF64 ${want}, so no kernel embeds it ` +
-        `(modelled loaders: x86_64, s390x, riscv64, ppc64)`,
+        `(modelled loaders: ${KERNEL_ARCHES.map((a) => a.id).join(", ")})`,
     };
   }
   const v = kernel.version;

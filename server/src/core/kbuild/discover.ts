@@ -23,7 +23,7 @@
 // The walk is breadth-first, never follows symbolic links (TreeFs reports them as files), skips .git
 // and node_modules, stops after `maxFiles` entries, and checks `signal.cancelled` between folders.
 import { posix } from "node:path";
-import { parseCmdFile } from "./cmdfile";
+import { cmdFileName, parseCmdFile } from "./cmdfile";
 import { isSourcePath, parseCommand } from "./compile";
 import type { DiscoveredCommand, DiscoveredPurgatory } from "./discovered";
 import { globMatcher } from "./glob";
@@ -120,7 +120,7 @@ export async function discoverPurgatories(
               continue;
             }
             if (e.name === OBJECT_NAME) candidate(dir, entries).hasObject = true;
-            else if (e.name === `.${OBJECT_NAME}.cmd`) candidate(dir, entries).hasCmd = true;
+            else if (e.name === cmdFileName(OBJECT_NAME)) candidate(dir, entries).hasCmd = true;
             else if (e.name === "Makefile" && posix.basename(dir) === "purgatory")
               candidate(dir, entries).hasMakefile = true;
             else if (globs.length > 0) {
@@ -242,7 +242,7 @@ async function followObjcopy(
   if (cmd.kind === "link" || !/objcopy(-\d+)?$/.test(posix.basename(cmd.compiler))) return undefined;
   for (const input of cmd.inputs) {
     if (input === cmd.cmd.target) continue;
-    const cmdFile = posix.join(dir, `.${posix.basename(input)}.cmd`);
+    const cmdFile = posix.join(dir, cmdFileName(posix.basename(input)));
     const link = await readCommand(fs, cmdFile);
     if (link?.kind === "link") return { link, cmdFile };
   }
@@ -254,8 +254,8 @@ async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory |
   if (kexecTools) return describeKexecToolsPurgatory(fs, kexecTools, c.hasObject);
   const notes: string[] = [];
   const object = c.object ?? posix.join(c.dir, OBJECT_NAME);
-  const linkCmdPath = posix.join(c.dir, `.${posix.basename(object)}.cmd`);
-  const hasLinkCmd = c.entries.some((e) => !e.isDir && e.name === `.${posix.basename(object)}.cmd`);
+  const linkCmdPath = posix.join(c.dir, cmdFileName(posix.basename(object)));
+  const hasLinkCmd = c.entries.some((e) => !e.isDir && e.name === cmdFileName(posix.basename(object)));
   const recorded = hasLinkCmd ? await readCommand(fs, linkCmdPath) : undefined;
   if (hasLinkCmd && !recorded) notes.push(`${linkCmdPath} has no savedcmd_/cmd_ line`);
   const followed = recorded && (await followObjcopy(fs, c.dir, recorded));
@@ -286,7 +286,7 @@ async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory |
   const compileList: DiscoveredCommand[] = [];
   await Promise.all(
     linkObjects.map(async (o) => {
-      const cmd = await readCommand(fs, posix.join(posix.dirname(o), `.${posix.basename(o)}.cmd`));
+      const cmd = await readCommand(fs, posix.join(posix.dirname(o), cmdFileName(posix.basename(o))));
       if (cmd) compiles[o] = cmd;
     }),
   );
