@@ -1,4 +1,6 @@
-// Shared test helpers: where the fixtures are, and a one-call simulation that fails loudly.
+// Shared test helpers: where the fixtures are, a one-call simulation that fails loudly, and the one
+// check for the tools (compilers, linkers, readelf) the golden tiers compare against.
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { simulate, type SimulateOptions, type SimulationReport } from "../server/src/core/simulate";
@@ -26,4 +28,22 @@ export function mustSimulate(bytes: Uint8Array, options: SimulateOptions = {}): 
 
 export function errLines(report: SimulationReport, load = 0): string[] {
   return report.loads[load]!.attempt.log.filter((l) => l.level === "err").map((l) => l.text);
+}
+
+const present = new Map<string, boolean>();
+
+/** Whether `tool` is on PATH here (asked once per tool). */
+export function have(tool: string): boolean {
+  let p = present.get(tool);
+  if (p === undefined) {
+    p = spawnSync("sh", ["-c", 'command -v "$1"', "sh", tool], { stdio: "ignore" }).status === 0;
+    present.set(tool, p);
+  }
+  return p;
+}
+
+/** A skip reason naming the missing tools, or false when all of them are here. */
+export function missing(...tools: string[]): string | false {
+  const absent = tools.filter((t) => !have(t));
+  return absent.length === 0 ? false : `${absent.join(", ")} not installed`;
 }
