@@ -1,6 +1,7 @@
 // `npm test`: installs the system tools the tests use if they are missing, builds the bundles,
 // type-checks and compiles, lints, then runs every test tier with Node's test runner.
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { ensureTools } from "./system-deps.mjs";
 
 function step(title, cmd, args) {
@@ -14,6 +15,8 @@ function step(title, cmd, args) {
 
 ensureTools();
 step("bundle (esbuild)", "node", ["scripts/build.mjs"]);
+// A fresh out/: tests of files moved or deleted since the last compile must not run from stale output.
+rmSync("out", { recursive: true, force: true });
 step("type-check and compile (tsc)", "npx", ["tsc", "-p", "tsconfig.json"]);
 step("lint (eslint)", "npx", ["eslint", "."]);
 step("format (prettier --check)", "npx", ["prettier", "--check", "."]);
