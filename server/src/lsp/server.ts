@@ -94,6 +94,7 @@ export class PurgatoryServer {
   private folders: string[] = [];
   private trusted = true;
   private canConfigure = false;
+  private canRegisterConfiguration = false;
   /**
    * The client is the Purgatory Lens VS Code extension: it has the section map, runs our commands
    * itself and watches the files a build changes. Any other client gets the command line instead of
@@ -226,6 +227,8 @@ export class PurgatoryServer {
     this.extension = typeof init.trusted === "boolean";
     this.initSettings = settingsGiven(p.initializationOptions);
     this.canConfigure = p.capabilities.workspace?.configuration === true;
+    this.canRegisterConfiguration =
+      p.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     if (!this.extension && init.watchFiles !== false)
       this.watcher = new TreeWatcher(
         (path, kind) => this.fileChanged(path, kind),
@@ -348,7 +351,8 @@ export class PurgatoryServer {
   }
 
   private initialized(): void {
-    if (this.canConfigure) {
+    // Only a client that says it accepts this registration gets it (eglot, for one, warns otherwise).
+    if (this.canConfigure && this.canRegisterConfiguration) {
       void this.connection.client.register(DidChangeConfigurationNotification.type, {
         section: "purgatoryLens",
       });
