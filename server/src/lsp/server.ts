@@ -562,10 +562,13 @@ export class PurgatoryServer {
       r.files.makefile?.path === path || (r.files.extraMakefiles ?? []).some((m) => m.path === path);
     const re = isMake ? /-[A-Za-z0-9_=.+-]+/g : /[A-Za-z_.$][A-Za-z0-9_.$]*/g;
     for (const m of text.matchAll(re)) {
-      const start = m.index ?? 0;
-      if (character < start || character > start + m[0].length) continue;
+      // In inline or plain assembly `$sym` is an immediate: the symbol is what follows the `$`.
+      const dollar = !isMake && m[0].length > 1 && m[0].startsWith("$") ? 1 : 0;
+      const word = m[0].slice(dollar);
+      const start = (m.index ?? 0) + dollar;
+      if (character < start || character > start + word.length) continue;
       const label = basename(r.status.object);
-      const value = isMake ? flagHover(r.report, m[0]) : symbolHover(r.report, m[0], label);
+      const value = isMake ? flagHover(r.report, word) : symbolHover(r.report, word, label);
       if (!value) return null;
       // Only the extension can open the map; other editors get the command line that prints the same.
       const cli = this.extension ? undefined : this.simulateLine(r.status.object);
@@ -575,7 +578,7 @@ export class PurgatoryServer {
           : `\n\nSection map: \`${cli}\``;
       return {
         contents: { kind: "markdown", value: value + link },
-        range: { start: { line, character: start }, end: { line, character: start + m[0].length } },
+        range: { start: { line, character: start }, end: { line, character: start + word.length } },
       };
     }
     return null;
