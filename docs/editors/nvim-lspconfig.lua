@@ -1,6 +1,7 @@
 -- Purgatory Lens as an nvim-lspconfig custom server (init.lua, with nvim-lspconfig installed).
--- lspconfig attaches by filetype: teach Neovim the kbuild and linker-script names first
--- (*.lds.S is already "asm").
+-- It attaches to Makefiles and Kbuild files, C and assembly sources and linker scripts (*.lds,
+-- *.ld, *.lds.S) in a tree that has a purgatory. lspconfig attaches by filetype: teach Neovim the
+-- Kbuild and *.lds names first (*.ld is already "ld", *.lds.S "asm").
 vim.filetype.add({
   filename = { Kbuild = "make" },
   extension = { lds = "ld", ld = "ld" },
