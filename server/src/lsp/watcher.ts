@@ -9,7 +9,7 @@
 // never affect a purgatory. A folder that does not exist yet (an O= build not run) is watched through
 // its nearest existing parent until it appears.
 import { existsSync, watch, type FSWatcher } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
 
 /** What a change means to the server. */
 export type ChangeKind = "object" | "build-input" | "source";
@@ -93,8 +93,10 @@ export class TreeWatcher {
   private changed(dir: string, name: string | Buffer | null): void {
     const file = name === null ? undefined : String(name);
     const waiting = this.pending.get(dir);
-    if (waiting && (file === undefined || [...waiting].some((w) => existsSync(w)))) {
-      // A folder we were waiting for appeared: watch it (and whatever else now exists).
+    const step = file === undefined ? undefined : join(dir, file);
+    if (waiting && (step === undefined || [...waiting].some((w) => w === step || w.startsWith(step + sep)))) {
+      // A folder on the way to one we wait for appeared (a build creates them one by one): watch
+      // from the deepest one that exists now.
       this.watchDirs(this.requested);
       this.onChange(dir, "build-input");
       return;
