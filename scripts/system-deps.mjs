@@ -53,7 +53,8 @@ export const TEST_TOOLS = {
 /** Tools that are not a command on PATH: how to tell they are installed. */
 const PRESENT = {
   "eglot (elpa-eglot)": () =>
-    spawnSync("sh", ["-c", "ls -d /usr/share/emacs/site-lisp/elpa/eglot-*"], { stdio: "ignore" }).status === 0,
+    spawnSync("sh", ["-c", "ls -d /usr/share/emacs/site-lisp/elpa/eglot-*"], { stdio: "ignore" }).status ===
+    0,
 };
 
 export function has(cmd) {
