@@ -129,6 +129,12 @@ describe("lsp --stdio for a client without the VS Code extension", () => {
     assert.equal(r.summary, "loads at every simulated address");
   });
 
+  it("re-simulates when the tree's top-level Makefile changes, also by itself", async () => {
+    const before = server.results.length;
+    writeFileSync(join(tree, "Makefile"), "VERSION = 6\nPATCHLEVEL = 8\nSUBLEVEL = 6\n");
+    await server.until(() => server.results.length > before, "a result after the top-level Makefile changed");
+  });
+
   it("follows settings pushed with didChangeConfiguration", async () => {
     await server.connection.sendNotification(DidChangeConfigurationNotification.type, {
       settings: { purgatoryLens: { kernelVersion: "5.10" } },

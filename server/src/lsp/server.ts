@@ -3,7 +3,7 @@
 // hovers, quick fixes and CodeLenses from the last results.
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename, dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   CodeActionKind,
@@ -108,6 +108,10 @@ export class PurgatoryServer {
   private pushedSettings: Partial<Record<keyof ServerSettings, unknown>> = {};
   private settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
   private watcher: TreeWatcher | undefined;
+  /** Hovers are markdown, which reads well as plain text too: a client that renders none gets it so. */
+  private hoverKind: "markdown" | "plaintext" = "markdown";
+  /** What the watcher's changes are checked against, from the last discovery. */
+  private watchedFiles = { purgatoryDirs: new Set<string>(), files: new Set<string>() };
   /** Lines of files read from disk for position conversion, dropped when anything changes. */
   private diskLines = new Map<string, string[] | undefined>();
   private discovered: DiscoveredPurgatory[] = [];
@@ -234,6 +238,8 @@ export class PurgatoryServer {
         (path, kind) => this.fileChanged(path, kind),
         (m) => this.log(m),
       );
+    const formats = p.capabilities.textDocument?.hover?.contentFormat;
+    this.hoverKind = formats === undefined || formats.includes("markdown") ? "markdown" : "plaintext";
     const negotiated = negotiateEncoding(p.capabilities);
     this.codec = new PositionCodec(negotiated.encoding, (uri, line) => this.lineOf(uri, line));
     return {
@@ -283,6 +289,7 @@ export class PurgatoryServer {
 
   /** A change the server's own watcher saw (clients that send no didChangeWatchedFiles). */
   private fileChanged(path: string, kind: ChangeKind): void {
+    if (!this.relevant(path)) return;
     if (kind === "object") this.objectsChanged.add(path);
     else if (kind === "build-input") this.needDiscovery = true;
     // Files open in the editor are the editor's business (didChange, didSave), except objects.
@@ -291,9 +298,29 @@ export class PurgatoryServer {
     void this.scheduler.trigger(`${basename(path)} changed on disk`);
   }
 
+  /**
+   * Whether a change the watcher saw can matter. A purgatory's own folders count whole; in a
+   * workspace root only the top-level Makefile (the kernel's release) and configure.ac (kexec-tools')
+   * do; elsewhere (lib/crypto/ for the kernel's sha256.c, say) only the purgatory's own files and
+   * their .cmd records, so a kernel build writing its other objects does not re-simulate each time.
+   */
+  private relevant(path: string): boolean {
+    const dir = dirname(path);
+    const name = basename(path);
+    if (this.watchedFiles.purgatoryDirs.has(dir)) return true;
+    if (this.folders.includes(dir)) return /^(Makefile|Kbuild|configure\.ac)$/.test(name);
+    const recordOf = /^\.(.+)\.cmd$/.exec(name)?.[1];
+    return (
+      this.watchedFiles.files.has(path) ||
+      (recordOf !== undefined && this.watchedFiles.files.has(join(dir, recordOf)))
+    );
+  }
+
   /** The folders the server's watcher covers: every purgatory's, and the workspace roots. */
   private watchedFolders(): Set<string> {
     const dirs = new Set<string>(this.folders);
+    const purgatoryDirs = new Set<string>();
+    const files = new Set<string>();
     for (const d of this.discovered) {
       for (const f of [
         d.object,
@@ -304,10 +331,17 @@ export class PurgatoryServer {
         ...d.sources,
         ...d.objects,
       ])
-        if (f) dirs.add(dirname(f));
-      dirs.add(d.dir);
-      dirs.add(d.srcDir);
+        if (f) {
+          dirs.add(dirname(f));
+          files.add(f);
+        }
+      for (const own of [d.dir, d.srcDir, dirname(d.object), d.makefile && dirname(d.makefile)])
+        if (own) {
+          dirs.add(own);
+          purgatoryDirs.add(own);
+        }
     }
+    this.watchedFiles = { purgatoryDirs, files };
     return dirs;
   }
 
@@ -577,7 +611,7 @@ export class PurgatoryServer {
           ? `\n\n[Show section map](command:${COMMANDS.showSectionMap}?${encodeURIComponent(JSON.stringify([uriOf(r.status.object)]))})`
           : `\n\nSection map: \`${cli}\``;
       return {
-        contents: { kind: "markdown", value: value + link },
+        contents: { kind: this.hoverKind, value: value + link },
         range: { start: { line, character: start }, end: { line, character: start + word.length } },
       };
     }
