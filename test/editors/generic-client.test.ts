@@ -11,6 +11,8 @@ import {
   DidChangeConfigurationNotification,
   ExecuteCommandRequest,
   HoverRequest,
+  InitializeRequest,
+  InitializedNotification,
   type ClientCapabilities,
   type Diagnostic,
   type InitializeResult,
@@ -211,4 +213,29 @@ describe("lsp --stdio with UTF-8 positions", () => {
       }
     });
   }
+});
+
+describe("lsp --stdio started in a tree by a client that names no workspace", () => {
+  it("takes the folder it was started in as the workspace", async () => {
+    const tree = copyExample();
+    const server = new ServerUnderTest(["sh", "-c", `cd '${tree}' && exec "$0" "$@"`, ...CLI]);
+    try {
+      await server.connection.sendRequest(InitializeRequest.type, {
+        processId: process.pid,
+        rootUri: null,
+        workspaceFolders: null,
+        capabilities: {},
+      });
+      await server.connection.sendNotification(InitializedNotification.type, {});
+      const makefile = uri(join(tree, "arch/x86/purgatory/Makefile"));
+      const diags: Diagnostic[] = await server.until(
+        () => nonEmpty(server.diagnostics.get(makefile)),
+        "diagnostics",
+      );
+      assert.ok(diags.some((d) => d.code === "reloc-overflow"));
+    } finally {
+      await server.shutdown();
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
 });

@@ -229,6 +229,9 @@ export class PurgatoryServer {
     const init = (p.initializationOptions ?? {}) as InitOptions;
     this.trusted = init.trusted !== false;
     this.extension = typeof init.trusted === "boolean";
+    // A client that names no workspace (Helix with no root marker, a bare `vim.lsp.start_client`)
+    // started us in the folder the user works in: that is the tree.
+    if (this.folders.length === 0 && !this.extension) this.folders = [process.cwd()];
     this.initSettings = settingsGiven(p.initializationOptions);
     this.canConfigure = p.capabilities.workspace?.configuration === true;
     this.canRegisterConfiguration =
