@@ -17,11 +17,18 @@ step("bundle (esbuild)", "node", ["scripts/build.mjs"]);
 step("type-check and compile (tsc)", "npx", ["tsc", "-p", "tsconfig.json"]);
 step("lint (eslint)", "npx", ["eslint", "."]);
 step("format (prettier --check)", "npx", ["prettier", "--check", "."]);
-// Tiers: core unit and golden tests first; later tiers are added below them.
-step("tests: core unit, golden, the language server over stdio, the webview in Chromium", "node", [
+// Tiers, sorted by what they need. The unit tier starts no external process (the preload fails any
+// test that tries); the golden tier compares against goldens and the tools we did not write.
+step("tests: core unit (no external process)", "node", [
+  "--require",
+  "./out/test/no-processes.js",
   "--test",
   "--test-concurrency=2",
   "out/test/unit/",
+]);
+step("tests: golden, the language server over stdio, the webview in Chromium", "node", [
+  "--test",
+  "--test-concurrency=2",
   "out/test/golden/",
   "out/test/lsp/",
   "out/test/webview/",

@@ -1,5 +1,8 @@
-// Shared test helpers: where the fixtures are, and a one-call simulation that fails loudly.
-import { existsSync, readFileSync } from "node:fs";
+// Shared test helpers: where the fixtures are, a one-call simulation that fails loudly, and the one
+// check for the tools (compilers, linkers, readelf) the golden tiers compare against.
+import { spawnSync } from "node:child_process";
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { simulate, type SimulateOptions, type SimulationReport } from "../server/src/core/simulate";
 
@@ -26,4 +29,43 @@ export function mustSimulate(bytes: Uint8Array, options: SimulateOptions = {}): 
 
 export function errLines(report: SimulationReport, load = 0): string[] {
   return report.loads[load]!.attempt.log.filter((l) => l.level === "err").map((l) => l.text);
+}
+
+const present = new Map<string, boolean>();
+
+/** Whether `tool` is on PATH here (asked once per tool). */
+export function have(tool: string): boolean {
+  let p = present.get(tool);
+  if (p === undefined) {
+    p = spawnSync("sh", ["-c", 'command -v "$1"', "sh", tool], { stdio: "ignore" }).status === 0;
+    present.set(tool, p);
+  }
+  return p;
+}
+
+/** A skip reason naming the missing tools, or false when all of them are here. */
+export function missing(...tools: string[]): string | false {
+  const absent = tools.filter((t) => !have(t));
+  return absent.length === 0 ? false : `${absent.join(", ")} not installed`;
+}
+
+/** The example trees (test/fixtures/trees), which take some sources from the fixture sources. */
+export const TREES = join(repoRoot, "test", "fixtures", "trees");
+
+/** The tree's sources that live with the fixture sources (sources.txt): [path in the tree, fixture path]. */
+function sharedSources(name: string): [string, string][] {
+  return readFileSync(join(TREES, "sources.txt"), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !l.startsWith("#"))
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([tree]) => tree === name)
+    .map(([, path, from]) => [path!, fixturePath(from!)]);
+}
+
+/** A copy of one example tree in a temporary folder (tests edit and rebuild it), sources included. */
+export function copyTree(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `pl-${name}-`));
+  cpSync(join(TREES, name), dir, { recursive: true });
+  for (const [path, from] of sharedSources(name)) copyFileSync(from, join(dir, path));
+  return dir;
 }

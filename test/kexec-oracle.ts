@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RamRange } from "../server/src/core/kexec/placement";
+import type { RamRange } from "../server/src/core/kexec/memory-hole";
 
 export interface KexecRun {
   readonly version: string;

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SHF_ALLOC, SHF_MERGE, SHT_NOTE } from "../server/src/core/elf/constants";
 import { readElf, sectionData } from "../server/src/core/elf/reader";
-import type { LoadAttempt } from "../server/src/core/kexec/bzimage64";
+import type { LoadAttempt } from "../server/src/core/kexec/attempt";
 import { hex } from "../server/src/core/kexec/u64";
 
 export type Linker = "bfd" | "lld";

@@ -1,4 +1,4 @@
-// The whole-extension tier (issue 6): the extension in a real VS Code workbench (code-server +
+// The whole-extension tier: the extension in a real VS Code workbench (code-server +
 // Chromium), offline. Builds, then runs
 //   1. the API suite (test/e2e/api) inside the extension host, extension loaded from this folder;
 //   2. the UI suite (test/e2e/ui) through Playwright, as a person would, with a screenshot per step;

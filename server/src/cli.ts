@@ -8,7 +8,7 @@ import { loadJson, reportJson, stringify } from "./core/report/json";
 import { reportText } from "./core/report/text";
 import { NEWEST_KEXEC_TOOLS } from "./core/kexec-tools/version";
 import { simulate } from "./core/simulate";
-import { archNamed, ARCH_NAMES } from "./core/simulate-arch";
+import { archNamed, ARCH_NAMES } from "./core/arch/names";
 import { lspCommand } from "./cli/lsp";
 import { packageVersion } from "./cli/version";
 

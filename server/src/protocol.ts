@@ -12,13 +12,23 @@ export interface PurgatoryLensSettings {
   ramSize: string;
   /** Extra globs (relative to the workspace folder) of purgatory objects to simulate. */
   extraObjectGlobs: string[];
+  /** "" = the architecture `e_machine` names; otherwise run that architecture's loader. */
+  arch: string;
+  loader: LoaderSetting;
+  /** kexec-tools release for loader "kexec-tools"; "" = the newest modelled. */
+  kexecToolsVersion: string;
 }
+
+export type LoaderSetting = "kernel" | "kexec-tools";
 
 export const DEFAULT_SETTINGS: PurgatoryLensSettings = {
   kernelVersion: "",
   loadAddresses: [],
   ramSize: "64G",
   extraObjectGlobs: [],
+  arch: "",
+  loader: "kernel",
+  kexecToolsVersion: "",
 };
 
 /** One purgatory the server knows about and the outcome of its last simulation. */

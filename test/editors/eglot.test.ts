@@ -7,17 +7,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { repoRoot } from "../helpers";
-import {
-  CONFIGS,
-  EDITORS,
-  hasCommand,
-  lineWith,
-  readJson,
-  rebuildExample,
-  runEditor,
-  workspace,
-} from "./helpers";
+import { missing, repoRoot } from "../helpers";
+import { CONFIGS, EDITORS, lineWith, readJson, rebuildExample, runEditor, workspace } from "./helpers";
 
 interface EmacsDiagnostic {
   line: number;
@@ -41,11 +32,9 @@ interface Seen {
   events: string;
 }
 
-const missing = ["emacs", "clang-19", "ld.lld-19"].filter((c) => !hasCommand(c));
-
 describe(
   "Emacs (eglot) with the README configuration",
-  { skip: missing.length > 0 && `not installed: ${missing.join(", ")} (npm test installs them)` },
+  { skip: missing("emacs", "clang-19", "ld.lld-19") },
   () => {
     let seen: Seen;
     let scratch: string;

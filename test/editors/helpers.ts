@@ -10,15 +10,6 @@ import { repoRoot } from "../helpers";
 export const EDITORS = join(repoRoot, "test", "editors");
 export const CONFIGS = join(repoRoot, "docs", "editors");
 
-export function hasCommand(name: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export interface Workspace {
   /** The copied tree (a git repository, as kernel trees are: eglot's project.el needs one). */
   readonly tree: string;

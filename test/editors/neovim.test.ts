@@ -4,19 +4,11 @@
 // quick fix applied and saved, a rebuild outside the editor followed with no watched-file
 // notification from the client, and re-simulation through workspace/executeCommand.
 import assert from "node:assert/strict";
+import { missing } from "../helpers";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  CONFIGS,
-  EDITORS,
-  hasCommand,
-  lineWith,
-  readJson,
-  rebuildExample,
-  runEditor,
-  workspace,
-} from "./helpers";
+import { CONFIGS, EDITORS, lineWith, readJson, rebuildExample, runEditor, workspace } from "./helpers";
 
 interface NvimDiagnostic {
   lnum: number;
@@ -43,11 +35,9 @@ interface Seen {
   offset_encoding: string;
 }
 
-const missing = ["nvim", "clang-19", "ld.lld-19"].filter((c) => !hasCommand(c));
-
 describe(
   "Neovim (built-in vim.lsp) with the README configuration",
-  { skip: missing.length > 0 && `not installed: ${missing.join(", ")} (npm test installs them)` },
+  { skip: missing("nvim", "clang-19", "ld.lld-19") },
   () => {
     let seen: Seen;
     let tree: string;

@@ -4,7 +4,7 @@
 // and confirmed there by final links.
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { LoadAttempt } from "../../server/src/core/kexec/bzimage64";
+import type { LoadAttempt } from "../../server/src/core/kexec/attempt";
 import { hex } from "../../server/src/core/kexec/u64";
 import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
 import { repoRoot } from "../helpers";

@@ -1,12 +1,11 @@
 // kexec-tools' relocated bytes and overflow verdicts confirmed by final links (GNU ld and ld.lld) of
 // the same objects at the addresses kexec-tools' layout computed, as for the kernel's loader.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
 import { compareWithLink, finalLink, type CrossTools, type Linker } from "../linkcheck";
-import { fixturePath, readFixture } from "../helpers";
+import { fixturePath, have, readFixture } from "../helpers";
 import { fixtureObjects } from "./objects";
 
 const LINKERS: Linker[] = ["bfd", "lld"];
@@ -82,10 +81,6 @@ const CROSS: Record<string, CrossTools | undefined> = {
   s390x: { ld: "s390x-linux-gnu-ld", objcopy: "s390x-linux-gnu-objcopy" },
   ppc64: { ld: "powerpc64le-linux-gnu-ld", objcopy: "powerpc64le-linux-gnu-objcopy" },
 };
-
-function have(tool: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
-}
 
 describe("kexec-tools: whole loads of kexec-tools-style purgatories equal a cross link's bytes", () => {
   const dir = fixturePath("kexec-tools", "obj");

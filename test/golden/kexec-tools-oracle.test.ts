@@ -4,7 +4,7 @@
 // relocation's debug lines, character for character.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { locateHole } from "../../server/src/core/kexec-tools/placement";
+import { locateHole } from "../../server/src/core/kexec-tools/locate-hole";
 import { kexecToolsVersion } from "../../server/src/core/kexec-tools/version";
 import { U64_MASK } from "../../server/src/core/kexec/u64";
 import { simulate } from "../../server/src/core/simulate";

@@ -2,7 +2,7 @@
 // cpp-preprocessed purgatory.lds.S (line markers back to the .lds.S and its header), and broken
 // scripts (each error's message and range). UPDATE_GOLDEN=1 rewrites the goldens.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { lintDiagnostics, syntaxDiagnostics } from "../../server/src/core/lds/diagnostics";
@@ -11,21 +11,15 @@ import { parseScript } from "../../server/src/core/lds/parser";
 import { placeSections } from "../../server/src/core/lds/placement";
 import { preprocess } from "../../server/src/core/lds/preprocess";
 import { fixturePath, repoRoot } from "../helpers";
+import { checkGolden } from "./check-golden";
 import { dumpTree, EXAMPLE_OBJECTS, EXAMPLE_PURGATORY, fmtRange, loadObjects } from "../lds-helpers";
 
 const CORPUS = fixturePath("lds", "corpus");
 const GOLDEN = join(repoRoot, "test", "golden", "lds");
 const objects = loadObjects(EXAMPLE_OBJECTS.map((f) => join(EXAMPLE_PURGATORY, f)));
 
-function checkGolden(name: string, actual: unknown): void {
-  const path = join(GOLDEN, name + ".json");
-  const text = JSON.stringify(actual, null, 1) + "\n";
-  if (process.env.UPDATE_GOLDEN || !existsSync(path)) {
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(path, text);
-    return;
-  }
-  assert.deepEqual(JSON.parse(text), JSON.parse(readFileSync(path, "utf8")), `golden ${name} differs`);
+function checkLdsGolden(name: string, actual: unknown): void {
+  checkGolden(join(GOLDEN, name + ".json"), actual, 1);
 }
 
 describe("linker-script corpus goldens", () => {
@@ -38,7 +32,7 @@ describe("linker-script corpus goldens", () => {
         ...syntaxDiagnostics(script),
         ...lintDiagnostics(script, { placement, fileExists: (f) => f === "extra.ld" || f === "more-regions.ld" }),
       ].map((d) => `${fmtRange(d.range)} ${d.severity} [${d.code}] ${d.message.replace(EXAMPLE_PURGATORY + "/", "")}`);
-      checkGolden(file, { diagnostics: diags, tree: dumpTree(script) });
+      checkLdsGolden(file, { diagnostics: diags, tree: dumpTree(script) });
       const clean = !file.startsWith("broken") && !file.startsWith("missing") && !file.startsWith("unterminated");
       if (clean) assert.deepEqual(script.errors, [], `${file} should parse without errors`);
       else assert.ok(script.errors.length > 0);
@@ -91,7 +85,7 @@ describe("linker-script corpus goldens", () => {
     const orphan = lint.find((d) => d.code === "orphan-section" && d.message.includes(".ltext"));
     assert.ok(orphan);
     assert.equal(sourceLocation(pre.script.lineMarkers, orphan.range.line, orphan.range.col).line + 1, 13);
-    checkGolden("purgatory.lds.S.cpp", { lineMarkers: pre.script.lineMarkers.map((m) => ({ ...m, file: m.file.replace(repoRoot + "/", "") })), diagnostics: lint.map((d) => `${fmtRange(d.range)} ${d.code} ${d.message.replaceAll(EXAMPLE_PURGATORY + "/", "")}`) });
+    checkLdsGolden("purgatory.lds.S.cpp", { lineMarkers: pre.script.lineMarkers.map((m) => ({ ...m, file: m.file.replace(repoRoot + "/", "") })), diagnostics: lint.map((d) => `${fmtRange(d.range)} ${d.code} ${d.message.replaceAll(EXAMPLE_PURGATORY + "/", "")}`) });
   });
 
   it("untrusted workspaces never run cpp: tolerant mode", () => {

@@ -14,10 +14,9 @@ import { readElf } from "../../server/src/core/elf/reader";
 import { parseScript } from "../../server/src/core/lds/parser";
 import { placeSections, SHF_ALLOC, SHF_MERGE, type Placement } from "../../server/src/core/lds/placement";
 import { preprocess } from "../../server/src/core/lds/preprocess";
-import { fixturePath, repoRoot } from "../helpers";
+import { fixturePath, have, repoRoot } from "../helpers";
 import { EXAMPLE_OBJECTS, EXAMPLE_PURGATORY, loadObjects } from "../lds-helpers";
 
-const have = (tool: string): boolean => spawnSync(tool, ["--version"]).status === 0;
 const skip = !have("ld.bfd") || !have("ld.lld-19") ? "needs GNU ld and ld.lld-19" : false;
 const work = mkdtempSync(join(tmpdir(), "lds-link-"));
 after(() => rmSync(work, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 // The kernel's purgatory buffer as a real final link makes it: the independent side of the golden
 // hashes and of the cross-architecture byte checks.
 import { readElf, sectionData } from "../../server/src/core/elf/reader";
-import type { LoadAttempt } from "../../server/src/core/kexec/bzimage64";
+import type { LoadAttempt } from "../../server/src/core/kexec/attempt";
 import { hex } from "../../server/src/core/kexec/u64";
 import { finalLink, linkName, type CrossTools, type Linker } from "../linkcheck";
 

@@ -1,6 +1,5 @@
 // The committed purgatory-like objects the golden tiers run over, and the cross tools that check the
 // s390x, riscv64 and ppc64 ones.
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { simulate } from "../../server/src/core/simulate";
@@ -71,19 +70,7 @@ export function goldenObjects(): { arch: string; path: string }[] {
   ];
 }
 
-const present = new Map<string, boolean>();
-
-/** Whether `tool` runs here. */
-export function have(tool: string): boolean {
-  if (!present.has(tool)) present.set(tool, spawnSync(tool, ["--version"], { stdio: "ignore" }).status === 0);
-  return present.get(tool)!;
-}
-
-/** A skip reason naming the missing tools, or false when all of them run. */
-export function missing(...tools: string[]): string | false {
-  const absent = tools.filter((t) => !have(t));
-  return absent.length === 0 ? false : `${absent.join(", ")} not installed`;
-}
+export { have, missing } from "../helpers";
 
 function objectsIn(dir: string): string[] {
   return readdirSync(dir)

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { riscvRelocName } from "../../server/src/core/arch/riscv64";
 import { s390RelocName } from "../../server/src/core/arch/s390x";
-import { x86RelocName } from "../../server/src/core/arch/x86_64-types";
+import { x86RelocName } from "../../server/src/core/elf/x86_64-relocs";
 import {
   bindName,
   sectionFlagLetters,

@@ -2,31 +2,17 @@
 // rebuild, the rebuild itself (the trees' build scripts run the cross compilers), and small helpers
 // for what a diagnostic covers and what a hover says.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { HoverRequest, type Diagnostic, type MarkupContent } from "vscode-languageserver-protocol/node";
-import { repoRoot } from "../helpers";
+import { copyTree, have, repoRoot } from "../helpers";
 import { lineOf } from "./edits";
 import { uri, type ServerUnderTest } from "./harness";
 
 export const TREES = join(repoRoot, "test", "fixtures", "trees");
 
-export function hasTool(name: string): boolean {
-  try {
-    execFileSync(name, ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A copy of one example tree in a temporary folder (the tests edit and rebuild it). */
-export function copyTree(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `pl-${name}-`));
-  cpSync(join(TREES, name), dir, { recursive: true });
-  return dir;
-}
+export const hasTool = have;
+export { copyTree };
 
 /** Rebuilds a copied tree with a build script (default: the shared one for riscv and s390). */
 export function rebuild(tree: string, script = join(TREES, "build.sh")): void {

@@ -1,17 +1,19 @@
 // kexec-tools trees: recognised by their own files, built in place or in a configured build folder,
 // the release read from configure.ac, and the sources and objects listed by the purgatory Makefiles.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { discoverPurgatories } from "../../server/src/core/kbuild/discover";
 import { kexecToolsRelease, kexecToolsVersionText } from "../../server/src/core/kbuild/kexec-tools-tree";
 import { memoryTreeFs } from "../../server/src/core/kbuild/memory-fs";
 import { nodeTreeFs } from "../../server/src/core/kbuild/node-fs";
 import { modelledRelease } from "../../server/src/lsp/kexec-tools";
-import { repoRoot } from "../helpers";
+import { copyTree } from "../helpers";
 
-const TREE = join(repoRoot, "test", "fixtures", "trees", "kexec-tools");
+/** The stand-in tree, with the sources it takes from test/fixtures/kexec-tools/src. */
+const TREE = copyTree("kexec-tools");
+after(() => rmSync(TREE, { recursive: true, force: true }));
 const fixture = (rel: string) => readFileSync(join(TREE, rel), "utf8");
 
 /** The stand-in tree's source files under `root`, configure.ac with `acInit`, nothing built. */

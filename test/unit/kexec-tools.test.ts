@@ -8,9 +8,9 @@ import { readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import { main } from "../../server/src/cli";
 import { readElf } from "../../server/src/core/elf/reader";
-import { locateHole } from "../../server/src/core/kexec-tools/placement";
+import { locateHole } from "../../server/src/core/kexec-tools/locate-hole";
 import { kexecToolsVersion } from "../../server/src/core/kexec-tools/version";
-import { pcMemoryMap } from "../../server/src/core/kexec/placement";
+import { pcMemoryMap } from "../../server/src/core/kexec/memory-hole";
 import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
 import { errLines, fixturePath, mustSimulate, readFixture } from "../helpers";
 

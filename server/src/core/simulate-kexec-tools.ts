@@ -1,29 +1,22 @@
-// simulate() with loader "kexec-tools": what `kexec -l` / `kexec -p` (the kexec_load path) does with a
-// purgatory, modelled from kexec-tools' own loader. The kernel is not involved in loading it: the
-// report's kernel model only labels the run, and the "log" is kexec's stderr.
+// kexec-tools' loader for the pipeline (loader "kexec-tools"): what `kexec -l` / `kexec -p` (the
+// kexec_load path) does with a purgatory, modelled from kexec-tools' own loader. The kernel is not
+// involved in loading it: the report's kernel model only labels the run, and the "log" is kexec's
+// stderr.
 
 import { machineName } from "./elf/constants";
 import type { ElfFile } from "./elf/types";
 import { ktArchFor, ktArchNamed, ktLoadsPurgatory, KT_ARCHES } from "./kexec-tools/arch";
 import { ktArchPlan, loadKtPurgatory } from "./kexec-tools/load";
-import { locateHole } from "./kexec-tools/placement";
+import { locateHole } from "./kexec-tools/locate-hole";
 import type { KtArch } from "./kexec-tools/types";
 import { kexecToolsVersion, ktAtLeast, type KexecToolsVersion } from "./kexec-tools/version";
-import { failedAttempt, type LoadAttempt } from "./kexec/bzimage64";
+import { failedAttempt, type LoadAttempt } from "./kexec/attempt";
 import type { KernelModel } from "./kexec/kernel";
-import { pcMemoryMap, type RamRange } from "./kexec/placement";
+import { pcMemoryMap, type RamRange } from "./kexec/memory-hole";
 import type { KbufPlan } from "./kexec/purgatory";
-import { S390_DEFAULT_CRASH_BASE } from "./kexec/s390";
+import { S390_DEFAULT_CRASH_BASE } from "./arch/s390x";
 import { evaluateKexecToolsRules } from "./rules/kexec-tools";
-import {
-  checkLoadAddress,
-  DEFAULT_RAM,
-  finishReport,
-  windowsOf,
-  type SimulatedLoad,
-  type SimulateOptions,
-  type SimulationResult,
-} from "./simulate";
+import { DEFAULT_RAM, type PreparedLoader, type Refusal, type SimulateOptions } from "./simulation";
 
 /** The machine's RAM: the PC map on x86_64, the architecture's own otherwise. */
 function memoryMap(arch: KtArch, ramSize: bigint): RamRange[] {
@@ -37,7 +30,7 @@ function placementFailed(plan: KbufPlan, stderr: string[]): LoadAttempt {
   return failedAttempt({ mem: 0n, plan, log, symbolSteps: [], silent: [] }, "placement");
 }
 
-export function pickKtArch(elf: ElfFile, archOption: string | undefined): KtArch | string {
+function pickKtArch(elf: ElfFile, archOption: string | undefined): KtArch | string {
   const em = elf.header.e_machine;
   const arch = archOption ? ktArchNamed(archOption) : ktArchFor(em);
   if (arch) return arch;
@@ -47,11 +40,11 @@ export function pickKtArch(elf: ElfFile, archOption: string | undefined): KtArch
     : `e_machine is ${machineName(em)} (${em}); kexec-tools' purgatory loader is modelled for ${known}`;
 }
 
-export function simulateKexecTools(
+export function kexecToolsLoader(
   elf: ElfFile,
-  kernel: KernelModel,
+  _kernel: KernelModel,
   options: SimulateOptions,
-): SimulationResult {
+): PreparedLoader | Refusal {
   let version: KexecToolsVersion;
   try {
     version = kexecToolsVersion(options.kexecTools);
@@ -81,58 +74,32 @@ export function simulateKexecTools(
     };
   }
   const plan = ktArchPlan(arch, elf, version);
-  const where = arch.placement(loadOptions);
+  const places = [arch.placement(loadOptions), ...(arch.otherPlacements?.(loadOptions) ?? [])];
   // The lowest address any of the architecture's loaders lets add_buffer use.
-  const bufMin = [where, ...(arch.otherPlacements?.(loadOptions) ?? [])].reduce(
-    (m, w) => (w.min < m ? w.min : m),
-    where.min,
-  );
-
-  let simulated: SimulatedLoad[];
-  if (options.loads && options.loads.length > 0) {
-    for (const mem of options.loads) {
-      const bad = checkLoadAddress(mem, plan);
-      if (bad)
-        return { ok: false, kind: "bad-option", error: bad.replace("the kernel's placement", "locate_hole") };
-    }
-    simulated = options.loads.map((mem) => ({
-      label: "given",
-      why: "address given with --load",
-      attempt: loadKtPurgatory(arch, elf, version, mem, { debug: options.debug, ...loadOptions }),
-    }));
-  } else {
-    const ram = options.ramSize ?? DEFAULT_RAM;
-    const map = memoryMap(arch, ram);
-    simulated = [where, ...(arch.otherPlacements?.(loadOptions) ?? [])].map((w) => {
-      const hole = locateHole(map, [], plan.memsz, plan.buf_align, arch.pageSize, w.min, w.max, w.end);
-      return {
-        label: w.end < 0 ? "high" : "low",
-        why: `${w.why}, on a ${ram >> 30n} GiB machine with no other segment in the way`,
-        attempt: hole.ok
-          ? loadKtPurgatory(arch, elf, version, hole.base, { debug: options.debug, ...loadOptions })
-          : placementFailed(plan, hole.stderr),
-      };
-    });
-  }
-  const loadWindows = windowsOf(simulated[0]?.attempt, plan, bufMin);
-  const findings = evaluateKexecToolsRules({
-    arch: arch.id,
-    elf,
-    version,
-    plan,
-    loads: simulated,
-    loadWindows,
-    bufMin,
-  });
-  return finishReport({
+  const bufMin = places.reduce((m, w) => (w.min < m ? w.min : m), places[0]!.min);
+  const loadAt = (mem: bigint): LoadAttempt =>
+    loadKtPurgatory(arch, elf, version, mem, { debug: options.debug, ...loadOptions });
+  return {
     machine: arch.id,
     loader: { kind: "kexec-tools", version: version.label },
-    elf,
-    kernel,
     plan,
+    placementPlan: plan,
     bufMin,
-    loads: simulated,
-    loadWindows,
-    findings,
-  });
+    placer: "locate_hole",
+    defaultLoads: () => {
+      const ram = options.ramSize ?? DEFAULT_RAM;
+      const map = memoryMap(arch, ram);
+      return places.map((w) => {
+        const hole = locateHole(map, [], plan.memsz, plan.buf_align, arch.pageSize, w.min, w.max, w.end);
+        return {
+          label: w.end < 0 ? "high" : "low",
+          why: `${w.why}, on a ${ram >> 30n} GiB machine with no other segment in the way`,
+          attempt: hole.ok ? loadAt(hole.base) : placementFailed(plan, hole.stderr),
+        };
+      });
+    },
+    loadAt: (mem) => loadAt(mem),
+    rules: (loads, loadWindows) =>
+      evaluateKexecToolsRules({ arch: arch.id, elf, version, plan, loads, loadWindows, bufMin }),
+  };
 }

@@ -3,29 +3,18 @@
 // Makefile word, that brings it in. Objects that are missing or unreadable are simply left out.
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { kernelSymbolName } from "../core/arch/common";
-import { riscvRelocName } from "../core/arch/riscv64";
-import { s390RelocName } from "../core/arch/s390x";
-import { x86RelocName } from "../core/arch/x86_64-types";
-import { EM_RISCV, EM_S390, EM_X86_64, SHT_REL, SHT_RELA } from "../core/elf/constants";
+import { kernelArchFor } from "../core/arch/index";
+import { SHT_REL, SHT_RELA } from "../core/elf/constants";
 import { parseElf, readRelocations, readSymbol, symbolCount } from "../core/elf/reader";
 import type { ElfFile } from "../core/elf/types";
 import type { DiscoveredPurgatory } from "../core/kbuild/discover";
-import { relocationSite } from "../core/rules/arch";
+import { kernelSymbolName } from "../core/kexec/relocate";
+import { relocationSite } from "../core/rules/relocation-sites";
 import type { InputObject } from "../core/rules/resolve";
 
 /** The relocation type names the simulation uses, by e_machine (others by number). */
 function typeName(e_machine: number, type: number): string {
-  switch (e_machine) {
-    case EM_X86_64:
-      return x86RelocName(type);
-    case EM_S390:
-      return s390RelocName(type);
-    case EM_RISCV:
-      return riscvRelocName(type);
-    default:
-      return `type ${type}`;
-  }
+  return kernelArchFor(e_machine)?.relocName(type) ?? `type ${type}`;
 }
 
 function sitesOf(elf: ElfFile): string[] {

@@ -3,26 +3,15 @@
 import { kexecToolsVersion } from "../core/kexec-tools/version";
 import { parseSize } from "../core/kexec/u64";
 import type { SimulateOptions } from "../core/simulate";
-import { archNamed, ARCH_NAMES } from "../core/simulate-arch";
-import { DEFAULT_SETTINGS, type PurgatoryLensSettings } from "../protocol";
+import { archNamed, ARCH_NAMES } from "../core/arch/names";
+import { DEFAULT_SETTINGS, type LoaderSetting, type PurgatoryLensSettings } from "../protocol";
 
-export type LoaderSetting = "kernel" | "kexec-tools";
+export type { LoaderSetting };
 
-/** The shared settings plus the architecture and loader choice (issue 7), read by the server only. */
-export interface ServerSettings extends PurgatoryLensSettings {
-  /** "" = the architecture `e_machine` names; otherwise run that architecture's loader. */
-  arch: string;
-  loader: LoaderSetting;
-  /** kexec-tools release for loader "kexec-tools"; "" = the newest modelled. */
-  kexecToolsVersion: string;
-}
+/** The settings the server reads: the one type protocol.ts shares with the client. */
+export type ServerSettings = PurgatoryLensSettings;
 
-export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
-  ...DEFAULT_SETTINGS,
-  arch: "",
-  loader: "kernel",
-  kexecToolsVersion: "",
-};
+export const DEFAULT_SERVER_SETTINGS: ServerSettings = DEFAULT_SETTINGS;
 
 export function normaliseSettings(raw: unknown): ServerSettings {
   const r = (raw ?? {}) as Partial<Record<keyof ServerSettings, unknown>>;

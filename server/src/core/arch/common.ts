@@ -6,9 +6,10 @@
 import type { Interval } from "../kexec/windows";
 import { ElfFormatError } from "../elf/errors";
 import { readRelocations, readSymbol, symbolCount } from "../elf/reader";
-import type { ElfFile, ElfRelocation, ElfSymbol } from "../elf/types";
+import type { ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelVersion } from "../kexec/kernel";
 import {
+  kernelSymbolName,
   relocationRecord,
   type RelaContext,
   type RelocationRecord,
@@ -24,14 +25,6 @@ export function atLeast(v: KernelVersion, major: number, minor: number, patch = 
 /** True for a stable release of series major.minor at or after .patch. */
 export function stableFrom(v: KernelVersion, major: number, minor: number, patch: number): boolean {
   return v.major === major && v.minor === minor && (v.patch ?? 0) >= patch;
-}
-
-/** The name the kernel prints for a relocation's symbol: its own, or its section's when unnamed. */
-export function kernelSymbolName(elf: ElfFile, sym: ElfSymbol): string {
-  if (sym.st_name !== 0) return sym.name;
-  return sym.st_shndx < elf.header.e_shnum
-    ? elf.sections[sym.st_shndx]!.name
-    : `<read past the section headers: st_shndx ${sym.st_shndx}>`;
 }
 
 /** A field the kernel writes: `width` bytes at buffer offset `at`, in the object's byte order. */

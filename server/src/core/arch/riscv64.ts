@@ -1,3 +1,9 @@
+// riscv64 as a KernelArch. The loader (arch/riscv/kernel/elf_kexec.c, later machine_kexec_file.c's
+// load_extra_segments) asks for kbuf.buf_min = the end of the loaded kernel, buf_max = ULONG_MAX,
+// top_down, mem = KEXEC_BUF_MEM_UNKNOWN; on failure "Error loading purgatory ret=%d". Then
+// riscv_kernel_entry (u64) is set; if that fails the loader prints "Error update purgatory ret=%d" and
+// goes on (the error is overwritten by the next step), so the load still succeeds.
+//
 // The riscv kexec_file purgatory relocator (arch_kexec_apply_relocations_add), first in
 // arch/riscv/kernel/elf_kexec.c (v5.19, pr_fmt "kexec_image: "), later in machine_kexec_file.c (no
 // pr_fmt). Little-endian read-modify-write of instruction immediates, no overflow checks, and no
@@ -14,11 +20,23 @@
 // - the move to machine_kexec_file.c drops the "kexec_image: " prefix: "riscv: kexec_file: Split the
 //   loading of kernel and others", stable 6.12.111; mainline ≈v6.17 (UNVERIFIED).
 
-import { SHN_ABS } from "../elf/constants";
+import { EM_RISCV, SHN_ABS } from "../elf/constants";
 import type { ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelVersion } from "../kexec/kernel";
+import { EINVAL, runSymbolOps } from "../kexec/load";
+import { topDownFit } from "../kexec/memory-hole";
+import { PAGE_SIZE } from "../kexec/purgatory";
 import type { ArchRelocator, RelaContext, RelocationRecord } from "../kexec/relocate";
-import { U64_MASK, u64 } from "../kexec/u64";
+import { U64_MASK, hex, u64 } from "../kexec/u64";
+import { finding, firstAttempt, unique } from "../rules/finding";
+import {
+  stepsPurgatorySymbol,
+  stepsUndefinedBehaviour,
+  stepsUndefinedSymbol,
+  unknownTypeRule,
+} from "../rules/loader-steps";
+import type { Rule } from "../rules/rule";
+import type { KernelArch } from "./types";
 import {
   applyRelaWith,
   atLeast,
@@ -216,7 +234,108 @@ function riscvHook(era: RiscvEra): RelaHook {
   };
 }
 
-export function riscv64Relocator(v: KernelVersion): ArchRelocator {
+function riscv64Relocator(v: KernelVersion): ArchRelocator {
   const hook = riscvHook(riscvEra(v));
   return { applyRela: (ctx: RelaContext, out: RelocationRecord[]) => applyRelaWith(hook, ctx, out) };
 }
+
+/** A typical RISC-V board: DRAM from 0x80000000, the kernel at 0x80200000, 32 MiB long. */
+export const RISCV_DRAM_BASE = 0x80000000n;
+export const RISCV_KERNEL_START = 0x80200000n;
+export const RISCV_KERNEL_LEN = 32n << 20n;
+const RISCV_KERNEL_END = RISCV_KERNEL_START + RISCV_KERNEL_LEN;
+
+/** Absolute-address types that only riscv's medlow code model (the compiler default) emits. */
+const MEDLOW_TYPES = new Set([26, 27, 28]); // R_RISCV_HI20, LO12_I, LO12_S
+
+/** Which release (mainline, and the stable backport we know of) first handles a riscv type. */
+function fixedIn(type: number): string | undefined {
+  if (type === R_RISCV_ADD16 || type === R_RISCV_SUB16) return "6.12 (stable 6.11.4)";
+  if (type === R_RISCV_64) return "≈6.15 (stable 6.12.23)";
+  if (type === R_RISCV_CALL_PLT) return "6.5 (stable 6.4.11)";
+  return undefined;
+}
+
+/** The relocator has no SHN_UNDEF check: an undefined symbol is relocated as address 0. */
+const undefinedAsZero: Rule = {
+  id: "riscv-undefined-symbol",
+  evaluate(ctx) {
+    const recs = (firstAttempt(ctx)?.relocations ?? []).filter(
+      (r) => r.symIndex !== 0 && r.symShndx === 0 && r.status === "ok" && r.width > 0,
+    );
+    if (recs.length === 0) return [];
+    const names = unique(recs.map((r) => r.symbol));
+    return [
+      finding({
+        id: "riscv-undefined-symbol",
+        severity: "error",
+        title: `undefined symbol${names.length === 1 ? "" : "s"} relocated as address 0: ${names.join(", ")}`,
+        message:
+          "The riscv relocator has no SHN_UNDEF check: it takes sechdrs[0].sh_addr (0) as the section base, so kexec_file_load succeeds and the purgatory calls or reads address 0 + addend.",
+        cause: "The purgatory references a symbol it does not define; `ld -r` does not complain.",
+        fix: "Define the symbol in the purgatory or remove the reference; link a purgatory.chk (the same link without -r) to catch it at build time.",
+        evidence: { symbols: names },
+        attach: names.map((name) => ({ kind: "symbol", name, role: "reference" }) as const),
+      }),
+    ];
+  },
+};
+
+export const RISCV64: KernelArch = {
+  id: "riscv64",
+  e_machine: EM_RISCV,
+  since: { major: 5, minor: 19 },
+  pageSize: PAGE_SIZE,
+  byteOrders: [true],
+  relocator: (kernel) => riscv64Relocator(kernel.version),
+  loadFailed: (kernel, ret) => [`${riscvEra(kernel.version).prefix}Error loading purgatory ret=${ret}`],
+  loaded: (kernel, mem) => `${riscvEra(kernel.version).prefix}Loaded purgatory at ${hex(mem)}`,
+  setSymbols: (w) =>
+    runSymbolOps(w, [{ name: "riscv_kernel_entry", op: "set", size: 8 }], {
+      lines: [`${riscvEra(w.kernel.version).prefix}Error update purgatory ret=${EINVAL}`],
+      fatal: false,
+    }),
+  bufMin: RISCV_KERNEL_END,
+  refusesOtherLayouts: true,
+  defaultLoads: ({ plan, kernel, ramSize, crash }) => {
+    const range = { start: RISCV_DRAM_BASE, end: RISCV_DRAM_BASE + ramSize - 1n };
+    const mem = topDownFit(range, plan.memsz, plan.buf_align, RISCV_KERNEL_END, kernel);
+    return mem === undefined
+      ? []
+      : [
+          {
+            label: "high",
+            why: `top of ${ramSize >> 30n} GiB of DRAM from ${hex(RISCV_DRAM_BASE)}, above a kernel ending at ${hex(RISCV_KERNEL_END)} (buf_min)`,
+            mem,
+            crash,
+          },
+        ];
+  },
+  objectFormat: "an ELF64 little-endian RISC-V relocatable object (-mcmodel=medany, ld -r)",
+  rules: [
+    stepsUndefinedBehaviour,
+    unknownTypeRule({
+      fixFor: (r) => {
+        const f = fixedIn(r.type);
+        return f ? `${r.typeName} is handled since ${f}` : undefined;
+      },
+      cause:
+        "The compiler or assembler emitted a relocation the kernel's short list does not cover (label differences in alternatives give ADD16/SUB16, EXPORT_SYMBOL data gives R_RISCV_64).",
+      codeModel: {
+        types: MEDLOW_TYPES,
+        cause:
+          "Without -mcmodel=medany, riscv compilers use the medlow code model: absolute addresses built with lui/addi (R_RISCV_HI20/LO12), which the kernel's relocator does not handle because the purgatory can be placed anywhere in RAM.",
+        fix: "R_RISCV_HI20/LO12_I/LO12_S come from the medlow code model: build the purgatory with -mcmodel=medany, as arch/riscv/purgatory/Makefile does",
+        attach: [
+          // The Makefile line that chooses medlow, or where the missing -mcmodel=medany belongs.
+          { kind: "flag", flag: "-mcmodel=medlow", present: true },
+          { kind: "flag", flag: "-mcmodel=medany", present: false },
+        ],
+      },
+    }),
+    stepsUndefinedSymbol(),
+    undefinedAsZero,
+    stepsPurgatorySymbol,
+  ],
+  relocName: riscvRelocName,
+};

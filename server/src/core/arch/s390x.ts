@@ -1,5 +1,12 @@
-// arch/s390/kernel/machine_kexec_file.c arch_kexec_apply_relocations_add + machine_kexec_reloc.c
-// arch_kexec_do_relocs, as the kernel runs them: big-endian stores, no overflow checks, and
+// s390x as a KernelArch. The loader (arch/s390/kernel/machine_kexec_file.c) picks the purgatory's
+// address itself, directly after the kernel and the initrd in the image it builds from physical 0 (or
+// from the crashkernel base): `buf.mem = ALIGN(data->memsz, PAGE_SIZE)`, so kexec_locate_mem_hole()
+// returns at once and buf_align / top_down play no part. It then sets kernel_entry and kernel_type
+// (u64 each) and, for kdump, crash_start and crash_size. Failures in this path are returned without a
+// message of the loader's own.
+//
+// The RELA hook is arch_kexec_apply_relocations_add + machine_kexec_reloc.c arch_kexec_do_relocs, as
+// the kernel runs them: big-endian stores, no overflow checks, and
 // R_390_PLT32DBL handled as R_390_PC32DBL since 5.16-rc6.
 //
 // Two eras (specification 2.2):
@@ -11,11 +18,23 @@
 //   fail with the MAPPED type number.
 // R_390_GLOB_DAT was added in v5.4 (ac49303d9ef0), R_390_JMP_SLOT around v5.7 (4c1cbcbd6c56).
 
-import { SHN_ABS, SHN_COMMON, SHN_UNDEF } from "../elf/constants";
+import { EM_S390, SHN_ABS, SHN_COMMON, SHN_UNDEF } from "../elf/constants";
 import type { ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelVersion } from "../kexec/kernel";
+import { runSymbolOps } from "../kexec/load";
+import { PAGE_SIZE } from "../kexec/purgatory";
 import type { ArchRelocator, RelaContext, RelocationRecord } from "../kexec/relocate";
-import { u64 } from "../kexec/u64";
+import { ALIGN, hex, u64 } from "../kexec/u64";
+import { finding, firstAttempt, OBJECT_TARGET, unique } from "../rules/finding";
+import {
+  stepsPurgatorySymbol,
+  stepsUndefinedBehaviour,
+  stepsUndefinedSymbol,
+  unknownTypeRule,
+} from "../rules/loader-steps";
+import { siteAttachments, sites } from "../rules/relocation-sites";
+import type { Rule } from "../rules/rule";
+import type { KernelArch } from "./types";
 import { applyRelaWith, atLeast, fieldOffset, readField, type Outcome, type RelaHook } from "./common";
 
 export const R_390_NONE = 0;
@@ -201,7 +220,96 @@ function s390Hook(era: S390Era): RelaHook {
   };
 }
 
-export function s390xRelocator(v: KernelVersion): ArchRelocator {
+function s390xRelocator(v: KernelVersion): ArchRelocator {
   const hook = s390Hook(s390Era(v));
   return { applyRela: (ctx: RelaContext, out: RelocationRecord[]) => applyRelaWith(hook, ctx, out) };
 }
+
+/** The address kexec_file_add_purgatory() gives the purgatory after `imageSize` bytes of kernel + initrd. */
+export function s390PurgatoryAddress(imageSize: bigint, crashBase = 0n): bigint {
+  return ALIGN(imageSize, PAGE_SIZE) + crashBase;
+}
+
+/** Default simulated loads: a normal kexec and a kdump load, each after a 32 MiB kernel + initrd. */
+export const S390_DEFAULT_IMAGE = 32n << 20n;
+export const S390_DEFAULT_CRASH_BASE = 256n << 20n;
+
+/** Before 5.16 an unknown type is skipped: the load succeeds with the branch unrelocated. */
+const unrelocatedBranch: Rule = {
+  id: "s390-unrelocated-branch",
+  evaluate(ctx) {
+    const ignored = (firstAttempt(ctx)?.relocations ?? []).filter((r) => r.status === "ignored");
+    if (ignored.length === 0) return [];
+    const where = ignored.map(
+      (r) => `${r.targetName}+0x${r.r_offset.toString(16)} (${r.typeName} → ${r.symbol})`,
+    );
+    return [
+      finding({
+        id: "s390-unrelocated-branch",
+        severity: "error",
+        title: `this kernel would jump to an unrelocated branch: ${ignored.length} ${unique(ignored.map((r) => r.typeName)).join(", ")} relocation${ignored.length === 1 ? "" : "s"} silently skipped`,
+        message: `s390 kernels before 5.16 ignore the result of arch_kexec_do_relocs(): kexec_file_load succeeds without a message, but the fields keep their unrelocated bytes, and the purgatory loops or jumps to the wrong place when kexec runs.`,
+        cause:
+          "gcc >= 11.3 and clang emit R_390_PLT32DBL for every call (brasl sym@PLT), even to static functions, and so does hand-written assembly that says @PLT; `ld -r` keeps them, and these kernels do not handle the type.",
+        fix: 'Run a 5.16 or later kernel, or backport "s390/kexec: handle R_390_PLT32DBL rela in arch_kexec_apply_relocations_add()" to this one. No compiler flag turns the PLT calls off; in assembly, call without @PLT (GNU as then emits R_390_PC32DBL, which every s390 kernel applies); in C, only a compiler older than gcc 11.3 avoids them.',
+        evidence: { fields: where, relocations: sites(ignored) },
+        attach: [...siteAttachments(ctx.elf, ignored), OBJECT_TARGET],
+      }),
+    ];
+  },
+};
+
+export const S390X: KernelArch = {
+  id: "s390x",
+  e_machine: EM_S390,
+  since: { major: 4, minor: 19 },
+  pageSize: PAGE_SIZE,
+  byteOrders: [false],
+  relocator: (kernel) => s390xRelocator(kernel.version),
+  loadFailed: () => [],
+  setSymbols: (w, options) =>
+    runSymbolOps(
+      w,
+      [
+        { name: "kernel_entry", op: "set", size: 8 },
+        { name: "kernel_type", op: "set", size: 8 },
+        ...(options.crash
+          ? [
+              { name: "crash_start", op: "set" as const, size: 8 },
+              { name: "crash_size", op: "set" as const, size: 8 },
+            ]
+          : []),
+      ],
+      { lines: [], fatal: true },
+    ),
+  bufMin: 0n,
+  placesItself: true,
+  refusesOtherLayouts: true,
+  defaultLoads: () => [
+    {
+      label: "normal",
+      why: `right after a ${S390_DEFAULT_IMAGE >> 20n} MiB kernel + initrd loaded at 0 (s390 places the purgatory itself)`,
+      mem: s390PurgatoryAddress(S390_DEFAULT_IMAGE),
+      crash: false,
+    },
+    {
+      label: "crash",
+      why: `kdump: the same image from a crashkernel base of ${hex(S390_DEFAULT_CRASH_BASE)} (also sets crash_start/crash_size)`,
+      mem: s390PurgatoryAddress(S390_DEFAULT_IMAGE, S390_DEFAULT_CRASH_BASE),
+      crash: true,
+    },
+  ],
+  objectFormat: "an ELF64 big-endian s390x relocatable object (-m64, ld -r)",
+  rules: [
+    stepsUndefinedBehaviour,
+    unknownTypeRule({
+      fixFor: (r) => (r.type === R_390_PLT32DBL ? "R_390_PLT32DBL is handled since 5.16" : undefined),
+    }),
+    unrelocatedBranch,
+    stepsUndefinedSymbol(
+      "s390 kernels before 5.16 return -ENOEXEC here without any message: kexec_file_load fails silently.",
+    ),
+    stepsPurgatorySymbol,
+  ],
+  relocName: s390RelocName,
+};

@@ -1,16 +1,28 @@
-// arch/x86/kernel/machine_kexec_64.c: arch_kexec_apply_relocations_add, as the kernel runs it.
-// Supported: NONE, 64, 32 (overflow-checked), 32S (overflow-checked), PC32 and PLT32 (truncated
+// x86_64 as a KernelArch: bzImage64_load's purgatory handling (arch/x86/kernel/kexec-bzimage64.c),
+// the RELA hook arch_kexec_apply_relocations_add (arch/x86/kernel/machine_kexec_64.c), the PC's
+// placements and the rules about x86-64 relocations.
+//
+// The hook supports NONE, 64, 32 (overflow-checked), 32S (overflow-checked), PC32 and PLT32 (truncated
 // silently; PLT32 since v4.16). The store happens before the overflow check, and the overflow
 // message prints S + A, not S + A - P.
 
-import { SHN_ABS, SHN_COMMON, SHN_UNDEF } from "../elf/constants";
-import type { ElfRelocation, ElfSymbol } from "../elf/types";
+import { EM_X86_64, SHN_ABS, SHN_COMMON, SHN_UNDEF } from "../elf/constants";
+import type { ElfFile, ElfRelocation, ElfSymbol } from "../elf/types";
+import { defaultPlacements } from "../kexec/memory-hole";
+import { PAGE_SIZE } from "../kexec/purgatory";
+import type { LoadAttempt } from "../kexec/attempt";
+import type { SymbolWork } from "../kexec/load";
 import { PREFIX } from "../kexec/log";
 import type { ArchRelocator, RelaContext, RelocationRecord } from "../kexec/relocate";
 import { U32_MASK, hex, s64, u64 } from "../kexec/u64";
-import { EVERYWHERE, memRangeFor } from "../kexec/windows";
+import { EVERYWHERE, intersect, memRangeFor, placeable, type Interval } from "../kexec/windows";
+import { finding, firstAttempt, logLines, PIC_FIX } from "../rules/finding";
+import type { Rule } from "../rules/rule";
+import type { Attachment, Finding } from "../rules/types";
 import { applyRelaWith, fieldOffset, type Computed, type Outcome, type RelaHook } from "./common";
+import type { KernelArch } from "./types";
 import {
+  GOT_TYPES,
   R_X86_64_32,
   R_X86_64_32S,
   R_X86_64_64,
@@ -18,7 +30,7 @@ import {
   R_X86_64_PC32,
   R_X86_64_PLT32,
   x86RelocName,
-} from "./x86_64-types";
+} from "../elf/x86_64-relocs";
 
 const TWO_32 = 1n << 32n;
 const S32_LOW = u64(-(1n << 31n));
@@ -150,6 +162,236 @@ const x86Hook: RelaHook = {
     `value=${s.st_value.toString(16)} size: ${s.st_size.toString(16)}`,
 };
 
-export const x86_64Relocator: ArchRelocator = {
+const x86_64Relocator: ArchRelocator = {
   applyRela: (ctx: RelaContext, out: RelocationRecord[]) => applyRelaWith(x86Hook, ctx, out),
+};
+
+/** Lowest address bzImage64_load lets the purgatory go (MIN_PURGATORY_ADDR). */
+export const X86_BUF_MIN = 0x3000n;
+
+/** The x86-64 `struct kexec_entry64_regs`: 17 u64 registers. */
+export const ENTRY64_REGS_SIZE = 136;
+
+/** Problems that make E1+ kernels misread the object entirely (they validate nothing). */
+function unreadableByKernel(elf: ElfFile): string | undefined {
+  const h = elf.header;
+  if (h.bits !== 64 || !h.littleEndian) {
+    return `the object is ELF${h.bits} ${h.littleEndian ? "LSB" : "MSB"}; an x86_64 kernel reads it as ELF64 little-endian`;
+  }
+  if (h.e_machine !== EM_X86_64) return `e_machine is ${h.e_machine}, not EM_X86_64 (62)`;
+  return undefined;
+}
+
+/** bzImage64_load: read entry64_regs, find stack_end, write entry64_regs back. */
+function setSymbols(w: SymbolWork): LoadAttempt | undefined {
+  let r = w.step("entry64_regs", "get", ENTRY64_REGS_SIZE);
+  if (!r.ok) return w.stepFailed("entry64_regs", r);
+  if (w.addr("stack_end") === undefined) {
+    w.log.err(`${PREFIX.bzImage64}Could not find address of symbol stack_end`);
+    return w.fail("stack_end");
+  }
+  r = w.step("entry64_regs", "set", ENTRY64_REGS_SIZE);
+  if (!r.ok) return w.stepFailed("entry64_regs", r);
+  return undefined;
+}
+
+function describeWindows(ws: readonly Interval[]): string {
+  if (ws.length === 0) return "no load address";
+  return ws.map((w) => `${hex(w.from)}–${hex(w.to)}`).join(", ");
+}
+
+function sameWindows(a: readonly Interval[], b: readonly Interval[]): boolean {
+  return a.length === b.length && a.every((w, i) => w.from === b[i]!.from && w.to === b[i]!.to);
+}
+
+/** The rules about x86-64 relocations: 32-bit overflow, types the hook lacks, PC-relative truncation. */
+const X86_RULES: Rule[] = [
+  {
+    id: "reloc-overflow",
+    evaluate(ctx) {
+      const a = firstAttempt(ctx);
+      if (!a) return [];
+      const out: Finding[] = [];
+      for (const type of [R_X86_64_32, R_X86_64_32S]) {
+        const checked = a.relocations.filter((r) => r.type === type && r.window !== undefined);
+        const movable = checked.filter((r) => r.memCoefficient === 1);
+        if (movable.length === 0) continue;
+        const failing = ctx.loads.flatMap((l) =>
+          l.attempt.relocations
+            .filter((r) => r.type === type && r.status === "overflow")
+            .map((r) => ({ l, r })),
+        );
+        const typeName = type === R_X86_64_32 ? "R_X86_64_32" : "R_X86_64_32S";
+        const limit = type === R_X86_64_32 ? "4 GiB" : "2 GiB";
+        // Report only when some address the kernel could choose fails for this type.
+        let fits: Interval[] = [...EVERYWHERE];
+        for (const r of checked) fits = intersect(fits, r.window!);
+        const { buf_align, memsz } = ctx.plan;
+        const typeWindows = placeable(fits, buf_align, ctx.bufMin, memsz);
+        const domain = placeable(EVERYWHERE, buf_align, ctx.bufMin, memsz);
+        if (sameWindows(typeWindows, domain)) continue;
+        const ltext = ctx.elf.sections.some((s) => s.name === ".ltext" || s.name.startsWith(".ltext."));
+        const cause =
+          type === R_X86_64_32S
+            ? "-mcmodel=kernel (or a missing -mcmodel flag inherited from the kernel's CFLAGS) makes absolute references 32-bit sign-extended: they only reach the top and bottom 2 GiB."
+            : ltext
+              ? "With -mcmodel=large, LLVM 18.1.0–18.1.4 treated globals in an explicit section (the .kexec-purgatory arrays) as small data and addressed them with 32-bit absolute moves (R_X86_64_32, fixed by LLVM #89101); they only reach the low 4 GiB."
+              : "Code built without -fpic in the small code model uses 32-bit absolute addresses (R_X86_64_32) for its data; they only reach the low 4 GiB.";
+        const attach: Attachment[] = [];
+        if (type === R_X86_64_32S) attach.push({ kind: "flag", flag: "-mcmodel=kernel", present: true });
+        else if (ltext) attach.push({ kind: "flag", flag: "-mcmodel=large", present: true });
+        else attach.push({ kind: "flag", flag: "-fpic", present: false });
+        const symbols = [...new Set(movable.map((r) => r.symbol))];
+        for (const s of symbols.slice(0, 8)) attach.push({ kind: "symbol", name: s, role: "reference" });
+        const failedAt = [...new Set(failing.map((f) => `${f.l.label} (${hex(f.l.attempt.mem)})`))];
+        out.push(
+          finding({
+            id: "reloc-overflow",
+            severity: failing.length > 0 ? "error" : "warning",
+            title: `${movable.length} ${typeName} relocation${movable.length === 1 ? "" : "s"} overflow once the purgatory is loaded above ${limit}`,
+            message:
+              `The kernel stores S + A in a 32-bit field and fails with "Overflow in relocation type ${type}" when it does not fit. ` +
+              `These fit only for kbuf.mem in ${describeWindows(typeWindows)}.` +
+              (failedAt.length > 0 ? ` The simulated load fails at: ${failedAt.join(", ")}.` : ""),
+            cause,
+            fix: `Build with \`${PIC_FIX}\`: position-independent code reaches its data PC-relatively, and the load address no longer matters.`,
+            kernelMessages: logLines(ctx, (t) => t.includes("Overflow in relocation")),
+            evidence: {
+              type: typeName,
+              count: movable.length,
+              symbols,
+              windows: describeWindows(typeWindows),
+            },
+            attach,
+          }),
+        );
+      }
+      return out;
+    },
+  },
+  {
+    id: "reloc-unknown-type",
+    evaluate(ctx) {
+      const a = firstAttempt(ctx);
+      if (!a) return [];
+      const unknown = a.relocations.filter((r) => r.status === "unknown-type");
+      if (unknown.length === 0) return [];
+      const types = [...new Set(unknown.map((r) => r.type))];
+      const got = types.filter((t) => GOT_TYPES.has(t));
+      const plt = types.includes(R_X86_64_PLT32);
+      const names = [...new Set(unknown.map((r) => r.typeName))];
+      const symbols = [...new Set(unknown.filter((r) => GOT_TYPES.has(r.type)).map((r) => r.symbol))];
+      const attach: Attachment[] = [];
+      let cause: string;
+      let fix: string;
+      if (got.length > 0) {
+        const largePic = types.some((t) => t === 25 || t === 29);
+        cause = largePic
+          ? `Position-independent code in the large model (a compiler that defaults to -fPIE, without -fno-PIE) addresses data relative to the GOT (${names.join(", ")}); the purgatory has no GOT and the kernel's relocator knows none of these types.`
+          : `PIC code refers to symbols with default visibility through the GOT (${names.join(", ")}); the purgatory has no GOT and the kernel's relocator knows none of these types.`;
+        fix = largePic
+          ? `Add -fno-PIE to a large-model build, or switch to \`${PIC_FIX}\` (the kernel's flags since 2024).`
+          : `Add -fvisibility=hidden (the kernel builds with \`${PIC_FIX}\`), or mark the referenced symbols hidden.`;
+        attach.push(
+          largePic
+            ? { kind: "flag", flag: "-fno-PIE", present: false }
+            : { kind: "flag", flag: "-fvisibility=hidden", present: false },
+        );
+        for (const s of symbols.slice(0, 8)) attach.push({ kind: "symbol", name: s, role: "reference" });
+      } else if (plt) {
+        cause =
+          "binutils 2.31 and later emit R_X86_64_PLT32 for calls; kernels before 4.16 (without the stable backport of b21ebf2fb4cd) do not handle it.";
+        fix =
+          "Use a kernel with b21ebf2fb4cd (4.16, backported to stable), or an older binutils for the purgatory.";
+      } else {
+        cause = `The object uses relocation types the x86_64 purgatory relocator does not support (${names.join(", ")}); it handles only NONE, 64, PC32, PLT32, 32 and 32S.`;
+        fix =
+          "Find the code that needs them (readelf -r) and build it so it does not (no TLS, no GOT, no 64-bit PC-relative data).";
+      }
+      const count = (t: number) => unknown.filter((r) => r.type === t).length;
+      return [
+        finding({
+          id: "reloc-unknown-type",
+          severity: "error",
+          title: `Unsupported relocation type${types.length > 1 ? "s" : ""} ${names.join(", ")}`,
+          message: `The kernel stops at the first one with "Unknown rela relocation: ${types[0]}" and the purgatory does not load, at any address.`,
+          cause,
+          fix,
+          kernelMessages: logLines(ctx, (t) => t.includes("Unknown rela relocation")),
+          evidence: { types: types.map((t) => `${t} (${count(t)}×)`), symbols },
+          attach,
+        }),
+      ];
+    },
+  },
+  {
+    id: "pc-relative-to-absolute",
+    evaluate(ctx) {
+      const a = firstAttempt(ctx);
+      if (!a) return [];
+      const bad = a.relocations.filter(
+        (r) =>
+          (r.type === R_X86_64_PC32 || r.type === R_X86_64_PLT32) &&
+          r.status === "ok" &&
+          r.memCoefficient === 0 &&
+          r.symShndx !== SHN_ABS,
+      );
+      const absRefs = a.relocations.filter(
+        (r) =>
+          (r.type === R_X86_64_PC32 || r.type === R_X86_64_PLT32) &&
+          r.status === "ok" &&
+          r.symShndx === SHN_ABS,
+      );
+      const all = [...bad, ...absRefs];
+      if (all.length === 0) return [];
+      return [
+        finding({
+          id: "pc-relative-to-absolute",
+          severity: "warning",
+          title: `${all.length} PC-relative relocation${all.length === 1 ? "" : "s"} against symbols that do not move with the purgatory`,
+          message:
+            "S + A − P then depends on the load address, and the kernel truncates it to 32 bits without an overflow check: the stored displacement is silently wrong wherever it does not fit.",
+          cause: `References to absolute symbols or to sections the kernel does not load (${[...new Set(all.map((r) => r.symbol))].slice(0, 5).join(", ")}).`,
+          fix: "Reference such values through data, or keep the referenced symbols in loaded sections.",
+          evidence: { count: all.length },
+          attach: [...new Set(all.map((r) => r.symbol))]
+            .slice(0, 8)
+            .map((s) => ({ kind: "symbol", name: s, role: "reference" }) as const),
+        }),
+      ];
+    },
+  },
+];
+
+export const X86_64: KernelArch = {
+  id: "x86_64",
+  e_machine: EM_X86_64,
+  since: { major: 3, minor: 17 },
+  pageSize: PAGE_SIZE,
+  byteOrders: [true],
+  e0ChecksByteOrder: true,
+  unreadable: unreadableByKernel,
+  relocator: () => x86_64Relocator,
+  loadFailed: () => [`${PREFIX.bzImage64}Loading purgatory failed`],
+  loaded: (_kernel, mem) => `${PREFIX.bzImage64}Loaded purgatory at ${hex(mem)}`,
+  setSymbols,
+  bufMin: X86_BUF_MIN,
+  refusesOtherLayouts: false,
+  defaultLoads: ({ plan, kernel, ramSize }) =>
+    defaultPlacements(ramSize, plan.memsz, plan.buf_align, X86_BUF_MIN, kernel).map((p) => ({
+      ...p,
+      crash: false,
+    })),
+  objectFormat: "an ELF64 x86-64 relocatable object (gcc/clang -m64, ld -r)",
+  e0Refusal: 'print only "Loading purgatory failed"',
+  symbolNeeds: () => [
+    {
+      name: "entry64_regs",
+      size: ENTRY64_REGS_SIZE,
+      role: "bzImage64_load reads and writes the entry registers here",
+    },
+    { name: "stack_end", size: undefined, role: "bzImage64_load points the purgatory's stack at it" },
+  ],
+  rules: X86_RULES,
+  relocName: x86RelocName,
 };

@@ -8,7 +8,6 @@ import {
   ELFCLASS64,
   ELFDATA2LSB,
   ELFDATA2MSB,
-  SHN_LORESERVE,
   SHN_XINDEX,
   SHT_NOBITS,
   SHT_NULL,
@@ -367,9 +366,4 @@ export function readRelocations(elf: ElfFile, relIndex: number): ElfRelocation[]
     }
   }
   return out;
-}
-
-/** True for st_shndx values that name a real section rather than a reserved meaning. */
-export function isOrdinarySectionIndex(shndx: number): boolean {
-  return shndx !== 0 && (shndx < SHN_LORESERVE || shndx > 0xffff);
 }

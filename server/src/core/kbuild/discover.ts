@@ -23,52 +23,15 @@
 // The walk is breadth-first, never follows symbolic links (TreeFs reports them as files), skips .git
 // and node_modules, stops after `maxFiles` entries, and checks `signal.cancelled` between folders.
 import { posix } from "node:path";
-import { parseCmdFile, type CmdFile } from "./cmdfile";
-import { isSourcePath, parseCommand, type ParsedCommand } from "./compile";
+import { cmdFileName, parseCmdFile } from "./cmdfile";
+import { isSourcePath, parseCommand } from "./compile";
+import type { DiscoveredCommand, DiscoveredPurgatory } from "./discovered";
 import { globMatcher } from "./glob";
-import { describeKexecToolsPurgatory, findKexecToolsTree, type KexecToolsTree } from "./kexec-tools-tree";
+import { describeKexecToolsPurgatory, findKexecToolsTree } from "./kexec-tools-tree";
 import { parseMakefile, purgatoryObjects } from "./makefile";
 import { readText, type DirEntry, type TreeFs } from "./tree-fs";
 
-export interface DiscoveredCommand extends ParsedCommand {
-  /** The .cmd file it was read from. */
-  readonly cmdFile: string;
-  /** The raw record, with word ranges for diagnostics. */
-  readonly cmd: CmdFile;
-}
-
-export interface DiscoveredPurgatory {
-  /** Path of purgatory.ro (or the extra-glob match); it may not exist yet. */
-  readonly object: string;
-  readonly objectExists: boolean;
-  /** The folder holding `object`. */
-  readonly dir: string;
-  /** The purgatory's source folder (equal to `dir` unless this is an O= build). */
-  readonly srcDir: string;
-  readonly makefile?: string;
-  /** More Makefiles whose flags reach the purgatory (kexec-tools: purgatory/arch/<ARCH>/Makefile). */
-  readonly extraMakefiles?: readonly string[];
-  /** The link's .cmd file (.purgatory.ro.cmd). */
-  readonly cmdFile?: string;
-  readonly linkerScript?: string;
-  /** C and assembly sources, in link order. */
-  readonly sources: readonly string[];
-  /** Objects, in link order. */
-  readonly objects: readonly string[];
-  /** The build root of an O= build (objtree different from srctree). */
-  readonly buildDir?: string;
-  /** The build root the .cmd paths are relative to, when a build exists. */
-  readonly objTree?: string;
-  /** The kernel source root, when it could be determined. */
-  readonly srcTree?: string;
-  readonly link?: DiscoveredCommand;
-  /** Compile commands by object path. */
-  readonly compiles: Readonly<Record<string, DiscoveredCommand>>;
-  /** What could not be determined, in plain words. */
-  readonly notes: readonly string[];
-  /** Set for a kexec-tools tree's purgatory, which kexec-tools loads itself (never a kernel). */
-  readonly kexecTools?: KexecToolsTree;
-}
+export type { DiscoveredCommand, DiscoveredPurgatory } from "./discovered";
 
 export interface DiscoveryStats {
   entries: number;
@@ -157,7 +120,7 @@ export async function discoverPurgatories(
               continue;
             }
             if (e.name === OBJECT_NAME) candidate(dir, entries).hasObject = true;
-            else if (e.name === `.${OBJECT_NAME}.cmd`) candidate(dir, entries).hasCmd = true;
+            else if (e.name === cmdFileName(OBJECT_NAME)) candidate(dir, entries).hasCmd = true;
             else if (e.name === "Makefile" && posix.basename(dir) === "purgatory")
               candidate(dir, entries).hasMakefile = true;
             else if (globs.length > 0) {
@@ -279,7 +242,7 @@ async function followObjcopy(
   if (cmd.kind === "link" || !/objcopy(-\d+)?$/.test(posix.basename(cmd.compiler))) return undefined;
   for (const input of cmd.inputs) {
     if (input === cmd.cmd.target) continue;
-    const cmdFile = posix.join(dir, `.${posix.basename(input)}.cmd`);
+    const cmdFile = posix.join(dir, cmdFileName(posix.basename(input)));
     const link = await readCommand(fs, cmdFile);
     if (link?.kind === "link") return { link, cmdFile };
   }
@@ -291,8 +254,8 @@ async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory |
   if (kexecTools) return describeKexecToolsPurgatory(fs, kexecTools, c.hasObject);
   const notes: string[] = [];
   const object = c.object ?? posix.join(c.dir, OBJECT_NAME);
-  const linkCmdPath = posix.join(c.dir, `.${posix.basename(object)}.cmd`);
-  const hasLinkCmd = c.entries.some((e) => !e.isDir && e.name === `.${posix.basename(object)}.cmd`);
+  const linkCmdPath = posix.join(c.dir, cmdFileName(posix.basename(object)));
+  const hasLinkCmd = c.entries.some((e) => !e.isDir && e.name === cmdFileName(posix.basename(object)));
   const recorded = hasLinkCmd ? await readCommand(fs, linkCmdPath) : undefined;
   if (hasLinkCmd && !recorded) notes.push(`${linkCmdPath} has no savedcmd_/cmd_ line`);
   const followed = recorded && (await followObjcopy(fs, c.dir, recorded));
@@ -323,7 +286,7 @@ async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory |
   const compileList: DiscoveredCommand[] = [];
   await Promise.all(
     linkObjects.map(async (o) => {
-      const cmd = await readCommand(fs, posix.join(posix.dirname(o), `.${posix.basename(o)}.cmd`));
+      const cmd = await readCommand(fs, posix.join(posix.dirname(o), cmdFileName(posix.basename(o))));
       if (cmd) compiles[o] = cmd;
     }),
   );

@@ -15,22 +15,11 @@
 //   <ARCH>_PURGATORY_SRCS and sets <ARCH>_PURGATORY_EXTRA_CFLAGS (x86_64: -mcmodel=large). Objects
 //   are the sources with .o, in the build folder. kexec-tools records no command lines (.cmd files).
 import { posix } from "node:path";
-import type { DiscoveredPurgatory } from "./discover";
+import type { DiscoveredPurgatory, KexecToolsTree } from "./discovered";
 import { findAssignments, parseMakefile, type ParsedMakefile } from "./makefile";
 import { readText, type TreeFs } from "./tree-fs";
 
-export interface KexecToolsTree {
-  /** The source tree: configure.ac, kexec/, purgatory/. */
-  readonly srcRoot: string;
-  /** Where purgatory/purgatory.ro is built: srcRoot, or a separate configured build folder. */
-  readonly buildRoot: string;
-  /** AC_INIT's version as written ("2.0.32.git"), when configure.ac has one. */
-  readonly versionText?: string;
-  /** The release that version names ("2.0.32"): suffixes such as ".git" or "-rc1" dropped. */
-  readonly release?: string;
-  /** kexec-tools' ARCH (the purgatory/arch/<ARCH> folder), when it could be determined. */
-  readonly arch?: string;
-}
+export type { KexecToolsTree } from "./discovered";
 
 /** AC_INIT's version, for AC_INIT(kexec-tools, V) and AC_INIT([kexec-tools],[V]); undefined otherwise. */
 export function kexecToolsVersionText(configureAc: string): string | undefined {

@@ -85,12 +85,6 @@ export function splitShellWords(text: string, offset = 0): ShellWord[] {
   return words;
 }
 
-/** The words of the first simple command (up to the first control operator). */
-export function firstCommand(words: readonly ShellWord[]): ShellWord[] {
-  const stop = words.findIndex((w) => w.operator);
-  return stop < 0 ? [...words] : words.slice(0, stop);
-}
-
 /** Every simple command, split at the control operators (empty commands dropped). */
 export function splitCommands(words: readonly ShellWord[]): ShellWord[][] {
   const out: ShellWord[][] = [[]];

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { ElfFormatError } from "../elf/errors";
 import type { ElfFile } from "../elf/types";
-import { failedAttempt, type LoadAttempt, type LoadStage, type SymbolStep } from "../kexec/bzimage64";
+import { failedAttempt, type LoadAttempt, type LoadStage, type SymbolStep } from "../kexec/attempt";
 import { KernelLog } from "../kexec/log";
 import type { KbufPlan } from "../kexec/purgatory";
 import { checkElfRel } from "./elf-check";

@@ -1,13 +1,12 @@
 // The shapes shared by kexec-tools' generic relocatable-ELF loader (kexec/kexec-elf-rel.c, modelled in
-// elf-rel-load.ts) and its per-architecture parts (arch/*.ts): machine_verify_elf_rel,
+// load.ts, layout.ts, relocate.ts) and its per-architecture parts (arch/*.ts): machine_verify_elf_rel,
 // machine_apply_elf_rel, where the purgatory is placed and which symbols the loader sets.
 
+import type { ArchId } from "../arch/names";
 import type { ElfFile, ElfSymbol } from "../elf/types";
-import type { RamRange } from "../kexec/placement";
+import type { RamRange } from "../kexec/memory-hole";
 import type { Interval } from "../kexec/windows";
 import type { KexecToolsVersion } from "./version";
-
-export type KtArchId = "x86_64" | "arm64" | "s390x" | "ppc64" | "riscv64" | "loongarch64";
 
 /** One call of machine_apply_elf_rel(ehdr, sym, r_type, location, address, value). */
 export interface KtRelocCall {
@@ -75,7 +74,7 @@ export interface KtLoadOptions {
 }
 
 export interface KtArch {
-  readonly id: KtArchId;
+  readonly id: ArchId;
   readonly e_machine: number;
   /**
    * Whether kexec-tools loads a purgatory on this architecture at all; when not, why (e.g. no caller

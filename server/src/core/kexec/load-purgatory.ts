@@ -1,12 +1,12 @@
 // The part of kexec_load_purgatory() every architecture's load runs the same way once the object is
 // accepted: kexec_purgatory_setup_sechdrs (layout and image->start), then kexec_apply_relocations with
 // the architecture's RELA hook, stopping where the kernel's behaviour becomes undefined. What the
-// loaders do around it (their checks, messages and symbol work) stays in bzimage64.ts and arch-load.ts.
+// loaders do around it (their checks, messages and symbol work) is in load.ts and each arch/*.ts.
 
 import { createHash } from "node:crypto";
 import { ELFCLASS64, ET_REL } from "../elf/constants";
 import type { ElfFile } from "../elf/types";
-import type { LoadAttempt, LoadStage, SymbolStep } from "./bzimage64";
+import type { LoadAttempt, LoadStage, SymbolStep } from "./attempt";
 import type { KernelModel } from "./kernel";
 import type { KernelLog } from "./log";
 import { setupSechdrs, type KbufPlan, type Layout } from "./purgatory";

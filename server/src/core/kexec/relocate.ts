@@ -3,11 +3,19 @@
 // ("not reached") so the load windows and the reports cover every relocation.
 
 import { SHF_ALLOC, SHT_REL, SHT_RELA } from "../elf/constants";
-import type { ElfFile, ElfRelocation, SectionHeader } from "../elf/types";
+import type { ElfFile, ElfRelocation, ElfSymbol, SectionHeader } from "../elf/types";
 import type { KernelModel } from "./kernel";
 import { PREFIX, type KernelLog } from "./log";
 import { kernelSections, type KbufPlan, type Layout, type LoadedSection } from "./purgatory";
 import type { Interval } from "./windows";
+
+/** The name the kernel prints for a relocation's symbol: its own, or its section's when unnamed. */
+export function kernelSymbolName(elf: ElfFile, sym: ElfSymbol): string {
+  if (sym.st_name !== 0) return sym.name;
+  return sym.st_shndx < elf.header.e_shnum
+    ? elf.sections[sym.st_shndx]!.name
+    : `<read past the section headers: st_shndx ${sym.st_shndx}>`;
+}
 
 export type RelocStatus =
   | "ok"

@@ -3,7 +3,7 @@
 
 import { sectionFlagLetters } from "../elf/constants";
 import { describeEra } from "../kexec/kernel";
-import type { LoadAttempt } from "../kexec/bzimage64";
+import type { LoadAttempt } from "../kexec/attempt";
 import { hex, signedHex } from "../kexec/u64";
 import type { Finding } from "../rules/types";
 import type { SimulationReport } from "../simulate";

@@ -1,6 +1,7 @@
-// What every rule set (x86.ts, arch.ts, kexec-tools.ts) builds its findings with.
+// What every rule set (the generic kexec_file.c rules, the architectures' own, kexec-tools') builds its
+// findings with.
 
-import type { LoadAttempt } from "../kexec/bzimage64";
+import type { LoadAttempt } from "../kexec/attempt";
 import type { Attachment, Finding } from "./types";
 
 /** A finding with empty kernel messages, evidence and attachments unless given. */
@@ -26,4 +27,24 @@ export function errorLines(
   return unique(
     loads.flatMap((l) => l.attempt.log.filter((x) => x.level === "err" && pick(x.text)).map((x) => x.text)),
   );
+}
+
+/** The small-PIC flag set the kernel switched to in cba786af84a0 (2024). */
+export const PIC_FIX = "-mcmodel=small -fpic -fvisibility=hidden";
+
+/** The first simulated load's attempt: relocation facts do not depend on the address. */
+export function firstAttempt(ctx: {
+  readonly loads: readonly { attempt: LoadAttempt }[];
+}): LoadAttempt | undefined {
+  return ctx.loads[0]?.attempt;
+}
+
+/** The distinct log lines (any level) matching `pick`, over every load, in order. */
+export function logLines(
+  ctx: { readonly loads: readonly { attempt: LoadAttempt }[] },
+  pick: (text: string) => boolean,
+): string[] {
+  const seen = new Set<string>();
+  for (const l of ctx.loads) for (const line of l.attempt.log) if (pick(line.text)) seen.add(line.text);
+  return [...seen];
 }

@@ -2,19 +2,19 @@
 // loads in, findings out. Ids shared with the kernel rules keep their meaning; kt-* ids are
 // kexec-tools' own behaviour.
 
+import type { ArchId } from "../arch/names";
 import type { ElfFile } from "../elf/types";
-import type { KtArchId } from "../kexec-tools/types";
 import { ktAtLeast, type KexecToolsVersion } from "../kexec-tools/version";
-import type { LoadAttempt } from "../kexec/bzimage64";
+import type { LoadAttempt } from "../kexec/attempt";
 import type { KbufPlan } from "../kexec/purgatory";
 import { U64_MASK, hex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
-import { GOT_TYPES } from "../arch/x86_64-types";
+import { GOT_TYPES } from "../elf/x86_64-relocs";
 import { errorLines, finding, OBJECT_TARGET, unique } from "./finding";
 import type { Attachment, Finding } from "./types";
 
 export interface KexecToolsRuleContext {
-  readonly arch: KtArchId;
+  readonly arch: ArchId;
   readonly elf: ElfFile;
   readonly version: KexecToolsVersion;
   readonly plan: KbufPlan;

@@ -1,61 +1,21 @@
-// The x86_64 rules: facts from the object and the simulated loads in, findings out. Each rule says
-// what the kernel does, why the object makes it do that, and what changes fix it.
+// The generic kexec_file.c rules, run for every kernel loader: the header checks, the entry point,
+// the symbols the loaders and kexec_calculate_store_digests need, section alignment, undefined
+// behaviour and silent failures. Each says what the kernel does, why the object makes it do that,
+// and what changes fix it. An architecture adds its own rules (its relocator's, mostly) in its
+// KernelArch, and may give its own version of a generic rule under the same id.
 
-import { ET_REL, SHF_ALLOC, SHF_EXECINSTR, SHN_ABS, SHT_NOBITS, STB_GLOBAL } from "../elf/constants";
+import { ET_REL, SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, STB_GLOBAL } from "../elf/constants";
 import { ElfFormatError } from "../elf/errors";
 import type { ElfFile } from "../elf/types";
-import { GOT_TYPES, R_X86_64_32, R_X86_64_32S, R_X86_64_PC32, R_X86_64_PLT32 } from "../arch/x86_64-types";
-import {
-  ENTRY64_REGS_SIZE,
-  SHA256_DIGEST_SIZE,
-  SHA_REGIONS_SIZE,
-  unreadableByKernel,
-  type LoadAttempt,
-} from "../kexec/bzimage64";
-import { describeEra, type KernelModel } from "../kexec/kernel";
-import { kernelSections, type KbufPlan } from "../kexec/purgatory";
-import type { RelocationRecord } from "../kexec/relocate";
+import type { LoadAttempt } from "../kexec/attempt";
+import { SHA256_DIGEST_SIZE, SHA_REGIONS_SIZE } from "../kexec/attempt";
+import { describeEra } from "../kexec/kernel";
+import { kernelSections } from "../kexec/purgatory";
 import { findSymbol, symbolsNamed } from "../kexec/symbols";
 import { hex } from "../kexec/u64";
-import { EVERYWHERE, intersect, placeable, type Interval } from "../kexec/windows";
-import { finding, OBJECT_TARGET } from "./finding";
+import { firstAttempt, finding, logLines, OBJECT_TARGET, PIC_FIX } from "./finding";
+import type { Rule, RuleContext, SymbolNeed } from "./rule";
 import type { Attachment, Finding } from "./types";
-
-export interface RuleContext {
-  readonly elf: ElfFile;
-  readonly kernel: KernelModel;
-  readonly plan: KbufPlan;
-  readonly loads: readonly { label: string; attempt: LoadAttempt }[];
-  readonly loadWindows: readonly Interval[];
-  readonly bufMin: bigint;
-}
-
-/** The small-PIC flag set the kernel switched to in cba786af84a0 (2024). */
-const PIC_FIX = "-mcmodel=small -fpic -fvisibility=hidden";
-
-interface Rule {
-  readonly id: string;
-  readonly evaluate: (ctx: RuleContext) => Finding[];
-}
-
-function firstAttempt(ctx: RuleContext): LoadAttempt | undefined {
-  return ctx.loads[0]?.attempt;
-}
-
-function logLines(ctx: RuleContext, pick: (text: string) => boolean): string[] {
-  const seen = new Set<string>();
-  for (const l of ctx.loads) for (const line of l.attempt.log) if (pick(line.text)) seen.add(line.text);
-  return [...seen];
-}
-
-function describeWindows(ws: readonly Interval[]): string {
-  if (ws.length === 0) return "no load address";
-  return ws.map((w) => `${hex(w.from)}–${hex(w.to)}`).join(", ");
-}
-
-function sameWindows(a: readonly Interval[], b: readonly Interval[]): boolean {
-  return a.length === b.length && a.every((w, i) => w.from === b[i]!.from && w.to === b[i]!.to);
-}
 
 function executableSectionsHoldingEntry(elf: ElfFile): { index: number; name: string }[] {
   const e = elf.header.e_entry;
@@ -79,20 +39,21 @@ function intendedEntry(ctx: RuleContext, a: LoadAttempt): bigint | undefined {
   return sec?.inBuffer ? sec.sh_addr + f.sym.st_value : undefined;
 }
 
-const rules: Rule[] = [
+/** The generic rules, in the order their findings are listed (before sorting by severity). */
+export const GENERIC_RULES: readonly Rule[] = [
   {
     id: "not-loadable",
     evaluate(ctx) {
-      const why = unreadableByKernel(ctx.elf);
+      const why = ctx.arch.unreadableReason(ctx.elf);
       if (!why) return [];
       return [
         finding({
           id: "not-loadable",
           severity: "error",
-          title: "The kernel cannot read this object as an x86_64 purgatory",
-          message: `${why}. Kernels since 4.17 do not validate the built-in purgatory at all, so this would be undefined behaviour (kernels before 4.17 reject it with -ENOEXEC and print only "Loading purgatory failed").`,
+          title: `The kernel cannot read this object as an ${ctx.arch.id} purgatory`,
+          message: `${why}. Kernels since 4.17 do not validate the built-in purgatory at all, so this would be undefined behaviour (kernels before 4.17 reject it with -ENOEXEC and ${ctx.arch.e0Refusal(ctx.kernel)}).`,
           cause: "The object was built for another target or class.",
-          fix: "Build the purgatory as an ELF64 x86-64 relocatable object (gcc/clang -m64, ld -r).",
+          fix: `Build the purgatory as ${ctx.arch.objectFormat}.`,
           attach: [OBJECT_TARGET],
         }),
       ];
@@ -232,124 +193,6 @@ const rules: Rule[] = [
     },
   },
   {
-    id: "reloc-overflow",
-    evaluate(ctx) {
-      const a = firstAttempt(ctx);
-      if (!a) return [];
-      const out: Finding[] = [];
-      for (const type of [R_X86_64_32, R_X86_64_32S]) {
-        const checked = a.relocations.filter((r) => r.type === type && r.window !== undefined);
-        const movable = checked.filter((r) => r.memCoefficient === 1);
-        if (movable.length === 0) continue;
-        const failing = ctx.loads.flatMap((l) =>
-          l.attempt.relocations
-            .filter((r) => r.type === type && r.status === "overflow")
-            .map((r) => ({ l, r })),
-        );
-        const typeName = type === R_X86_64_32 ? "R_X86_64_32" : "R_X86_64_32S";
-        const limit = type === R_X86_64_32 ? "4 GiB" : "2 GiB";
-        // Report only when some address the kernel could choose fails for this type.
-        let fits: Interval[] = [...EVERYWHERE];
-        for (const r of checked) fits = intersect(fits, r.window!);
-        const { buf_align, memsz } = ctx.plan;
-        const typeWindows = placeable(fits, buf_align, ctx.bufMin, memsz);
-        const domain = placeable(EVERYWHERE, buf_align, ctx.bufMin, memsz);
-        if (sameWindows(typeWindows, domain)) continue;
-        const ltext = ctx.elf.sections.some((s) => s.name === ".ltext" || s.name.startsWith(".ltext."));
-        const cause =
-          type === R_X86_64_32S
-            ? "-mcmodel=kernel (or a missing -mcmodel flag inherited from the kernel's CFLAGS) makes absolute references 32-bit sign-extended: they only reach the top and bottom 2 GiB."
-            : ltext
-              ? "With -mcmodel=large, LLVM 18.1.0–18.1.4 treated globals in an explicit section (the .kexec-purgatory arrays) as small data and addressed them with 32-bit absolute moves (R_X86_64_32, fixed by LLVM #89101); they only reach the low 4 GiB."
-              : "Code built without -fpic in the small code model uses 32-bit absolute addresses (R_X86_64_32) for its data; they only reach the low 4 GiB.";
-        const attach: Attachment[] = [];
-        if (type === R_X86_64_32S) attach.push({ kind: "flag", flag: "-mcmodel=kernel", present: true });
-        else if (ltext) attach.push({ kind: "flag", flag: "-mcmodel=large", present: true });
-        else attach.push({ kind: "flag", flag: "-fpic", present: false });
-        const symbols = [...new Set(movable.map((r) => r.symbol))];
-        for (const s of symbols.slice(0, 8)) attach.push({ kind: "symbol", name: s, role: "reference" });
-        const failedAt = [...new Set(failing.map((f) => `${f.l.label} (${hex(f.l.attempt.mem)})`))];
-        out.push(
-          finding({
-            id: "reloc-overflow",
-            severity: failing.length > 0 ? "error" : "warning",
-            title: `${movable.length} ${typeName} relocation${movable.length === 1 ? "" : "s"} overflow once the purgatory is loaded above ${limit}`,
-            message:
-              `The kernel stores S + A in a 32-bit field and fails with "Overflow in relocation type ${type}" when it does not fit. ` +
-              `These fit only for kbuf.mem in ${describeWindows(typeWindows)}.` +
-              (failedAt.length > 0 ? ` The simulated load fails at: ${failedAt.join(", ")}.` : ""),
-            cause,
-            fix: `Build with \`${PIC_FIX}\`: position-independent code reaches its data PC-relatively, and the load address no longer matters.`,
-            kernelMessages: logLines(ctx, (t) => t.includes("Overflow in relocation")),
-            evidence: {
-              type: typeName,
-              count: movable.length,
-              symbols,
-              windows: describeWindows(typeWindows),
-            },
-            attach,
-          }),
-        );
-      }
-      return out;
-    },
-  },
-  {
-    id: "reloc-unknown-type",
-    evaluate(ctx) {
-      const a = firstAttempt(ctx);
-      if (!a) return [];
-      const unknown = a.relocations.filter((r) => r.status === "unknown-type");
-      if (unknown.length === 0) return [];
-      const types = [...new Set(unknown.map((r) => r.type))];
-      const got = types.filter((t) => GOT_TYPES.has(t));
-      const plt = types.includes(R_X86_64_PLT32);
-      const names = [...new Set(unknown.map((r) => r.typeName))];
-      const symbols = [...new Set(unknown.filter((r) => GOT_TYPES.has(r.type)).map((r) => r.symbol))];
-      const attach: Attachment[] = [];
-      let cause: string;
-      let fix: string;
-      if (got.length > 0) {
-        const largePic = types.some((t) => t === 25 || t === 29);
-        cause = largePic
-          ? `Position-independent code in the large model (a compiler that defaults to -fPIE, without -fno-PIE) addresses data relative to the GOT (${names.join(", ")}); the purgatory has no GOT and the kernel's relocator knows none of these types.`
-          : `PIC code refers to symbols with default visibility through the GOT (${names.join(", ")}); the purgatory has no GOT and the kernel's relocator knows none of these types.`;
-        fix = largePic
-          ? `Add -fno-PIE to a large-model build, or switch to \`${PIC_FIX}\` (the kernel's flags since 2024).`
-          : `Add -fvisibility=hidden (the kernel builds with \`${PIC_FIX}\`), or mark the referenced symbols hidden.`;
-        attach.push(
-          largePic
-            ? { kind: "flag", flag: "-fno-PIE", present: false }
-            : { kind: "flag", flag: "-fvisibility=hidden", present: false },
-        );
-        for (const s of symbols.slice(0, 8)) attach.push({ kind: "symbol", name: s, role: "reference" });
-      } else if (plt) {
-        cause =
-          "binutils 2.31 and later emit R_X86_64_PLT32 for calls; kernels before 4.16 (without the stable backport of b21ebf2fb4cd) do not handle it.";
-        fix =
-          "Use a kernel with b21ebf2fb4cd (4.16, backported to stable), or an older binutils for the purgatory.";
-      } else {
-        cause = `The object uses relocation types the x86_64 purgatory relocator does not support (${names.join(", ")}); it handles only NONE, 64, PC32, PLT32, 32 and 32S.`;
-        fix =
-          "Find the code that needs them (readelf -r) and build it so it does not (no TLS, no GOT, no 64-bit PC-relative data).";
-      }
-      const count = (t: number) => unknown.filter((r) => r.type === t).length;
-      return [
-        finding({
-          id: "reloc-unknown-type",
-          severity: "error",
-          title: `Unsupported relocation type${types.length > 1 ? "s" : ""} ${names.join(", ")}`,
-          message: `The kernel stops at the first one with "Unknown rela relocation: ${types[0]}" and the purgatory does not load, at any address.`,
-          cause,
-          fix,
-          kernelMessages: logLines(ctx, (t) => t.includes("Unknown rela relocation")),
-          evidence: { types: types.map((t) => `${t} (${count(t)}×)`), symbols },
-          attach,
-        }),
-      ];
-    },
-  },
-  {
     id: "undefined-symbol",
     evaluate(ctx) {
       const a = firstAttempt(ctx);
@@ -403,13 +246,8 @@ const rules: Rule[] = [
   {
     id: "purgatory-symbol",
     evaluate(ctx) {
-      const needs: { name: string; size: number | undefined; role: string }[] = [
-        {
-          name: "entry64_regs",
-          size: ENTRY64_REGS_SIZE,
-          role: "bzImage64_load reads and writes the entry registers here",
-        },
-        { name: "stack_end", size: undefined, role: "bzImage64_load points the purgatory's stack at it" },
+      const needs: SymbolNeed[] = [
+        ...ctx.arch.symbolNeeds(ctx.kernel),
         {
           name: ctx.kernel.shaRegionsSymbol,
           size: SHA_REGIONS_SIZE,
@@ -531,43 +369,6 @@ const rules: Rule[] = [
     },
   },
   {
-    id: "pc-relative-to-absolute",
-    evaluate(ctx) {
-      const a = firstAttempt(ctx);
-      if (!a) return [];
-      const bad = a.relocations.filter(
-        (r) =>
-          (r.type === R_X86_64_PC32 || r.type === R_X86_64_PLT32) &&
-          r.status === "ok" &&
-          r.memCoefficient === 0 &&
-          r.symShndx !== SHN_ABS,
-      );
-      const absRefs = a.relocations.filter(
-        (r) =>
-          (r.type === R_X86_64_PC32 || r.type === R_X86_64_PLT32) &&
-          r.status === "ok" &&
-          r.symShndx === SHN_ABS,
-      );
-      const all = [...bad, ...absRefs];
-      if (all.length === 0) return [];
-      return [
-        finding({
-          id: "pc-relative-to-absolute",
-          severity: "warning",
-          title: `${all.length} PC-relative relocation${all.length === 1 ? "" : "s"} against symbols that do not move with the purgatory`,
-          message:
-            "S + A − P then depends on the load address, and the kernel truncates it to 32 bits without an overflow check: the stored displacement is silently wrong wherever it does not fit.",
-          cause: `References to absolute symbols or to sections the kernel does not load (${[...new Set(all.map((r) => r.symbol))].slice(0, 5).join(", ")}).`,
-          fix: "Reference such values through data, or keep the referenced symbols in loaded sections.",
-          evidence: { count: all.length },
-          attach: [...new Set(all.map((r) => r.symbol))]
-            .slice(0, 8)
-            .map((s) => ({ kind: "symbol", name: s, role: "reference" }) as const),
-        }),
-      ];
-    },
-  },
-  {
     id: "undefined-behaviour",
     evaluate(ctx) {
       const notes = [...new Set(ctx.loads.flatMap((l) => l.attempt.undefinedBehaviour))];
@@ -602,6 +403,9 @@ const rules: Rule[] = [
     },
   },
 ];
+
+/** Where an architecture's own rules go in that order: after the entry, before the symbols. */
+const ARCH_RULES_AFTER = "entry-wrong";
 
 function explainUndefined(name: string): { cause: string; fix: string; attach: Attachment[] } {
   if (/^(memcpy|memset|memmove|memcmp|strlen|strcmp|strncmp|memzero_explicit)$/.test(name)) {
@@ -669,33 +473,39 @@ function explainUndefined(name: string): { cause: string; fix: string; attach: A
   };
 }
 
-export function evaluateRules(ctx: RuleContext): Finding[] {
+/** The rules that run for a kernel loader: the generic ones, with the architecture's put in. */
+export function kernelRules(archRules: readonly Rule[]): Rule[] {
+  const own = new Set(archRules.flatMap((r) => [r.id, ...(r.alsoEmits ?? [])]));
+  const generic = GENERIC_RULES.filter((r) => !own.has(r.id));
+  const at = generic.findIndex((r) => r.id === ARCH_RULES_AFTER) + 1;
+  return [...generic.slice(0, at), ...archRules, ...generic.slice(at)];
+}
+
+/** Runs `rules`; a rule that reads a malformed table says so instead of failing the whole report. */
+export function evaluateRules(rules: readonly Rule[], ctx: RuleContext): Finding[] {
   const order = { error: 0, warning: 1, info: 2 } as const;
   const out: Finding[] = [];
   for (const r of rules) {
     try {
       out.push(...r.evaluate(ctx));
     } catch (e) {
-      // A rule that reads a malformed table says so instead of failing the whole report.
       if (!(e instanceof ElfFormatError)) throw e;
-      out.push(
-        finding({
-          id: "malformed-object",
-          severity: "error",
-          title: "The object is malformed",
-          message: `${e.message}. The kernel does not check this and would read out of bounds.`,
-          cause: "A corrupt, truncated or hand-edited object.",
-          fix: "Rebuild the purgatory; check it with `readelf -W -a`.",
-          evidence: { rule: r.id },
-          attach: [OBJECT_TARGET],
-        }),
-      );
+      out.push(malformed(e, r.id));
     }
   }
   return out.sort((a, b) => order[a.severity] - order[b.severity]);
 }
 
-/** The rule ids, for documentation and tests. */
-export const RULE_IDS = rules.map((r) => r.id);
-
-export type { RelocationRecord };
+/** The finding for a rule that could not read the object. */
+export function malformed(e: ElfFormatError, rule: string): Finding {
+  return finding({
+    id: "malformed-object",
+    severity: "error",
+    title: "The object is malformed",
+    message: `${e.message}. The kernel does not check this and would read out of bounds.`,
+    cause: "A corrupt, truncated or hand-edited object.",
+    fix: "Rebuild the purgatory; check it with `readelf -W -a`.",
+    evidence: { rule },
+    attach: [OBJECT_TARGET],
+  });
+}

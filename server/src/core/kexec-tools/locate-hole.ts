@@ -4,7 +4,7 @@
 // ALIGN_DOWN(end - size + 1, align) for every range that fits, so the highest one wins. It never
 // checks that the aligned-down base is still inside its range.
 
-import type { RamRange } from "../kexec/placement";
+import type { RamRange } from "../kexec/memory-hole";
 import { ALIGN, ALIGN_DOWN, U64_MASK, hex, u64 } from "../kexec/u64";
 
 export interface Segment {

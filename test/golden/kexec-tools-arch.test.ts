@@ -29,18 +29,9 @@ import { KT_RISCV64 } from "../../server/src/core/kexec-tools/arch/riscv64";
 import { KT_S390X } from "../../server/src/core/kexec-tools/arch/s390x";
 import type { KtArch, KtRelocResult } from "../../server/src/core/kexec-tools/types";
 import { kexecToolsVersion } from "../../server/src/core/kexec-tools/version";
-import { fixturePath, readFixture } from "../helpers";
+import { fixturePath, missing, readFixture } from "../helpers";
 
 const RELEASES = ["2.0.25", "2.0.29", "2.0.32"].map((v) => kexecToolsVersion(v));
-
-function has(cmd: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
-}
-
-function missing(...cmds: string[]): string | false {
-  const absent = cmds.filter((c) => !has(c));
-  return absent.length ? `not installed: ${absent.join(", ")}` : false;
-}
 
 /** One relocation as llvm-readelf prints it: the type number (from r_info) and its name. */
 interface ReadelfReloc {
