@@ -33,8 +33,9 @@ export function lspCommand(
       out(`purgatory-lens ${packageVersion()}\n`);
       return 0;
     }
-    // Clients pass their own transport flag; the only one we serve is stdio.
-    if (a !== "--stdio") {
+    // Clients pass their own transport flag; the only one we serve is stdio. vscode-languageclient
+    // adds the editor's process id, which the server library reads by itself.
+    if (a !== "--stdio" && !/^--clientProcessId=\d+$/.test(a)) {
       err(`purgatory-lens lsp: unknown option ${a} (only --stdio is supported)\n${LSP_USAGE}\n`);
       return 2;
     }
