@@ -42,6 +42,19 @@ export const TEST_TOOLS = {
   // The s390/riscv example trees of the LSP tier are rebuilt by make after a quick fix.
   make: "make",
   chromium: "chromium",
+  // The editors tier: real LSP clients we did not write run `purgatory-lens lsp --stdio`
+  // (test/editors/). elpa-eglot brings eglot 1.9 to bookworm's Emacs 28; it ships no command, so it
+  // is found by its own folder (see below).
+  nvim: "neovim",
+  emacs: "emacs-nox",
+  "eglot (elpa-eglot)": "elpa-eglot",
+};
+
+/** Tools that are not a command on PATH: how to tell they are installed. */
+const PRESENT = {
+  "eglot (elpa-eglot)": () =>
+    spawnSync("sh", ["-c", "ls -d /usr/share/emacs/site-lisp/elpa/eglot-*"], { stdio: "ignore" }).status ===
+    0,
 };
 
 export function has(cmd) {
@@ -49,7 +62,7 @@ export function has(cmd) {
 }
 
 export function ensureTools(tools = TEST_TOOLS) {
-  const missing = Object.entries(tools).filter(([cmd]) => !has(cmd));
+  const missing = Object.entries(tools).filter(([cmd]) => !(PRESENT[cmd] ? PRESENT[cmd]() : has(cmd)));
   if (missing.length === 0) return;
   const pkgs = [...new Set(missing.map(([, pkg]) => pkg))];
   const command = `apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(" ")}`;

@@ -36,6 +36,13 @@ step("tests: golden, the language server over stdio, the webview in Chromium", "
   "out/test/lsp/",
   "out/test/webview/",
 ]);
+// The editors tier: headless Neovim and Emacs with eglot run `purgatory-lens lsp --stdio` with the
+// README's configurations (one at a time: each starts an editor, a server and a rebuild).
+step("tests: other editors' LSP clients (Neovim, Emacs eglot) and the installed package", "node", [
+  "--test",
+  "--test-concurrency=1",
+  "out/test/editors/",
+]);
 // The whole-extension tier: the extension in a real VS Code workbench (code-server + Chromium), its
 // API suite in the extension host, its UI suite through Playwright, and the packaged .vsix.
 step("tests: the extension in a real workbench (API, UI, .vsix)", "node", ["scripts/e2e/run.mjs"]);

@@ -9,8 +9,12 @@ import { reportText } from "./core/report/text";
 import { NEWEST_KEXEC_TOOLS } from "./core/kexec-tools/version";
 import { simulate } from "./core/simulate";
 import { archNamed, ARCH_NAMES } from "./core/arch/names";
+import { lspCommand } from "./cli/lsp";
+import { packageVersion } from "./cli/version";
 
 const USAGE = `usage: purgatory-lens simulate <object> [options]
+       purgatory-lens lsp --stdio     the language server, for any editor (see lsp --help)
+       purgatory-lens --version
 
 Simulates what the kernel's kexec_file_load(2), or kexec-tools' own loader (kexec_load(2)), would do
 with a purgatory object (arch/*/purgatory/purgatory.ro, or kexec-tools' purgatory/purgatory.ro).
@@ -144,6 +148,11 @@ function parseArgs(argv: readonly string[]): CliArgs | "help" {
 }
 
 export function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
+  if (argv[0] === "lsp") return lspCommand(argv.slice(1), out, err);
+  if (argv[0] === "--version" || argv[0] === "-V") {
+    out(`purgatory-lens ${packageVersion()}\n`);
+    return 0;
+  }
   let args: CliArgs | "help";
   try {
     args = parseArgs(argv);
