@@ -23,6 +23,8 @@ export interface Block {
 
 export interface Tick {
   key: string;
+  /** Index of the relocation in the load's list (ticks are in that order). */
+  index: number;
   x: number;
   failing: boolean;
   relocation: LoadJson["relocations"][number];
@@ -127,7 +129,13 @@ export function bufferMap(load: LoadJson, width: number): BufferMap {
     if (!b) return;
     const off = Number(BigInt(r.offset));
     const frac = b.size > 0 ? Math.min(1, off / b.size) : 0;
-    ticks.push({ key: `reloc:${i}`, x: b.x + frac * b.w, failing: r.status !== "ok", relocation: r });
+    ticks.push({
+      key: `reloc:${i}`,
+      index: i,
+      x: b.x + frac * b.w,
+      failing: r.status !== "ok",
+      relocation: r,
+    });
   });
   return { blocks, ticks, entryX: entryX(blocks, load), width, memsz: load.memsz };
 }
