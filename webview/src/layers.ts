@@ -15,49 +15,63 @@ export const MARKS_AS_ELEMENTS = 100;
  */
 export const FAILING_AS_ELEMENTS = 1000;
 
-export interface TickColumn {
-  /** The pixel column: ticks at x in [column, column + 1). */
-  column: number;
-  /** Indices (into the ticks given) of the ticks in this column, in order. */
-  ticks: number[];
+/** Ticks folded into pixel columns: the columns that hold any, left to right, and each one's first. */
+export interface TickColumns {
+  /** Pixel columns holding ticks (a tick at x falls in column floor(x)), ascending. */
+  columns: Int32Array;
+  /** For each of `columns`, the index (into the ticks given) of its first tick. */
+  first: Int32Array;
 }
 
-/** Ticks grouped by the pixel column they fall in, left to right. */
-export function tickColumns(xs: readonly number[]): TickColumn[] {
-  const byColumn = new Map<number, number[]>();
-  xs.forEach((x, i) => {
-    const c = Math.floor(x);
-    const list = byColumn.get(c);
-    if (list) list.push(i);
-    else byColumn.set(c, [i]);
-  });
-  return [...byColumn].sort((a, b) => a[0] - b[0]).map(([column, ticks]) => ({ column, ticks }));
+/** Folds tick positions (0 <= x <= width) into pixel columns, in one pass and two typed arrays. */
+export function tickColumns(xs: ArrayLike<number>, width: number): TickColumns {
+  const last = Math.max(0, Math.ceil(width));
+  const firstAt = new Int32Array(last + 1).fill(-1);
+  let count = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const c = Math.min(last, Math.max(0, Math.floor(xs[i]!)));
+    if (firstAt[c]! < 0) {
+      firstAt[c] = i;
+      count++;
+    }
+  }
+  const columns = new Int32Array(count);
+  const first = new Int32Array(count);
+  for (let c = 0, j = 0; c <= last; c++)
+    if (firstAt[c]! >= 0) {
+      columns[j] = c;
+      first[j++] = firstAt[c]!;
+    }
+  return { columns, first };
 }
 
 /** One vertical stroke per pixel column, from y down `length` pixels, as path data. */
-export function columnsPath(columns: readonly TickColumn[], y: number, length: number): string {
-  let d = "";
-  for (const c of columns) d += `M${c.column + 0.5} ${y}v${length}`;
-  return d;
+export function columnsPath(t: TickColumns, y: number, length: number): string {
+  const parts: string[] = [];
+  for (const c of t.columns) parts.push(`M${c + 0.5} ${y}v${length}`);
+  return parts.join("");
 }
 
-/** The column holding x, or the nearest within `slack` pixels; undefined if none is that close. */
-export function columnAt(columns: readonly TickColumn[], x: number, slack = 2): TickColumn | undefined {
-  let lo = 0;
-  let hi = columns.length;
+/**
+ * The first tick of the column holding x, or of the nearest column within `slack` pixels; -1 when
+ * no column is that close.
+ */
+export function tickAt(t: TickColumns, x: number, slack = 2): number {
   const c = Math.floor(x);
+  let lo = 0;
+  let hi = t.columns.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (columns[mid]!.column < c) lo = mid + 1;
+    if (t.columns[mid]! < c) lo = mid + 1;
     else hi = mid;
   }
-  let best: TickColumn | undefined;
-  for (const i of [lo - 1, lo]) {
-    const col = columns[i];
-    if (!col || Math.abs(col.column - c) > slack) continue;
-    if (!best || Math.abs(col.column - c) < Math.abs(best.column - c)) best = col;
+  let best = -1;
+  for (const j of [lo - 1, lo]) {
+    if (j < 0 || j >= t.columns.length) continue;
+    const d = Math.abs(t.columns[j]! - c);
+    if (d <= slack && (best < 0 || d < Math.abs(t.columns[best]! - c))) best = j;
   }
-  return best;
+  return best < 0 ? -1 : t.first[best]!;
 }
 
 export interface Span {

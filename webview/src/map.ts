@@ -8,10 +8,10 @@ import {
   BLOCKS_AS_PATH,
   blocksPath,
   MARKS_AS_ELEMENTS,
-  columnAt,
   columnsPath,
   FAILING_AS_ELEMENTS,
   spanAt,
+  tickAt,
   tickColumns,
   TICKS_AS_PATH,
   type Span,
@@ -113,13 +113,16 @@ export function bufferView(
   pick: (key: string) => void = () => {},
 ): BandView {
   const m = bufferMap(load, width);
+  const passing: Tick[] = [];
+  const failing: Tick[] = [];
+  for (const t of m.ticks) (t.failing ? failing : passing).push(t);
   const root = svg("svg", {
     class: "band buffer",
     width,
     height: BAND + 40,
     viewBox: `0 0 ${width} ${BAND + 40}`,
     role: "img",
-    "aria-label": `load buffer: ${m.blocks.filter((b) => b.kind !== "gap").length} sections, ${m.ticks.length} relocation sites, ${m.ticks.filter((t) => t.failing).length} failing`,
+    "aria-label": `load buffer: ${m.blocks.filter((b) => b.kind !== "gap").length} sections, ${m.ticks.length} relocation sites, ${failing.length} failing`,
   });
   const describe = (b: Block) => {
     const entry = b.entry ? ` — contains e_entry (${b.entry})` : "";
@@ -153,8 +156,11 @@ export function bufferView(
     for (const [effect] of marks) {
       const many = m.blocks.filter((b) => b.entry === effect && !own(b));
       if (many.length === 0) continue;
-      const columns = tickColumns(many.map((b) => b.x));
-      const d = columns.map((c) => `M${c.column + 2} 2l8 0l-4 8z`).join("");
+      const { columns } = tickColumns(
+        many.map((b) => b.x),
+        width,
+      );
+      const d = [...columns].map((c) => `M${c + 2} 2l8 0l-4 8z`).join("");
       root.append(
         svg(
           "path",
@@ -171,24 +177,32 @@ export function bufferView(
     const r = t.relocation;
     return svg(
       "line",
-      { class: `tick${t.failing ? " failing" : ""}`, x1: t.x, x2: t.x, y1, y2: y1 + 10, "data-key": t.key },
+      {
+        class: `tick${t.failing ? " failing" : ""}`,
+        x1: t.x,
+        x2: t.x,
+        y1,
+        y2: y1 + 10,
+        "data-key": `reloc:${t.index}`,
+      },
       tip(`${r.typeName} at ${r.section}+${r.offset} → ${r.symbol}: ${r.status}`),
     );
   };
-  const passing = m.ticks.filter((t) => !t.failing);
-  const failing = m.ticks.filter((t) => t.failing);
   const tickPath = (ticks: Tick[], cls: string, what: string) => {
-    const columns = tickColumns(ticks.map((t) => t.x));
+    const columns = tickColumns(
+      ticks.map((t) => t.x),
+      width,
+    );
     const path = svg(
       "path",
       { class: cls, d: columnsPath(columns, y1, 10) },
       tip(
-        `${ticks.length.toLocaleString("en")} ${what} in ${columns.length.toLocaleString("en")} pixel columns: click one to select its first relocation, or zoom in`,
+        `${ticks.length.toLocaleString("en")} ${what} in ${columns.columns.length.toLocaleString("en")} pixel columns: click one to select its first relocation, or zoom in`,
       ),
     );
     path.addEventListener("click", (e) => {
-      const c = columnAt(columns, bandX(root, width, e));
-      if (c) pick(ticks[c.ticks[0]!]!.key);
+      const i = tickAt(columns, bandX(root, width, e));
+      if (i >= 0) pick(`reloc:${ticks[i]!.index}`);
     });
     root.append(path);
   };
@@ -241,7 +255,7 @@ export function fileView(
   width: number,
   pick: (key: string) => void = () => {},
 ): BandView {
-  const blocks = fileMap(report, width).map((b) => ({ ...b, kind: b.alloc ? "section" : "nonalloc" }));
+  const blocks = fileMap(report, width);
   const root = svg("svg", {
     class: "band file",
     width,
