@@ -371,6 +371,8 @@ export class VirtualTable<T> implements GridView {
     e.preventDefault();
     next = Math.max(0, Math.min(this.shown.length - 1, next));
     const index = this.shown[next]!;
-    this.options.onSelect(this.key(this.rows[index]!, index), "move");
+    const key = this.key(this.rows[index]!, index);
+    this.select(key, true);
+    this.options.onSelect(key, "move");
   }
 }
