@@ -21,9 +21,6 @@ import type { ReportJson } from "../../server/src/protocol";
 
 const BAND = 36;
 
-/** Above this many blocks, blocks get no individual tooltip. */
-export const TIPS_UP_TO = BLOCKS_AS_PATH;
-
 /** A band of the map: its SVG, and how to show a selection on it. */
 export interface BandView {
   element: SVGElement;
@@ -128,12 +125,12 @@ export function bufferView(
     const entry = b.entry ? ` — contains e_entry (${b.entry})` : "";
     return `${b.name}  ${b.flags ?? ""}\n${base} + ${hex(b.offset)}, ${b.size} bytes${entry}`;
   };
-  const blockElement = (b: Block, titled: boolean) => {
+  const blockElement = (b: Block) => {
     const g = svg("g", { class: `block ${b.kind}${b.entry ? " has-entry" : ""}`, "data-key": b.key });
     g.append(svg("rect", { x: b.x, y: 14, width: Math.max(1, b.w - 1), height: BAND, "data-key": b.key }));
     if (b.kind !== "gap" && b.w > 40)
       g.append(svg("text", { x: b.x + 3, y: 14 + BAND / 2 + 4, class: "label" }, b.name));
-    if (titled) g.append(tip(describe(b)));
+    g.append(tip(describe(b)));
     if (b.entry) {
       // The WARN's sections: each executable section containing e_entry gets a marker on top.
       g.append(
@@ -170,7 +167,7 @@ export function bufferView(
       );
     }
   }
-  for (const b of m.blocks) if (own(b)) root.append(blockElement(b, true));
+  for (const b of m.blocks) if (own(b)) root.append(blockElement(b));
 
   const y1 = 14 + BAND;
   const tickElement = (t: Tick) => {
@@ -231,7 +228,7 @@ export function bufferView(
       return t ? tickElement(t) : undefined;
     }
     const b = blockOf.get(key);
-    return b ? blockElement(b, true) : undefined;
+    return b ? blockElement(b) : undefined;
   });
   return { element: root, select };
 }
@@ -267,24 +264,24 @@ export function fileView(
   type FB = (typeof blocks)[number];
   const describe = (b: FB) =>
     `${b.name}: file offset ${hex(b.offset)}, ${b.size} bytes${b.alloc ? "" : " (not loaded)"}`;
-  const blockElement = (b: FB, titled: boolean) =>
+  const blockElement = (b: FB) =>
     svg(
       "g",
       { class: `block ${b.kind}`, "data-key": b.key },
       svg("rect", { x: b.x, y: 4, width: Math.max(1, b.w - 1), height: BAND, "data-key": b.key }),
       b.w > 40 ? svg("text", { x: b.x + 3, y: 4 + BAND / 2 + 4, class: "label" }, b.name) : null,
-      titled ? tip(describe(b)) : null,
+      tip(describe(b)),
     );
   const folded = blocks.length > BLOCKS_AS_PATH;
   const own = (b: FB) => !folded || b.w > 40;
   if (folded) blockLayers(root, blocks, (b) => (own(b) ? undefined : b.kind), 4, width, describe, pick);
-  for (const b of blocks) if (own(b)) root.append(blockElement(b, true));
+  for (const b of blocks) if (own(b)) root.append(blockElement(b));
   root.append(svg("text", { x: 0, y: BAND + 20, class: "axis" }, "file offset 0"));
   root.append(svg("text", { x: width, y: BAND + 20, class: "axis end" }, `${hex(report.fileSize)}`));
   const blockOf = new Map(blocks.map((b) => [b.key, b]));
   const select = selectable(root, (key) => {
     const b = blockOf.get(key);
-    return b ? blockElement(b, true) : undefined;
+    return b ? blockElement(b) : undefined;
   });
   return { element: root, select };
 }

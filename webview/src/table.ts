@@ -268,21 +268,19 @@ export class VirtualTable<T> implements GridView {
     return Math.ceil(h / this.rowHeight) + 1;
   }
 
-  /** Draws the rows around scroll position `top` unless they are drawn already. */
+  /** Draws the rows around scroll position `top`, unless those in view are drawn with a margin. */
   private draw(top: number, force = false): void {
-    const first = Math.floor(top / this.rowHeight);
-    const from = Math.max(0, first - OVERSCAN);
-    const to = Math.min(this.shown.length, first + this.visibleRows() + OVERSCAN);
-    // Scrolling within the overscan keeps the rows drawn.
-    if (
-      !force &&
+    const n = this.shown.length;
+    const first = Math.min(Math.floor(top / this.rowHeight), Math.max(0, n - 1));
+    const last = Math.min(n, first + this.visibleRows());
+    const margin = OVERSCAN / 2;
+    const covered =
       this.to > this.from &&
-      from >= this.from &&
-      to <= this.to &&
-      (first - this.from >= OVERSCAN / 2 || this.from === 0) &&
-      (this.to - (first + this.visibleRows()) >= OVERSCAN / 2 || this.to === this.shown.length)
-    )
-      return;
+      first - this.from >= Math.min(margin, first) &&
+      this.to - last >= Math.min(margin, n - last);
+    if (!force && covered) return;
+    const from = Math.max(0, first - OVERSCAN);
+    const to = Math.min(n, last + OVERSCAN);
     this.from = from;
     this.to = to;
     const columns = this.columns;
