@@ -35,6 +35,8 @@ export interface TableOptions<T> {
 
 /** Rows drawn beyond each edge of the viewport, so a short scroll shows rows already laid out. */
 const OVERSCAN = 12;
+/** The table's viewport is at most this fraction of the window's height (set as its max-height). */
+const VIEW_FRACTION = 0.5;
 /** Until a row has been measured (the font decides its height). */
 const ESTIMATED_ROW = 20;
 
@@ -74,11 +76,18 @@ export class VirtualTable<T> implements GridView {
   private filter = "";
   private sort: Sort | undefined;
   private selected: string | undefined;
-  private rowHeight = ESTIMATED_ROW;
-  private measured = false;
+  /**
+   * Row and header heights, measured once from the first table drawn and shared by the next ones
+   * (every table uses the same font), so scrolling to a row never has to wait for a layout.
+   */
+  private static rowHeight = ESTIMATED_ROW;
+  private static headHeight = ESTIMATED_ROW;
+  private static measured = false;
   private from = 0;
   private to = 0;
   private frame = 0;
+  /** The viewport's scrollTop as last set or seen, so that revealing a row needs no layout. */
+  private scrolled = 0;
 
   constructor(
     private readonly rows: readonly T[],
@@ -107,6 +116,7 @@ export class VirtualTable<T> implements GridView {
       { class: "table-wrap", role: "grid", tabindex: 0, "aria-label": options.label },
       this.table,
     );
+    this.element.style.maxHeight = `${VIEW_FRACTION * 100}vh`;
     this.element.addEventListener("scroll", () => this.schedule());
     this.element.addEventListener("keydown", (e) => this.onKey(e));
     this.body.addEventListener("click", (e) => {
@@ -131,7 +141,7 @@ export class VirtualTable<T> implements GridView {
     const at = this.selected !== undefined ? this.position(this.selected) : -1;
     if (at >= 0) this.reveal(at);
     else {
-      this.element.scrollTop = 0;
+      this.element.scrollTop = this.scrolled = 0;
       this.draw(0, true);
     }
   }
@@ -247,7 +257,7 @@ export class VirtualTable<T> implements GridView {
           this.recompute();
           const at = this.selected !== undefined ? this.position(this.selected) : -1;
           if (at >= 0) this.reveal(at);
-          else this.draw(this.element.scrollTop, true);
+          else this.draw(this.scrolled, true);
         });
         return th;
       }),
@@ -258,20 +268,25 @@ export class VirtualTable<T> implements GridView {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      this.draw(this.element.scrollTop);
+      this.scrolled = this.element.scrollTop;
+      this.draw(this.scrolled);
     });
   }
 
   /** Rows that fit the viewport; before the table is laid out, what half a window would show. */
   private visibleRows(): number {
-    const h = this.element.clientHeight || window.innerHeight / 2;
-    return Math.ceil(h / this.rowHeight) + 1;
+    return Math.ceil(this.viewHeight() / VirtualTable.rowHeight) + 1;
+  }
+
+  /** The scrolled viewport's height, from the window's (no layout needed). */
+  private viewHeight(): number {
+    return window.innerHeight * VIEW_FRACTION;
   }
 
   /** Draws the rows around scroll position `top`, unless those in view are drawn with a margin. */
   private draw(top: number, force = false): void {
     const n = this.shown.length;
-    const first = Math.min(Math.floor(top / this.rowHeight), Math.max(0, n - 1));
+    const first = Math.min(Math.floor(top / VirtualTable.rowHeight), Math.max(0, n - 1));
     const last = Math.min(n, first + this.visibleRows());
     const margin = OVERSCAN / 2;
     const covered =
@@ -301,36 +316,35 @@ export class VirtualTable<T> implements GridView {
       for (const c of columns) tr.append(el("td", { role: "gridcell" }, String(c.value(r))));
       rows.push(tr);
     }
-    this.before.style.height = `${from * this.rowHeight}px`;
-    this.after.style.height = `${(this.shown.length - to) * this.rowHeight}px`;
+    this.before.style.height = `${from * VirtualTable.rowHeight}px`;
+    this.after.style.height = `${(this.shown.length - to) * VirtualTable.rowHeight}px`;
     this.body.replaceChildren(this.before, ...rows, this.after);
-    if (!this.measured && rows.length > 0 && this.element.isConnected) this.measure(rows[0]!);
-    else if (!this.measured && rows.length > 0) requestAnimationFrame(() => this.measure(rows[0]!));
+    if (!VirtualTable.measured && rows.length > 0) requestAnimationFrame(() => this.measure(rows[0]!));
   }
 
   /** Rows are one line each; their height comes from the theme's font, so it is measured once. */
   private measure(row: HTMLElement): void {
-    if (this.measured || !row.isConnected) return;
+    if (VirtualTable.measured || !row.isConnected) return;
     const h = row.getBoundingClientRect().height;
     if (!(h > 0)) return;
-    this.measured = true;
-    if (Math.abs(h - this.rowHeight) < 0.01) return;
-    this.rowHeight = h;
-    this.draw(this.element.scrollTop, true);
+    VirtualTable.measured = true;
+    VirtualTable.headHeight = this.head.getBoundingClientRect().height || h;
+    if (Math.abs(h - VirtualTable.rowHeight) < 0.01) return;
+    VirtualTable.rowHeight = h;
+    this.draw(this.scrolled, true);
   }
 
-  /** Scrolls so that display position `at` is inside the viewport, then draws. */
+  /** Scrolls so that display position `at` is inside the viewport (below the sticky header), then draws. */
   private reveal(at: number): void {
-    const top = at * this.rowHeight;
-    const head = this.head.getBoundingClientRect().height || this.rowHeight;
-    const view = this.element.clientHeight;
-    let scroll = this.element.scrollTop;
+    const row = VirtualTable.rowHeight;
+    const top = at * row;
+    const view = this.viewHeight();
+    let scroll = this.scrolled;
     if (top < scroll) scroll = top;
-    else if (view > 0 && top + this.rowHeight + head > scroll + view)
-      scroll = top + this.rowHeight + head - view;
-    else if (view === 0) scroll = Math.max(0, top - this.rowHeight * 3);
+    else if (top + row + VirtualTable.headHeight > scroll + view)
+      scroll = top + row + VirtualTable.headHeight - view;
     this.draw(scroll, true);
-    this.element.scrollTop = scroll;
+    this.element.scrollTop = this.scrolled = scroll;
   }
 
   private onKey(e: KeyboardEvent): void {
