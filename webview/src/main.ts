@@ -7,7 +7,7 @@ import "@vscode-elements/elements/dist/vscode-textfield/index.js";
 import { parseSize } from "../../server/src/core/kexec/u64";
 import type { MapControls, ReportJson, ToWebview } from "../../server/src/protocol";
 import { compareView } from "./compare";
-import { el } from "./dom";
+import { count, el } from "./dom";
 import { addressView, bufferView, fileView, type BandView } from "./map";
 import { bufferBase, logName, type LoadJson } from "./model";
 import { VirtualTable, type Column, type GridView, type Sort, type TableOptions } from "./table";
@@ -144,11 +144,7 @@ const LONG_FINDING = 400;
 function findingTitle(title: string): (Node | string)[] {
   if (title.length <= LONG_FINDING) return [title];
   const text = document.createTextNode(title.slice(0, LONG_FINDING) + "…");
-  const more = el(
-    "button",
-    { class: "more", type: "button" },
-    `show all ${title.length.toLocaleString("en")} characters`,
-  );
+  const more = el("button", { class: "more", type: "button" }, `show all ${count(title.length)} characters`);
   more.addEventListener("click", () => {
     text.textContent = title;
     more.remove();

@@ -3,7 +3,7 @@
 // versa. With thousands of sections or relocations, the blocks and ticks fold into a few paths
 // (layers.ts) whose clicks are mapped back to the item under the pointer, and a selected item gets
 // an element of its own drawn on top.
-import { hex, svg, tip } from "./dom";
+import { count, hex, svg, tip } from "./dom";
 import {
   BLOCKS_AS_PATH,
   blocksPath,
@@ -85,7 +85,7 @@ function blockLayers<B extends Span & { key: string; kind: string }>(
   const at = (e: MouseEvent) => spanAt(blocks, bandX(root, width, e));
   for (const [l, spans] of layers) {
     const what = l === "gap" ? "gaps" : "sections";
-    const title = tip(`${spans.length.toLocaleString("en")} ${what}`);
+    const title = tip(`${count(spans.length)} ${what}`);
     const path = svg("path", { class: `blocks ${l}`, d: blocksPath(spans, y, BAND) }, title);
     let shown = -1;
     path.addEventListener("mousemove", (e) => {
@@ -162,7 +162,7 @@ export function bufferView(
         svg(
           "path",
           { class: `entry-mark ${effect} many`, d },
-          tip(`${many.length.toLocaleString("en")} executable sections contain e_entry (${effect})`),
+          tip(`${count(many.length)} executable sections contain e_entry (${effect})`),
         ),
       );
     }
@@ -194,7 +194,7 @@ export function bufferView(
       "path",
       { class: cls, d: columnsPath(columns, y1, 10) },
       tip(
-        `${ticks.length.toLocaleString("en")} ${what} in ${columns.columns.length.toLocaleString("en")} pixel columns: click one to select its first relocation, or zoom in`,
+        `${count(ticks.length)} ${what} in ${count(columns.columns.length)} pixel columns: click one to select its first relocation, or zoom in`,
       ),
     );
     path.addEventListener("click", (e) => {
