@@ -238,6 +238,7 @@ function tables(report: ReportJson, load: LoadJson): HTMLElement {
     label,
     filter: state.filter ?? "",
     sort: sorts[tab],
+    selected: state.selection,
     onSort: (sort) => (sorts[tab] = sort),
     onSelect: (key, how) => onSelect(key, report, load, "table", how === "activate"),
   });

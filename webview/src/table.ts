@@ -24,6 +24,8 @@ export interface TableOptions<T> {
   sort?: Sort | undefined;
   rowClass?: (row: T) => string;
   onSort: (sort: Sort) => void;
+  /** The key selected when the table is drawn (it starts scrolled to its row). */
+  selected?: string | undefined;
   /**
    * The row index a key names, when the key says it directly ("reloc:17"); otherwise the table
    * builds a map of every row's key.
@@ -126,7 +128,11 @@ export class VirtualTable<T> implements GridView {
     });
     this.drawHead();
     this.recompute();
-    this.draw(0);
+    // A selection the table starts with is drawn where it will be scrolled to, once attached.
+    this.selected = options.selected;
+    const at = this.selected !== undefined ? this.position(this.selected) : -1;
+    this.scrolled = at >= 0 ? this.scrollFor(at) : 0;
+    this.draw(this.scrolled);
   }
 
   /** How many rows pass the filter. */
@@ -139,7 +145,7 @@ export class VirtualTable<T> implements GridView {
     this.filter = filter;
     this.recompute();
     const at = this.selected !== undefined ? this.position(this.selected) : -1;
-    if (at >= 0) this.reveal(at);
+    if (at >= 0) this.reveal(at, true);
     else {
       this.element.scrollTop = this.scrolled = 0;
       this.draw(0, true);
@@ -256,7 +262,7 @@ export class VirtualTable<T> implements GridView {
           this.drawHead();
           this.recompute();
           const at = this.selected !== undefined ? this.position(this.selected) : -1;
-          if (at >= 0) this.reveal(at);
+          if (at >= 0) this.reveal(at, true);
           else this.draw(this.scrolled, true);
         });
         return th;
@@ -334,16 +340,21 @@ export class VirtualTable<T> implements GridView {
     this.draw(this.scrolled, true);
   }
 
-  /** Scrolls so that display position `at` is inside the viewport (below the sticky header), then draws. */
-  private reveal(at: number): void {
+  /** The scroll position that brings display position `at` into the viewport, below the header. */
+  private scrollFor(at: number): number {
     const row = VirtualTable.rowHeight;
     const top = at * row;
     const view = this.viewHeight();
-    let scroll = this.scrolled;
-    if (top < scroll) scroll = top;
-    else if (top + row + VirtualTable.headHeight > scroll + view)
-      scroll = top + row + VirtualTable.headHeight - view;
-    this.draw(scroll, true);
+    if (top < this.scrolled) return top;
+    if (top + row + VirtualTable.headHeight > this.scrolled + view)
+      return top + row + VirtualTable.headHeight - view;
+    return this.scrolled;
+  }
+
+  /** Scrolls display position `at` into view; `redraw` after the rows shown have changed. */
+  private reveal(at: number, redraw = false): void {
+    const scroll = this.scrollFor(at);
+    this.draw(scroll, redraw);
     this.element.scrollTop = this.scrolled = scroll;
   }
 
