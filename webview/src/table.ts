@@ -79,12 +79,13 @@ export class VirtualTable<T> implements GridView {
   private sort: Sort | undefined;
   private selected: string | undefined;
   /**
-   * Row and header heights, measured once from the first table drawn and shared by the next ones
-   * (every table uses the same font), so scrolling to a row never has to wait for a layout.
+   * Row and header heights, shared by every table (they use the same font): a new table starts
+   * with the last measured ones, so scrolling to a row never has to wait for a layout, and checks
+   * them in its first frame (the font size may have changed).
    */
   private static rowHeight = ESTIMATED_ROW;
   private static headHeight = ESTIMATED_ROW;
-  private static measured = false;
+  private measured = false;
   private from = 0;
   private to = 0;
   private frame = 0;
@@ -133,11 +134,6 @@ export class VirtualTable<T> implements GridView {
     const at = this.selected !== undefined ? this.position(this.selected) : -1;
     this.scrolled = at >= 0 ? this.scrollFor(at) : 0;
     this.draw(this.scrolled);
-  }
-
-  /** How many rows pass the filter. */
-  get count(): number {
-    return this.shown.length;
   }
 
   setFilter(filter: string): void {
@@ -325,15 +321,15 @@ export class VirtualTable<T> implements GridView {
     this.before.style.height = `${from * VirtualTable.rowHeight}px`;
     this.after.style.height = `${(this.shown.length - to) * VirtualTable.rowHeight}px`;
     this.body.replaceChildren(this.before, ...rows, this.after);
-    if (!VirtualTable.measured && rows.length > 0) requestAnimationFrame(() => this.measure(rows[0]!));
+    if (!this.measured && rows.length > 0) requestAnimationFrame(() => this.measure(rows[0]!));
   }
 
-  /** Rows are one line each; their height comes from the theme's font, so it is measured once. */
+  /** Rows are one line each; their height comes from the theme's font. */
   private measure(row: HTMLElement): void {
-    if (VirtualTable.measured || !row.isConnected) return;
+    if (this.measured || !row.isConnected) return;
     const h = row.getBoundingClientRect().height;
     if (!(h > 0)) return;
-    VirtualTable.measured = true;
+    this.measured = true;
     VirtualTable.headHeight = this.head.getBoundingClientRect().height || h;
     if (Math.abs(h - VirtualTable.rowHeight) < 0.01) return;
     VirtualTable.rowHeight = h;
