@@ -114,7 +114,11 @@ export type ToWebview =
       objects: { uri: string; label: string }[];
       object: string;
       controls: MapControls;
-      report: ReportJson | { error: string };
+      /**
+       * The report, or its JSON text: the panel sends text, because one string crosses into the
+       * webview in a copy while a report of 50,000 relocations takes a structured clone of each object.
+       */
+      report: ReportJson | { error: string } | string;
     }
   | { type: "compare"; left: ReportJson | { error: string }; right: ReportJson | { error: string } };
 
