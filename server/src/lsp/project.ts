@@ -10,6 +10,7 @@ import {
   type ResolvedFinding,
   type TextFile,
 } from "../core/rules/resolve";
+import { describeKernel, type KernelChoice } from "../core/kbuild/release";
 import { simulate, type SimulateOptions, type SimulationReport } from "../core/simulate";
 import type { PurgatoryStatus } from "../protocol";
 import { readInputObjects } from "./input-objects";
@@ -24,6 +25,8 @@ export interface ProjectResult {
   readonly files: ProjectFiles;
   /** Why there is no report (missing or unreadable object). */
   readonly problem?: string;
+  /** Which kernel was modelled and where its release came from (kernel loader only). */
+  readonly kernelChoice?: KernelChoice;
 }
 
 export async function loadFiles(p: DiscoveredPurgatory, text: TextSource): Promise<ProjectFiles> {
@@ -51,6 +54,7 @@ export async function simulateProject(
   p: DiscoveredPurgatory,
   options: SimulateOptions,
   text: TextSource,
+  kernelChoice?: KernelChoice,
 ): Promise<ProjectResult> {
   const t0 = performance.now();
   const files = await loadFiles(p, text);
@@ -114,13 +118,17 @@ export async function simulateProject(
     status: {
       ...done(report.ok && report.entryOk && errors === 0 ? "ok" : "failed", summary, errors, warnings),
       kernel: report.kernel.label,
+      ...(kernelChoice && report.loader.kind === "kernel" ? { kernelSource: kernelChoice.source } : {}),
       loader:
         report.loader.kind === "kernel"
-          ? `kernel ${report.kernel.label}`
+          ? kernelChoice
+            ? describeKernel(report.kernel.label, kernelChoice)
+            : `kernel ${report.kernel.label}`
           : `kexec-tools ${report.loader.version}`,
     },
     report,
     resolved,
     files,
+    ...(kernelChoice ? { kernelChoice } : {}),
   };
 }

@@ -22,6 +22,7 @@ import {
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { discoverPurgatories, type DiscoveredPurgatory } from "../core/kbuild/discover";
 import { nodeTreeFs } from "../core/kbuild/node-fs";
+import { chooseKernel, type KernelChoice } from "../core/kbuild/release";
 import { reportJson } from "../core/report/json";
 import { flagHover, symbolHover } from "../core/report/hover";
 import { resolveFinding } from "../core/rules/resolve";
@@ -62,7 +63,16 @@ const pathOf = (uri: string): string | undefined =>
 /** "kernel 7.2" or "kexec-tools 2.0.32": whose loader a result is about. */
 function loaderLabel(r: ProjectResult): string {
   const loader = r.report?.loader;
-  return loader?.kind === "kexec-tools" ? `kexec-tools ${loader.version}` : `kernel ${r.status.kernel}`;
+  return loader?.kind === "kexec-tools" ? `kexec-tools ${loader.version}` : r.status.loader;
+}
+
+/** The kernel for a kernel purgatory: the setting, else its tree's own release, else the newest. */
+function kernelChoiceFor(d: DiscoveredPurgatory, settings: ServerSettings): KernelChoice {
+  const override =
+    settings.kernelVersion !== ""
+      ? { kernel: settings.kernelVersion, source: "setting" as const }
+      : undefined;
+  return chooseKernel(override, d.release, d.dir);
 }
 
 export class PurgatoryServer {
@@ -257,7 +267,16 @@ export class PurgatoryServer {
       if (ctx.stale()) return;
       const own = optionsFor(d, options, this.settings);
       if (own.note !== undefined) this.noteOnce(own.note);
-      const r = await simulateProject(d, own.options, this.text);
+      const kernel = own.options.loader === "kexec-tools" ? undefined : kernelChoiceFor(d, this.settings);
+      // Outside the modelled range is worth a message; no tree at all is said in the status and log.
+      if (kernel?.warning !== undefined && kernel.source !== "default") this.noteOnce(kernel.warning);
+      else if (kernel?.warning !== undefined) this.log(`${d.object}: ${kernel.warning}`);
+      const r = await simulateProject(
+        d,
+        kernel ? { ...own.options, kernel: kernel.kernel } : own.options,
+        this.text,
+        kernel,
+      );
       results.set(d.object, r);
       this.log(`simulated ${d.object} (${loaderLabel(r)}) in ${r.status.durationMs} ms: ${r.status.summary}`);
     }
@@ -362,7 +381,8 @@ export class PurgatoryServer {
       const start = m.index ?? 0;
       if (character < start || character > start + m[0].length) continue;
       const label = basename(r.status.object);
-      const value = isMake ? flagHover(r.report, m[0]) : symbolHover(r.report, m[0], label);
+      const from = r.kernelChoice && r.status.loader;
+      const value = isMake ? flagHover(r.report, m[0], from) : symbolHover(r.report, m[0], label, from);
       if (!value) return null;
       const link = `\n\n[Show section map](command:${COMMANDS.showSectionMap}?${encodeURIComponent(JSON.stringify([uriOf(r.status.object)]))})`;
       return {
@@ -458,7 +478,17 @@ export class PurgatoryServer {
     };
     const d = this.discovered.find((x) => x.object === object);
     const base = simulateOptions(settings).options;
-    const options = d ? optionsFor(d, base, settings).options : base;
+    const own = d ? optionsFor(d, base, settings).options : base;
+    // The map's own kernel control wins, then what the editor's results used.
+    const choice =
+      own.loader === "kexec-tools"
+        ? undefined
+        : p.kernel
+          ? { kernel: p.kernel, source: "section map" }
+          : d
+            ? kernelChoiceFor(d, settings)
+            : undefined;
+    const options = choice ? { ...own, kernel: choice.kernel } : own;
     if (p.ramSize && parseSize(p.ramSize) === undefined) return { error: `"${p.ramSize}" is not a size` };
     let bytes: Uint8Array;
     try {
@@ -467,6 +497,8 @@ export class PurgatoryServer {
       return { error: `${object} is not built yet` };
     }
     const r = simulate(bytes, options);
-    return r.ok ? reportJson(object, r.report) : { error: r.error };
+    return r.ok
+      ? reportJson(object, r.report, choice ? { kernelSource: choice.source } : {})
+      : { error: r.error };
   }
 }

@@ -12,3 +12,4 @@ export * from "./discover";
 export * from "./mask";
 export * from "./locate";
 export * from "./kexec-tools-tree";
+export * from "./release";
