@@ -12,8 +12,10 @@ import { reportText } from "./core/report/text";
 import { NEWEST_KEXEC_TOOLS } from "./core/kexec-tools/version";
 import { simulate } from "./core/simulate";
 import { archNamed, ARCH_NAMES } from "./core/simulate-arch";
+import { runCheck } from "./cli/check";
 
 const USAGE = `usage: purgatory-lens simulate <object> [options]
+       purgatory-lens check [PATH...] [options]   (the CI gate: purgatory-lens check --help)
 
 Simulates what the kernel's kexec_file_load(2), or kexec-tools' own loader (kexec_load(2)), would do
 with a purgatory object (arch/*/purgatory/purgatory.ro, or kexec-tools' purgatory/purgatory.ro).
@@ -73,7 +75,8 @@ function parseArgs(argv: readonly string[]): CliArgs | "help" {
   const rest = [...argv];
   if (rest.length === 0 || rest[0] === "-h" || rest[0] === "--help") return "help";
   const command = rest.shift();
-  if (command !== "simulate") throw new UsageError(`unknown command "${command}" (expected "simulate")`);
+  if (command !== "simulate")
+    throw new UsageError(`unknown command "${command}" (expected "simulate" or "check")`);
   const value = (flag: string): string => {
     const v = rest.shift();
     if (v === undefined) throw new UsageError(`${flag} needs a value`);
@@ -234,10 +237,20 @@ function readTextSync(path: string): string | undefined {
   }
 }
 
+/** Every subcommand: `check` runs asynchronously (discovery walks the tree), `simulate` does not. */
+export async function run(
+  argv: readonly string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  if (argv[0] === "check") return runCheck(argv.slice(1), out, err);
+  return main(argv, out, err);
+}
+
 if (require.main === module) {
-  process.exitCode = main(
+  void run(
     process.argv.slice(2),
     (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),
-  );
+  ).then((code) => (process.exitCode = code));
 }

@@ -2,7 +2,12 @@
 // last simulation. Reading and simulating happen here; LSP types do not.
 import { NEWEST_KEXEC_TOOLS } from "../core/kexec-tools/version";
 import { readFile } from "node:fs/promises";
-import type { DiscoveredPurgatory } from "../core/kbuild/discover";
+import { posix } from "node:path";
+import { isSourcePath } from "../core/kbuild/compile";
+import { compiledLines } from "../core/kbuild/conditional";
+import type { DiscoveredCommand, DiscoveredPurgatory } from "../core/kbuild/discover";
+import { relocationLines } from "../core/kbuild/line-map";
+import { sourceLanguage } from "../core/kbuild/mask";
 import { parseMakefile } from "../core/kbuild/makefile";
 import {
   resolveFinding,
@@ -29,7 +34,27 @@ export interface ProjectResult {
   readonly kernelChoice?: KernelChoice;
 }
 
-export async function loadFiles(p: DiscoveredPurgatory, text: TextSource): Promise<ProjectFiles> {
+/** Whether tools from the workspace may run (false in Restricted Mode): cpp decides compiled lines. */
+export interface LoadOptions {
+  readonly allowTools?: boolean;
+}
+
+/** Each source's recorded compile command, by the source's path as discovery resolved it. */
+function compileOf(p: DiscoveredPurgatory): Map<string, DiscoveredCommand> {
+  const base = p.objTree ?? p.dir;
+  const out = new Map<string, DiscoveredCommand>();
+  for (const cmd of Object.values(p.compiles)) {
+    const src = cmd.inputs.find(isSourcePath) ?? cmd.cmd.source;
+    if (src !== undefined) out.set(src.startsWith("/") ? posix.normalize(src) : posix.join(base, src), cmd);
+  }
+  return out;
+}
+
+export async function loadFiles(
+  p: DiscoveredPurgatory,
+  text: TextSource,
+  options: LoadOptions = {},
+): Promise<ProjectFiles> {
   const read = async (path: string | undefined): Promise<TextFile | undefined> => {
     if (!path) return undefined;
     const t = await text(path);
@@ -37,7 +62,25 @@ export async function loadFiles(p: DiscoveredPurgatory, text: TextSource): Promi
   };
   const mk = await read(p.makefile);
   const extra = (await Promise.all((p.extraMakefiles ?? []).map(read))).filter((m) => m !== undefined);
-  const sources = (await Promise.all(p.sources.map(read))).filter((s): s is TextFile => s !== undefined);
+  const compiles = compileOf(p);
+  const sources = (
+    await Promise.all(
+      p.sources.map(async (path) => {
+        const f = await read(path);
+        const language = sourceLanguage(path);
+        if (!f || !language) return f;
+        const cmd = compiles.get(path);
+        const compiled = await compiledLines({
+          path,
+          text: f.text,
+          language,
+          allowTools: options.allowTools !== false,
+          ...(cmd ? { cmdArgv: cmd.cmd.argv, cwd: p.objTree ?? p.dir } : {}),
+        });
+        return { ...f, compiled };
+      }),
+    )
+  ).filter((s): s is TextFile => s !== undefined);
   return {
     object: p.object,
     makefile: mk && { ...mk, parsed: parseMakefile(mk.text) },
@@ -55,9 +98,10 @@ export async function simulateProject(
   options: SimulateOptions,
   text: TextSource,
   kernelChoice?: KernelChoice,
+  load: LoadOptions = {},
 ): Promise<ProjectResult> {
   const t0 = performance.now();
-  const files = await loadFiles(p, text);
+  const loaded = await loadFiles(p, text, load);
   const base = {
     object: p.object,
     makefile: p.makefile,
@@ -85,7 +129,7 @@ export async function simulateProject(
       status: done("missing", "not built yet", 0, 0),
       report: undefined,
       resolved: [],
-      files,
+      files: loaded,
       problem: "not built yet",
     };
   }
@@ -95,11 +139,18 @@ export async function simulateProject(
       status: done("invalid", r.error, 0, 0),
       report: undefined,
       resolved: [],
-      files,
+      files: loaded,
       problem: r.error,
     };
   }
   const report = r.report;
+  // The object's own DWARF line tables, when it was built with -g: the exact lines of its relocations.
+  const lineMap = relocationLines(
+    report.elf,
+    report.loads[0]?.attempt.relocations ?? [],
+    loaded.sources.map((s) => s.path),
+  );
+  const files = lineMap.length > 0 ? { ...loaded, lineMap } : loaded;
   const resolved = report.findings.map((f) => resolveFinding(f, files));
   const errors = report.findings.filter((f) => f.severity === "error").length;
   const warnings = report.findings.filter((f) => f.severity === "warning").length;

@@ -276,6 +276,7 @@ export class PurgatoryServer {
         kernel ? { ...own.options, kernel: kernel.kernel } : own.options,
         this.text,
         kernel,
+        { allowTools: this.trusted },
       );
       results.set(d.object, r);
       this.log(`simulated ${d.object} (${loaderLabel(r)}) in ${r.status.durationMs} ms: ${r.status.summary}`);
@@ -295,7 +296,9 @@ export class PurgatoryServer {
     for (const [object, r] of this.results) {
       const d = this.discovered.find((x) => x.object === object);
       if (!d || !r.report) continue;
-      const files = await loadFiles(d, this.text);
+      const loaded = await loadFiles(d, this.text, { allowTools: this.trusted });
+      // The line tables describe the object as built: they stay until the next simulation.
+      const files = r.files.lineMap ? { ...loaded, lineMap: r.files.lineMap } : loaded;
       this.results.set(object, {
         ...r,
         files,

@@ -103,7 +103,9 @@ class Cursor {
   }
   need(n: number): void {
     if (this.pos + n > this.end)
-      throw new DwarfError(`.debug_line: a field at offset 0x${this.pos.toString(16)} runs past the unit's end`);
+      throw new DwarfError(
+        `.debug_line: a field at offset 0x${this.pos.toString(16)} runs past the unit's end`,
+      );
   }
   u8(): number {
     this.need(1);
@@ -187,10 +189,12 @@ function fixups(elf: ElfFile, target: number): Map<number, Fixup> {
 }
 
 function stringIn(elf: ElfFile, section: number | undefined, offset: bigint, what: string): string {
-  if (section === undefined) throw new DwarfError(`.debug_line: ${what} names a string section the object lacks`);
+  if (section === undefined)
+    throw new DwarfError(`.debug_line: ${what} names a string section the object lacks`);
   const data = sectionData(elf, section);
   const start = Number(offset);
-  if (start < 0 || start >= data.length) throw new DwarfError(`.debug_line: ${what} offset 0x${offset.toString(16)} is out of range`);
+  if (start < 0 || start >= data.length)
+    throw new DwarfError(`.debug_line: ${what} offset 0x${offset.toString(16)} is out of range`);
   let end = start;
   while (end < data.length && data[end] !== 0) end++;
   return decoder.decode(data.subarray(start, end));
@@ -224,7 +228,8 @@ export function readDebugLine(elf: ElfFile): DebugLine {
         offsetSize = 8;
       }
       const end = c.pos + Number(length);
-      if (end > data.length) throw new DwarfError(`.debug_line: the unit at 0x${offset.toString(16)} runs past the section`);
+      if (end > data.length)
+        throw new DwarfError(`.debug_line: the unit at 0x${offset.toString(16)} runs past the section`);
       c.end = end;
       tables.push(readUnit(elf, c, offset, offsetSize, { fix, isRel, lineStr, str }));
       offset = end;
@@ -244,7 +249,11 @@ interface UnitContext {
 }
 
 /** A relocatable field: its relocation's S + A (plus the in-place addend for REL), or the raw value. */
-function relocated(c: Cursor, size: number, ctx: UnitContext): { section: number | undefined; value: bigint } {
+function relocated(
+  c: Cursor,
+  size: number,
+  ctx: UnitContext,
+): { section: number | undefined; value: bigint } {
   const at = c.pos;
   const raw = c.uN(size);
   const f = ctx.fix.get(at);
@@ -254,7 +263,8 @@ function relocated(c: Cursor, size: number, ctx: UnitContext): { section: number
 
 function readUnit(elf: ElfFile, c: Cursor, offset: number, offsetSize: number, ctx: UnitContext): LineTable {
   const version = c.u16();
-  if (version < 2 || version > 5) throw new DwarfError(`.debug_line: unit at 0x${offset.toString(16)} has version ${version}`);
+  if (version < 2 || version > 5)
+    throw new DwarfError(`.debug_line: unit at 0x${offset.toString(16)} has version ${version}`);
   let addressSize = elf.header.bits / 8;
   if (version >= 5) {
     addressSize = c.u8();

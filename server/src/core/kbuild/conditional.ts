@@ -131,7 +131,8 @@ export function inactiveLines(arms: readonly ConditionalArm[], cppOutput: string
   const merged: LineRange[] = [];
   for (const r of ranges) {
     const last = merged[merged.length - 1];
-    if (last && r.start <= last.end) merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, r.end) };
+    if (last && r.start <= last.end)
+      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, r.end) };
     else merged.push(r);
   }
   return merged;
@@ -182,7 +183,11 @@ export function compiledLines(o: CompiledLinesOptions): Promise<CompiledLines> {
       note: "the workspace is not trusted, so cpp was not run",
     });
   if (!o.cmdArgv || o.cmdArgv.length === 0)
-    return Promise.resolve({ how: "textual", inactive: [], note: "the build recorded no compile command for it" });
+    return Promise.resolve({
+      how: "textual",
+      inactive: [],
+      note: "the build recorded no compile command for it",
+    });
   const args = cppArgsForSource(o.cmdArgv, o.path, o.language);
   const key = createHash("sha256")
     .update(JSON.stringify([o.cpp ?? "cpp", o.cwd ?? "", args]))
