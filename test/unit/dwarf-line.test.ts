@@ -98,7 +98,9 @@ describe(".debug_line reader", () => {
   });
 
   it("finds nothing in an object built with -g0, and stops with a message on a truncated table", () => {
-    const g0 = readElf(readFileSync(join(fixturePath(".."), "..", "examples/linux/arch/x86/purgatory/purgatory.ro")));
+    const g0 = readElf(
+      readFileSync(join(fixturePath(".."), "..", "examples/linux/arch/x86/purgatory/purgatory.ro")),
+    );
     assert.deepEqual(readDebugLine(g0).tables, []);
     const bytes = new Uint8Array(readFileSync(tree("x86-small", "purgatory.o")));
     const elf = readElf(bytes);

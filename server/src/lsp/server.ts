@@ -110,7 +110,7 @@ export class PurgatoryServer {
         const path = pathOf(c.uri);
         if (!path) continue;
         if (path.endsWith(".ro") || path.endsWith(".o")) this.objectsChanged.add(path);
-        else this.needDiscovery = true;
+        else this.needDiscovery = true; // includes a tree's release records (discovery reads them)
         if (c.type !== FileChangeType.Changed) this.needDiscovery = true;
       }
       void this.scheduler.trigger("files changed on disk");
@@ -121,7 +121,8 @@ export class PurgatoryServer {
       const tree = path !== undefined && /(^|\/)configure\.ac$/.test(path);
       if (path && (tree || /(^|\/)(Makefile|Kbuild)$|\.(lds|ld|lds\.S)$/.test(path)))
         this.needDiscovery = true;
-      if (path && (tree || this.projectFor(path))) void this.scheduler.trigger(`saved ${basename(path)}`, 50);
+      if (path && (tree || this.projectFor(path) || this.releaseRecordFor(path)))
+        void this.scheduler.trigger(`saved ${basename(path)}`, 50);
     });
     // While typing, keep the diagnostics on the right lines without re-simulating.
     documents.onDidChangeContent((e) => {
@@ -352,6 +353,19 @@ export class PurgatoryServer {
 
   private statuses(): PurgatoryStatus[] {
     return [...this.results.values()].map((r) => ({ ...r.status, object: uriOf(r.status.object) }));
+  }
+
+  /**
+   * Whether a file is where a purgatory's kernel release is (or could be) recorded: a Makefile,
+   * include/config/kernel.release or include/generated/utsrelease.h at the root of a tree above it.
+   */
+  private releaseRecordFor(path: string): boolean {
+    const m = /^(.*)\/(?:Makefile|include\/config\/kernel\.release|include\/generated\/utsrelease\.h)$/.exec(
+      path,
+    );
+    return (
+      m !== null && this.discovered.some((d) => d.release?.path === path || d.dir.startsWith(`${m[1]}/`))
+    );
   }
 
   private projectFor(path: string): ProjectResult | undefined {
