@@ -196,7 +196,7 @@ function fallbackPlace(makefile: { path: string; text: string } | undefined): Pl
 export async function checkPurgatory(
   d: DiscoveredPurgatory,
   args: Pick<CheckArgs, "kernel" | "loads" | "ram">,
-): Promise<{ checked: CheckedPurgatory; report: object | undefined }> {
+): Promise<{ checked: CheckedPurgatory; report: () => object | undefined }> {
   const base: SimulateOptions = {
     loads: args.loads,
     ...(args.ram !== undefined ? { ramSize: args.ram } : {}),
@@ -236,11 +236,8 @@ export async function checkPurgatory(
       notes,
       lineText: (path, line) => texts.get(path)?.[line],
     },
-    report:
-      r.report &&
-      (kernel
-        ? reportJson(d.object, r.report, { kernelSource: kernel.source })
-        : reportJson(d.object, r.report)),
+    // Built only for --format json: it is most of what reporting a purgatory costs.
+    report: () => r.report && reportJson(d.object, r.report, kernel ? { kernelSource: kernel.source } : {}),
   };
 }
 
@@ -273,7 +270,7 @@ export function toolInfo(): ToolInfo {
 
 function jsonForm(
   checked: readonly CheckedPurgatory[],
-  reports: readonly (object | undefined)[],
+  reports: readonly (() => object | undefined)[],
   cwd: string,
 ): object[] {
   return checked.map((c, k) => ({
@@ -296,7 +293,7 @@ function jsonForm(
         ...(p.approximate ? { approximate: true } : {}),
       })),
     })),
-    report: reports[k] ?? null,
+    report: reports[k]?.() ?? null,
   }));
 }
 

@@ -189,8 +189,10 @@ export function compiledLines(o: CompiledLinesOptions): Promise<CompiledLines> {
       note: "the build recorded no compile command for it",
     });
   const args = cppArgsForSource(o.cmdArgv, o.path, o.language);
+  // The folder matters only to relative include paths: O= build folders of one tree that pass none
+  // share one cpp run per source.
   const key = createHash("sha256")
-    .update(JSON.stringify([o.cpp ?? "cpp", o.cwd ?? "", args]))
+    .update(JSON.stringify([o.cpp ?? "cpp", dependsOnCwd(args) ? (o.cwd ?? "") : "", args]))
     .update("\0")
     .update(o.text)
     .digest("hex");
@@ -206,6 +208,19 @@ export function compiledLines(o: CompiledLinesOptions): Promise<CompiledLines> {
     cache.set(key, r);
   }
   return r;
+}
+
+const PATH_OPTIONS = new Set(["-I", "-include", "-imacros", "-isystem", "-iquote", "-idirafter"]);
+
+/** Whether any include folder or forced include is a relative path (resolved against the cwd). */
+function dependsOnCwd(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (PATH_OPTIONS.has(a) && i + 1 < args.length) {
+      if (!args[++i]!.startsWith("/")) return true;
+    } else if (/^-I[^/]/.test(a)) return true;
+  }
+  return false;
 }
 
 function runCpp(
