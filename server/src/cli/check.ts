@@ -15,6 +15,7 @@ import {
   githubCommands,
   placesOf,
   relativePath,
+  summaryLine,
   type CheckedPurgatory,
   type FailOn,
 } from "../core/report/check";
@@ -196,6 +197,7 @@ function fallbackPlace(makefile: { path: string; text: string } | undefined): Pl
 export async function checkPurgatory(
   d: DiscoveredPurgatory,
   args: Pick<CheckArgs, "kernel" | "loads" | "ram">,
+  cwd: string = process.cwd(),
 ): Promise<{ checked: CheckedPurgatory; report: () => object | undefined }> {
   const base: SimulateOptions = {
     loads: args.loads,
@@ -209,7 +211,7 @@ export async function checkPurgatory(
       : chooseKernel(
           args.kernel !== undefined ? { kernel: args.kernel, source: "--kernel" } : undefined,
           d.release,
-          d.dir,
+          relativePath(cwd, d.dir),
         );
   const options = kernel ? { ...own.options, kernel: kernel.kernel } : own.options;
   const r = await simulateProject(d, options, readText, kernel, { allowTools: true });
@@ -327,7 +329,7 @@ export async function runCheck(
     );
     return 2;
   }
-  const done = await Promise.all(found.map((d) => checkPurgatory(d, args)));
+  const done = await Promise.all(found.map((d) => checkPurgatory(d, args, cwd)));
   const checked = done.map((d) => d.checked);
   const options = { cwd, failOn: args.failOn };
   let text: string;
@@ -356,7 +358,6 @@ export async function runCheck(
   if (args.output !== undefined) writeFileSync(resolve(cwd, args.output), text);
   else out(text);
   const fails = checkFails(checked, args.failOn);
-  if (args.output !== undefined || args.format !== "text")
-    err(`${checked.length} purgatories checked: ${fails ? "FAILED" : "passed"}\n`);
+  if (args.output !== undefined || args.format !== "text") err(`${summaryLine(checked, args.failOn)}\n`);
   return fails ? 1 : 0;
 }
