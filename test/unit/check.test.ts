@@ -299,6 +299,12 @@ describe("purgatory-lens check", () => {
       assert.match(res.partialFingerprints[FINGERPRINT]!, /^[0-9a-f]{32}$/);
     });
 
+    it("has a description for every rule the README documents, and no other", () => {
+      const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+      const anchors = [...readme.matchAll(/<a id="rule-([a-z0-9-]+)"><\/a>/g)].map((m) => m[1]).sort();
+      assert.deepEqual(RULES.map((x) => x.id).sort(), anchors);
+    });
+
     it("keeps fingerprints stable across unrelated edits, and changes them with the flagged line", async () => {
       const prints = async () =>
         (JSON.parse((await check(large, "--format", "sarif")).out) as Sarif).runs[0]!.results.map((x) => ({

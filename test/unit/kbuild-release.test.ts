@@ -95,7 +95,12 @@ describe("the tree's kernel release", () => {
   });
 
   it("maps releases to the modelled ones, and outside the range to the nearest era with a warning", () => {
-    const at = (release: string) => ({ release, source: "Makefile" as const, path: "/t/Makefile", root: "/t" });
+    const at = (release: string) => ({
+      release,
+      source: "Makefile" as const,
+      path: "/t/Makefile",
+      root: "/t",
+    });
     const c = kernelForRelease(at("6.8.6"));
     assert.deepEqual(c, { kernel: "6.8.6", source: "Makefile", path: "/t/Makefile" });
     assert.equal(kernelModel(c.kernel).era, "E2");
@@ -103,7 +108,10 @@ describe("the tree's kernel release", () => {
     assert.equal(kernelModel(kernelForRelease(at("6.1.165")).kernel).era, "E3");
     const newer = kernelForRelease(at("8.1.2"));
     assert.equal(newer.kernel, "7.2");
-    assert.match(newer.warning!, /kernel 8\.1\.2 \(from Makefile\) is newer than the newest modelled release, 7\.2/);
+    assert.match(
+      newer.warning!,
+      /kernel 8\.1\.2 \(from Makefile\) is newer than the newest modelled release, 7\.2/,
+    );
     const older = kernelForRelease(at("3.10.0"));
     assert.equal(older.kernel, "3.17");
     assert.match(older.warning!, /predates kexec_file_load/);
@@ -127,7 +135,7 @@ describe("the tree's kernel release", () => {
 
 describe("the lines a build compiled", () => {
   const SRC = [
-    "#include \"h.h\"", // 0
+    '#include "h.h"', // 0
     "#ifdef A", // 1
     "int a = sym;", // 2
     "#  if B", // 3
@@ -227,7 +235,12 @@ describe("the lines a build compiled", () => {
     const failed = await decide(["gcc", "-c", "x.c"], SRC);
     assert.equal(failed.how, "textual");
     assert.match(failed.note!, /cpp failed \(.*h\.h/);
-    const plain = await compiledLines({ path: "/tmp/y.c", text: "int x;\n", language: "c", allowTools: false });
+    const plain = await compiledLines({
+      path: "/tmp/y.c",
+      text: "int x;\n",
+      language: "c",
+      allowTools: false,
+    });
     assert.equal(plain.how, "no-conditionals");
   });
 });

@@ -174,7 +174,8 @@ const CACHE_LIMIT = 256;
  * O= build folders of one tree and unchanged files cost one run.
  */
 export function compiledLines(o: CompiledLinesOptions): Promise<CompiledLines> {
-  const arms = conditionalArms(o.text);
+  // A file without a directive needs no parse at all.
+  const arms = /^\s*#\s*(if|ifdef|ifndef)\b/m.test(o.text) ? conditionalArms(o.text) : [];
   if (arms.length === 0) return Promise.resolve({ how: "no-conditionals", inactive: [] });
   if (!o.allowTools)
     return Promise.resolve({

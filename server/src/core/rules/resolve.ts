@@ -573,7 +573,9 @@ export function resolveFinding(f: Finding, files: ProjectFiles): ResolvedFinding
       const key = `${p.path}:${p.line}:${p.startColumn}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const { nameOnLine: _, ...place } = p as Place & { nameOnLine?: boolean };
+      // The DWARF places' nameOnLine was for the choice above, not for the place.
+      const place: Place & { nameOnLine?: boolean } = { ...p };
+      delete place.nameOnLine;
       if (leads) places.splice(leading++, 0, place);
       else places.push(place);
     }
