@@ -110,7 +110,9 @@ export async function simulateProject(
     loader:
       options.loader === "kexec-tools"
         ? `kexec-tools ${options.kexecTools ?? NEWEST_KEXEC_TOOLS}`
-        : `kernel ${options.kernel ?? "7.2"}`,
+        : kernelChoice
+          ? describeKernel(kernelChoice.kernel, kernelChoice)
+          : `kernel ${options.kernel ?? "7.2"}`,
   };
   const done = (state: PurgatoryStatus["state"], summary: string, errors: number, warnings: number) => ({
     ...base,
