@@ -101,6 +101,42 @@ describe("language server on a 6.8.6 kernel tree with a clang -mcmodel=large pur
   });
 });
 
+describe("language server on a purgatory with DWARF line tables (gcc-12 -gdwarf-4, small non-PIC)", () => {
+  let server: ServerUnderTest;
+  let tree: string;
+  before(async () => {
+    tree = copyTree("x86-small");
+    server = new ServerUnderTest();
+    await server.initialize(tree);
+  });
+  after(async () => {
+    await server.shutdown();
+    rmSync(tree, { recursive: true, force: true });
+  });
+
+  it("puts the overflow on the line the line table names, then on the compiled reference", async () => {
+    const c = join(tree, "arch/x86/purgatory/purgatory.c");
+    const lines = readFileSync(c, "utf8").split("\n");
+    const diags = await server.until(
+      () => nonEmpty(server.diagnostics.get(uri(c))),
+      "purgatory.c diagnostics",
+    );
+    const overflow = diags.filter((d) => d.code === "reloc-overflow");
+    const dwarf = overflow.find((d) => /DWARF line table/.test(d.message as string));
+    assert.ok(dwarf, JSON.stringify(overflow.map((d) => d.message)));
+    // gcc inlined sha_region_table(): the instruction belongs to its call site.
+    assert.match(lines[dwarf.range.start.line]!, /sha_region_table\(\)/);
+    const ret = lines.findIndex((l) => l.includes("return purgatory_sha_regions;"));
+    const asm = lines.findIndex((l) => l.includes("movl $purgatory_sha_regions"));
+    assert.ok(overflow.some((d) => d.range.start.line === ret));
+    // Built without -DLLVM18_ABS32_REF: the asm arm is not in the object.
+    assert.ok(!overflow.some((d) => d.range.start.line === asm));
+    const status = (await server.until(() => server.results.at(-1), "a result")).purgatories[0]!;
+    assert.equal(status.state, "failed");
+    assert.equal(status.loader, "kernel 6.8.6 (from Makefile)");
+  });
+});
+
 describe("language server on examples/linux: only the lines the build compiled", () => {
   const copy = () => {
     const dir = mkdtempSync(join(tmpdir(), "pl-example-"));
