@@ -172,12 +172,15 @@ export async function discoverForCheck(
   };
 }
 
-const readText = async (path: string): Promise<string | undefined> => {
-  try {
-    return await readFile(path, "utf8");
-  } catch {
-    return undefined;
-  }
+/**
+ * Text of a file, read once per run: the O= build folders of one tree share its Makefile, linker
+ * script and sources, and nothing edits them while check runs.
+ */
+const texts = new Map<string, Promise<string | undefined>>();
+const readText = (path: string): Promise<string | undefined> => {
+  let t = texts.get(path);
+  if (!t) texts.set(path, (t = readFile(path, "utf8").catch(() => undefined)));
+  return t;
 };
 
 /** The first line of the purgatory's Makefile: where a finding with no line of its own is reported. */
