@@ -173,15 +173,17 @@ export async function discoverForCheck(
 }
 
 /**
- * Text of a file, read once per run: the O= build folders of one tree share its Makefile, linker
- * script and sources, and nothing edits them while check runs.
+ * A reader that reads each file once: within one run the O= build folders of a tree share its
+ * Makefile, linker script and sources, and nothing edits them while check runs.
  */
-const texts = new Map<string, Promise<string | undefined>>();
-const readText = (path: string): Promise<string | undefined> => {
-  let t = texts.get(path);
-  if (!t) texts.set(path, (t = readFile(path, "utf8").catch(() => undefined)));
-  return t;
-};
+export function onceReader(): (path: string) => Promise<string | undefined> {
+  const texts = new Map<string, Promise<string | undefined>>();
+  return (path) => {
+    let t = texts.get(path);
+    if (!t) texts.set(path, (t = readFile(path, "utf8").catch(() => undefined)));
+    return t;
+  };
+}
 
 /** The first line of the purgatory's Makefile: where a finding with no line of its own is reported. */
 function fallbackPlace(makefile: { path: string; text: string } | undefined): Place | undefined {
@@ -201,6 +203,7 @@ export async function checkPurgatory(
   d: DiscoveredPurgatory,
   args: Pick<CheckArgs, "kernel" | "loads" | "ram">,
   cwd: string = process.cwd(),
+  readText: (path: string) => Promise<string | undefined> = onceReader(),
 ): Promise<{ checked: CheckedPurgatory; report: () => object | undefined }> {
   const base: SimulateOptions = {
     loads: args.loads,
@@ -332,7 +335,8 @@ export async function runCheck(
     );
     return 2;
   }
-  const done = await Promise.all(found.map((d) => checkPurgatory(d, args, cwd)));
+  const read = onceReader();
+  const done = await Promise.all(found.map((d) => checkPurgatory(d, args, cwd, read)));
   const checked = done.map((d) => d.checked);
   const options = { cwd, failOn: args.failOn };
   let text: string;
