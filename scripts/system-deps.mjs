@@ -17,6 +17,8 @@ export const TEST_TOOLS = {
   "ld.lld-16": "lld-16",
   "ld.lld-19": "lld-19",
   "llvm-readelf-19": "llvm-19",
+  // The .debug_line reader's oracle (test/unit/dwarf-line.test.ts).
+  "llvm-dwarfdump-19": "llvm-19",
   "i686-linux-gnu-as": "binutils-i686-linux-gnu",
   "s390x-linux-gnu-as": "binutils-s390x-linux-gnu",
   // The s390x / riscv64 / ppc64 fixtures' final-link checks (and rebuilding them: test/fixtures/*/build.sh).

@@ -45,7 +45,10 @@ export interface PurgatoryStatus {
   /** One line for status bars and CodeLenses. */
   summary: string;
   kernel: string;
-  /** What loaded it, for display: "kernel 7.2" or "kexec-tools 2.0.32". */
+  /** Where the kernel release came from: "Makefile", "include/config/kernel.release", "utsrelease.h",
+   *  "setting" or "default" (no kernel tree found). Absent for kexec-tools purgatories. */
+  kernelSource?: string;
+  /** What loaded it, for display: "kernel 6.8.6 (from Makefile)" or "kexec-tools 2.0.32". */
   loader: string;
   /** Milliseconds the last simulation took, and when it ended (ISO time). */
   durationMs: number;

@@ -68,15 +68,11 @@ describe("Neovim on a 6.8.6 tree with no settings", { skip: missing("nvim") }, (
   });
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it(
-    "shows the 6.8 WARN as a warning on the -mcmodel=large line",
-    { todo: "needs the tree-release reader" },
-    () => {
-      const line = lineWith(purgatoryMakefile, "PURGATORY_CFLAGS := -mcmodel=large");
-      const d = seen.diagnostics.find((x) => x.code === "entry-multiple-sections" && x.lnum === line);
-      assert.ok(d, JSON.stringify(seen.diagnostics));
-      assert.equal(purgatoryMakefile.split("\n")[line]!.slice(d.col, d.end_col), "-mcmodel=large");
-      assert.equal(d.severity, 2, `severity ${d.severity} (1 error, 2 warning, 3 information)`);
-    },
-  );
+  it("shows the 6.8 WARN as a warning on the -mcmodel=large line", () => {
+    const line = lineWith(purgatoryMakefile, "PURGATORY_CFLAGS := -mcmodel=large");
+    const d = seen.diagnostics.find((x) => x.code === "entry-multiple-sections" && x.lnum === line);
+    assert.ok(d, JSON.stringify(seen.diagnostics));
+    assert.equal(purgatoryMakefile.split("\n")[line]!.slice(d.col, d.end_col), "-mcmodel=large");
+    assert.equal(d.severity, 2, `severity ${d.severity} (1 error, 2 warning, 3 information)`);
+  });
 });

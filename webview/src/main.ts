@@ -173,8 +173,15 @@ function findingsList(report: ReportJson): HTMLElement {
 function simulatedBy(report: ReportJson): string {
   const how = report.loader === "kernel" ? "kexec_file_load" : `${report.loader} (kexec_load)`;
   return report.loader === "kernel"
-    ? `${report.machine}, ${how}, kernel ${report.kernel}`
+    ? `${report.machine}, ${how}, kernel ${report.kernel}${report.kernelSource ? ` (${kernelFrom(report.kernelSource)})` : ""}`
     : `${report.machine}, ${how}`;
+}
+
+/** Where the modelled release came from, as the editor's status and hovers say it. */
+function kernelFrom(source: string): string {
+  if (source === "default") return "newest modelled, no kernel tree found";
+  if (source === "setting") return "from purgatoryLens.kernelVersion";
+  return `from ${source}`;
 }
 
 function verdict(report: ReportJson, load: LoadJson): HTMLElement {

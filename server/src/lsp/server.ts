@@ -26,6 +26,7 @@ import {
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { discoverPurgatories, type DiscoveredPurgatory } from "../core/kbuild/discover";
 import { nodeTreeFs } from "../core/kbuild/node-fs";
+import { chooseKernel, type KernelChoice } from "../core/kbuild/release";
 import { reportJson } from "../core/report/json";
 import { flagHover, symbolHover } from "../core/report/hover";
 import { resolveFinding } from "../core/rules/resolve";
@@ -87,7 +88,16 @@ const SERVER_COMMANDS = [COMMANDS.resimulate, COMMANDS.showSectionMap];
 /** "kernel 7.2" or "kexec-tools 2.0.32": whose loader a result is about. */
 function loaderLabel(r: ProjectResult): string {
   const loader = r.report?.loader;
-  return loader?.kind === "kexec-tools" ? `kexec-tools ${loader.version}` : `kernel ${r.status.kernel}`;
+  return loader?.kind === "kexec-tools" ? `kexec-tools ${loader.version}` : r.status.loader;
+}
+
+/** The kernel for a kernel purgatory: the setting, else its tree's own release, else the newest. */
+function kernelChoiceFor(d: DiscoveredPurgatory, settings: ServerSettings): KernelChoice {
+  const override =
+    settings.kernelVersion !== ""
+      ? { kernel: settings.kernelVersion, source: "setting" as const }
+      : undefined;
+  return chooseKernel(override, d.release, d.dir);
 }
 
 export class PurgatoryServer {
@@ -145,7 +155,7 @@ export class PurgatoryServer {
         const path = pathOf(c.uri);
         if (!path) continue;
         if (path.endsWith(".ro") || path.endsWith(".o")) this.objectsChanged.add(path);
-        else this.needDiscovery = true;
+        else this.needDiscovery = true; // includes a tree's release records (discovery reads them)
         if (c.type !== FileChangeType.Changed) this.needDiscovery = true;
       }
       this.diskLines.clear();
@@ -158,7 +168,8 @@ export class PurgatoryServer {
       const tree = path !== undefined && /(^|\/)configure\.ac$/.test(path);
       if (path && (tree || /(^|\/)(Makefile|Kbuild)$|\.(lds|ld|lds\.S)$/.test(path)))
         this.needDiscovery = true;
-      if (path && (tree || this.projectFor(path))) void this.scheduler.trigger(`saved ${basename(path)}`, 50);
+      if (path && (tree || this.projectFor(path) || this.releaseRecordFor(path)))
+        void this.scheduler.trigger(`saved ${basename(path)}`, 50);
     });
     // While typing, keep the diagnostics on the right lines without re-simulating.
     documents.onDidChangeContent((e) => {
@@ -475,7 +486,17 @@ export class PurgatoryServer {
       if (ctx.stale()) return;
       const own = optionsFor(d, options, this.settings);
       if (own.note !== undefined) this.noteOnce(own.note);
-      const r = await simulateProject(d, own.options, this.text);
+      const kernel = own.options.loader === "kexec-tools" ? undefined : kernelChoiceFor(d, this.settings);
+      // Outside the modelled range is worth a message; no tree at all is said in the status and log.
+      if (kernel?.warning !== undefined && kernel.source !== "default") this.noteOnce(kernel.warning);
+      else if (kernel?.warning !== undefined) this.log(`${d.object}: ${kernel.warning}`);
+      const r = await simulateProject(
+        d,
+        kernel ? { ...own.options, kernel: kernel.kernel } : own.options,
+        this.text,
+        kernel,
+        { allowTools: this.trusted },
+      );
       results.set(d.object, r);
       this.log(`simulated ${d.object} (${loaderLabel(r)}) in ${r.status.durationMs} ms: ${r.status.summary}`);
     }
@@ -494,7 +515,9 @@ export class PurgatoryServer {
     for (const [object, r] of this.results) {
       const d = this.discovered.find((x) => x.object === object);
       if (!d || !r.report) continue;
-      const files = await loadFiles(d, this.text);
+      const loaded = await loadFiles(d, this.text, { allowTools: this.trusted });
+      // The line tables describe the object as built: they stay until the next simulation.
+      const files = r.files.lineMap ? { ...loaded, lineMap: r.files.lineMap } : loaded;
       this.results.set(object, {
         ...r,
         files,
@@ -572,6 +595,19 @@ export class PurgatoryServer {
     return [...this.results.values()].map((r) => ({ ...r.status, object: uriOf(r.status.object) }));
   }
 
+  /**
+   * Whether a file is where a purgatory's kernel release is (or could be) recorded: a Makefile,
+   * include/config/kernel.release or include/generated/utsrelease.h at the root of a tree above it.
+   */
+  private releaseRecordFor(path: string): boolean {
+    const m = /^(.*)\/(?:Makefile|include\/config\/kernel\.release|include\/generated\/utsrelease\.h)$/.exec(
+      path,
+    );
+    return (
+      m !== null && this.discovered.some((d) => d.release?.path === path || d.dir.startsWith(`${m[1]}/`))
+    );
+  }
+
   private projectFor(path: string): ProjectResult | undefined {
     for (const d of this.discovered) {
       if (
@@ -605,7 +641,8 @@ export class PurgatoryServer {
       const start = (m.index ?? 0) + dollar;
       if (character < start || character > start + word.length) continue;
       const label = basename(r.status.object);
-      const value = isMake ? flagHover(r.report, word) : symbolHover(r.report, word, label);
+      const from = r.kernelChoice && r.status.loader;
+      const value = isMake ? flagHover(r.report, word, from) : symbolHover(r.report, word, label, from);
       if (!value) return null;
       // Only the extension can open the map; other editors get the command line that prints the same.
       const cli = this.extension ? undefined : this.simulateLine(r.status.object);
@@ -715,7 +752,17 @@ export class PurgatoryServer {
     };
     const d = this.discovered.find((x) => x.object === object);
     const base = simulateOptions(settings).options;
-    const options = d ? optionsFor(d, base, settings).options : base;
+    const own = d ? optionsFor(d, base, settings).options : base;
+    // The map's own kernel control wins, then what the editor's results used.
+    const choice =
+      own.loader === "kexec-tools"
+        ? undefined
+        : p.kernel
+          ? { kernel: p.kernel, source: "section map" }
+          : d
+            ? kernelChoiceFor(d, settings)
+            : undefined;
+    const options = choice ? { ...own, kernel: choice.kernel } : own;
     if (p.ramSize && parseSize(p.ramSize) === undefined) return { error: `"${p.ramSize}" is not a size` };
     let bytes: Uint8Array;
     try {
@@ -724,6 +771,8 @@ export class PurgatoryServer {
       return { error: `${object} is not built yet` };
     }
     const r = simulate(bytes, options);
-    return r.ok ? reportJson(object, r.report) : { error: r.error };
+    return r.ok
+      ? reportJson(object, r.report, choice ? { kernelSource: choice.source } : {})
+      : { error: r.error };
   }
 }

@@ -35,6 +35,8 @@ export interface LoadJson {
   /** "kernel" or "kexec-tools <version>". */
   loader: string;
   kernel: string;
+  /** Where the kernel release came from (see ReportContext). */
+  kernelSource?: string;
   era: string;
   label: string;
   mem: string;
@@ -86,7 +88,18 @@ export interface LoadJson {
   findings: Finding[];
 }
 
-export function loadJson(object: string, report: SimulationReport, load: SimulatedLoad): LoadJson {
+/** What the report itself does not know: where the modelled kernel release came from. */
+export interface ReportContext {
+  /** "Makefile", "include/config/kernel.release", "utsrelease.h", "setting", "--kernel", "default". */
+  readonly kernelSource?: string;
+}
+
+export function loadJson(
+  object: string,
+  report: SimulationReport,
+  load: SimulatedLoad,
+  context: ReportContext = {},
+): LoadJson {
   const a = load.attempt;
   const p = report.plan;
   const machine = report.elf.header.e_machine;
@@ -95,6 +108,7 @@ export function loadJson(object: string, report: SimulationReport, load: Simulat
     machine: report.machine,
     loader: loaderJson(report),
     kernel: report.kernel.label,
+    ...(context.kernelSource !== undefined ? { kernelSource: context.kernelSource } : {}),
     era: report.kernel.era,
     label: load.label,
     mem: hex(a.mem),
@@ -200,13 +214,15 @@ function loaderJson(report: SimulationReport): string {
 }
 
 /** The whole report: the summary plus one LoadJson per simulated address. */
-export function reportJson(object: string, report: SimulationReport) {
+export function reportJson(object: string, report: SimulationReport, context: ReportContext = {}) {
   const h = report.elf.header;
   return {
     object,
     machine: report.machine,
     loader: loaderJson(report),
     kernel: report.kernel.label,
+    /** Where the kernel release came from (see ReportContext); absent when the caller did not say. */
+    kernelSource: context.kernelSource as string | undefined,
     era: report.kernel.era,
     ok: report.ok,
     entryOk: report.entryOk,
@@ -226,7 +242,7 @@ export function reportJson(object: string, report: SimulationReport) {
     })),
     fileSize: report.elf.bytes.byteLength,
     symbols: symbolsJson(report),
-    results: report.loads.map((l) => loadJson(object, report, l)),
+    results: report.loads.map((l) => loadJson(object, report, l, context)),
   };
 }
 
