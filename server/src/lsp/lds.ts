@@ -25,7 +25,7 @@ import { completions, definitionAt, documentSymbols, hoverAt, type OutlineItem }
 import { sourceLocation } from "../core/lds/lexer";
 import { findOutputSection } from "../core/lds/output-section";
 import { parseScript } from "../core/lds/parser";
-import { placeSections, type InputObject, type Placement } from "../core/lds/placement";
+import { placeSections, type InputObject, type Placement } from "../core/lds/orphans";
 import { preprocess } from "../core/lds/preprocess";
 import { insertBeforeClose, type TextEdit } from "../core/rules/resolve";
 import { ruleDocAnchor } from "../core/rules/types";
@@ -161,6 +161,8 @@ const KIND: Record<OutlineItem["kind"], SymbolKind> = {
   assignment: SymbolKind.Variable,
   command: SymbolKind.Key,
   overlay: SymbolKind.Struct,
+  version: SymbolKind.Namespace,
+  "version-node": SymbolKind.Field,
 };
 
 function outline(item: OutlineItem): DocumentSymbol {

@@ -3,7 +3,7 @@
 // to a Diagnostic, and `sourceLocation` (lexer.ts) maps a range back through cpp's line markers.
 import type * as A from "./ast";
 import { evaluate } from "./evaluate";
-import { orphanMessage, outputSections, type Placement } from "./placement";
+import { orphanMessage, outputSections, type Placement } from "./orphans";
 
 export type LdsSeverity = "error" | "warning" | "info";
 

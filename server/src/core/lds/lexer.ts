@@ -20,8 +20,12 @@ export interface Token {
   readonly end: number;
 }
 
-/** Characters a file/section name may hold (GNU ld's WILDCHAR/FILENAMECHAR, without `:`, `,`, `=`). */
-const NAME_CHARS = "_.$/\\~-+*?[]^!";
+/**
+ * Characters a file/section name may hold: GNU ld's WILDCHAR and FILENAMECHAR (ldlex.ts), with `:`
+ * (`.kernel:dtb`, `*libgcc.a:foo.o`) but without `,` and `=`, which this parser reads as punctuation
+ * where GNU ld's verdict (ldgram.ts) has already accepted the script.
+ */
+const NAME_CHARS = "_.$/\\~-+*?[]^!:";
 /** A name in the expression state: a C-like identifier that may hold `.` and `$`. */
 const EXPR_CHARS = "_.$";
 
@@ -192,8 +196,13 @@ export class Lexer {
         pos = nl < 0 ? t.length : nl;
         continue;
       }
-      // A `#` that is not at the start of a line: a shell-style comment as lld allows... GNU ld does
-      // not, but only directives (handled above) put `#` at the start of lines in practice.
+      // `#` to the end of the line is a comment to GNU ld in every state but INPUTLIST (directive
+      // lines at the start of a line were taken above).
+      if (c === 35) {
+        const nl = t.indexOf("\n", pos);
+        pos = nl < 0 ? t.length : nl;
+        continue;
+      }
       return pos;
     }
   }
@@ -217,9 +226,10 @@ export class Lexer {
     if (start >= t.length) return { kind: "eof", text: "", start: t.length, end: t.length };
     const ch = t[start]!;
     if (ch === '"') {
+      // A string may span lines (GNU ld's rule is `"[^"]*"`).
       const close = t.indexOf('"', start + 1);
-      const nl = t.indexOf("\n", start + 1);
-      if (close < 0 || (nl >= 0 && nl < close)) {
+      if (close < 0) {
+        const nl = t.indexOf("\n", start + 1);
         const end = nl < 0 ? t.length : nl;
         this.error("unterminated string", start, end);
         return { kind: "string", text: t.slice(start + 1, end), start, end };
@@ -240,12 +250,8 @@ export class Lexer {
       }
     } else if (isName(t.charCodeAt(start)) && !(ch === "/" && t[start + 1] === "*")) {
       let end = start + 1;
-      while (
-        end < t.length &&
-        isName(t.charCodeAt(end)) &&
-        !(t.charCodeAt(end) === 47 && t.charCodeAt(end + 1) === 42)
-      )
-        end++;
+      // A `/*` inside a name stays in it (`*extmod/*(.text*)`); only at a token's start is it a comment.
+      while (end < t.length && isName(t.charCodeAt(end))) end++;
       return { kind: "name", text: t.slice(start, end), start, end };
     }
     for (const p of PUNCT3)

@@ -16,6 +16,7 @@
 import { readSymbols } from "../elf/reader";
 import type { ElfFile } from "../elf/types";
 import type * as A from "./ast";
+import { fnmatch, isWildcard } from "../fnmatch";
 import { evaluate, type EvalContext } from "./evaluate";
 
 export const SHF_WRITE = 0x1n;
@@ -140,38 +141,22 @@ export interface PlacementOptions {
 
 // ---------------------------------------------------------------------------------------- matching
 
-const globCache = new Map<string, RegExp>();
-
 /** Glob match as ld does with fnmatch(3) without FNM_PATHNAME: `*` and `?` also match `/`. */
 export function wildcardMatch(pattern: string, name: string): boolean {
-  if (!/[*?[]/.test(pattern)) return pattern === name;
-  let re = globCache.get(pattern);
-  if (!re) {
-    let src = "";
-    for (let i = 0; i < pattern.length; i++) {
-      const c = pattern[i]!;
-      if (c === "*") src += "[\\s\\S]*";
-      else if (c === "?") src += "[\\s\\S]";
-      else if (c === "[") {
-        const close = pattern.indexOf("]", i + 2);
-        if (close < 0) src += "\\[";
-        else {
-          let body = pattern.slice(i + 1, close);
-          if (body.startsWith("!")) body = "^" + body.slice(1);
-          src += "[" + body.replace(/\\/g, "\\\\") + "]";
-          i = close;
-        }
-      } else src += c.replace(/[.+^${}()|\\\]]/g, "\\$&");
-    }
-    re = new RegExp(`^${src}$`);
-    globCache.set(pattern, re);
-  }
-  return re.test(name);
+  return isWildcard(pattern) ? fnmatch(pattern, name) : pattern === name;
 }
 
 /** File patterns match the path as given, or its base name (`purgatory.o` matches `dir/purgatory.o`). */
 export function fileMatches(pattern: string, path: string): boolean {
   if (pattern === "*") return true;
+  // `archive:member`: an archive part matches only members of archives, and our inputs are plain
+  // objects; `:file` is a file outside any archive (GNU ld's archive_path).
+  const colon = pattern.indexOf(":");
+  if (colon >= 0) {
+    if (colon > 0) return false;
+    const member = pattern.slice(1);
+    return member !== "" && fileMatches(member, path);
+  }
   if (wildcardMatch(pattern, path)) return true;
   const base = path.slice(path.lastIndexOf("/") + 1);
   return !pattern.includes("/") && wildcardMatch(pattern, base);
@@ -560,13 +545,14 @@ function layout(
                   : evaluate(it.expr, ctx(start + off));
               let next: bigint | undefined;
               if (v !== undefined) {
-                const relative =
+                // A compound assignment can be unknowable (`. /= .` with `.` at 0): then `.` stays.
+                const combined = it.op === "=" ? v : combine(it.op, start + off, v);
+                next =
                   it.op === "=" && it.expr.kind === "Number"
                     ? v
-                    : it.op === "="
-                      ? v - start
-                      : combine(it.op, start + off, v)! - start;
-                next = relative;
+                    : combined === undefined
+                      ? undefined
+                      : combined - start;
               }
               if (next !== undefined) {
                 if (next < off) backwards.push({ assignment: it, from: off, to: next, section: o.name });
