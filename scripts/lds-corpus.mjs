@@ -219,7 +219,8 @@ export function lld(script, triple) {
   if (!first) return { accepted: true };
   const msg = first.replace(/^.*? error: /, "");
   const m = /^(.*?):(\d+): (.*)$/.exec(msg);
-  return m && m[1] === script ? { accepted: false, line: Number(m[2]), error: m[3] } : { accepted: false, error: msg.replaceAll(script, "<script>") };
+  const clean = (x) => x.replaceAll(script, "<script>").replaceAll(CORPUS_DIR, "<corpus>");
+  return m && m[1] === script ? { accepted: false, line: Number(m[2]), error: clean(m[3]) } : { accepted: false, error: clean(msg) };
 }
 
 /** The manifest: each script's origin and the linkers' verdicts. */

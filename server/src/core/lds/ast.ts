@@ -161,6 +161,8 @@ export interface OutputSection {
   readonly alignWithInput?: boolean;
   readonly subalign?: Expr;
   readonly constraint?: "ONLY_IF_RO" | "ONLY_IF_RW" | "SPECIAL";
+  /** The header's keywords as written (AT, ALIGN, SUBALIGN, ALIGN_WITH_INPUT, ONLY_IF_*, SPECIAL), when any. */
+  readonly keywords?: readonly Name[];
   readonly body: readonly OutputSectionItem[];
   /** The `{ ... }` of the body. */
   readonly bodyRange: Range;

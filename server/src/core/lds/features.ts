@@ -219,6 +219,13 @@ export function findDefinitions(script: A.Script, name: string): A.Range[] {
   return out;
 }
 
+/** The INCLUDE statement whose file name is at `offset`. */
+export function includeAt(script: A.Script, offset: number): A.Include | undefined {
+  for (const n of walk(script))
+    if (n.kind === "Include" && n.file.range.start <= offset && offset <= n.file.range.end) return n;
+  return undefined;
+}
+
 /** Go to definition at an offset: the symbol (or output section, or memory region) under it. */
 export function definitionAt(script: A.Script, offset: number): A.Range[] {
   const n = nodeAt(script, offset);

@@ -49,6 +49,7 @@ const PUNCT1 = "(){};:,=+-*/%<>!~&|^?";
 const LINE_MARKER = /^#\s*(?:line\s+)?(\d+)\s+"((?:[^"\\]|\\.)*)"((?:\s+\d+)*)\s*$/;
 const CONDITIONAL_OPEN = /^#\s*if(?:def|ndef)?\b/;
 const CONDITIONAL_CLOSE = /^#\s*endif\b/;
+const CONDITIONAL_ELSE = /^#\s*(?:else|elif)\b/;
 
 export interface Trivia {
   readonly lineMarkers: LineMarker[];
@@ -65,9 +66,18 @@ export class Lexer {
   /** For each offset that trivia ends on, where the next token starts (computed once). */
   private readonly skipCache = new Map<number, number>();
   private readonly openConditionals: number[] = [];
+  /**
+   * Tolerant mode (a `.lds.S` without cpp): of each `#if`/`#elif`/`#else` group only the first arm is
+   * read, as cpp would read one configuration; the other arms are skipped like directives. (Both arms
+   * of a `#if` often open the same brace or add the same argument: reading both is never valid.)
+   */
+  private readonly firstArmOnly: boolean;
+  /** Per open `#if`: whether a later arm (being skipped) has started. */
+  private readonly armSkipping: boolean[] = [];
 
-  constructor(text: string) {
+  constructor(text: string, options: { tolerant?: boolean } = {}) {
     this.text = text;
+    this.firstArmOnly = options.tolerant === true;
     this.lineStarts = [0];
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
     this.scanDirectives();
@@ -102,15 +112,24 @@ export class Lexer {
           const end = endLn + 1 < this.lineStarts.length ? this.lineStarts[endLn + 1]! - 1 : t.length;
           const range = this.range(s + ws, end);
           this.trivia.directives.push({ text: t.slice(s + ws, end), range });
-          if (CONDITIONAL_OPEN.test(trimmed)) this.openConditionals.push(s + ws);
-          else if (CONDITIONAL_CLOSE.test(trimmed)) {
+          if (CONDITIONAL_OPEN.test(trimmed)) {
+            this.openConditionals.push(s + ws);
+            this.armSkipping.push(false);
+          } else if (CONDITIONAL_CLOSE.test(trimmed)) {
             const open = this.openConditionals.pop();
+            this.armSkipping.pop();
             if (open !== undefined) this.trivia.conditionals.push(this.range(open, end));
-          }
+          } else if (CONDITIONAL_ELSE.test(trimmed) && this.armSkipping.length > 0)
+            this.armSkipping[this.armSkipping.length - 1] = true;
           this.skipCache.set(s + ws, end);
           ln = endLn;
           continue;
         }
+      }
+      if (this.firstArmOnly && this.armSkipping.includes(true)) {
+        // A later arm of a conditional: not read (only its directives, for nesting, above).
+        if (e > s) this.skipCache.set(s, e);
+        continue;
       }
       // Track whether the line ends inside a block comment, so `#` inside comments is not a directive.
       let i = 0;
@@ -180,6 +199,11 @@ export class Lexer {
       const c = t.charCodeAt(pos);
       if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11) {
         pos++;
+        continue;
+      }
+      // A backslash-newline: cpp joins the lines (a `.lds.S` read without cpp continues expressions so).
+      if (c === 92 && (t.charCodeAt(pos + 1) === 10 || (t.charCodeAt(pos + 1) === 13 && t.charCodeAt(pos + 2) === 10))) {
+        pos += t.charCodeAt(pos + 1) === 10 ? 2 : 3;
         continue;
       }
       if (c === 47 /* / */ && t.charCodeAt(pos + 1) === 42 /* * */) {

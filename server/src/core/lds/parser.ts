@@ -15,6 +15,8 @@ export interface ParseOptions {
    * `TEXT_TEXT` or `BSS_SECTION(0, 0, 0)` is kept as opaque content rather than being an error.
    */
   readonly tolerant?: boolean;
+  /** Read the text as the inside of SECTIONS (a fragment included there). */
+  readonly fragment?: boolean;
 }
 
 class Fail extends Error {}
@@ -76,7 +78,12 @@ const MACRO_LIKE = /^[A-Z_][A-Z0-9_]*$/;
 export function parseScript(text: string, options: ParseOptions = {}): A.Script {
   const parser = new Parser(text, options);
   const tree = parser.script();
-  if (options.tolerant) return tree;
+  if (options.tolerant) {
+    // A fragment meant for the inside of SECTIONS reads badly at the top level: try it as one.
+    if (tree.errors.length === 0 || options.fragment || tree.statements.some((s) => s.kind === "Sections")) return tree;
+    const asFragment = new Parser(text, { ...options, fragment: true }).script();
+    return asFragment.errors.length < tree.errors.length ? asFragment : tree;
+  }
   const verdict = ldVerdict(text);
   const range = (start: number, end: number): A.Range => parser.rangeOf(start, end);
   const errors: A.ParseError[] = verdict.warnings.map((w) => ({
@@ -129,7 +136,7 @@ class Parser {
     text: string,
     private readonly options: ParseOptions,
   ) {
-    this.lx = new Lexer(text);
+    this.lx = new Lexer(text, { tolerant: options.tolerant === true });
   }
 
   rangeOf(start: number, end: number): A.Range {
@@ -257,6 +264,7 @@ class Parser {
 
   script(): A.Script {
     const statements: A.TopLevel[] = [];
+    if (this.options.fragment) statements.push(this.fragment());
     for (;;) {
       const t = this.peek("name");
       if (t.kind === "eof") break;
@@ -474,7 +482,20 @@ class Parser {
     const save = this.pos;
     const saveEnd = this.lastEnd;
     this.next("name");
-    if (this.is("(")) this.skipBalanced();
+    let phdrTail = false;
+    if (this.is("(")) {
+      this.skipBalanced();
+      phdrTail = this.isPhdrTail();
+    } else phdrTail = this.isPhdrTail();
+    if (phdrTail) {
+      // A macro that expands to an output section, followed by its `:phdr` (`INIT_TEXT_SECTION(x) :init`).
+      while (this.isPhdrTail()) {
+        this.next("expr");
+        this.next("expr");
+      }
+      this.accept(";");
+      return { kind: "Opaque", text: this.lx.text.slice(t.start, this.lastEnd), range: this.range(t.start) };
+    }
     const after = this.peek("expr");
     const looksLikeSection =
       after.kind === "punct" && (after.text === ":" || after.text === "{" || ASSIGN_OPS.has(after.text));
@@ -485,6 +506,16 @@ class Parser {
     }
     this.accept(";");
     return { kind: "Opaque", text: this.lx.text.slice(t.start, this.lastEnd), range: this.range(t.start) };
+  }
+
+  /** `:name` that is a program header after a section (not `: {` or `: AT(...)` of a section header). */
+  private isPhdrTail(): boolean {
+    if (!this.is(":")) return false;
+    const name = this.peek2("expr", "expr");
+    if (name.kind !== "name" || /^(AT|ALIGN|SUBALIGN|ALIGN_WITH_INPUT|ONLY_IF_RO|ONLY_IF_RW|SPECIAL)$/.test(name.text))
+      return false;
+    const after = this.lx.tokenAt(name.end, "expr");
+    return !(after.kind === "punct" && (after.text === "{" || after.text === "("));
   }
 
   private skipBalanced(): void {
@@ -504,18 +535,36 @@ class Parser {
     const kw = this.next();
     const open = this.expect("{", "name");
     const items: A.SectionsItem[] = [];
-    this.block(
-      open,
-      (t) => {
-        if (t.kind === "name" && t.text === "OVERLAY" && !this.isAssignmentStart()) return this.overlay();
-        const common = this.common();
-        if (common) return common;
-        if (this.isAssignmentStart()) return this.assignmentStatement();
-        return this.opaque() ?? this.outputSection();
-      },
-      items,
-    );
+    this.block(open, () => this.sectionsItem(), items);
     return { kind: "Sections", items, range: this.range(kw.start) };
+  }
+
+  private sectionsItem(): A.SectionsItem | undefined {
+    const t = this.peek("name");
+    if (t.kind === "name" && t.text === "OVERLAY" && !this.isAssignmentStart()) return this.overlay();
+    const common = this.common();
+    if (common) return common;
+    if (this.isAssignmentStart()) return this.assignmentStatement();
+    return this.opaque() ?? this.outputSection();
+  }
+
+  /** A fragment `#include`d inside SECTIONS (um's common.lds.S): its statements as one SECTIONS block. */
+  private fragment(): A.SectionsBlock {
+    const items: A.SectionsItem[] = [];
+    for (;;) {
+      const t = this.peek("name");
+      if (t.kind === "eof") break;
+      if (t.kind === "punct" && (t.text === ";" || t.text === "}")) {
+        if (t.text === "}") this.error("syntax error: unexpected `}'", t);
+        this.next();
+        continue;
+      }
+      const before = this.pos;
+      const s = this.statement(() => this.sectionsItem());
+      if (s) items.push(s);
+      if (this.pos === before) this.next("name");
+    }
+    return { kind: "Sections", items, range: this.lx.range(0, this.lx.text.length) };
   }
 
   /** Parse statements until the `}` matching `open`; reports a missing `}` at the end of file. */
@@ -580,8 +629,11 @@ class Parser {
     let alignWithInput = false;
     let subalign: A.Expr | undefined;
     let constraint: A.OutputSection["constraint"];
+    const keywords: A.Name[] = [];
     for (;;) {
       const t = this.peek("expr");
+      if (t.kind === "name" && /^(AT|ALIGN|SUBALIGN|ALIGN_WITH_INPUT|ONLY_IF_RO|ONLY_IF_RW|SPECIAL)$/.test(t.text))
+        keywords.push(this.nameNode(t));
       if (t.text === "AT" && this.peek2("expr", "expr").text === "(") {
         this.next("expr");
         at = this.parenExpr();
@@ -614,6 +666,7 @@ class Parser {
       ...(alignWithInput ? { alignWithInput } : {}),
       ...(subalign ? { subalign } : {}),
       ...(constraint ? { constraint } : {}),
+      ...(keywords.length ? { keywords } : {}),
       body,
       bodyRange,
       ...tail,
