@@ -1,8 +1,9 @@
 // The Debian packages the tests need, and a check that installs what is missing (as root, after
 // `apt-get update`) or stops with the exact command to run. Shared by `npm test` and `npm run bench`.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 
-/** command on PATH -> Debian package that provides it */
+/** command on PATH (or absolute path of a file) -> Debian package that provides it */
 export const TEST_TOOLS = {
   gcc: "gcc",
   "gcc-12": "gcc-12",
@@ -42,9 +43,17 @@ export const TEST_TOOLS = {
   // The s390/riscv example trees of the LSP tier are rebuilt by make after a quick fix.
   make: "make",
   chromium: "chromium",
+  // The linker-script corpus (scripts/lds-corpus.mjs): the kernel tree whose kbuild-generated scripts
+  // it makes (defconfig needs flex and bison; x86's prepare builds objtool, which needs libelf).
+  "/usr/src/linux-source-6.1.tar.xz": "linux-source-6.1",
+  flex: "flex",
+  bison: "bison",
+  "/usr/include/libelf.h": "libelf-dev",
 };
 
+/** A command on PATH, or (for an absolute path) a file that exists. */
 export function has(cmd) {
+  if (cmd.startsWith("/")) return existsSync(cmd);
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 }
 
