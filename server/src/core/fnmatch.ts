@@ -130,7 +130,7 @@ function find(c: Compiled, i: number, name: string, from: number): number {
 }
 
 const cache = new Map<string, Compiled>();
-const CACHE_LIMIT = 4096;
+const CACHE_LIMIT = 1 << 16;
 
 function compiled(pattern: string): Compiled {
   let c = cache.get(pattern);
@@ -175,5 +175,9 @@ export function fnmatch(pattern: string, name: string): boolean {
 
 /** Whether a pattern has wildcard characters at all (GNU ld compares the others with strcmp). */
 export function isWildcard(pattern: string): boolean {
-  return /[*?[]/.test(pattern);
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c === 42 || c === 63 || c === 91) return true;
+  }
+  return false;
 }

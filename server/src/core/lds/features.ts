@@ -211,11 +211,25 @@ export function nodeAt(script: A.Script, offset: number): AnyNode | undefined {
 
 // ---------------------------------------------------------------------------------------- definition
 
+/** Every assignment statement (not descending into expressions, which hold none). */
+function* assignments(script: A.Script): Generator<A.Assignment> {
+  const body = function* (items: readonly (A.SectionsItem | A.OutputSectionItem)[]): Generator<A.Assignment> {
+    for (const it of items) {
+      if (it.kind === "Assignment") yield it;
+      else if (it.kind === "OutputSection") yield* body(it.body);
+      else if (it.kind === "Overlay") for (const o of it.sections) yield* body(o.body);
+    }
+  };
+  for (const st of script.statements) {
+    if (st.kind === "Assignment") yield st;
+    else if (st.kind === "Sections") yield* body(st.items);
+  }
+}
+
 /** Where a symbol is defined in the script: every assignment and PROVIDE of it. */
 export function findDefinitions(script: A.Script, name: string): A.Range[] {
   const out: A.Range[] = [];
-  for (const n of walk(script))
-    if (n.kind === "Assignment" && n.target.value === name) out.push(n.target.range);
+  for (const a of assignments(script)) if (a.target.value === name) out.push(a.target.range);
   return out;
 }
 
@@ -350,10 +364,10 @@ export function completions(script: A.Script, placement?: Placement): Completion
       });
     }
   }
-  for (const n of walk(script)) {
-    if (n.kind === "Assignment" && n.target.value !== "." && !seen.has(n.target.value)) {
-      seen.add(n.target.value);
-      out.push({ label: n.target.value, kind: "symbol", detail: "defined in this script" });
+  for (const a of assignments(script)) {
+    if (a.target.value !== "." && !seen.has(a.target.value)) {
+      seen.add(a.target.value);
+      out.push({ label: a.target.value, kind: "symbol", detail: "defined in this script" });
     }
   }
   for (const k of LDS_KEYWORDS) if (!seen.has(k)) out.push({ label: k, kind: "keyword" });

@@ -107,12 +107,17 @@ const KM_SUFFIX = charClass("MKmk");
 
 const inClass = (t: Uint8Array, c: number): boolean => c < 128 && t[c] === 1;
 
+const MAX_WARNINGS = 100;
+
 /** Length of the run of `cls` characters from `pos`. */
 function run(text: string, pos: number, cls: Uint8Array): number {
   let i = pos;
   while (i < text.length && inClass(cls, text.charCodeAt(i))) i++;
   return i - pos;
 }
+
+/** Per state, the ASCII characters no rule can start a token with (computed from the rules below). */
+const NO_TOKEN: Record<number, Uint8Array> = {};
 
 export class LdLexer {
   readonly warnings: LexWarning[] = [];
@@ -122,6 +127,8 @@ export class LdLexer {
   /** Unterminated comment: ld stops with "EOF in comment". */
   eofInComment: { start: number; line: number } | undefined;
   private warned = new Set<number>();
+  /** Invalid characters past the first MAX_WARNINGS. */
+  moreWarnings = 0;
 
   constructor(readonly text: string) {}
 
@@ -160,6 +167,11 @@ export class LdLexer {
           return { type: "NAME", text: t.slice(p + 1, close), start: p, end: close + 1, line: this.line, quoted: true };
         }
       }
+      if (!vers && c < 128 && NO_TOKEN[bit]![c] === 1) {
+        if (bit !== I) this.invalid(p, bit === E ? " in expression" : " in script");
+        this.pos = p + 1;
+        continue;
+      }
       const tok = vers ? this.versionToken(p, bit) : this.scriptToken(p, bit);
       if (tok) {
         if (bit === W && tok.type === "NAME" && tok.text.startsWith("/*")) {
@@ -186,6 +198,11 @@ export class LdLexer {
   }
 
   private invalid(p: number, where: string): void {
+    // ld warns for each; past a hundred, the rest are counted but not kept.
+    if (this.warnings.length >= MAX_WARNINGS) {
+      this.moreWarnings++;
+      return;
+    }
     if (this.warned.has(p)) return;
     this.warned.add(p);
     const ch = String.fromCodePoint(this.text.codePointAt(p)!);
@@ -282,4 +299,15 @@ export class LdLexer {
     // The keyword rules match exactly those words; a longer identifier wins by length.
     return { type: kw ?? "VERS_IDENTIFIER", text, start: p, end: e, line };
   }
+}
+
+for (const bit of [S, E, W, I]) {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const ch = String.fromCharCode(c);
+    if (" \t\r\n\"#".includes(ch)) continue;
+    const probe = new LdLexer(ch + " ");
+    table[c] = (probe as unknown as { scriptToken(p: number, b: number): LdToken | undefined }).scriptToken(0, bit) ? 0 : 1;
+  }
+  NO_TOKEN[bit] = table;
 }

@@ -42,8 +42,8 @@ const isName = (c: number): boolean => c < 128 && IS_NAME[c] === 1;
 const isExpr = (c: number): boolean => c < 128 && IS_EXPR[c] === 1;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
-const PUNCT3 = ["<<=", ">>="];
-const PUNCT2 = ["<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=", "&=", "|="];
+const PUNCT3 = new Set(["<<=", ">>="]);
+const PUNCT2 = new Set(["<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=", "&=", "|="]);
 const PUNCT1 = "(){};:,=+-*/%<>!~&|^?";
 
 const LINE_MARKER = /^#\s*(?:line\s+)?(\d+)\s+"((?:[^"\\]|\\.)*)"((?:\s+\d+)*)\s*$/;
@@ -182,7 +182,7 @@ export class Lexer {
 
   private reported = new Set<number>();
   private error(message: string, start: number, end: number): void {
-    if (this.reported.has(start)) return;
+    if (this.reported.has(start) || this.trivia.errors.length >= 100) return;
     this.reported.add(start);
     this.trivia.errors.push({ message, range: this.range(start, end) });
   }
@@ -191,7 +191,7 @@ export class Lexer {
   skipTrivia(pos: number): number {
     const t = this.text;
     for (;;) {
-      const cached = this.skipCache.get(pos);
+      const cached = this.skipCache.size > 0 ? this.skipCache.get(pos) : undefined;
       if (cached !== undefined) {
         pos = cached;
         continue;
@@ -231,16 +231,18 @@ export class Lexer {
     }
   }
 
-  private readonly tokenCache = new Map<number, Token>();
+  // The parser peeks the same few positions again and again: a small direct-mapped cache holds them.
+  private readonly cacheKeys = new Float64Array(256).fill(-1);
+  private readonly cacheTokens: Token[] = new Array<Token>(256);
 
-  /** The token at `pos` (after trivia) in the given state. The parser peeks a lot: cache them. */
+  /** The token at `pos` (after trivia) in the given state. */
   tokenAt(pos: number, mode: LexMode): Token {
     const key = mode === "name" ? pos * 2 : pos * 2 + 1;
-    let t = this.tokenCache.get(key);
-    if (!t) {
-      t = this.lexAt(pos, mode);
-      this.tokenCache.set(key, t);
-    }
+    const slot = key & 255;
+    if (this.cacheKeys[slot] === key) return this.cacheTokens[slot]!;
+    const t = this.lexAt(pos, mode);
+    this.cacheKeys[slot] = key;
+    this.cacheTokens[slot] = t;
     return t;
   }
 
@@ -278,12 +280,23 @@ export class Lexer {
       while (end < t.length && isName(t.charCodeAt(end))) end++;
       return { kind: "name", text: t.slice(start, end), start, end };
     }
-    for (const p of PUNCT3)
-      if (t.startsWith(p, start)) return { kind: "punct", text: p, start, end: start + 3 };
-    for (const p of PUNCT2)
-      if (t.startsWith(p, start)) return { kind: "punct", text: p, start, end: start + 2 };
-    if (PUNCT1.includes(ch)) return { kind: "punct", text: ch, start, end: start + 1 };
-    return { kind: "bad", text: ch, start, end: start + 1 };
+    if (PUNCT1.includes(ch)) {
+      const two = t.slice(start, start + 2);
+      if (PUNCT2.has(two)) {
+        const three = t.slice(start, start + 3);
+        if (PUNCT3.has(three)) return { kind: "punct", text: three, start, end: start + 3 };
+        return { kind: "punct", text: two, start, end: start + 2 };
+      }
+      return { kind: "punct", text: ch, start, end: start + 1 };
+    }
+    // A run of characters no token can hold is one bad token (a hostile file can be a megabyte of them).
+    let end = start + 1;
+    while (end < t.length) {
+      const c = t.charCodeAt(end);
+      if (c <= 32 || isName(c) || isExpr(c) || PUNCT1.includes(t[end]!) || c === 34 || c === 35 || c === 92) break;
+      end++;
+    }
+    return { kind: "bad", text: ch, start, end };
   }
 }
 

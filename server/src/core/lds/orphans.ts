@@ -149,6 +149,10 @@ export function wildcardMatch(pattern: string, name: string): boolean {
 /** File patterns match the path as given, or its base name (`purgatory.o` matches `dir/purgatory.o`). */
 export function fileMatches(pattern: string, path: string): boolean {
   if (pattern === "*") return true;
+  if (!isWildcard(pattern) && !pattern.includes(":")) {
+    if (pattern === path) return true;
+    return !pattern.includes("/") && path.endsWith(pattern) && (path.length === pattern.length || path[path.length - pattern.length - 1] === "/");
+  }
   // `archive:member`: an archive part matches only members of archives, and our inputs are plain
   // objects; `:file` is a file outside any archive (GNU ld's archive_path).
   const colon = pattern.indexOf(":");
@@ -397,8 +401,11 @@ export function placeSections(
 
   // 4. Layout, twice, so forward references (ADDR of a later section) resolve on the second pass.
   const objectSymbols = objectGlobals(objects);
-  let result = layout(script, outputs, byName, objectSymbols, undefined, linker);
-  result = layout(script, outputs, byName, objectSymbols, result.symbols, linker);
+  // Which description took each input, as the first-match pass decided.
+  const owners = new Map<InputSection, A.InputSectionDesc>();
+  for (const a of assignments) if (a.rule) owners.set(a.input, a.rule.desc);
+  let result = layout(script, outputs, byName, objectSymbols, undefined, owners);
+  result = layout(script, outputs, byName, objectSymbols, result.symbols, owners);
   return {
     inputs,
     assignments,
@@ -479,14 +486,22 @@ function layout(
   byName: Map<string, OutputLayout>,
   objectSymbols: ReadonlySet<string>,
   previous: Map<string, bigint | undefined> | undefined,
-  linker: Linker,
+  owners: ReadonlyMap<InputSection, A.InputSectionDesc>,
 ): LayoutResult {
+  // Every definition with a name contributes (both linkers merge them): grouped once.
+  const parts = new Map<string, A.OutputSection[]>();
+  for (const os of outputSections(script)) {
+    const list = parts.get(os.name.value);
+    if (list) list.push(os);
+    else parts.set(os.name.value, [os]);
+  }
   const symbols = new Map<string, bigint | undefined>();
   const regions = new Map<string, { origin: bigint; length: bigint }>();
   const backwards: LocationMove[] = [];
   let dot = 0n;
-  const ctx = (d: bigint | undefined): EvalContext => ({
-    ...(d !== undefined ? { dot: d } : {}),
+  // One context, its location counter set per evaluation (no object per expression).
+  const context: { dot: bigint | undefined } & EvalContext = {
+    dot: undefined,
     symbol: (n) => (symbols.has(n) ? symbols.get(n) : previous?.get(n)),
     defined: (n) => symbols.has(n) || objectSymbols.has(n),
     section: (n) => {
@@ -494,7 +509,11 @@ function layout(
       return o ? { address: o.address, size: o.size, align: o.align } : undefined;
     },
     region: (n) => regions.get(n),
-  });
+  };
+  const ctx = (d: bigint | undefined): EvalContext => {
+    context.dot = d;
+    return context;
+  };
   const assign = (a: A.Assignment, d: bigint | undefined): bigint | undefined => {
     if (a.wrapper && a.wrapper !== "HIDDEN" && objectSymbols.has(a.target.value)) return undefined; // PROVIDE yields
     const cur = a.op === "=" ? 0n : ctx(d).symbol(a.target.value);
@@ -526,11 +545,11 @@ function layout(
     } else {
       const sub = node.subalign ? evaluate(node.subalign, ctx(dot)) : undefined;
       // Every definition with this name contributes (both linkers merge them).
-      for (const part of outputSections(script).filter((x) => x.name.value === o.name)) {
+      for (const part of parts.get(o.name) ?? []) {
         for (const it of part.body) {
           if (it.kind === "InputSection") {
             for (const e of o.inputs) {
-              if (!e.input || !matchesOwner(e.input, it, part)) continue;
+              if (!e.input || owners.get(e.input) !== it) continue;
               off = alignUp(off, sub ?? e.input.align);
               e.offset = off;
               off += e.input.size;
@@ -566,15 +585,6 @@ function layout(
     o.size = off;
     dot = start + off;
   };
-  // Which description took an input: recomputed cheaply from the stored content order.
-  const owner = new Map<InputSection, A.InputSectionDesc>();
-  for (const o of outputs)
-    for (const e of o.inputs)
-      if (o.node) owner.set(e.input, findOwner(script, e.input, linker) ?? ({} as A.InputSectionDesc));
-  function matchesOwner(s: InputSection, desc: A.InputSectionDesc, _part: A.OutputSection): boolean {
-    return owner.get(s) === desc;
-  }
-
   for (const st of script.statements) {
     if (st.kind === "Memory") {
       for (const r of st.regions) {
@@ -621,11 +631,6 @@ function precedesAll(outputs: readonly OutputLayout[], i: number, o: OutputLayou
   return outputs.indexOf(o) > i;
 }
 
-function findOwner(script: A.Script, s: InputSection, linker: Linker): A.InputSectionDesc | undefined {
-  for (const os of outputSections(script))
-    for (const it of os.body) if (it.kind === "InputSection" && matchDesc(it, s, linker) !== null) return it;
-  return undefined;
-}
 
 function maxBig(a: bigint, b: bigint): bigint {
   return a > b ? a : b;

@@ -59,6 +59,9 @@ const STATEMENT_KEYWORDS = new Set([
   "INSERT", ...NAME_COMMANDS, ...BARE_COMMANDS, ...DATA_KEYWORDS,
 ]); // prettier-ignore
 
+/** At most this many errors are recorded per script. */
+const MAX_ERRORS = 100;
+
 /** Binary operators and their precedence (GNU ld's ldgram.y, loosest first). */
 const PRECEDENCE = new Map<string, number>([
   ["||", 1], ["&&", 2], ["|", 3], ["^", 4], ["&", 5], ["==", 6], ["!=", 6], ["<", 7], ["<=", 7], [">", 7], [">=", 7],
@@ -185,10 +188,16 @@ class Parser {
     );
   }
 
+  private readonly errorKeys = new Set<string>();
+
   private error(message: string, at: { start: number; end: number }): void {
     const start = at.start;
     const end = Math.max(at.end, at.start);
-    if (this.errors.some((e) => e.range.start === start && e.message === message)) return;
+    // A hostile file can hold a million errors; the first ones are the useful ones.
+    if (this.errors.length >= MAX_ERRORS) return;
+    const key = `${start}:${message}`;
+    if (this.errorKeys.has(key)) return;
+    this.errorKeys.add(key);
     this.errors.push({ message, range: this.lx.range(start, end) });
   }
 
