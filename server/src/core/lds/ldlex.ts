@@ -306,6 +306,8 @@ for (const bit of [S, E, W, I]) {
   for (let c = 0; c < 128; c++) {
     const ch = String.fromCharCode(c);
     if (" \t\r\n\"#".includes(ch)) continue;
+    // Multi-character operators (`<<=` in WILD) start with characters that are no token alone.
+    if (OPERATORS.some(([op, states]) => states & bit && op[0] === ch)) continue;
     const probe = new LdLexer(ch + " ");
     table[c] = (probe as unknown as { scriptToken(p: number, b: number): LdToken | undefined }).scriptToken(0, bit) ? 0 : 1;
   }
