@@ -141,8 +141,40 @@ export interface PlacementOptions {
 
 // ---------------------------------------------------------------------------------------- matching
 
-/** Glob match as ld does with fnmatch(3) without FNM_PATHNAME: `*` and `?` also match `/`. */
+/** Length of the literal part of a pattern before its first `?`, `*` or `[`. */
+function literalPrefix(pattern: string): number {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "?" || c === "*" || c === "[") return i;
+  }
+  return pattern.length;
+}
+
+/**
+ * A section pattern against a section name, as GNU ld 2.40 matches them (ldlang.c, spec_match): the
+ * literal prefix before the first `?*[` and the literal suffix after the last `?*]` are compared
+ * as plain text (a backslash there is an ordinary character), a lone `*` between them matches
+ * anything, and the rest goes to fnmatch(3) with flags 0 (`*` and `?` match `/` too).
+ */
 export function wildcardMatch(pattern: string, name: string): boolean {
+  const pl = literalPrefix(pattern);
+  if (pl === pattern.length) return pattern === name;
+  if (!name.startsWith(pattern.slice(0, pl))) return false;
+  let sl = 0;
+  for (let i = pattern.length - 1; i >= pl; i--) {
+    const c = pattern[i];
+    if (c === "?" || c === "*" || c === "]") break;
+    sl++;
+  }
+  if (sl > 0 && !name.endsWith(pattern.slice(pattern.length - sl))) return false;
+  if (pattern.length === pl + sl + 1 && pattern[pl] === "*") return true;
+  return fnmatch(pattern.slice(pl), name.slice(pl));
+}
+
+/** A file pattern against a file name, as GNU ld's name_match: `abcd*` by prefix, wildcards by fnmatch, the rest exactly. */
+export function nameMatch(pattern: string, name: string): boolean {
+  const len = literalPrefix(pattern);
+  if (len >= 4 && pattern[len] === "*" && len + 1 === pattern.length) return name.startsWith(pattern.slice(0, len));
   return isWildcard(pattern) ? fnmatch(pattern, name) : pattern === name;
 }
 
@@ -161,9 +193,9 @@ export function fileMatches(pattern: string, path: string): boolean {
     const member = pattern.slice(1);
     return member !== "" && fileMatches(member, path);
   }
-  if (wildcardMatch(pattern, path)) return true;
+  if (nameMatch(pattern, path)) return true;
   const base = path.slice(path.lastIndexOf("/") + 1);
-  return !pattern.includes("/") && wildcardMatch(pattern, base);
+  return !pattern.includes("/") && nameMatch(pattern, base);
 }
 
 function excluded(list: readonly A.Name[], path: string): boolean {
