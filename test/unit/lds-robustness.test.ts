@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fnmatch } from "../../server/src/core/fnmatch";
+import { globMatcher } from "../../server/src/core/kbuild/glob";
 import { lintDiagnostics, syntaxDiagnostics } from "../../server/src/core/lds/diagnostics";
 import { completions, definitionAt, documentSymbols, hoverAt, nodeAt } from "../../server/src/core/lds/features";
 import { MAX_NESTING } from "../../server/src/core/lds/ldgram";
@@ -138,6 +139,17 @@ describe("fnmatch without regular expressions", () => {
     assert.equal(fnmatch("[z-a]*", huge), false);
     // A section pattern GNU ld would compare with strcmp (no wildcard character): backslashes stay.
     assert.equal(wildcardMatch(".a\\b", ".a\\b"), true);
+  });
+
+  it("extra-purgatory globs use it per path segment: `**` spans folders, `*` does not", () => {
+    const m = globMatcher("build/**/{purgatory,kexec-purgatory}.ro");
+    assert.ok(m("build/purgatory.ro"));
+    assert.ok(m("build/a/b/kexec-purgatory.ro"));
+    assert.ok(!m("other/purgatory.ro"));
+    assert.ok(!globMatcher("out/*/x.ro")("out/a/b/x.ro"));
+    assert.ok(globMatcher("./out/*/x.ro")("out/a/x.ro"));
+    assert.ok(globMatcher("**")("a/b/c"));
+    assert.ok(!globMatcher(`${"*".repeat(30)}z`)("a".repeat(64)));
   });
 
   it("placement with a reversed range, twenty stars and a huge output-section name", () => {
