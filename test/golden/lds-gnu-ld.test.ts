@@ -127,13 +127,13 @@ describe("linker scripts vs GNU ld 2.40 and ld.lld 19, on a corpus from Debian's
       else wrong.push(`${s.origin}: ld ${ld.verdict}${ld.line ? ` at ${ld.line}` : ""}, ours ${v.verdict} ${v.line ?? ""} ${v.message ?? ""}`);
       if (v.verdict === "syntax error" && ld.verdict === "syntax error") {
         bothReject++;
-        if (v.line === ld.line) lineAgree++;
-        else wrong.push(`${s.origin}: ld rejects at ${ld.line}, we at ${v.line}`);
+        if (v.line === ld.line && v.message === ld.message) lineAgree++;
+        else wrong.push(`${s.origin}: ld "${ld.message}" at ${ld.line}, ours "${v.message}" at ${v.line}`);
       }
       assert.deepEqual(v.warnings, ld.invalidCharLines ?? [], `${s.origin}: invalid-character warnings`);
     }
     figures["verdict agreement with GNU ld"] = `${agree}/${scripts.length}`;
-    figures["line agreement where both reject"] = `${lineAgree}/${bothReject}`;
+    figures["line and message agreement where both reject"] = `${lineAgree}/${bothReject}`;
     assert.deepEqual(wrong, []);
   });
 
@@ -215,7 +215,7 @@ describe("linker scripts vs GNU ld 2.40 and ld.lld 19, on a corpus from Debian's
           const ld = mod.gnuLd(file, base.triple);
           const v = ours(mutant);
           if (ld.verdict === "syntax error") rejected++;
-          const same = v.verdict === ld.verdict && (ld.verdict === "accepted" || v.line === ld.line) && JSON.stringify(v.warnings) === JSON.stringify(ld.invalidCharLines ?? []);
+          const same = v.verdict === ld.verdict && (ld.verdict === "accepted" || (v.line === ld.line && v.message === ld.message)) && JSON.stringify(v.warnings) === JSON.stringify(ld.invalidCharLines ?? []);
           if (same) agree++;
           else wrong.push(`${base.origin} mutant ${k} (${file}): ld ${JSON.stringify(ld)}, ours ${JSON.stringify(v)}`);
         }

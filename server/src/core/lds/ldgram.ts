@@ -20,7 +20,7 @@ import { LdLexer, type LdToken, type LexState, type LexWarning } from "./ldlex";
 export const MAX_NESTING = 1000;
 
 export interface LdSyntaxError {
-  /** ld's words: "syntax error", "syntax error in VERSION script", "EOF in comment", or the nesting limit. */
+  /** ld's words: "syntax error", "EOF in comment", or (ours) the nesting limit. */
   readonly message: string;
   readonly start: number;
   readonly end: number;
@@ -62,7 +62,6 @@ class Recogniser {
   private la: LdToken | undefined;
   private readonly states: LexState[] = ["SCRIPT"];
   private versNesting = 0;
-  private inVersion = false;
   private depth = 0;
   private readonly sections: string[] = [];
 
@@ -155,7 +154,8 @@ class Recogniser {
 
   private fail(t: LdToken): never {
     throw new Stop({
-      message: this.inVersion ? "syntax error in VERSION script" : "syntax error",
+      // ld names the VERSION context only for --version-script files, not for VERSION in a script.
+      message: "syntax error",
       start: t.start,
       end: Math.max(t.end, t.start),
       line: t.line,
@@ -733,12 +733,10 @@ class Recogniser {
     this.peek();
     this.push("VERS_START");
     this.take("VERSIONK");
-    this.inVersion = true;
     this.take("{");
     do this.versNode();
     while (!this.is("}"));
     this.take("}");
-    this.inVersion = false;
     this.pop();
   }
 
