@@ -63,7 +63,11 @@ export const KERNEL_ARCHES = [
     arch: "s390",
     triple: "s390x-linux-gnu",
     make: ["CROSS_COMPILE=s390x-linux-gnu-"],
-    targets: ["arch/s390/kernel/vmlinux.lds", "arch/s390/kernel/vdso64/vdso64.lds", "arch/s390/boot/vmlinux.lds"],
+    targets: [
+      "arch/s390/kernel/vmlinux.lds",
+      "arch/s390/kernel/vdso64/vdso64.lds",
+      "arch/s390/boot/vmlinux.lds",
+    ],
   },
 ];
 
@@ -159,11 +163,24 @@ export function collectCorpus({ log = () => {} } = {}) {
     for (const target of k.targets) {
       const file = join(out, target);
       if (existsSync(file))
-        items.push({ file, origin: `linux-source-6.1 ARCH=${k.arch} ${k.make.join(" ")} defconfig: make ${target}`.replace(/  +/g, " "), triple: k.triple, kind: "kbuild" });
+        items.push({
+          file,
+          origin: `linux-source-6.1 ARCH=${k.arch} ${k.make.join(" ")} defconfig: make ${target}`.replace(
+            /  +/g,
+            " ",
+          ),
+          triple: k.triple,
+          kind: "kbuild",
+        });
     }
   }
   for (const file of walkFiles(LINUX_DIR, (p) => p.endsWith(".lds")).sort())
-    items.push({ file, origin: `linux-source-6.1 ${relative(LINUX_DIR, file)}`, triple: "x86_64-linux-gnu", kind: "kernel .lds" });
+    items.push({
+      file,
+      origin: `linux-source-6.1 ${relative(LINUX_DIR, file)}`,
+      triple: "x86_64-linux-gnu",
+      kind: "kernel .lds",
+    });
   const byHash = new Map();
   for (const it of items) {
     const h = createHash("sha1").update(readFileSync(it.file)).digest("hex").slice(0, 12);
@@ -202,26 +219,49 @@ export function gnuLd(script, triple) {
     rewritten = true;
   }
   const lines = err.split("\n");
-  const warnings = lines.filter((l) => /ignoring invalid character/.test(l)).map((l) => Number(/:(\d+): ignoring/.exec(l)?.[1] ?? 0));
+  const warnings = lines
+    .filter((l) => /ignoring invalid character/.test(l))
+    .map((l) => Number(/:(\d+): ignoring/.exec(l)?.[1] ?? 0));
   for (const l of lines) {
     const m = /:(\d+): (syntax error.*)$/.exec(l);
-    if (m) return { verdict: "syntax error", line: Number(m[1]), message: m[2], ...(warnings.length ? { invalidCharLines: warnings } : {}), ...(rewritten ? { hostTarget: true } : {}) };
-    if (/EOF in comment/.test(l)) return { verdict: "syntax error", line: 0, message: "EOF in comment", ...(rewritten ? { hostTarget: true } : {}) };
+    if (m)
+      return {
+        verdict: "syntax error",
+        line: Number(m[1]),
+        message: m[2],
+        ...(warnings.length ? { invalidCharLines: warnings } : {}),
+        ...(rewritten ? { hostTarget: true } : {}),
+      };
+    if (/EOF in comment/.test(l))
+      return {
+        verdict: "syntax error",
+        line: 0,
+        message: "EOF in comment",
+        ...(rewritten ? { hostTarget: true } : {}),
+      };
   }
-  return { verdict: "accepted", ...(warnings.length ? { invalidCharLines: warnings } : {}), ...(rewritten ? { hostTarget: true } : {}) };
+  return {
+    verdict: "accepted",
+    ...(warnings.length ? { invalidCharLines: warnings } : {}),
+    ...(rewritten ? { hostTarget: true } : {}),
+  };
 }
 
 /** ld.lld-19's first error, if any: { accepted } or { error, line? }. */
 export function lld(script, triple) {
   const t = TRIPLES.find((x) => x.triple === triple) ?? TRIPLES[0];
   const obj = tinyObject(t);
-  const r = sh("ld.lld-19", ["-T", script, obj, "-o", join(CORPUS_DIR, "tmp", "lld.out")], { cwd: dirname(script) });
+  const r = sh("ld.lld-19", ["-T", script, obj, "-o", join(CORPUS_DIR, "tmp", "lld.out")], {
+    cwd: dirname(script),
+  });
   const first = r.stderr.split("\n").find((l) => / error: /.test(l));
   if (!first) return { accepted: true };
   const msg = first.replace(/^.*? error: /, "");
   const m = /^(.*?):(\d+): (.*)$/.exec(msg);
   const clean = (x) => x.replaceAll(script, "<script>").replaceAll(CORPUS_DIR, "<corpus>");
-  return m && m[1] === script ? { accepted: false, line: Number(m[2]), error: clean(m[3]) } : { accepted: false, error: clean(msg) };
+  return m && m[1] === script
+    ? { accepted: false, line: Number(m[2]), error: clean(m[3]) }
+    : { accepted: false, error: clean(msg) };
 }
 
 /** The manifest: each script's origin and the linkers' verdicts. */
@@ -236,7 +276,13 @@ export function buildManifest(log = () => {}) {
     ld: gnuLd(s.file, s.triple),
     lld: lld(s.file, s.triple),
   }));
-  return { generated: "node scripts/lds-corpus.mjs --update", total, unique: entries.length, timings, entries };
+  return {
+    generated: "node scripts/lds-corpus.mjs --update",
+    total,
+    unique: entries.length,
+    timings,
+    entries,
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -249,5 +295,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     writeFileSync(MANIFEST, JSON.stringify(stable, null, 1) + "\n");
   }
   const rejected = m.entries.filter((e) => e.ld.verdict !== "accepted").length;
-  console.log(`${m.unique} unique scripts (${m.total} with copies), GNU ld rejects ${rejected}; ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  console.log(
+    `${m.unique} unique scripts (${m.total} with copies), GNU ld rejects ${rejected}; ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+  );
 }

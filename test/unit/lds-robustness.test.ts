@@ -8,7 +8,13 @@ import { describe, it } from "node:test";
 import { fnmatch } from "../../server/src/core/fnmatch";
 import { globMatcher } from "../../server/src/core/kbuild/glob";
 import { lintDiagnostics, syntaxDiagnostics } from "../../server/src/core/lds/diagnostics";
-import { completions, definitionAt, documentSymbols, hoverAt, nodeAt } from "../../server/src/core/lds/features";
+import {
+  completions,
+  definitionAt,
+  documentSymbols,
+  hoverAt,
+  nodeAt,
+} from "../../server/src/core/lds/features";
 import { MAX_NESTING } from "../../server/src/core/lds/ldgram";
 import { placeSections, wildcardMatch } from "../../server/src/core/lds/orphans";
 import { parseScript } from "../../server/src/core/lds/parser";
@@ -42,8 +48,14 @@ describe("linker scripts: nesting and long chains", () => {
 
   it("100,000 nested parentheses: one syntax error about the depth, and nothing throws", () => {
     for (const tolerant of [false, true]) {
-      const s = everything(`SECTIONS { x = ${"(".repeat(100000)}1${")".repeat(100000)}; .text : { *(.text) } }`, tolerant);
-      assert.ok(s.errors.some((e) => e.message === tooDeep), JSON.stringify(s.errors.slice(0, 2)));
+      const s = everything(
+        `SECTIONS { x = ${"(".repeat(100000)}1${")".repeat(100000)}; .text : { *(.text) } }`,
+        tolerant,
+      );
+      assert.ok(
+        s.errors.some((e) => e.message === tooDeep),
+        JSON.stringify(s.errors.slice(0, 2)),
+      );
     }
   });
 
@@ -127,7 +139,8 @@ describe("fnmatch without regular expressions", () => {
       ["*a", "a", true],
       ["a*a", "a", false],
     ];
-    for (const [p, n, want] of cases) assert.equal(fnmatch(p, n), want, `fnmatch(${JSON.stringify(p)}, ${JSON.stringify(n)})`);
+    for (const [p, n, want] of cases)
+      assert.equal(fnmatch(p, n), want, `fnmatch(${JSON.stringify(p)}, ${JSON.stringify(n)})`);
   });
 
   it("runs of stars, huge names and patterns: answered without backtracking blow-up", () => {
@@ -154,7 +167,9 @@ describe("fnmatch without regular expressions", () => {
 
   it("placement with a reversed range, twenty stars and a huge output-section name", () => {
     const big = "." + "n".repeat(300000);
-    const s = everything(`SECTIONS { .text : { *(.text[z-a]) *(${"*".repeat(20)}text*) } ${big} : { *(.data) } }`);
+    const s = everything(
+      `SECTIONS { .text : { *(.text[z-a]) *(${"*".repeat(20)}text*) } ${big} : { *(.data) } }`,
+    );
     assert.deepEqual(s.errors, []);
     const p = placeSections(s, objects);
     assert.ok(p.outputs.some((o) => o.name === big));

@@ -10,7 +10,10 @@
 // exponential case. A segment of plain characters is found with indexOf; one with `?` or a set is
 // tried at each start, so the worst case is O(name × segment), never worse.
 
-type Atom = { readonly kind: "char"; readonly ch: string } | { readonly kind: "any" } | { readonly kind: "set"; readonly test: (ch: string) => boolean };
+type Atom =
+  | { readonly kind: "char"; readonly ch: string }
+  | { readonly kind: "any" }
+  | { readonly kind: "set"; readonly test: (ch: string) => boolean };
 
 interface Compiled {
   /** Segments between stars, each a list of one-character atoms. */
@@ -78,7 +81,8 @@ function parseSet(p: string, open: number): { test: (ch: string) => boolean; end
     i++;
   }
   const test = (ch: string): boolean => {
-    const hit = singles.has(ch) || ranges.some(([lo, hi]) => lo <= ch && ch <= hi) || classes.some((f) => f(ch));
+    const hit =
+      singles.has(ch) || ranges.some(([lo, hi]) => lo <= ch && ch <= hi) || classes.some((f) => f(ch));
     return hit !== negate;
   };
   return { test, end: i };
@@ -107,7 +111,9 @@ function compile(pattern: string): Compiled {
   const trailingStar = segments.length > 1 && segments[segments.length - 1]!.length === 0;
   if (trailingStar) segments.pop();
   if (leadingStar) segments.shift();
-  const literal = segments.map((s) => (s.every((a) => a.kind === "char") ? s.map((a) => (a.kind === "char" ? a.ch : "")).join("") : undefined));
+  const literal = segments.map((s) =>
+    s.every((a) => a.kind === "char") ? s.map((a) => (a.kind === "char" ? a.ch : "")).join("") : undefined,
+  );
   return { segments, literal, leadingStar, trailingStar };
 }
 

@@ -21,7 +21,14 @@ import { librarySearchDirs, parseCmdFile } from "../core/kbuild/cmdfile";
 import type { DiscoveredPurgatory } from "../core/kbuild/discover";
 import type { Range as LdsRange } from "../core/lds/ast";
 import { lintDiagnostics, syntaxDiagnostics, type LdsDiagnostic } from "../core/lds/diagnostics";
-import { completions, definitionAt, documentSymbols, hoverAt, includeAt, type OutlineItem } from "../core/lds/features";
+import {
+  completions,
+  definitionAt,
+  documentSymbols,
+  hoverAt,
+  includeAt,
+  type OutlineItem,
+} from "../core/lds/features";
 import { sourceLocation } from "../core/lds/lexer";
 import { resolveInclude, type IncludeSearch } from "../core/lds/include-search";
 import { findOutputSection } from "../core/lds/output-section";
@@ -145,7 +152,15 @@ export async function analyseLinkerScript(
     if (fix) diag.data = { ldsFix: fix } satisfies LdsFixData;
     diagnostics.set(uri, [...(diagnostics.get(uri) ?? []), diag]);
   }
-  return { text, script, placement, diagnostics, mode: pre?.mode ?? "tolerant", note: pre?.note, includeSearch };
+  return {
+    text,
+    script,
+    placement,
+    diagnostics,
+    mode: pre?.mode ?? "tolerant",
+    note: pre?.note,
+    includeSearch,
+  };
 }
 
 /** The quick fix for an orphan: add its input-section description to the output section it belongs in. */

@@ -128,14 +128,7 @@ export function documentSymbols(script: A.Script): OutlineItem[] {
 // ---------------------------------------------------------------------------------------- walking
 
 type AnyNode =
-  | A.TopLevel
-  | A.SectionsItem
-  | A.OutputSectionItem
-  | A.Expr
-  | A.Name
-  | A.Pattern
-  | A.MemoryRegion
-  | A.Phdr;
+  A.TopLevel | A.SectionsItem | A.OutputSectionItem | A.Expr | A.Name | A.Pattern | A.MemoryRegion | A.Phdr;
 
 /** A node's children in source order. */
 function children(n: AnyNode): (AnyNode | undefined)[] {
@@ -157,7 +150,18 @@ function children(n: AnyNode): (AnyNode | undefined)[] {
     case "InputSection":
       return [n.file, ...(n.sections ?? [])];
     case "OutputSection":
-      return [n.name, n.address, n.at, n.align, n.subalign, ...n.body, n.region, n.lmaRegion, ...n.phdrs, n.fill];
+      return [
+        n.name,
+        n.address,
+        n.at,
+        n.align,
+        n.subalign,
+        ...n.body,
+        n.region,
+        n.lmaRegion,
+        ...n.phdrs,
+        n.fill,
+      ];
     case "Overlay":
       return [n.start, n.at, ...n.sections, n.region, ...n.phdrs, n.fill];
     case "Sections":

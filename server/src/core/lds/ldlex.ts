@@ -17,7 +17,8 @@
 // come before names, so `KEEP` is a keyword and, in an expression, `bad` (hex digits + `d` suffix)
 // is a number. A character no rule takes is reported ("ignoring invalid character") and skipped.
 
-export type LexState = "SCRIPT" | "EXPRESSION" | "WILD" | "INPUTLIST" | "VERS_START" | "VERS_SCRIPT" | "VERS_NODE";
+export type LexState =
+  "SCRIPT" | "EXPRESSION" | "WILD" | "INPUTLIST" | "VERS_START" | "VERS_SCRIPT" | "VERS_NODE";
 
 export interface LdToken {
   /** A keyword (its canonical name: `SORT` gives SORT_BY_NAME, `org` gives ORIGIN), an operator, NAME, LNAME, INT, VERS_TAG, VERS_IDENTIFIER, or END. */
@@ -164,7 +165,14 @@ export class LdLexer {
         const close = t.indexOf('"', p + 1);
         if (close >= 0) {
           this.pos = close + 1;
-          return { type: "NAME", text: t.slice(p + 1, close), start: p, end: close + 1, line: this.line, quoted: true };
+          return {
+            type: "NAME",
+            text: t.slice(p + 1, close),
+            start: p,
+            end: close + 1,
+            line: this.line,
+            quoted: true,
+          };
         }
       }
       if (!vers && c < 128 && NO_TOKEN[bit]![c] === 1) {
@@ -229,15 +237,19 @@ export class LdLexer {
       }
     }
     if (bit & (S | E)) {
-      let n = 0;
-      if ((t[p] === "$" || (t[p] === "0" && (t[p + 1] === "x" || t[p + 1] === "X"))) && inClass(HEX, t.charCodeAt(p + (t[p] === "$" ? 1 : 2)))) {
+      let n: number;
+      if (
+        (t[p] === "$" || (t[p] === "0" && (t[p + 1] === "x" || t[p + 1] === "X"))) &&
+        inClass(HEX, t.charCodeAt(p + (t[p] === "$" ? 1 : 2)))
+      ) {
         const pre = t[p] === "$" ? 1 : 2;
         n = pre + run(t, p + pre, HEX);
       } else n = run(t, p, DIGIT);
       if (n > 0 && inClass(KM_SUFFIX, t.charCodeAt(p + n))) n++;
       offer("INT", n);
     }
-    for (const [op, states] of OPERATORS_BY_CHAR.get(t[p]!) ?? []) if (states & bit && t.startsWith(op, p)) offer(op, op.length);
+    for (const [op, states] of OPERATORS_BY_CHAR.get(t[p]!) ?? [])
+      if (states & bit && t.startsWith(op, p)) offer(op, op.length);
     // Keywords are made of [A-Za-z0-9_]; a shorter one than that run always loses to a name rule.
     const id = run(t, p, ID_CHARS);
     if (id > 0 && id <= 24) {
@@ -250,7 +262,8 @@ export class LdLexer {
     let nameType = "NAME";
     if (bit & (S | I) && inClass(FILENAMECHAR1, t.charCodeAt(p))) nameLen = 1 + run(t, p + 1, FILENAMECHAR);
     if (bit === I) {
-      if (t[p] === "=" && inClass(FILENAMECHAR1, t.charCodeAt(p + 1))) nameLen = Math.max(nameLen, 2 + run(t, p + 2, FILENAMECHAR));
+      if (t[p] === "=" && inClass(FILENAMECHAR1, t.charCodeAt(p + 1)))
+        nameLen = Math.max(nameLen, 2 + run(t, p + 2, FILENAMECHAR));
       if (t.startsWith("-l", p)) {
         const n = run(t, p + 2, FILENAMECHAR);
         if (n > 0 && 2 + n > nameLen) {
@@ -266,7 +279,13 @@ export class LdLexer {
     if (bit === W) nameLen = run(t, p, WILDCHAR);
     if (nameLen > keywordLen) {
       const text = t.slice(p, p + nameLen);
-      return { type: nameType, text: nameType === "LNAME" ? text.slice(2) : text, start: p, end: p + nameLen, line };
+      return {
+        type: nameType,
+        text: nameType === "LNAME" ? text.slice(2) : text,
+        start: p,
+        end: p + nameLen,
+        line,
+      };
     }
     if (!keywordType) return undefined;
     return { type: keywordType, text: t.slice(p, p + keywordLen), start: p, end: p + keywordLen, line };
@@ -295,7 +314,8 @@ export class LdLexer {
       else break;
     }
     const text = t.slice(p, e);
-    const kw = text === "global" ? "GLOBAL" : text === "local" ? "LOCAL" : text === "extern" ? "EXTERN" : undefined;
+    const kw =
+      text === "global" ? "GLOBAL" : text === "local" ? "LOCAL" : text === "extern" ? "EXTERN" : undefined;
     // The keyword rules match exactly those words; a longer identifier wins by length.
     return { type: kw ?? "VERS_IDENTIFIER", text, start: p, end: e, line };
   }
@@ -305,11 +325,16 @@ for (const bit of [S, E, W, I]) {
   const table = new Uint8Array(128);
   for (let c = 0; c < 128; c++) {
     const ch = String.fromCharCode(c);
-    if (" \t\r\n\"#".includes(ch)) continue;
+    if (' \t\r\n"#'.includes(ch)) continue;
     // Multi-character operators (`<<=` in WILD) start with characters that are no token alone.
     if (OPERATORS.some(([op, states]) => states & bit && op[0] === ch)) continue;
     const probe = new LdLexer(ch + " ");
-    table[c] = (probe as unknown as { scriptToken(p: number, b: number): LdToken | undefined }).scriptToken(0, bit) ? 0 : 1;
+    table[c] = (probe as unknown as { scriptToken(p: number, b: number): LdToken | undefined }).scriptToken(
+      0,
+      bit,
+    )
+      ? 0
+      : 1;
   }
   NO_TOKEN[bit] = table;
 }

@@ -202,7 +202,10 @@ export class Lexer {
         continue;
       }
       // A backslash-newline: cpp joins the lines (a `.lds.S` read without cpp continues expressions so).
-      if (c === 92 && (t.charCodeAt(pos + 1) === 10 || (t.charCodeAt(pos + 1) === 13 && t.charCodeAt(pos + 2) === 10))) {
+      if (
+        c === 92 &&
+        (t.charCodeAt(pos + 1) === 10 || (t.charCodeAt(pos + 1) === 13 && t.charCodeAt(pos + 2) === 10))
+      ) {
         pos += t.charCodeAt(pos + 1) === 10 ? 2 : 3;
         continue;
       }
@@ -293,7 +296,8 @@ export class Lexer {
     let end = start + 1;
     while (end < t.length) {
       const c = t.charCodeAt(end);
-      if (c <= 32 || isName(c) || isExpr(c) || PUNCT1.includes(t[end]!) || c === 34 || c === 35 || c === 92) break;
+      if (c <= 32 || isName(c) || isExpr(c) || PUNCT1.includes(t[end]!) || c === 34 || c === 35 || c === 92)
+        break;
       end++;
     }
     return { kind: "bad", text: ch, start, end };

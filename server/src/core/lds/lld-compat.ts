@@ -40,11 +40,18 @@ export function lldIncompatibilities(script: A.Script): LldIncompatibility[] {
       case "OutputSection":
         for (const k of n.keywords ?? []) {
           if (k.value === "SPECIAL")
-            rejects(k.range, "ld.lld does not accept the SPECIAL output-section constraint (only ONLY_IF_RO and ONLY_IF_RW)");
-          else if (k.value === "ALIGN_WITH_INPUT") rejects(k.range, "ld.lld does not accept ALIGN_WITH_INPUT");
+            rejects(
+              k.range,
+              "ld.lld does not accept the SPECIAL output-section constraint (only ONLY_IF_RO and ONLY_IF_RW)",
+            );
+          else if (k.value === "ALIGN_WITH_INPUT")
+            rejects(k.range, "ld.lld does not accept ALIGN_WITH_INPUT");
         }
         if (n.type && (n.type.value === "DSECT" || n.type.value === "READONLY"))
-          rejects(n.type.range, `ld.lld does not know the (${n.type.value}) section type: it reads it as a symbol`);
+          rejects(
+            n.type.range,
+            `ld.lld does not know the (${n.type.value}) section type: it reads it as a symbol`,
+          );
         break;
       case "Call":
         if (n.name === "NEXT" || n.name === "BLOCK")
@@ -52,7 +59,10 @@ export function lldIncompatibilities(script: A.Script): LldIncompatibility[] {
         break;
       case "Number":
         if (lldMalformedNumber(n.text))
-          rejects(n.range, `ld.lld does not read the number \`${n.text}' ("malformed number"): use 0x… or a decimal`);
+          rejects(
+            n.range,
+            `ld.lld does not read the number \`${n.text}' ("malformed number"): use 0x… or a decimal`,
+          );
         break;
       case "InputSection":
         if (n.excludeFiles.length > 0)

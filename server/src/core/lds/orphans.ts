@@ -157,24 +157,54 @@ function literalPrefix(pattern: string): number {
  * anything, and the rest goes to fnmatch(3) with flags 0 (`*` and `?` match `/` too).
  */
 export function wildcardMatch(pattern: string, name: string): boolean {
+  const spec = sectionSpec(pattern);
+  if (spec.literal) return pattern === name;
+  if (!name.startsWith(spec.prefix)) return false;
+  if (spec.suffix && !name.endsWith(spec.suffix)) return false;
+  if (spec.starOnly) return true;
+  return fnmatch(spec.rest, name.slice(spec.prefix.length));
+}
+
+interface SectionSpec {
+  readonly literal: boolean;
+  readonly prefix: string;
+  readonly suffix: string;
+  /** Only a `*` between the prefix and the suffix. */
+  readonly starOnly: boolean;
+  /** The pattern after the prefix, for fnmatch. */
+  readonly rest: string;
+}
+
+const specs = new Map<string, SectionSpec>();
+
+/** A section pattern split once as spec_match does (patterns repeat across every input section). */
+function sectionSpec(pattern: string): SectionSpec {
+  let spec = specs.get(pattern);
+  if (spec) return spec;
   const pl = literalPrefix(pattern);
-  if (pl === pattern.length) return pattern === name;
-  if (!name.startsWith(pattern.slice(0, pl))) return false;
   let sl = 0;
   for (let i = pattern.length - 1; i >= pl; i--) {
     const c = pattern[i];
     if (c === "?" || c === "*" || c === "]") break;
     sl++;
   }
-  if (sl > 0 && !name.endsWith(pattern.slice(pattern.length - sl))) return false;
-  if (pattern.length === pl + sl + 1 && pattern[pl] === "*") return true;
-  return fnmatch(pattern.slice(pl), name.slice(pl));
+  spec = {
+    literal: pl === pattern.length,
+    prefix: pattern.slice(0, pl),
+    suffix: sl > 0 ? pattern.slice(pattern.length - sl) : "",
+    starOnly: pattern.length === pl + sl + 1 && pattern[pl] === "*",
+    rest: pattern.slice(pl),
+  };
+  if (specs.size > 1 << 16) specs.clear();
+  specs.set(pattern, spec);
+  return spec;
 }
 
 /** A file pattern against a file name, as GNU ld's name_match: `abcd*` by prefix, wildcards by fnmatch, the rest exactly. */
 export function nameMatch(pattern: string, name: string): boolean {
   const len = literalPrefix(pattern);
-  if (len >= 4 && pattern[len] === "*" && len + 1 === pattern.length) return name.startsWith(pattern.slice(0, len));
+  if (len >= 4 && pattern[len] === "*" && len + 1 === pattern.length)
+    return name.startsWith(pattern.slice(0, len));
   return isWildcard(pattern) ? fnmatch(pattern, name) : pattern === name;
 }
 
@@ -183,7 +213,11 @@ export function fileMatches(pattern: string, path: string): boolean {
   if (pattern === "*") return true;
   if (!isWildcard(pattern) && !pattern.includes(":")) {
     if (pattern === path) return true;
-    return !pattern.includes("/") && path.endsWith(pattern) && (path.length === pattern.length || path[path.length - pattern.length - 1] === "/");
+    return (
+      !pattern.includes("/") &&
+      path.endsWith(pattern) &&
+      (path.length === pattern.length || path[path.length - pattern.length - 1] === "/")
+    );
   }
   // `archive:member`: an archive part matches only members of archives, and our inputs are plain
   // objects; `:file` is a file outside any archive (GNU ld's archive_path).
@@ -662,7 +696,6 @@ function layout(
 function precedesAll(outputs: readonly OutputLayout[], i: number, o: OutputLayout): boolean {
   return outputs.indexOf(o) > i;
 }
-
 
 function maxBig(a: bigint, b: bigint): bigint {
   return a > b ? a : b;

@@ -83,7 +83,8 @@ export function parseScript(text: string, options: ParseOptions = {}): A.Script 
   const tree = parser.script();
   if (options.tolerant) {
     // A fragment meant for the inside of SECTIONS reads badly at the top level: try it as one.
-    if (tree.errors.length === 0 || options.fragment || tree.statements.some((s) => s.kind === "Sections")) return tree;
+    if (tree.errors.length === 0 || options.fragment || tree.statements.some((s) => s.kind === "Sections"))
+      return tree;
     const asFragment = new Parser(text, { ...options, fragment: true }).script();
     return asFragment.errors.length < tree.errors.length ? asFragment : tree;
   }
@@ -491,12 +492,8 @@ class Parser {
     const save = this.pos;
     const saveEnd = this.lastEnd;
     this.next("name");
-    let phdrTail = false;
-    if (this.is("(")) {
-      this.skipBalanced();
-      phdrTail = this.isPhdrTail();
-    } else phdrTail = this.isPhdrTail();
-    if (phdrTail) {
+    if (this.is("(")) this.skipBalanced();
+    if (this.isPhdrTail()) {
       // A macro that expands to an output section, followed by its `:phdr` (`INIT_TEXT_SECTION(x) :init`).
       while (this.isPhdrTail()) {
         this.next("expr");
@@ -521,7 +518,10 @@ class Parser {
   private isPhdrTail(): boolean {
     if (!this.is(":")) return false;
     const name = this.peek2("expr", "expr");
-    if (name.kind !== "name" || /^(AT|ALIGN|SUBALIGN|ALIGN_WITH_INPUT|ONLY_IF_RO|ONLY_IF_RW|SPECIAL)$/.test(name.text))
+    if (
+      name.kind !== "name" ||
+      /^(AT|ALIGN|SUBALIGN|ALIGN_WITH_INPUT|ONLY_IF_RO|ONLY_IF_RW|SPECIAL)$/.test(name.text)
+    )
       return false;
     const after = this.lx.tokenAt(name.end, "expr");
     return !(after.kind === "punct" && (after.text === "{" || after.text === "("));
@@ -641,7 +641,10 @@ class Parser {
     const keywords: A.Name[] = [];
     for (;;) {
       const t = this.peek("expr");
-      if (t.kind === "name" && /^(AT|ALIGN|SUBALIGN|ALIGN_WITH_INPUT|ONLY_IF_RO|ONLY_IF_RW|SPECIAL)$/.test(t.text))
+      if (
+        t.kind === "name" &&
+        /^(AT|ALIGN|SUBALIGN|ALIGN_WITH_INPUT|ONLY_IF_RO|ONLY_IF_RW|SPECIAL)$/.test(t.text)
+      )
         keywords.push(this.nameNode(t));
       if (t.text === "AT" && this.peek2("expr", "expr").text === "(") {
         this.next("expr");
@@ -1082,8 +1085,10 @@ class Parser {
     const ops: Token[] = [];
     for (;;) {
       const t = this.peek("expr");
-      if (t.kind !== "punct" || !(t.text === "-" || t.text === "+" || t.text === "!" || t.text === "~")) break;
-      if (this.depth + ops.length >= MAX_NESTING) this.fail(`syntax error: nested more than ${MAX_NESTING} levels deep`, t);
+      if (t.kind !== "punct" || !(t.text === "-" || t.text === "+" || t.text === "!" || t.text === "~"))
+        break;
+      if (this.depth + ops.length >= MAX_NESTING)
+        this.fail(`syntax error: nested more than ${MAX_NESTING} levels deep`, t);
       ops.push(this.next("expr"));
     }
     let e = this.primary();
