@@ -4,12 +4,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { librarySearchDirs } from "../../server/src/core/kbuild/cmdfile";
-import { lintDiagnostics } from "../../server/src/core/lds/diagnostics";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LDS_RULES, lintDiagnostics } from "../../server/src/core/lds/diagnostics";
 import { documentSymbols } from "../../server/src/core/lds/features";
 import { includeCandidates, resolveInclude } from "../../server/src/core/lds/include-search";
 import { ldVerdict } from "../../server/src/core/lds/ldgram";
 import { lldIncompatibilities } from "../../server/src/core/lds/lld-compat";
 import { parseScript } from "../../server/src/core/lds/parser";
+import { repoRoot } from "../helpers";
 
 /** "ok", or "line: message" as ld prints it. */
 function verdict(text: string): string {
@@ -174,5 +177,13 @@ describe("lds-lld-incompatible", () => {
     const lint = lintDiagnostics(s).filter((d) => d.code === "lld-incompatible");
     assert.equal(lint.length, 9);
     assert.ok(lint.every((d) => d.severity === "info"));
+  });
+});
+
+describe("linker-script rule documentation", () => {
+  it("every lds rule id has its README anchor", () => {
+    const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+    for (const id of LDS_RULES)
+      assert.ok(readme.includes(`<a id="rule-lds-${id}"></a>`), `README anchor rule-lds-${id}`);
   });
 });

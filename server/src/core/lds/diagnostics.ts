@@ -8,6 +8,12 @@ import { orphanMessage, outputSections, type Placement } from "./orphans";
 
 export type LdsSeverity = "error" | "warning" | "info";
 
+/** Every rule id this file reports (as `lds-<id>`); each has a README anchor `rule-lds-<id>`. */
+export const LDS_RULES = [
+  "syntax", "entry-undefined", "location-backwards", "duplicate-output-section", "assert-fails", "include-missing",
+  "orphan-section", "lld-incompatible",
+] as const; // prettier-ignore
+
 export interface LdsDiagnostic {
   /** Rule id: syntax, entry-undefined, location-backwards, duplicate-output-section, assert-fails, include-missing, orphan-section, lld-incompatible. */
   readonly code: string;
