@@ -241,6 +241,16 @@ const FLAG_NAMES: Record<string, bigint> = {
   SHF_LINK_ORDER: 0x80n, SHF_OS_NONCONFORMING: 0x100n, SHF_GROUP: 0x200n, SHF_TLS, SHF_EXCLUDE: 0x80000000n,
 }; // prettier-ignore
 
+/** What decides whether a description takes an input section (not its sorting or KEEP). */
+function descSignature(d: A.InputSectionDesc): string {
+  return JSON.stringify([
+    d.file.value,
+    d.excludeFiles.map((n) => n.value),
+    d.sections?.map((p) => [p.value, p.excludeFiles.map((n) => n.value)]) ?? null,
+    d.flags ?? null,
+  ]);
+}
+
 /** The section pattern of `desc` matching `s`, or null when the description does not take it. */
 export function matchDesc(
   desc: A.InputSectionDesc,
@@ -338,9 +348,19 @@ export function placeSections(
   const assignments: Assignment[] = [];
   const byDesc = new Map<A.InputSectionDesc, InputSection[]>();
   const orphanInputs: InputSection[] = [];
+  // Of descriptions that match alike (same file, exclusions, section patterns and flags), only the
+  // first can ever take an input: the later ones are never asked (a script can repeat one 60,000 times).
+  const firstDescs: Rule[] = [];
+  const signatures = new Set<string>();
+  for (const d of descs) {
+    const sig = descSignature(d.desc);
+    if (signatures.has(sig)) continue;
+    signatures.add(sig);
+    firstDescs.push(d);
+  }
   for (const s of inputs) {
     let rule: Rule | undefined;
-    for (const d of descs) {
+    for (const d of firstDescs) {
       const m = matchDesc(d.desc, s, linker);
       if (m === null) continue;
       rule = m ? { ...d, pattern: m } : d;
