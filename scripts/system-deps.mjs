@@ -1,8 +1,9 @@
 // The Debian packages the tests need, and a check that installs what is missing (as root, after
 // `apt-get update`) or stops with the exact command to run. Shared by `npm test` and `npm run bench`.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 
-/** command on PATH -> Debian package that provides it */
+/** command on PATH (or absolute path of a file) -> Debian package that provides it */
 export const TEST_TOOLS = {
   gcc: "gcc",
   "gcc-12": "gcc-12",
@@ -31,7 +32,7 @@ export const TEST_TOOLS = {
   "s390x-linux-gnu-gcc-12": "gcc-12-s390x-linux-gnu",
   "riscv64-linux-gnu-gcc-12": "gcc-12-riscv64-linux-gnu",
   "powerpc64le-linux-gnu-gcc-12": "gcc-12-powerpc64le-linux-gnu",
-  // The kexec-tools per-architecture tests' final links (test/unit/kexec-tools-arch.test.ts) and
+  // The kexec-tools per-architecture tests' final links (test/golden/kexec-tools-arch.test.ts) and
   // rebuilding their objects (test/fixtures/kexec-tools/build.sh).
   "aarch64-linux-gnu-ld": "binutils-aarch64-linux-gnu",
   "aarch64-linux-gnu-objcopy": "binutils-aarch64-linux-gnu",
@@ -50,6 +51,12 @@ export const TEST_TOOLS = {
   nvim: "neovim",
   emacs: "emacs-nox",
   "eglot (elpa-eglot)": "elpa-eglot",
+  // The linker-script corpus (scripts/lds-corpus.mjs): the kernel tree whose kbuild-generated scripts
+  // it makes (defconfig needs flex and bison; x86's prepare builds objtool, which needs libelf).
+  "/usr/src/linux-source-6.1.tar.xz": "linux-source-6.1",
+  flex: "flex",
+  bison: "bison",
+  "/usr/include/libelf.h": "libelf-dev",
 };
 
 /** Tools that are not a command on PATH: how to tell they are installed. */
@@ -59,7 +66,9 @@ const PRESENT = {
     0,
 };
 
+/** A command on PATH, or (for an absolute path) a file that exists. */
 export function has(cmd) {
+  if (cmd.startsWith("/")) return existsSync(cmd);
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 }
 
