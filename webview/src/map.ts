@@ -70,7 +70,7 @@ export function bufferView(load: LoadJson, width: number, selected?: string, bas
     );
   }
   root.append(svg("text", { x: 0, y: BAND + 38, class: "axis" }, `${base} ${load.mem}`));
-  root.append(svg("text", { x: width, y: BAND + 38, class: "axis end" }, `+ memsz ${hex(load.memsz)}`));
+  root.append(svg("text", { x: width, y: BAND + 38, class: "axis end" }, `+ memsz ${load.memsz}`));
   return root;
 }
 

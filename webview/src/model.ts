@@ -39,6 +39,14 @@ export interface BufferMap {
 export const MIN_BLOCK = 6;
 
 /**
+ * A report's "0x…" (or "-0x…") quantity as a double, for drawing: the JSON keeps 64-bit values exact
+ * as strings, and a pixel position needs no more than a double's precision.
+ */
+export function num(x: string): number {
+  return x.startsWith("-") ? -Number(BigInt(x.slice(1))) : Number(BigInt(x));
+}
+
+/**
  * The name of the load buffer's base address in the loader's own code: the kernel's `kbuf.mem`, or
  * kexec-tools' `buf_addr` (the report's loader is "kernel" or "kexec-tools <version>").
  */
@@ -77,7 +85,10 @@ export function allocateWidths(sizes: readonly number[], width: number, min = MI
 
 /** The load buffer from kbuf.mem to kbuf.mem + memsz, as blocks, with relocation ticks. */
 export function bufferMap(load: LoadJson, width: number): BufferMap {
-  const sections = [...load.sections].sort((a, b) => a.offset - b.offset || a.index - b.index);
+  const sections = load.sections
+    .map((s) => ({ ...s, offset: num(s.offset), size: num(s.size) }))
+    .sort((a, b) => a.offset - b.offset || a.index - b.index);
+  const memsz = num(load.memsz);
   const parts: Omit<Block, "x" | "w">[] = [];
   let cursor = 0;
   const entry = new Map(load.entrySections.map((e) => [e.index, e.effect]));
@@ -102,13 +113,13 @@ export function bufferMap(load: LoadJson, width: number): BufferMap {
     });
     cursor = Math.max(cursor, s.offset + s.size);
   }
-  if (load.memsz > cursor)
+  if (memsz > cursor)
     parts.push({
       kind: "gap",
       key: `gap:${cursor}`,
       name: "page rounding",
       offset: cursor,
-      size: load.memsz - cursor,
+      size: memsz - cursor,
     });
   const widths = allocateWidths(
     parts.map((p) => p.size),
@@ -129,7 +140,7 @@ export function bufferMap(load: LoadJson, width: number): BufferMap {
     const frac = b.size > 0 ? Math.min(1, off / b.size) : 0;
     ticks.push({ key: `reloc:${i}`, x: b.x + frac * b.w, failing: r.status !== "ok", relocation: r });
   });
-  return { blocks, ticks, entryX: entryX(blocks, load), width, memsz: load.memsz };
+  return { blocks, ticks, entryX: entryX(blocks, load), width, memsz };
 }
 
 function entryX(blocks: readonly Block[], load: LoadJson): number | undefined {
@@ -155,6 +166,7 @@ export interface FileBlock {
 /** The same sections laid out by their file offsets in the object (headers and non-ALLOC ones too). */
 export function fileMap(report: ReportJson, width: number): FileBlock[] {
   const secs = report.fileSections
+    .map((s) => ({ ...s, offset: num(s.offset), fileSize: num(s.fileSize) }))
     .filter((s) => s.index > 0 && s.fileSize > 0)
     .sort((a, b) => a.offset - b.offset);
   const widths = allocateWidths(

@@ -227,7 +227,11 @@ export function simulateArch(
   const simulated = loads.map((l) => ({
     label: l.label,
     why: l.why,
-    attempt: loadArchPurgatory(arch, elf, kernel, l.mem, { debug: options.debug === true, crash: l.crash }),
+    attempt: loadArchPurgatory(arch, elf, kernel, l.mem, {
+      debug: options.debug === true,
+      crash: l.crash,
+      ramSize: options.ramSize ?? DEFAULT_RAM,
+    }),
   }));
   const loadWindows = windowsOf(simulated[0]?.attempt, placementPlan, bufMin);
   const findings = evaluateArchRules({

@@ -13,6 +13,7 @@ import { evaluateRules } from "./rules/x86";
 import { archIdFor, archLoaderNamed, noKernelLoader, simulateArch } from "./simulate-arch";
 import { simulateKexecTools } from "./simulate-kexec-tools";
 import type { Finding } from "./rules/types";
+import { verdictFindings } from "./rules/verdict";
 
 export interface SimulateOptions {
   /** Kernel release to model ("6.8", "5.10.223"); default the newest modelled. */
@@ -111,7 +112,10 @@ export function simulate(bytes: Uint8Array, options: SimulateOptions = {}): Simu
   const simulated = loads.map((l) => ({
     label: l.label,
     why: l.why,
-    attempt: loadX86Purgatory(elf, kernel, l.mem, { debug: options.debug === true }),
+    attempt: loadX86Purgatory(elf, kernel, l.mem, {
+      debug: options.debug === true,
+      ramSize: options.ramSize ?? DEFAULT_RAM,
+    }),
   }));
   const loadWindows = windowsOf(simulated[0]?.attempt, plan, bufMin);
   const findings = evaluateRules({ elf, kernel, plan, loads: simulated, loadWindows, bufMin });
@@ -137,6 +141,7 @@ export function finishReport(parts: ReportParts): SimulationResult {
     ok: true,
     report: {
       ...parts,
+      findings: [...parts.findings, ...verdictFindings(parts)],
       ok: loads.length > 0 && loads.every((s) => s.attempt.ok),
       entryOk: loads.every((s) => entryOk(s.attempt) !== false),
     },

@@ -25,6 +25,8 @@ export type ArchId = "s390x" | "riscv64" | "ppc64";
 /** Which kind of image is loaded: the symbols some loaders set depend on it. */
 export interface ArchLoadOptions {
   readonly debug?: boolean;
+  /** The machine's RAM: vzalloc refuses a staging buffer larger than it. */
+  readonly ramSize?: bigint;
   /** A kdump (crash) kernel: s390 sets crash_start/crash_size, ppc64 sets run_at_load. */
   readonly crash?: boolean;
   /** ppc64 only: an /ibm,opal node exists (PowerNV), so opal_base/opal_entry are set. */
@@ -61,6 +63,7 @@ export interface ArchLoader {
 }
 
 const ENOEXEC = -8;
+const ENOMEM = -12;
 const EINVAL = -22;
 
 /** Why an E1+ kernel of this architecture would misread the object (it validates nothing). */
@@ -109,7 +112,11 @@ export function loadArchPurgatory(
   }
 
   try {
-    const out = layOutAndRelocate(elf, kernel, plan, mem, log, arch.relocator(kernel), silent);
+    const out = layOutAndRelocate(elf, kernel, plan, mem, log, arch.relocator(kernel), silent, options.ramSize);
+    if (out.kind === "no-memory") {
+      loadingFailed(ENOMEM);
+      return failed("allocation");
+    }
     if (out.kind === "undefined-behaviour") return failed("undefined-behaviour", out.progress);
     if (out.kind === "relocations-failed") {
       if (!out.printed) {

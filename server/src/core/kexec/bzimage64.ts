@@ -32,7 +32,9 @@ export type LoadStage =
   /** Other architectures: the loader's own purgatory symbols (kernel_entry, purgatory_start, ...). */
   | "purgatory-symbols"
   /** kexec-tools: locate_hole found no room for the purgatory. */
-  | "placement";
+  | "placement"
+  /** The staging buffer could not be allocated (-ENOMEM). */
+  | "allocation";
 
 export interface SymbolStep {
   readonly name: string;
@@ -57,7 +59,8 @@ export interface LoadAttempt {
   readonly relocations: readonly RelocationRecord[];
   /** SHA-256 of the bufsz-byte staging buffer after relocation (before any symbol is set). */
   readonly bufferSha256: string | undefined;
-  /** The staging buffer after relocation, when the relocations succeeded. */
+  /** The staging buffer after relocation, when the relocations succeeded and it was small enough to
+   *  hold whole (see staging.ts). */
   readonly buffer: Uint8Array | undefined;
   readonly symbolSteps: readonly SymbolStep[];
   /** Why the kernel's behaviour would be undefined (the simulation stopped there). */
@@ -93,6 +96,8 @@ export function failedAttempt(
 
 export interface LoadOptions {
   readonly debug?: boolean;
+  /** The machine's RAM: vzalloc refuses a staging buffer larger than it. */
+  readonly ramSize?: bigint;
 }
 
 /** Problems that make E1+ kernels misread the object entirely (they validate nothing). */
@@ -135,7 +140,11 @@ export function loadX86Purgatory(
   }
 
   try {
-    const out = layOutAndRelocate(elf, kernel, plan, mem, log, x86_64Relocator, silent);
+    const out = layOutAndRelocate(elf, kernel, plan, mem, log, x86_64Relocator, silent, options.ramSize);
+    if (out.kind === "no-memory") {
+      loadingFailed();
+      return failed("allocation");
+    }
     if (out.kind === "undefined-behaviour") return failed("undefined-behaviour", out.progress);
     if (out.kind === "relocations-failed") {
       loadingFailed();

@@ -7,6 +7,7 @@ import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from "../elf/constants";
 import type { ElfFile, SectionHeader } from "../elf/types";
 import type { KernelModel } from "./kernel";
 import type { KernelLog } from "./log";
+import { allocateStaging, type StagingBuffer } from "./staging";
 import { ALIGN, isPowerOfTwo, u64 } from "./u64";
 
 export const PAGE_SIZE = 4096n;
@@ -144,7 +145,7 @@ export interface EntryMatch {
 
 export interface Layout {
   readonly sechdrs: LoadedSection[];
-  readonly buffer: Uint8Array;
+  readonly buffer: StagingBuffer;
   readonly imageStart: bigint;
   /** Executable sections that contained e_entry (or purgatory_start's section), in index order. */
   readonly entryMatches: readonly EntryMatch[];
@@ -199,7 +200,7 @@ export function setupSechdrs(
   findPurgatoryStart: EntrySymbolLookup,
 ): Layout {
   const sechdrs = copySechdrs(elf);
-  const buffer = new Uint8Array(Number(plan.bufsz));
+  const buffer = allocateStaging(plan.bufsz);
   const eEntry = elf.header.e_entry;
   const matches: EntryMatch[] = [];
   const ub: string[] = [];
