@@ -354,7 +354,8 @@ async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory |
     }
   } else if (makefile) {
     makefileText ??= await readText(fs, makefile);
-    const list = makefileText === undefined ? [] : purgatoryObjects(parseMakefile(makefileText));
+    const list =
+      makefileText === undefined ? [] : purgatoryObjects(parseMakefile(makefileText), { problems: notes });
     objects = list.map((e) => posix.join(c.dir, e.name));
     for (const e of list) {
       const stem = e.name.slice(0, -2);

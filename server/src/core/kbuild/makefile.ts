@@ -141,7 +141,11 @@ function splitTokens(lg: Logical, from: number, to: number): MakeToken[] {
   // One frame per open $( or plain (: the function name and which argument we are in.
   const stack: { fn: string; arg: number }[] = [];
   let start = -1;
-  const removing = () => stack.some((f) => f.fn === "filter-out" && f.arg === 0);
+  // How many open frames are $(filter-out ...)'s first argument, kept up to date as frames open,
+  // close and move to their next argument (scanning the stack per token was quadratic in nesting).
+  let removingFrames = 0;
+  const counts = (f: { fn: string; arg: number } | undefined) => f?.fn === "filter-out" && f.arg === 0;
+  const removing = () => removingFrames > 0;
   const flush = (end: number) => {
     if (start >= 0 && end > start) {
       let s = start;
@@ -155,9 +159,12 @@ function splitTokens(lg: Logical, from: number, to: number): MakeToken[] {
     const c = lg.text[i]!;
     if (c === "$" && (lg.text[i + 1] === "(" || lg.text[i + 1] === "{")) {
       flush(i);
-      const m = /^[A-Za-z0-9_.-]+/.exec(lg.text.slice(i + 2, to));
-      const name = m ? m[0] : "";
-      const isCall = m !== null && /^[ \t]/.test(lg.text.slice(i + 2 + name.length, i + 3 + name.length));
+      // A sticky match from i + 2: slicing the rest of the line at every `$(` was quadratic.
+      NAME_AT.lastIndex = i + 2;
+      const m = NAME_AT.exec(lg.text);
+      const name = m && i + 2 + m[0].length <= to ? m[0] : "";
+      const after = lg.text[i + 2 + name.length];
+      const isCall = name !== "" && i + 2 + name.length < to && (after === " " || after === "\t");
       stack.push({ fn: isCall ? name : "", arg: isCall ? -1 : 0 });
       // A function's name is not a token; a variable reference's name is (e.g. CC_FLAGS_LTO).
       i += isCall ? 1 + name.length : 1;
@@ -170,12 +177,13 @@ function splitTokens(lg: Logical, from: number, to: number): MakeToken[] {
     }
     if (c === ")" || c === "}") {
       flush(i);
-      stack.pop();
+      if (counts(stack.pop())) removingFrames--;
       continue;
     }
     if (c === ",") {
       flush(i);
       const top = stack[stack.length - 1];
+      if (counts(top)) removingFrames--;
       if (top) top.arg++;
       continue;
     }
@@ -183,7 +191,10 @@ function splitTokens(lg: Logical, from: number, to: number): MakeToken[] {
       flush(i);
       // After a function name, the first blank starts argument 0.
       const top = stack[stack.length - 1];
-      if (top && top.arg === -1) top.arg = 0;
+      if (top && top.arg === -1) {
+        top.arg = 0;
+        if (counts(top)) removingFrames++;
+      }
       continue;
     }
     if (start < 0) start = i;
@@ -191,6 +202,8 @@ function splitTokens(lg: Logical, from: number, to: number): MakeToken[] {
   flush(to);
   return tokens;
 }
+
+const NAME_AT = /[A-Za-z0-9_.-]+/y;
 
 const OPS: readonly AssignOp[] = [":::=", "::=", ":=", "+=", "?=", "!=", "="];
 const DIRECTIVE = /^\s*(-?include|sinclude|ifeq|ifneq|ifdef|ifndef|else|endif|vpath|unexport)\b/;
@@ -385,6 +398,20 @@ export interface ObjectListOptions {
    * Makefile sets BITS from CONFIG_X86_64, and purgatory only exists on 64-bit x86.
    */
   readonly vars?: Readonly<Record<string, string>>;
+  /** Receives a line for each expansion stopped at EXPANSION_CAP (the list is then incomplete). */
+  readonly problems?: string[];
+}
+
+/**
+ * Characters one object-list expansion may produce. make would expand a variable that references the
+ * previous one eight times, nine levels deep, into gigabytes; the reader stops at this cap instead
+ * and says so (a real purgatory list is a few hundred bytes).
+ */
+export const EXPANSION_CAP = 64 * 1024;
+
+interface Budget {
+  left: number;
+  hit: string | undefined;
 }
 
 /** Substitute $(NAME)/${NAME} from `vars` and the Makefile's own single-assignment variables. */
@@ -392,15 +419,29 @@ function substitute(
   mf: ParsedMakefile,
   text: string,
   vars: Readonly<Record<string, string>>,
+  budget: Budget,
   depth = 0,
 ): string {
   if (depth > 8 || !text.includes("$")) return text;
   return text.replace(/\$[({]([A-Za-z0-9_.-]+)[)}]/g, (whole, name: string) => {
-    if (name in vars) return vars[name]!;
-    const defs = findAssignments(mf, name).filter((a) => a.target === undefined);
-    if (defs.length === 1 && defs[0]!.op !== "+=") return substitute(mf, defs[0]!.value, vars, depth + 1);
-    return whole;
+    if (budget.hit !== undefined) return whole;
+    let out = whole;
+    if (name in vars) out = vars[name]!;
+    else {
+      const defs = findAssignments(mf, name).filter((a) => a.target === undefined);
+      if (defs.length === 1 && defs[0]!.op !== "+=") out = substitute(mf, defs[0]!.value, vars, budget, depth + 1);
+    }
+    budget.left -= 1 + out.length;
+    if (budget.left < 0) {
+      budget.hit ??= `expanding $(${name}) went past the ${EXPANSION_CAP}-character cap: the object list was cut short there`;
+      return whole;
+    }
+    return out;
   });
+}
+
+function budgetFor(): Budget {
+  return { left: EXPANSION_CAP, hit: undefined };
 }
 
 /** The words of `variable` as make would accumulate them: `:=`/`=` reset, `+=` appends, `?=` sets once. */
@@ -426,36 +467,50 @@ function accumulate(mf: ParsedMakefile, variable: string): MakeWord[] {
  */
 export function purgatoryObjects(mf: ParsedMakefile, options: ObjectListOptions = {}): ObjectEntry[] {
   const vars = options.vars ?? { BITS: "64" };
+  const budget = budgetFor();
   const entry = (word: MakeWord, variable: string): ObjectEntry => ({
-    name: substitute(mf, word.text, vars).replace(/^\$[({]obj[)}]\//, ""),
+    name: substitute(mf, word.text, vars, budget).replace(/^\$[({]obj[)}]\//, ""),
     word,
     variable,
   });
+  const reportCap = () => {
+    if (budget.hit !== undefined) options.problems?.push(budget.hit);
+  };
   const objectsOnly = (list: ObjectEntry[]) =>
     list.filter((e) => /\.o$/.test(e.name) && !e.name.includes("$"));
   for (const variable of ["purgatory-y", "PURGATORY_OBJS"]) {
     const list = objectsOnly(accumulate(mf, variable).map((word) => entry(word, variable)));
-    if (list.length > 0) return list;
+    if (list.length > 0) {
+      reportCap();
+      return list;
+    }
   }
   for (const rule of mf.rules) {
     const target = rule.targets.find((t) => /(^|\/)purgatory\.ro$/.test(t.text));
-    if (target) return objectsOnly(rule.prerequisites.map((word) => entry(word, target.text)));
+    if (target) {
+      const list = objectsOnly(rule.prerequisites.map((word) => entry(word, target.text)));
+      reportCap();
+      return list;
+    }
   }
+  reportCap();
   return [];
 }
 
 /** The `targets` list, with `$(purgatory-y)` expanded to the object entries. */
 export function kbuildTargets(mf: ParsedMakefile, options: ObjectListOptions = {}): ObjectEntry[] {
   const vars = options.vars ?? { BITS: "64" };
+  const budget = budgetFor();
   const out: ObjectEntry[] = [];
   for (const word of accumulate(mf, "targets")) {
     if (/^\$[({]purgatory-y[)}]$/.test(word.text)) out.push(...purgatoryObjects(mf, options));
     else
       out.push({
-        name: substitute(mf, word.text, vars).replace(/^\$[({]obj[)}]\//, ""),
+        name: substitute(mf, word.text, vars, budget).replace(/^\$[({]obj[)}]\//, ""),
         word,
         variable: "targets",
       });
   }
+  if (budget.hit !== undefined) options.problems?.push(budget.hit);
   return out;
 }
