@@ -44,10 +44,14 @@ export class ServerUnderTest {
   private waiters: (() => void)[] = [];
   stderr = "";
   settings: Partial<ServerSettings> = {};
+  /** window/logMessage lines (the output channel), in order. */
+  readonly logs: { type: MessageType; message: string }[] = [];
 
-  constructor() {
+  /** `env`: extra environment for the server (the fault-injection hook PURGATORY_LENS_FAULT). */
+  constructor(env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, [join(repoRoot, "dist", "server.js"), "--stdio"], {
       stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, ...env },
     });
     this.child.stderr!.on("data", (d) => (this.stderr += String(d)));
     this.connection = createProtocolConnection(
@@ -76,7 +80,9 @@ export class ServerUnderTest {
     this.connection.onRequest("client/registerCapability", () => null);
     this.connection.onRequest("window/workDoneProgress/create", () => null);
     this.connection.onNotification("window/logMessage", (p: { type: number; message: string }) => {
+      this.logs.push({ type: p.type as MessageType, message: p.message });
       if (p.type === 1) this.stderr += `[server error] ${p.message}\n`;
+      this.wake();
     });
     this.connection.listen();
   }

@@ -10,7 +10,12 @@ import {
   type ResolvedFinding,
   type TextFile,
 } from "../core/rules/resolve";
-import { simulate, type SimulateOptions, type SimulationReport } from "../core/simulate";
+import {
+  simulate,
+  type SimulateOptions,
+  type SimulationReport,
+  type SimulationResult,
+} from "../core/simulate";
 import type { PurgatoryStatus } from "../protocol";
 import { readInputObjects } from "./input-objects";
 
@@ -47,10 +52,22 @@ export async function loadFiles(p: DiscoveredPurgatory, text: TextSource): Promi
   };
 }
 
+/** Runs one simulation: in a worker thread in the server, in-line by default. */
+export type Simulator = (bytes: Uint8Array, options: SimulateOptions) => Promise<SimulationResult>;
+
+const inline: Simulator = (bytes, options) => Promise.resolve(simulate(bytes, options));
+
+/**
+ * Objects larger than this are not simulated in the editor: every step of the simulation stays
+ * within interactive time below it (a real purgatory.ro is 20–200 KB); the CLI has no limit.
+ */
+export const EDITOR_MAX_OBJECT_BYTES = 1 << 20;
+
 export async function simulateProject(
   p: DiscoveredPurgatory,
   options: SimulateOptions,
   text: TextSource,
+  run: Simulator = inline,
 ): Promise<ProjectResult> {
   const t0 = performance.now();
   const files = await loadFiles(p, text);
@@ -85,7 +102,17 @@ export async function simulateProject(
       problem: "not built yet",
     };
   }
-  const r = simulate(bytes, options);
+  if (bytes.byteLength > EDITOR_MAX_OBJECT_BYTES) {
+    const problem = `${bytes.byteLength} bytes: too large to simulate in the editor (the limit is ${EDITOR_MAX_OBJECT_BYTES} bytes); run \`purgatory-lens simulate ${p.object}\` instead`;
+    return { status: done("invalid", problem, 0, 0), report: undefined, resolved: [], files, problem };
+  }
+  let r: SimulationResult;
+  try {
+    r = await run(bytes, options);
+  } catch (e) {
+    const problem = e instanceof Error ? e.message : String(e);
+    return { status: done("error", problem, 1, 0), report: undefined, resolved: [], files, problem };
+  }
   if (!r.ok) {
     return {
       status: done("invalid", r.error, 0, 0),

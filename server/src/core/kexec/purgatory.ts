@@ -254,6 +254,8 @@ export function setupSechdrs(
   }
 
   const entrySymbol = kernel.era === "E3" ? findPurgatoryStart("purgatory_start") : undefined;
+  // Sections already in `matches` (a set: an object can have thousands of entry-holding sections).
+  const matched = new Set<number>();
   let startFixed = false;
   let offset = 0n;
   for (const s of sechdrs) {
@@ -292,14 +294,17 @@ export function setupSechdrs(
           start = u64(mem + offset + entrySymbol.value);
           startFixed = true;
           matches.push({ index: s.index, name: s.name, effect: "symbol" });
+          matched.add(s.index);
         }
         if (holdsEntry(s, eEntry)) {
           if (!startFixed && start === eEntry) {
             start = u64(start - s.origAddr + mem + offset);
             startFixed = true;
             matches.push({ index: s.index, name: s.name, effect: "set" });
-          } else if (matches.every((m) => m.index !== s.index)) {
+            matched.add(s.index);
+          } else if (!matched.has(s.index)) {
             matches.push({ index: s.index, name: s.name, effect: "ignored" });
+            matched.add(s.index);
           }
         }
         break;
