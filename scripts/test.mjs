@@ -26,6 +26,19 @@ step("tests: core unit, golden, the language server over stdio, the webview in C
   "out/test/lsp/",
   "out/test/webview/",
 ]);
+// A quick seeded fuzz run (about 60 s, one worker thread): any uncaught exception or hang in the core's
+// entry points fails the suite (the saved corpus is replayed by the unit tier above).
+step("fuzz: a quick seeded run of every target", "node", [
+  "out/test/fuzz/fuzz.js",
+  "--seconds",
+  "60",
+  "--seed",
+  "1",
+  "--workers",
+  "1",
+  "--hang-ms",
+  "5000",
+]);
 // The whole-extension tier: the extension in a real VS Code workbench (code-server + Chromium), its
 // API suite in the extension host, its UI suite through Playwright, and the packaged .vsix.
 step("tests: the extension in a real workbench (API, UI, .vsix)", "node", ["scripts/e2e/run.mjs"]);

@@ -46,8 +46,8 @@ function parseArgs(argv: string[]): Args {
     else if (f === "--inputs") {
       const n = Number(v());
       for (const t of TARGETS) a.quota[t] = n;
-    }
-    else if (f.startsWith("--") && (TARGETS as readonly string[]).includes(f.slice(2))) a.quota[f.slice(2) as TargetName] = Number(v());
+    } else if (f.startsWith("--") && (TARGETS as readonly string[]).includes(f.slice(2)))
+      a.quota[f.slice(2) as TargetName] = Number(v());
     else if (f === "--workers") a.workers = Math.max(1, Number(v()));
     else if (f === "--seed") a.seed = Number(v());
     else if (f === "--hang-ms") a.hangMs = Number(v());
@@ -149,8 +149,7 @@ export async function fuzz(args: Args): Promise<{ ok: boolean; summary: unknown;
     worker.on("exit", () => (slot.done = true));
     return slot;
   };
-  for (let w = 0; w < args.workers; w++)
-    slots[w] = start(w, Object.fromEntries(targets.map((t) => [t, w])));
+  for (let w = 0; w < args.workers; w++) slots[w] = start(w, Object.fromEntries(targets.map((t) => [t, w])));
 
   let lastReport = Date.now();
   while (slots.some((s) => !s.done)) {
@@ -178,7 +177,8 @@ export async function fuzz(args: Args): Promise<{ ok: boolean; summary: unknown;
     if (!args.quiet && Date.now() - lastReport > 10_000) {
       lastReport = Date.now();
       const stats: Record<string, TargetStats> = {};
-      for (const s of slots) for (const snap of [...s.past, ...(s.snapshot ? [s.snapshot] : [])]) addStats(stats, snap.stats);
+      for (const s of slots)
+        for (const snap of [...s.past, ...(s.snapshot ? [s.snapshot] : [])]) addStats(stats, snap.stats);
       const line = Object.entries(stats)
         .map(([t, x]) => `${t} ${x.inputs} (${x.exceptions} exc, ${x.slowCalls} slow)`)
         .join(", ");
@@ -205,9 +205,19 @@ export async function fuzz(args: Args): Promise<{ ok: boolean; summary: unknown;
   }
   const saved: string[] = [];
   if (args.save) {
-    for (const f of failures.values()) saved.push(save(f.target, f.key, f.kind, generate(seeds, f.target, args.seed, f.index), f, args));
+    for (const f of failures.values())
+      saved.push(save(f.target, f.key, f.kind, generate(seeds, f.target, args.seed, f.index), f, args));
     for (const h of hangs)
-      saved.push(save(h.target, `${h.target}:hang:${h.index}`, "hang", generate(seeds, h.target, args.seed, h.index), undefined, args));
+      saved.push(
+        save(
+          h.target,
+          `${h.target}:hang:${h.index}`,
+          "hang",
+          generate(seeds, h.target, args.seed, h.index),
+          undefined,
+          args,
+        ),
+      );
   }
 
   const unknownExceptions = [...failures.values()].filter((f) => f.kind === "exception" && !f.known);
@@ -224,11 +234,20 @@ export async function fuzz(args: Args): Promise<{ ok: boolean; summary: unknown;
   };
   if (!args.quiet || unknownExceptions.length + unknownHangs.length > 0) printSummary(summary, hangs);
   if (args.json) writeFileSync(args.json, JSON.stringify(summary, null, 2) + "\n");
-  return { ok: unknownExceptions.length === 0 && unknownHangs.length === 0, summary, unknownSlow: unknownSlow.length };
+  return {
+    ok: unknownExceptions.length === 0 && unknownHangs.length === 0,
+    summary,
+    unknownSlow: unknownSlow.length,
+  };
 }
 
 function printSummary(
-  summary: { seconds: number; targets: Record<string, TargetStats>; failures: FailureReport[]; saved: string[] },
+  summary: {
+    seconds: number;
+    targets: Record<string, TargetStats>;
+    failures: FailureReport[];
+    saved: string[];
+  },
   hangs: Hang[],
 ): void {
   console.log(`\nfuzz: ${summary.seconds} s`);
@@ -236,14 +255,18 @@ function printSummary(
   for (const [t, s] of Object.entries(summary.targets)) {
     const h = hangs.filter((x) => x.target === t);
     console.log(
-      `${t.padEnd(6)} ${String(s.inputs).padStart(9)} ${String(s.calls).padStart(10)}  ${String(s.exceptions).padStart(6)} (${s.knownExceptions})`.padEnd(52) +
+      `${t.padEnd(6)} ${String(s.inputs).padStart(9)} ${String(s.calls).padStart(10)}  ${String(s.exceptions).padStart(6)} (${s.knownExceptions})`.padEnd(
+        52,
+      ) +
         `${String(s.slowCalls).padStart(6)} (${s.knownSlowCalls})`.padEnd(25) +
         `${s.slowest.ms.toFixed(1)} ms ${s.slowest.entry} (#${s.slowest.index}, ${s.slowest.size} bytes)` +
         (h.length > 0 ? `; hangs ${h.length} (${h.filter((x) => x.known).length} known)` : ""),
     );
   }
   for (const f of summary.failures)
-    console.log(`  ${f.kind}${f.known ? ` [known, owned by lds work: ${f.known}]` : ""} ×${f.count} ${f.entry}: ${f.message.split("\n")[0]}`);
+    console.log(
+      `  ${f.kind}${f.known ? ` [known, owned by lds work: ${f.known}]` : ""} ×${f.count} ${f.entry}: ${f.message.split("\n")[0]}`,
+    );
   for (const s of summary.saved) console.log(`  saved ${s}`);
 }
 

@@ -27,16 +27,18 @@ export function minimise(
   base?: Uint8Array,
 ): Uint8Array {
   const deadline = Date.now() + budgetMs;
-  const fails = (bytes: Uint8Array) => Date.now() < deadline && stillFails(seeds, { ...input, bytes }, f, slowMs);
+  const fails = (bytes: Uint8Array) =>
+    Date.now() < deadline && stillFails(seeds, { ...input, bytes }, f, slowMs);
   if (!stillFails(seeds, input, f, slowMs)) return input.bytes; // flaky timing: keep as found
-  if (input.target === "elf") return base && base.length === input.bytes.length ? revert(input.bytes, base, fails) : input.bytes;
+  if (input.target === "elf")
+    return base && base.length === input.bytes.length ? revert(input.bytes, base, fails) : input.bytes;
   let units = dec.decode(input.bytes).split(/(?<=\n)/);
   for (const join of [true, false]) {
     if (!join) units = units.join("").split("");
     let chunk = Math.max(1, units.length >> 1);
     while (chunk >= 1 && Date.now() < deadline) {
       let removed = false;
-      for (let i = 0; i + chunk <= units.length && Date.now() < deadline; ) {
+      for (let i = 0; i + chunk <= units.length && Date.now() < deadline;) {
         const trial = [...units.slice(0, i), ...units.slice(i + chunk)];
         if (fails(enc.encode(trial.join("")))) {
           units = trial;

@@ -59,7 +59,8 @@ function splice(rng: Rng, text: string, tokens: readonly string[]): string {
 
 /** Deep nesting: `depth` copies of an opener, something inside, and (sometimes) the closers. */
 function nest(rng: Rng, text: string, open: string, close: string, inner: string): string {
-  const depth = rng.pick([10, 100, 600, 3000, 20000]);
+  // Mostly shallow (cheap, so the run covers more inputs); now and then deep enough to find the limits.
+  const depth = rng.chance(0.05) ? rng.pick([3000, 20000]) : rng.pick([2, 10, 50, 100, 600]);
   const closed = rng.chance(0.7);
   const s = open.repeat(depth) + inner + (closed ? close.repeat(depth) : "");
   return insertAt(text, rng.int(text.length + 1), s);
@@ -81,7 +82,7 @@ export function mutateLds(rng: Rng, seed: string): string {
         break;
       case 3: {
         // A long line: a huge name or pattern.
-        const n = rng.pick([100, 5000, 100000]);
+        const n = rng.chance(0.1) ? 100000 : rng.pick([10, 100, 5000]);
         t = insertAt(t, rng.int(t.length + 1), rng.pick(["a", "*", ".text", "x*"]).repeat(n));
         break;
       }
@@ -114,7 +115,7 @@ export function mutateMakefile(rng: Rng, seed: string): string {
         break;
       }
       case 2: {
-        const n = rng.pick([10, 1000, 30000]);
+        const n = rng.chance(0.1) ? 30000 : rng.pick([2, 10, 1000]);
         t = insertAt(t, rng.int(t.length + 1), "a \\\n".repeat(n));
         break;
       }
@@ -134,7 +135,7 @@ export function mutateCmd(rng: Rng, seed: string): string {
   for (let r = 0; r < rounds; r++) {
     switch (rng.int(8)) {
       case 0: {
-        const n = rng.pick([10, 1000, 8000, 40000]);
+        const n = rng.chance(0.1) ? rng.pick([8000, 40000]) : rng.pick([2, 10, 1000]);
         t += "\ndeps_x := \\\n" + "  include/linux/x.h \\\n".repeat(n) + "\n";
         break;
       }

@@ -6,7 +6,13 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseCmdFile } from "../../server/src/core/kbuild/cmdfile";
 import { parseCommand } from "../../server/src/core/kbuild/compile";
-import { findAssignments, findFlag, kbuildTargets, parseMakefile, purgatoryObjects } from "../../server/src/core/kbuild/makefile";
+import {
+  findAssignments,
+  findFlag,
+  kbuildTargets,
+  parseMakefile,
+  purgatoryObjects,
+} from "../../server/src/core/kbuild/makefile";
 import { lintDiagnostics, syntaxDiagnostics } from "../../server/src/core/lds/diagnostics";
 import { completions, definitionAt, documentSymbols, hoverAt } from "../../server/src/core/lds/features";
 import { parseScript } from "../../server/src/core/lds/parser";
@@ -155,14 +161,20 @@ export function runInput(seeds: Seeds, input: FuzzInput, timer: Timer): void {
 export function runElf(bytes: Uint8Array, options: SimulateOptions, timer: Timer): void {
   const r = timer.call("simulate", () => simulate(bytes, options));
   if (!r.ok) {
-    if (r.error.includes("\n") || r.error.length === 0) throw new Error(`unusable input without one clear line: ${r.error}`);
+    if (r.error.includes("\n") || r.error.length === 0)
+      throw new Error(`unusable input without one clear line: ${r.error}`);
     return;
   }
   const report = r.report;
   const json = timer.call("reportJson", () => stringify(reportJson("fuzz.ro", report)));
   JSON.parse(json);
   timer.call("reportText", () => reportText("fuzz.ro", report, { relocations: true }));
-  const names = ["purgatory_start", "entry64_regs", "sha256_digest", report.loads[0]?.attempt.relocations[0]?.symbol ?? "x"];
+  const names = [
+    "purgatory_start",
+    "entry64_regs",
+    "sha256_digest",
+    report.loads[0]?.attempt.relocations[0]?.symbol ?? "x",
+  ];
   for (const n of names) timer.call("symbolHover", () => symbolHover(report, n, "fuzz.ro"));
   timer.call("flagHover", () => flagHover(report, "-mcmodel=large"));
   const failing = report.loads.length === 0 || report.loads.some((l) => !l.attempt.ok);
@@ -217,12 +229,17 @@ function depth(text: string): number {
  * glob patterns copied into regular expressions, `. /= .`, quadratic hover walk): reported as "known"
  * so they stay visible without hiding anything else. Undefined for every other failure.
  */
-export function knownLdsCause(input: FuzzInput, error: string | undefined, slowEntry?: string): string | undefined {
+export function knownLdsCause(
+  input: FuzzInput,
+  error: string | undefined,
+  slowEntry?: string,
+): string | undefined {
   if (input.target !== "lds") return undefined;
   const text = dec.decode(input.bytes);
   if (error !== undefined) {
     if (/Maximum call stack size exceeded/.test(error)) return "lds: no recursion depth limit";
-    if (/Invalid regular expression|Range out of order|too large/i.test(error)) return "lds: glob copied into a RegExp";
+    if (/Invalid regular expression|Range out of order|too large/i.test(error))
+      return "lds: glob copied into a RegExp";
     if (/Cannot mix BigInt/.test(error)) return "lds: `. /= .` at 0";
     return undefined;
   }
@@ -239,8 +256,15 @@ export function failureKey(target: TargetName, kind: string, entry: string, stac
   const frame =
     stack
       .split("\n")
-      .map((l) => /\((?:.*\/)?(server\/src\/[^:)]+|out\/server\/src\/[^:)]+):\d+/.exec(l)?.[1] ?? /at ([^ ]+) \(/.exec(l)?.[1])
+      .map(
+        (l) =>
+          /\((?:.*\/)?(server\/src\/[^:)]+|out\/server\/src\/[^:)]+):\d+/.exec(l)?.[1] ??
+          /at ([^ ]+) \(/.exec(l)?.[1],
+      )
       .find((f) => f !== undefined) ?? "";
-  const first = stack.split("\n")[0]!.replace(/0x[0-9a-f]+|\d+/g, "N").slice(0, 80);
+  const first = stack
+    .split("\n")[0]!
+    .replace(/0x[0-9a-f]+|\d+/g, "N")
+    .slice(0, 80);
   return `${target}:${kind}:${entry}:${frame}:${first}`;
 }

@@ -3,7 +3,16 @@
 // running, and a heartbeat) and terminates the thread when one input runs past the hang limit.
 
 import { parentPort, workerData } from "node:worker_threads";
-import { EDITOR_LIMIT, failureKey, generate, knownLdsCause, loadSeeds, runInput, Timer, type TargetName } from "./targets";
+import {
+  EDITOR_LIMIT,
+  failureKey,
+  generate,
+  knownLdsCause,
+  loadSeeds,
+  runInput,
+  Timer,
+  type TargetName,
+} from "./targets";
 
 export interface WorkerConfig {
   readonly targets: readonly TargetName[];

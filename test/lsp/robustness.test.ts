@@ -61,7 +61,9 @@ describe("language server: no silent failure", () => {
       "an error status",
     );
     assert.match(failed.summary, /simulation run failed: .*injected fault/);
-    assert.ok(server.logs.some((l) => l.type === 1 && /run for .* failed: Error: injected fault/.test(l.message)));
+    assert.ok(
+      server.logs.some((l) => l.type === 1 && /run for .* failed: Error: injected fault/.test(l.message)),
+    );
   });
 
   it("gives a linker script whose analysis throws a diagnostic, and keeps publishing the purgatory runs", async () => {
@@ -79,7 +81,10 @@ describe("language server: no silent failure", () => {
     await server.connection.sendRequest(ResimulateRequest, { reason: "test" });
     await server.until(() => (server!.results.length > before ? true : undefined), "another result");
     const mk = server.diagnostics.get(uri(join(pdir(), "Makefile"))) ?? [];
-    assert.ok(mk.some((x) => x.code === "reloc-overflow"), "the purgatory's findings are still published");
+    assert.ok(
+      mk.some((x) => x.code === "reloc-overflow"),
+      "the purgatory's findings are still published",
+    );
   });
 
   it("puts an object that cannot be simulated on the object and on the Makefile line that builds it", async () => {
@@ -153,6 +158,10 @@ describe("language server: no silent failure", () => {
     });
     const newLogs = server.logs.slice(logsBefore).map((l) => l.message);
     const finishedBefore = newLogs.some((m) => /^simulated .* in \d+ ms/.test(m));
-    assert.equal(finishedBefore, false, `the hover was answered while the simulation was still running: ${newLogs.join(" | ")}`);
+    assert.equal(
+      finishedBefore,
+      false,
+      `the hover was answered while the simulation was still running: ${newLogs.join(" | ")}`,
+    );
   });
 });

@@ -283,8 +283,12 @@ export class PurgatoryServer {
       this.log(`simulating ${d.object}…`);
       const r = await simulateProject(d, own.options, this.text, (b, o) => this.pool.run(b, o));
       results.set(d.object, r);
-      if (r.status.state === "error") this.connection.console.error(`simulating ${d.object} failed: ${r.problem}`);
-      else this.log(`simulated ${d.object} (${loaderLabel(r)}) in ${r.status.durationMs} ms: ${r.status.summary}`);
+      if (r.status.state === "error")
+        this.connection.console.error(`simulating ${d.object} failed: ${r.problem}`);
+      else
+        this.log(
+          `simulated ${d.object} (${loaderLabel(r)}) in ${r.status.durationMs} ms: ${r.status.summary}`,
+        );
       if (r.status.state === "invalid") this.recheckWhenWritten(d.object);
     }
     this.results = results;

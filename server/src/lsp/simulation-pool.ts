@@ -14,7 +14,10 @@ type Reply = { id: number; result: SimulationResult } | { id: number; error: str
 export class SimulationPool {
   private worker: Worker | undefined;
   private nextId = 1;
-  private pending = new Map<number, { resolve: (r: SimulationResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private pending = new Map<
+    number,
+    { resolve: (r: SimulationResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
 
   constructor(private readonly script = join(__dirname, "simulation-worker.js")) {}
 
@@ -25,7 +28,9 @@ export class SimulationPool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.fail(new Error(`the simulation took longer than ${SIMULATION_TIMEOUT_MS / 1000} s and was stopped`));
+        this.fail(
+          new Error(`the simulation took longer than ${SIMULATION_TIMEOUT_MS / 1000} s and was stopped`),
+        );
       }, SIMULATION_TIMEOUT_MS);
       this.pending.set(id, { resolve, reject, timer });
       worker.postMessage({ id, bytes, options } satisfies SimulationJob);

@@ -429,7 +429,8 @@ function substitute(
     if (name in vars) out = vars[name]!;
     else {
       const defs = findAssignments(mf, name).filter((a) => a.target === undefined);
-      if (defs.length === 1 && defs[0]!.op !== "+=") out = substitute(mf, defs[0]!.value, vars, budget, depth + 1);
+      if (defs.length === 1 && defs[0]!.op !== "+=")
+        out = substitute(mf, defs[0]!.value, vars, budget, depth + 1);
     }
     budget.left -= 1 + out.length;
     if (budget.left < 0) {

@@ -112,7 +112,16 @@ export function loadArchPurgatory(
   }
 
   try {
-    const out = layOutAndRelocate(elf, kernel, plan, mem, log, arch.relocator(kernel), silent, options.ramSize);
+    const out = layOutAndRelocate(
+      elf,
+      kernel,
+      plan,
+      mem,
+      log,
+      arch.relocator(kernel),
+      silent,
+      options.ramSize,
+    );
     if (out.kind === "no-memory") {
       loadingFailed(ENOMEM);
       return failed("allocation");

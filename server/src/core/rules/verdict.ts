@@ -52,8 +52,8 @@ export function verdictFindings(parts: Parts): Finding[] {
         title: `The ${hex(parts.plan.bufsz)}-byte staging buffer is larger than the machine's RAM`,
         message:
           "kexec_purgatory_setup_kbuf() vzalloc()s bufsz bytes before placing anything; vmalloc refuses more pages than the machine has, so kexec_file_load fails with -ENOMEM.",
-        cause: `The sections' alignment pads the buffer to ${hex(parts.plan.bufsz)} bytes (buf_align ${hex(parts.plan.buf_align)}): each section is aligned within the buffer.`,
-        fix: "Lower the sh_addralign of the allocated sections (ALIGN() in the linker script, .balign/.p2align or __aligned() in the sources).",
+        cause: `The buffer holds the allocated sections, each aligned within it (buf_align ${hex(parts.plan.buf_align)}), ${hex(parts.plan.bufsz)} bytes in all: more than the simulated machine's RAM. A large sh_addralign makes most of it padding.`,
+        fix: "Lower the sh_addralign of the allocated sections (ALIGN() in the linker script, .balign/.p2align or __aligned() in the sources), or simulate a machine with more RAM (--ram, purgatoryLens.ramSize).",
         kernelMessages: logLines(failing.map((l) => l.attempt)),
         evidence: { bufsz: hex(parts.plan.bufsz), bufAlign: hex(parts.plan.buf_align) },
         attach: [OBJECT_TARGET],
