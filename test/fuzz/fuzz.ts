@@ -61,6 +61,15 @@ function parseArgs(argv: string[]): Args {
 }
 
 const CORPUS = join(__dirname, "..", "..", "..", "test", "fuzz", "corpus");
+/** Inputs larger than this are listed in the index but not written to the corpus. */
+const MAX_SAVED_BYTES = 256 * 1024;
+
+/** The input index of a hang key (`<target>:hang:<index>`). */
+function indexOfHang(key: string): number | undefined {
+  const m = /:hang:(\d+)$/.exec(key);
+  return m ? Number(m[1]) : undefined;
+}
+
 const EXT: Record<TargetName, string> = { elf: "ro", lds: "lds", make: "mk", cmd: "cmd" };
 
 interface Hang {
@@ -290,7 +299,9 @@ function save(
   const dir = join(CORPUS, target);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${kind}-${id}.${EXT[target]}`);
-  writeFileSync(file, bytes);
+  // Large inputs stay out of the repository: the index says how to regenerate them.
+  const kept = bytes.length <= MAX_SAVED_BYTES;
+  if (kept) writeFileSync(file, bytes);
   const indexFile = join(CORPUS, "index.json");
   let index: Record<string, unknown> = {};
   try {
@@ -304,8 +315,9 @@ function save(
     message: (f?.message ?? "hang").split("\n")[0],
     known: f?.known,
     variant: input.variant,
-    found: { seed: args.seed, index: f?.index },
+    found: { seed: args.seed, index: f?.index ?? indexOfHang(key) },
     bytes: bytes.length,
+    ...(kept ? {} : { saved: false, regenerate: `generate(seeds, "${target}", ${args.seed}, index)` }),
   };
   writeFileSync(indexFile, JSON.stringify(index, null, 2) + "\n");
   return file;
