@@ -57,37 +57,52 @@ export interface ParsedMakefile {
   readonly rules: readonly MakeRule[];
 }
 
-/** A logical line with, for every character, the physical position it came from. */
+/**
+ * A logical line. `starts[i]` is where physical line `first + i` begins in `text`; a character's
+ * physical position is found from it (one entry per physical line, not per character: a 30,000-line
+ * continuation stays cheap).
+ */
 interface Logical {
   text: string;
-  lines: number[];
-  cols: number[];
+  starts: number[];
   first: number;
   last: number;
+}
+
+/** The physical line and column of offset `at` in a logical line. */
+function positionOf(lg: Logical, at: number): { line: number; col: number } {
+  let lo = 0;
+  let hi = lg.starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lg.starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lg.first + lo, col: at - lg.starts[lo]! };
 }
 
 function joinContinuations(physical: readonly string[]): Logical[] {
   const out: Logical[] = [];
   for (let i = 0; i < physical.length; i++) {
-    const lg: Logical = { text: "", lines: [], cols: [], first: i, last: i };
+    const lg: Logical = { text: "", starts: [], first: i, last: i };
+    const parts: string[] = [];
+    let length = 0;
     for (;;) {
       const raw = physical[lg.last]!;
       let slashes = 0;
       while (slashes < raw.length && raw[raw.length - 1 - slashes] === "\\") slashes++;
       const continued = slashes % 2 === 1 && lg.last + 1 < physical.length;
       const body = continued ? raw.slice(0, -1) : raw;
-      for (let c = 0; c < body.length; c++) {
-        lg.lines.push(lg.last);
-        lg.cols.push(c);
-      }
-      lg.text += body;
+      lg.starts.push(length);
+      parts.push(body);
+      length += body.length;
       if (!continued) break;
       // make turns backslash-newline (and the blanks around it) into one space.
-      lg.lines.push(lg.last);
-      lg.cols.push(body.length);
-      lg.text += " ";
+      parts.push(" ");
+      length += 1;
       lg.last++;
     }
+    lg.text = parts.join("");
     out.push(lg);
     i = lg.last;
   }
@@ -104,10 +119,10 @@ function commentStart(s: string): number {
 }
 
 function rangeOf(lg: Logical, start: number, end: number): MakeRange {
-  const line = lg.lines[start] ?? lg.first;
-  const last = end - 1;
+  const a = positionOf(lg, start);
   // A word never spans a continuation (the joint is a blank), so start and end share a line.
-  return { line, startColumn: lg.cols[start] ?? 0, endColumn: (lg.cols[last] ?? lg.cols[start] ?? 0) + 1 };
+  const b = end - 1 > start ? positionOf(lg, end - 1) : a;
+  return { line: a.line, startColumn: a.col, endColumn: b.col + 1 };
 }
 
 /** Words split at top-level blanks; $(...) and ${...} kept whole. */
