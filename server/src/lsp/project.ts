@@ -104,7 +104,7 @@ export async function simulateProject(
   }
   if (bytes.byteLength > EDITOR_MAX_OBJECT_BYTES) {
     const problem = `${bytes.byteLength} bytes: too large to simulate in the editor (the limit is ${EDITOR_MAX_OBJECT_BYTES} bytes); run \`purgatory-lens simulate ${p.object}\` instead`;
-    return { status: done("invalid", problem, 0, 0), report: undefined, resolved: [], files, problem };
+    return { status: done("invalid", problem, 1, 0), report: undefined, resolved: [], files, problem };
   }
   let r: SimulationResult;
   try {
@@ -115,7 +115,7 @@ export async function simulateProject(
   }
   if (!r.ok) {
     return {
-      status: done("invalid", r.error, 0, 0),
+      status: done("invalid", r.error, 1, 0),
       report: undefined,
       resolved: [],
       files,

@@ -323,7 +323,8 @@ export class PurgatoryServer {
     this.connection.console.error(`the run for ${reasons.join(", ")} failed: ${text}`);
     const summary = `simulation run failed: ${text.split("\n")[0]}`;
     for (const [object, r] of this.results) {
-      this.results.set(object, { ...r, status: { ...r.status, state: "error", summary }, problem: summary });
+      const status = { ...r.status, state: "error" as const, summary, errors: Math.max(1, r.status.errors) };
+      this.results.set(object, { ...r, status, problem: summary });
     }
     this.publish();
     void this.connection.sendNotification(ResultNotification, { purgatories: this.statuses() });
