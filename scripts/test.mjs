@@ -26,8 +26,9 @@ step("tests: core unit, golden, the language server over stdio, the webview in C
   "out/test/lsp/",
   "out/test/webview/",
 ]);
-// A quick seeded fuzz run (about 60 s, one worker thread): any uncaught exception or hang in the core's
-// entry points fails the suite (the saved corpus is replayed by the unit tier above).
+// A quick seeded fuzz run (about 60 s, one worker thread): any uncaught exception in the core's entry
+// points fails the suite; hangs and slow calls are printed (their wall time depends on how loaded the
+// machine is, so they are measured, not asserted). The saved corpus is replayed by the unit tier above.
 step("fuzz: a quick seeded run of every target", "node", [
   "out/test/fuzz/fuzz.js",
   "--seconds",
@@ -38,6 +39,8 @@ step("fuzz: a quick seeded run of every target", "node", [
   "1",
   "--hang-ms",
   "5000",
+  "--fail-on",
+  "exceptions",
 ]);
 // The whole-extension tier: the extension in a real VS Code workbench (code-server + Chromium), its
 // API suite in the extension host, its UI suite through Playwright, and the packaged .vsix.
