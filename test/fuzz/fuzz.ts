@@ -221,17 +221,17 @@ export async function fuzz(args: Args): Promise<{ ok: boolean; summary: unknown;
   if (args.save) {
     for (const f of failures.values())
       saved.push(save(f.target, f.key, f.kind, generate(seeds, f.target, args.seed, f.index), f, args));
-    for (const h of hangs)
-      saved.push(
-        save(
-          h.target,
-          `${h.target}:hang:${h.index}`,
-          "hang",
-          generate(seeds, h.target, args.seed, h.index),
-          undefined,
-          args,
-        ),
-      );
+    // Hangs are saved as found (no minimising: each trial could run for seconds), the five smallest
+    // per target: enough to replay each kind without filling the repository.
+    for (const target of TARGETS) {
+      const mine = hangs
+        .filter((h) => h.target === target)
+        .map((h) => ({ h, input: generate(seeds, h.target, args.seed, h.index) }))
+        .sort((a, b) => a.input.bytes.length - b.input.bytes.length)
+        .slice(0, 5);
+      for (const { h, input } of mine)
+        saved.push(save(target, `${target}:hang:${h.index}`, "hang", input, undefined, args));
+    }
   }
 
   const unknownExceptions = [...failures.values()].filter((f) => f.kind === "exception" && !f.known);
