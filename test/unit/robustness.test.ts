@@ -7,6 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { main } from "../../server/src/cli";
+import { parseCmdFile } from "../../server/src/core/kbuild/cmdfile";
+import {
+  EXPANSION_CAP,
+  findFlag,
+  parseMakefile,
+  purgatoryObjects,
+} from "../../server/src/core/kbuild/makefile";
 import { readElf } from "../../server/src/core/elf/reader";
 import { symbolHover } from "../../server/src/core/report/hover";
 import { reportJson, stringify } from "../../server/src/core/report/json";
@@ -164,5 +171,40 @@ describe("hostile objects", () => {
     const json = reportJson("x.ro", reportAll(bytes));
     assert.ok(json.symbols.length > 0);
     for (const s of json.symbols) assert.equal(s.size, "0x1000000000000001");
+  });
+});
+
+describe("hostile Makefiles and .cmd files", () => {
+  it("stops an exponential object-list expansion at the cap and says so", () => {
+    const lines = ["V0 := a.o b.o"];
+    for (let i = 1; i <= 9; i++) lines.push(`V${i} = ${`$(V${i - 1}) `.repeat(8)}`);
+    lines.push("purgatory-y += $(V9)");
+    const problems: string[] = [];
+    purgatoryObjects(parseMakefile(lines.join("\n")), { problems });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, new RegExp(`past the ${EXPANSION_CAP}-character cap`));
+    // A list below the cap is untouched and says nothing.
+    const quiet: string[] = [];
+    const small = purgatoryObjects(parseMakefile("X := a.o\npurgatory-y += $(X) b.o\n"), { problems: quiet });
+    assert.deepEqual(
+      small.map((e) => e.name),
+      ["a.o", "b.o"],
+    );
+    assert.deepEqual(quiet, []);
+  });
+
+  it("keeps positions right in a long continuation and a deep $(call nest", () => {
+    const mf = parseMakefile("X := a \\\n  b \\\n  -mcmodel=large c\n");
+    const hit = findFlag(mf, "-mcmodel=large")[0]!;
+    assert.deepEqual([hit.line, hit.startColumn, hit.endColumn], [2, 2, 16]);
+    const deep = parseMakefile("X = " + "$(call f,".repeat(20000) + "x" + ")".repeat(20000));
+    assert.equal(deep.assignments.length, 1);
+  });
+
+  it("joins a long deps_ continuation", () => {
+    const cmd = parseCmdFile(
+      "savedcmd_x := gcc -c x.c\ndeps_x := \\\n" + "  include/linux/x.h \\\n".repeat(8000) + "\n",
+    );
+    assert.equal(cmd?.deps.length, 8000);
   });
 });
