@@ -299,7 +299,9 @@ function save(
   args: Args,
 ): string {
   const base = target === "elf" && f ? elfBase(args.seed, f.index) : undefined;
-  const bytes = f ? minimise(loadSeeds(), input, f, args.slowMs, 10_000, base) : input.bytes;
+  // A known linker-script cause is saved as found: re-running it in this thread to minimise it can
+  // exhaust the heap (a glob compiled into a huge regular expression).
+  const bytes = f && !f.known ? minimise(loadSeeds(), input, f, args.slowMs, 10_000, base) : input.bytes;
   const id = createHash("sha1").update(key).digest("hex").slice(0, 12);
   const dir = join(CORPUS, target);
   mkdirSync(dir, { recursive: true });
