@@ -58,7 +58,12 @@ export function kernelLoader(
         ramSize: options.ramSize ?? DEFAULT_RAM,
         crash: options.crash === true,
       }),
-    loadAt: (mem, crash) => loadPurgatory(arch, elf, kernel, mem, { debug: options.debug === true, crash }),
+    loadAt: (mem, crash) =>
+      loadPurgatory(arch, elf, kernel, mem, {
+        debug: options.debug === true,
+        crash,
+        ramSize: options.ramSize ?? DEFAULT_RAM,
+      }),
     rules: (loads, loadWindows) =>
       evaluateRules(rules, { arch: view, elf, kernel, plan, loads, loadWindows, bufMin: arch.bufMin }),
   };

@@ -15,6 +15,7 @@ import {
   type RelocationRecord,
   type RelocStatus,
 } from "../kexec/relocate";
+import { byteAt, setByteAt, type StagingBuffer } from "../kexec/staging";
 import { hex, u64 } from "../kexec/u64";
 
 /** v >= major.minor.patch, where an unspecified stable patch counts as .0. */
@@ -55,19 +56,19 @@ export interface Outcome {
   store?: Store;
 }
 
-export function readField(buf: Uint8Array, at: number, width: number, littleEndian: boolean): bigint {
+export function readField(buf: StagingBuffer, at: number, width: number, littleEndian: boolean): bigint {
   let v = 0n;
   for (let i = 0; i < width; i++) {
-    const b = BigInt(buf[littleEndian ? at + width - 1 - i : at + i]!);
+    const b = BigInt(byteAt(buf, littleEndian ? at + width - 1 - i : at + i));
     v = (v << 8n) | b;
   }
   return v;
 }
 
-export function writeField(buf: Uint8Array, s: Store, littleEndian: boolean): void {
+export function writeField(buf: StagingBuffer, s: Store, littleEndian: boolean): void {
   let v = s.value;
   for (let i = 0; i < s.width; i++) {
-    buf[littleEndian ? s.at + i : s.at + s.width - 1 - i] = Number(v & 0xffn);
+    setByteAt(buf, littleEndian ? s.at + i : s.at + s.width - 1 - i, Number(v & 0xffn));
     v >>= 8n;
   }
 }
