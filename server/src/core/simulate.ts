@@ -130,9 +130,15 @@ export function windowsOf(attempt: LoadAttempt | undefined, plan: KbufPlan, bufM
   if (attempt.failedAt === "relocations" && !attempt.relocations.some((r) => r.status === "overflow"))
     return [];
   let w: Interval[] = [...EVERYWHERE];
+  // Records share window arrays (one per distinct constraint): intersect each distinct one once.
+  const seen = new Set<readonly Interval[]>();
   for (const r of attempt.relocations) {
     if (r.status !== "ok" && r.status !== "overflow" && r.status !== "ignored") return [];
-    if (r.window) w = intersect(w, r.window);
+    const rw = r.window;
+    if (rw && !seen.has(rw)) {
+      seen.add(rw);
+      w = intersect(w, rw);
+    }
   }
   return placeable(w, plan.buf_align, bufMin, plan.memsz);
 }
