@@ -4,8 +4,8 @@
 import { readFileSync } from "node:fs";
 import { NEWEST_KERNEL } from "./core/kexec/kernel";
 import { parseSize } from "./core/kexec/u64";
-import { loadJson, reportJson, stringify } from "./core/report/json";
-import { reportText } from "./core/report/text";
+import { writeReportJson } from "./core/report/json-stream";
+import { writeReportText } from "./core/report/text";
 import { NEWEST_KEXEC_TOOLS } from "./core/kexec-tools/version";
 import { simulate } from "./core/simulate";
 import { archNamed, ARCH_NAMES } from "./core/arch/names";
@@ -182,9 +182,9 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   const report = result.report;
   if (args.json) {
     const only = report.loads.length === 1 && args.loads.length === 1 ? report.loads[0] : undefined;
-    out(stringify(only ? loadJson(args.object, report, only) : reportJson(args.object, report)) + "\n");
+    writeReportJson(args.object, report, out, only);
   } else {
-    out(reportText(args.object, report, { relocations: args.relocs }));
+    writeReportText(args.object, report, { relocations: args.relocs }, out);
   }
   // An error finding on a load that "succeeds" (s390 relocations skipped before 5.16, an arm64 field
   // kexec-tools leaves wrong) still means the kexec will not work.

@@ -15,8 +15,39 @@ export interface TextOptions {
 
 const LEVEL_TAG = { err: "<3>", warn: "<4>", debug: "<7>" } as const;
 
+/** Lines written through `write` in chunks, so a million relocation lines never form one string. */
+class LineSink {
+  private pending: string[] = [];
+  private size = 0;
+  constructor(private readonly write: (s: string) => void) {}
+  push(...lines: string[]): void {
+    for (const l of lines) {
+      this.pending.push(l);
+      this.size += l.length + 1;
+    }
+    if (this.size >= 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (this.pending.length > 0) this.write(this.pending.join("\n") + "\n");
+    this.pending = [];
+    this.size = 0;
+  }
+}
+
 export function reportText(object: string, report: SimulationReport, options: TextOptions = {}): string {
-  const out: string[] = [];
+  const parts: string[] = [];
+  writeReportText(object, report, options, (s) => parts.push(s));
+  return parts.join("");
+}
+
+/** The text report, written through `write` as it is produced. */
+export function writeReportText(
+  object: string,
+  report: SimulationReport,
+  options: TextOptions,
+  write: (s: string) => void,
+): void {
+  const out = new LineSink(write);
   const h = report.elf.header;
   const p = report.plan;
   out.push(`${object}`);
@@ -39,7 +70,7 @@ export function reportText(object: string, report: SimulationReport, options: Te
     out.push(
       `== load at ${kt ? "buf_addr" : "kbuf.mem"} ${hex(load.attempt.mem)}: ${load.label}, ${load.why}`,
     );
-    out.push(...attemptText(load.attempt, report, options));
+    attemptText(load.attempt, report, options, out);
   }
   out.push("");
   out.push(
@@ -63,11 +94,10 @@ export function reportText(object: string, report: SimulationReport, options: Te
         ? `verdict: loads at every simulated address (${report.loads.length})`
         : "verdict: loads, but image->start is not purgatory_start: kexec would jump into garbage",
   );
-  return out.join("\n") + "\n";
+  out.flush();
 }
 
-function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOptions): string[] {
-  const out: string[] = [];
+function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOptions, out: LineSink): void {
   out.push(`  result: ${a.ok ? "loads" : `FAILS (${a.failedAt})`}`);
   // kexec-tools prints to stderr (die() then exit 1), without printk levels.
   const kt = report.loader.kind === "kexec-tools";
@@ -108,7 +138,8 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
         "    section+offset            type             symbol                   S                  A        P                  stored      status",
       );
       const limit = options.relocations ? shown.length : 20;
-      for (const r of shown.slice(0, limit)) {
+      for (let i = 0; i < limit && i < shown.length; i++) {
+        const r = shown[i]!;
         out.push(
           `    ${`${r.targetName}+${hex(r.r_offset)}`.padEnd(25)} ${r.typeName.padEnd(16)} ${r.symbol.slice(0, 24).padEnd(24)} ` +
             `${(r.S === undefined ? "-" : hex(r.S)).padEnd(18)} ${signedHex(r.A).padEnd(8)} ${hex(r.P).padEnd(18)} ` +
@@ -119,7 +150,6 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
     }
   }
   if (a.bufferSha256) out.push(`  buffer sha256 ${a.bufferSha256}`);
-  return out;
 }
 
 function findingText(f: Finding, said: "kernel" | "kexec"): string[] {
