@@ -143,7 +143,13 @@ function parseArgs(argv: readonly string[]): CliArgs | "help" {
   return args;
 }
 
-export function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
+export function main(
+  argv: readonly string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  /** Where large outputs can write UTF-8 bytes without a string in between (stdout). */
+  outBytes?: (b: Uint8Array) => void,
+): number {
   let args: CliArgs | "help";
   try {
     args = parseArgs(argv);
@@ -182,7 +188,7 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   const report = result.report;
   if (args.json) {
     const only = report.loads.length === 1 && args.loads.length === 1 ? report.loads[0] : undefined;
-    writeReportJson(args.object, report, out, only);
+    writeReportJson(args.object, report, out, only, outBytes);
   } else {
     writeReportText(args.object, report, { relocations: args.relocs }, out);
   }
@@ -197,5 +203,6 @@ if (require.main === module) {
     process.argv.slice(2),
     (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),
+    (b) => process.stdout.write(b),
   );
 }

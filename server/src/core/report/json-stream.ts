@@ -32,7 +32,7 @@ export const RELOCATION_FIELDS = [
 ] as const;
 
 /** Flush the pending text once it reaches this many UTF-16 units. */
-const CHUNK = 1 << 16;
+const CHUNK = 1 << 18;
 
 /**
  * Writes the report as JSON through `write`: one result object when `single` is given (one --load),
@@ -43,6 +43,8 @@ export function writeReportJson(
   report: SimulationReport,
   write: (s: string) => void,
   single?: SimulatedLoad,
+  /** Where UTF-8 bytes can go directly (stdout); each chunk is handed over, never reused. */
+  writeBytes?: (b: Uint8Array) => void,
 ): void {
   // Each load's relocations first stand as a unique placeholder string; the text around them is the
   // ordinary document, and the rows are streamed where the placeholder was.
@@ -63,6 +65,13 @@ export function writeReportJson(
       pending = "";
     }
   };
+  const emitBytes = (b: Uint8Array) => {
+    if (writeBytes) {
+      if (pending) write(pending);
+      pending = "";
+      writeBytes(b);
+    } else emit(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"));
+  };
   for (let i = 0; i < loads.length; i++) {
     const m = `"${marker(i)}"`;
     const at = rest.indexOf(m);
@@ -70,7 +79,7 @@ export function writeReportJson(
     const lineStart = rest.lastIndexOf("\n", at) + 1;
     const indent = " ".repeat(rest.slice(lineStart).search(/\S/));
     emit(rest.slice(0, at));
-    writeRows(loads[i]!.attempt, indent, emit);
+    writeRows(loads[i]!.attempt, indent, emit, emitBytes);
     rest = rest.slice(at + m.length);
   }
   emit(rest + "\n");
@@ -78,7 +87,12 @@ export function writeReportJson(
 }
 
 /** `[` rows `]`, one row per line, indented one level below `indent`. */
-function writeRows(a: LoadAttempt, indent: string, emit: (s: string) => void): void {
+function writeRows(
+  a: LoadAttempt,
+  indent: string,
+  emit: (s: string) => void,
+  emitBytes: (b: Uint8Array) => void,
+): void {
   const n = a.relocations.length;
   if (n === 0) {
     emit("[]");
@@ -87,7 +101,7 @@ function writeRows(a: LoadAttempt, indent: string, emit: (s: string) => void): v
   const lead = "\n" + indent + "  ";
   const table = tableOf(a.relocations);
   if (table) {
-    writeTableRows(table, lead, emit);
+    writeTableRows(table, lead, emitBytes);
   } else {
     const row = recordRow(a);
     emit("[");
@@ -103,142 +117,163 @@ function windowRow(w: readonly Interval[] | undefined): string {
 
 const HEX_DIGITS = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
 const TWO_32 = 0x1_0000_0000;
+/** Room for a row's fixed-width parts: sixteen fields of at most 22 bytes, separators, indentation. */
+const ROW_FIXED = 512;
+
+// Byte writers: each writes at `pos` and returns the new position. Plain functions over primitives
+// so that the row loop stays optimised.
+
+function putBytes(buf: Uint8Array, pos: number, b: Uint8Array): number {
+  // Most pieces are a few bytes: a loop beats TypedArray#set's call overhead.
+  const n = b.length;
+  for (let k = 0; k < n; k++) buf[pos + k] = b[k]!;
+  return pos + n;
+}
+
+function reverse(buf: Uint8Array, from: number, to: number): void {
+  for (let x = from, y = to - 1; x < y; x++, y--) {
+    const c = buf[x]!;
+    buf[x] = buf[y]!;
+    buf[y] = c;
+  }
+}
+
+/** Decimal of a non-negative integer below 2^53. */
+function putDec(buf: Uint8Array, pos: number, x: number): number {
+  if (x < 10) {
+    buf[pos] = 48 + x;
+    return pos + 1;
+  }
+  const start = pos;
+  while (x > 0) {
+    const q = x < 0x8000_0000 ? (x / 10) | 0 : Math.floor(x / 10);
+    buf[pos++] = 48 + (x - q * 10);
+    x = q;
+  }
+  reverse(buf, start, pos);
+  return pos;
+}
+
+/** Hex digits of hi·2^32 + lo (two unsigned 32-bit words). */
+function putHexWords(buf: Uint8Array, pos: number, hi: number, lo: number): number {
+  const start = pos;
+  if (hi === 0) {
+    do {
+      buf[pos++] = HEX_DIGITS[lo & 15]!;
+      lo >>>= 4;
+    } while (lo !== 0);
+  } else {
+    for (let k = 0; k < 8; k++) {
+      buf[pos++] = HEX_DIGITS[lo & 15]!;
+      lo >>>= 4;
+    }
+    do {
+      buf[pos++] = HEX_DIGITS[hi & 15]!;
+      hi >>>= 4;
+    } while (hi !== 0);
+  }
+  reverse(buf, start, pos);
+  return pos;
+}
+
+/** `"0x…"` of an exact double in the table's encoding (a negative u64 x stands for 2^64 + x). */
+function putHex(buf: Uint8Array, pos: number, d: number, signed: boolean): number {
+  buf[pos++] = 34;
+  if (d < 0 && signed) {
+    buf[pos++] = 45;
+    d = -d;
+  }
+  buf[pos++] = 48;
+  buf[pos++] = 120;
+  if (d >= 0 && d < TWO_32) pos = putHexWords(buf, pos, 0, d >>> 0);
+  else {
+    const hiWord = Math.floor(d / TWO_32);
+    pos = putHexWords(buf, pos, hiWord >>> 0, (d - hiWord * TWO_32) >>> 0);
+  }
+  buf[pos] = 34;
+  return pos + 1;
+}
 
 /**
- * Rows straight from the table's columns into a byte buffer: names and windows are formatted once
- * each, numbers digit by digit. Formatting a million rows through strings (Number#toString(16) on
- * doubles above 2^31, template literals, concatenation) took several times the simulation itself.
+ * Rows straight from the table's columns into byte chunks: names and windows are encoded once each,
+ * numbers digit by digit. Formatting a million rows through strings (Number#toString(16) on doubles
+ * above 2^31, template literals, concatenation) took several times the simulation itself.
  */
-function writeTableRows(t: RelocationTable, lead: string, emit: (s: string) => void): void {
-  const latin1 = (s: string) => Buffer.from(s, "latin1");
-  const strings = t.strings.map((s) => latin1(JSON.stringify(s)));
-  const groups = t.groups.map((g) => latin1(`${JSON.stringify(g.relSectionName)},${JSON.stringify(g.targetName)},`));
-  const windows = t.windows.map((w) => latin1(windowRow(w)));
-  const statuses = STATUSES.map((x) => latin1(`"${x}"`));
-  const firstLead = latin1("[" + lead);
-  const nextLead = latin1("," + lead);
-  const NULL = latin1("null");
-  const TRUE = latin1("true");
-  const FALSE = latin1("false");
-  const buf = Buffer.allocUnsafe(CHUNK);
+function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) => void): void {
+  // Names are latin1 strings (one char per ELF byte); the output is their UTF-8, as JSON.stringify's.
+  const utf8 = (s: string) => Buffer.from(s, "utf8");
+  const strings = t.strings.map((s) => utf8(JSON.stringify(s)));
+  const groups = t.groups.map((g) => utf8(`${JSON.stringify(g.relSectionName)},${JSON.stringify(g.targetName)},`));
+  const windows = t.windows.map((w) => utf8(windowRow(w)));
+  const statuses = STATUSES.map((x) => utf8(`"${x}"`));
+  const firstLead = utf8("[" + lead);
+  const nextLead = utf8("," + lead);
+  const NULL = utf8("null");
+  const TRUE = utf8("true,");
+  const FALSE = utf8("false,");
+  const bigHex = (c: number, i: number) => {
+    const h = t.hexAt(c, i);
+    return h === null ? NULL : utf8(`"${h}"`);
+  };
+  const { group, index, type, typeNameId, symbolId, width, status, flags, windowId } = t;
+  const rOffset = t.wide[WIDE.r_offset]!;
+  const colS = t.wide[WIDE.S]!;
+  const colA = t.wide[WIDE.A]!;
+  const colP = t.wide[WIDE.P]!;
+  const colValue = t.wide[WIDE.value]!;
+  const colStored = t.wide[WIDE.stored]!;
+  let buf: Uint8Array = Buffer.allocUnsafe(CHUNK);
   let pos = 0;
-  const flush = () => {
-    emit(buf.toString("latin1", 0, pos));
-    pos = 0;
-  };
-  const bytes = (b: Uint8Array) => {
-    if (pos + b.length > buf.length) {
-      flush();
-      if (b.length > buf.length) {
-        emit(Buffer.from(b).toString("latin1"));
-        return;
-      }
-    }
-    buf.set(b, pos);
-    pos += b.length;
-  };
-  const ch = (c: number) => {
-    buf[pos++] = c;
-  };
-  const reverseFrom = (start: number) => {
-    for (let x = start, y = pos - 1; x < y; x++, y--) {
-      const c = buf[x]!;
-      buf[x] = buf[y]!;
-      buf[y] = c;
-    }
-  };
-  /** Decimal of a non-negative integer below 2^53. */
-  const dec = (x: number) => {
-    const start = pos;
-    do {
-      const q = Math.floor(x / 10);
-      buf[pos++] = 48 + (x - q * 10);
-      x = q;
-    } while (x > 0);
-    reverseFrom(start);
-  };
-  /** Hex digits of hi·2^32 + lo (two unsigned 32-bit words). */
-  const hexWords = (hi: number, lo: number) => {
-    const start = pos;
-    if (hi === 0) {
-      do {
-        buf[pos++] = HEX_DIGITS[lo & 15]!;
-        lo >>>= 4;
-      } while (lo !== 0);
-    } else {
-      for (let k = 0; k < 8; k++) {
-        buf[pos++] = HEX_DIGITS[lo & 15]!;
-        lo >>>= 4;
-      }
-      do {
-        buf[pos++] = HEX_DIGITS[hi & 15]!;
-        hi >>>= 4;
-      } while (hi !== 0);
-    }
-    reverseFrom(start);
-  };
-  /** `"0x…"` of an exact double in the table's encoding (negative x stands for 2^64 + x). */
-  const hexQuoted = (d: number, negative: "signed" | "u64") => {
-    ch(34);
-    if (d < 0 && negative === "signed") {
-      ch(45);
-      d = -d;
-    }
-    ch(48);
-    ch(120);
-    const hiWord = Math.floor(d / TWO_32);
-    hexWords(hiWord >>> 0, (d - hiWord * TWO_32) >>> 0);
-    ch(34);
-  };
-  const wide = (c: number, i: number, signed: boolean) => {
-    const d = t.wide[c]![i]!;
-    if (d === d) hexQuoted(d, signed ? "signed" : "u64");
-    else {
-      const h = t.hexAt(c, i);
-      bytes(h === null ? NULL : latin1(`"${h}"`));
-    }
-  };
   for (let i = 0; i < t.length; i++) {
-    if (pos > buf.length - 4096) flush();
-    bytes(i === 0 ? firstLead : nextLead);
-    ch(91);
-    bytes(groups[t.group[i]!]!);
-    dec(t.index[i]!);
-    ch(44);
-    wide(WIDE.r_offset, i, false);
-    ch(44);
-    dec(t.type[i]!);
-    ch(44);
-    bytes(strings[t.typeNameId[i]!]!);
-    ch(44);
-    bytes(strings[t.symbolId[i]!]!);
-    ch(44);
-    wide(WIDE.S, i, false);
-    ch(44);
-    wide(WIDE.A, i, true);
-    ch(44);
-    wide(WIDE.P, i, false);
-    ch(44);
-    wide(WIDE.value, i, false);
-    ch(44);
-    wide(WIDE.stored, i, false);
-    ch(44);
-    dec(t.width[i]!);
-    ch(44);
-    bytes(statuses[t.status[i]!]!);
-    ch(44);
-    bytes((t.flags[i]! & 1) !== 0 ? TRUE : FALSE);
-    ch(44);
-    const w = t.windowId[i]!;
-    if (w < 0) bytes(NULL);
-    else {
-      const wb = windows[w]!;
-      if (pos + wb.length > buf.length) flush();
-      bytes(wb);
+    const g = groups[group[i]!]!;
+    const typeName = strings[typeNameId[i]!]!;
+    const symbol = strings[symbolId[i]!]!;
+    const w = windowId[i]!;
+    const win = w < 0 ? NULL : windows[w]!;
+    const need = ROW_FIXED + g.length + typeName.length + symbol.length + win.length;
+    if (pos + need > buf.length) {
+      if (pos > 0) emit(buf.subarray(0, pos));
+      buf = Buffer.allocUnsafe(Math.max(CHUNK, need));
+      pos = 0;
     }
-    ch(93);
+    pos = putBytes(buf, pos, i === 0 ? firstLead : nextLead);
+    buf[pos++] = 91;
+    pos = putBytes(buf, pos, g);
+    pos = putDec(buf, pos, index[i]!);
+    buf[pos++] = 44;
+    let d = rOffset[i]!;
+    pos = d === d ? putHex(buf, pos, d, false) : putBytes(buf, pos, bigHex(WIDE.r_offset, i));
+    buf[pos++] = 44;
+    pos = putDec(buf, pos, type[i]!);
+    buf[pos++] = 44;
+    pos = putBytes(buf, pos, typeName);
+    buf[pos++] = 44;
+    pos = putBytes(buf, pos, symbol);
+    buf[pos++] = 44;
+    d = colS[i]!;
+    pos = d === d ? putHex(buf, pos, d, false) : putBytes(buf, pos, bigHex(WIDE.S, i));
+    buf[pos++] = 44;
+    d = colA[i]!;
+    pos = d === d ? putHex(buf, pos, d, true) : putBytes(buf, pos, bigHex(WIDE.A, i));
+    buf[pos++] = 44;
+    d = colP[i]!;
+    pos = d === d ? putHex(buf, pos, d, false) : putBytes(buf, pos, bigHex(WIDE.P, i));
+    buf[pos++] = 44;
+    d = colValue[i]!;
+    pos = d === d ? putHex(buf, pos, d, false) : putBytes(buf, pos, bigHex(WIDE.value, i));
+    buf[pos++] = 44;
+    d = colStored[i]!;
+    pos = d === d ? putHex(buf, pos, d, false) : putBytes(buf, pos, bigHex(WIDE.stored, i));
+    buf[pos++] = 44;
+    pos = putDec(buf, pos, width[i]!);
+    buf[pos++] = 44;
+    pos = putBytes(buf, pos, statuses[status[i]!]!);
+    buf[pos++] = 44;
+    pos = putBytes(buf, pos, (flags[i]! & 1) !== 0 ? TRUE : FALSE);
+    pos = putBytes(buf, pos, win);
+    buf[pos++] = 93;
   }
-  flush();
+  if (pos > 0) emit(buf.subarray(0, pos));
 }
 
 /** Rows from plain records (kexec-tools' loader keeps an ordinary array). */
