@@ -6,7 +6,7 @@
 import type { Interval } from "../kexec/windows";
 import { ElfFormatError } from "../elf/errors";
 import { readSymbol, symbolCount } from "../elf/reader";
-import { relocationAt, relocationEntries } from "../elf/relocation-entries";
+import { relocationAt, relocationEntries, type RelocationEntries } from "../elf/relocation-entries";
 import type { ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelVersion } from "../kexec/kernel";
 import { kernelSymbolName, type RelaContext, type RelocStatus } from "../kexec/relocate";
@@ -90,6 +90,7 @@ export function fieldOffset(ctx: RelaContext, rel: ElfRelocation, width: number)
  */
 export interface FastOutcome {
   status: "ok" | "overflow";
+  P: number;
   S: number;
   value: number;
   stored: number;
@@ -109,13 +110,16 @@ export interface FastOutcome {
 export interface FastRela<Sym> {
   /** Per symbol, once per section and load: what the arithmetic needs, or undefined to decline. */
   symbol(ctx: RelaContext, sym: ElfSymbol): Sym | undefined;
+  /**
+   * Entry `i` of `entries` against `sym`, with the target section at `targetAddr` (an exact double,
+   * or NaN). Reads its numbers from the columns itself: doubles passed as arguments get boxed.
+   */
   one(
     ctx: RelaContext,
     sym: Sym,
-    type: number,
-    r_offset: number,
-    A: number,
-    P: number,
+    entries: RelocationEntries,
+    i: number,
+    targetAddr: number,
     live: boolean,
     out: FastOutcome,
   ): boolean;
@@ -169,9 +173,10 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
   const targetAddr = exactNumber(target.sh_addr);
   const fo: FastOutcome = {
     status: "ok",
-    S: 0,
-    value: 0,
-    stored: 0,
+    P: 0.5,
+    S: 0.5,
+    value: 0.5,
+    stored: 0.5,
     width: 0,
     memCoefficient: 0,
     window: undefined,
@@ -209,6 +214,7 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
     return slot;
   };
   const { r_offset: offsets, r_addend: addends, sym: symIdx, type: types } = entries;
+  const c = out.columns();
   for (let i = 0; i < n; i++) {
     const k = symIdx[i]!;
     const slot = k < nsyms ? slotOf(k) : undefined;
@@ -217,35 +223,34 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
       const name = slot!.name;
       log.debug(() => symbolDebug(sym, name));
     }
-    if (slot !== undefined && slot.fast !== undefined) {
-      const r_offset = offsets[i]!;
-      const A = addends[i]!;
-      const P = targetAddr + r_offset;
-      if (P <= Number.MAX_SAFE_INTEGER && A === A && fast!.one(ctx, slot.fast, types[i]!, r_offset, A, P, live, fo)) {
-        out.addNumbers(
-          group,
-          i,
-          types[i]!,
-          k,
-          (sym as ElfSymbol).st_shndx,
-          slot.nameId,
-          typeNameId(types[i]!),
-          r_offset,
-          fo.S,
-          A,
-          P,
-          fo.value,
-          fo.width > 0 ? fo.stored : NaN,
-          fo.width,
-          fo.status === "ok" ? okCode : overflowCode,
-          live,
-          fo.memCoefficient,
-          out.windowIdOf(fo.window),
-        );
-        if (live && fo.width > 0) storeNumber(layout.buffer, fo.at, fo.stored, fo.width, hook.littleEndian);
-        // Only not-reached relocations come back as overflows here: the kernel has already stopped.
-        continue;
-      }
+    if (
+      slot !== undefined &&
+      slot.fast !== undefined &&
+      fast!.one(ctx, slot.fast, entries, i, targetAddr, live, fo)
+    ) {
+      // The row, written straight into the columns (reserve() above made room for the section).
+      const row = out.length++;
+      const type = types[i]!;
+      c.group[row] = group;
+      c.index[row] = i;
+      c.type[row] = type;
+      c.symIndex[row] = k;
+      c.symShndx[row] = (sym as ElfSymbol).st_shndx;
+      c.symbolId[row] = slot.nameId;
+      c.typeNameId[row] = typeNameId(type);
+      c.r_offset[row] = offsets[i]!;
+      c.S[row] = fo.S;
+      c.A[row] = addends[i]!;
+      c.P[row] = fo.P;
+      c.value[row] = fo.value;
+      c.stored[row] = fo.width > 0 ? fo.stored : NaN;
+      c.width[row] = fo.width;
+      c.status[row] = fo.status === "ok" ? okCode : overflowCode;
+      c.flags[row] = (live ? 1 : 0) | (fo.memCoefficient << 1);
+      c.windowId[row] = out.windowIdOf(fo.window);
+      if (live && fo.width > 0) storeNumber(layout.buffer, fo.at, fo.stored, fo.width, hook.littleEndian);
+      // Only not-reached relocations come back as overflows here: the kernel has already stopped.
+      continue;
     }
     const rel = relocationAt(elf, ctx.relSection, i);
     const P = u64(target.sh_addr + rel.r_offset);

@@ -188,7 +188,13 @@ function fastRela(): FastRela<FastSymbol> {
       const S = u64(sym.st_value + base);
       return S <= BigInt(MAX_SAFE) ? { S: Number(S), k } : undefined;
     },
-    one(ctx, sym, type, r_offset, A, P, live, out) {
+    one(ctx, sym, entries, i, targetAddr, live, out) {
+      const r_offset = entries.r_offset[i]!;
+      const A = entries.r_addend[i]!;
+      const P = targetAddr + r_offset;
+      // NaN (an entry or address past 2^53) fails both comparisons.
+      if (!(P <= MAX_SAFE && A === A)) return false;
+      const type = entries.type[i]!;
       const { S, k } = sym;
       let value = S + A;
       let width = 4;
@@ -213,6 +219,7 @@ function fastRela(): FastRela<FastSymbol> {
           return false;
       }
       if (value > MAX_SAFE || value < -MAX_SAFE) return false;
+      out.P = P;
       out.S = S;
       out.value = value;
       out.width = width;
@@ -230,7 +237,9 @@ function fastRela(): FastRela<FastSymbol> {
       if (type === R_X86_64_32 || type === R_X86_64_32S) {
         // For an exact double, u64(value) > U32_MASK and s64(value) != (s32)value read as ranges.
         const overflow =
-          type === R_X86_64_32 ? value < 0 || value > 0xffffffff : value < -0x8000_0000 || value > 0x7fff_ffff;
+          type === R_X86_64_32
+            ? value < 0 || value > 0xffffffff
+            : value < -0x8000_0000 || value > 0x7fff_ffff;
         if (overflow && live) return false;
         out.status = overflow ? "overflow" : "ok";
         if (k === 1) {
@@ -257,7 +266,8 @@ function fastRela(): FastRela<FastSymbol> {
 
 const NO_WINDOW: readonly Interval[] = [];
 
-const x86Hook: RelaHook = {
+/** The hook with the bigint path only (tests compare the number path against it). */
+export const x86Hook: RelaHook = {
   littleEndian: true,
   typeName: x86RelocName,
   one: relocateOne,

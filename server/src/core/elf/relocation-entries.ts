@@ -57,7 +57,8 @@ function readEntries(elf: ElfFile, relIndex: number): RelocationEntries {
       type[i] = dv.getUint32(o + 8 + lo, le);
       if (isRela) {
         const aHi = dv.getInt32(o + 16 + hi, le);
-        r_addend[i] = aHi <= SAFE_HI && aHi >= -SAFE_HI - 1 ? aHi * TWO_32 + dv.getUint32(o + 16 + lo, le) : NaN;
+        r_addend[i] =
+          aHi <= SAFE_HI && aHi >= -SAFE_HI - 1 ? aHi * TWO_32 + dv.getUint32(o + 16 + lo, le) : NaN;
       }
     } else {
       r_offset[i] = dv.getUint32(o, le);

@@ -7,12 +7,13 @@ import type { ElfFile, ElfSymbol } from "../elf/types";
 import type { KernelModel } from "./kernel";
 import { PREFIX, type KernelLog } from "./log";
 import { kernelSections, type KbufPlan, type Layout, type LoadedSection } from "./purgatory";
-import type { RelocationRecord } from "./relocation-record";
+import type { RelocationList } from "./relocation-record";
 import { RelocationTable } from "./relocation-table";
 
 export {
   relocationRecord,
   type RecordFacts,
+  type RelocationList,
   type RelocationRecord,
   type RelocStatus,
 } from "./relocation-record";
@@ -45,7 +46,7 @@ export interface ArchRelocator {
 }
 
 export interface RelocationOutcome {
-  readonly records: RelocationRecord[];
+  readonly records: RelocationList;
   readonly failed: boolean;
   /** Silent failures and unsupported-section cases, for the findings. */
   readonly notes: string[];
@@ -115,5 +116,5 @@ export function applyRelocations(
     );
     if (sectionFailed) failed = true;
   }
-  return { records: table.views(), failed, notes };
+  return { records: table.records(), failed, notes };
 }

@@ -103,3 +103,18 @@ export function relocationRecord(
     note: f.note,
   };
 }
+
+/**
+ * The relocations of one attempt: an ordinary array, or the rows of a relocation table read on
+ * demand (a million records are never materialised at once). Only what both provide.
+ */
+export interface RelocationList extends Iterable<RelocationRecord> {
+  readonly length: number;
+  at(i: number): RelocationRecord | undefined;
+  filter(pred: (r: RelocationRecord, i: number) => unknown): RelocationRecord[];
+  some(pred: (r: RelocationRecord, i: number) => unknown): boolean;
+  every(pred: (r: RelocationRecord, i: number) => unknown): boolean;
+  find(pred: (r: RelocationRecord, i: number) => unknown): RelocationRecord | undefined;
+  map<U>(fn: (r: RelocationRecord, i: number) => U): U[];
+  forEach(fn: (r: RelocationRecord, i: number) => void): void;
+}

@@ -9,7 +9,7 @@
 // a side map; NaN with no side entry is `undefined`.
 
 import type { SectionHeader } from "../elf/types";
-import type { RecordFacts, RelocationRecord, RelocStatus } from "./relocation-record";
+import type { RecordFacts, RelocationList, RelocationRecord, RelocStatus } from "./relocation-record";
 import type { Interval } from "./windows";
 
 const TWO_64 = 1n << 64n;
@@ -102,7 +102,10 @@ export class RelocationTable {
     const need = this.length + more;
     if (need <= this.cap) return;
     const cap = Math.max(need, this.cap * 2, 16);
-    const grow = <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+    const grow = <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
+      a: T,
+      make: (n: number) => T,
+    ): T => {
       const b = make(cap);
       b.set(a.subarray(0, this.length));
       return b;
@@ -200,10 +203,43 @@ export class RelocationTable {
     return i;
   }
 
+  /**
+   * The columns, for a writer that fills rows itself: it bumps the table's `length` per row and must stay within
+   * what reserve() made room for (the arrays are replaced when the table grows).
+   */
+  columns() {
+    const w = this.wide;
+    return {
+      group: this.group,
+      index: this.index,
+      type: this.type,
+      symIndex: this.symIndex,
+      symShndx: this.symShndx,
+      symbolId: this.symbolId,
+      typeNameId: this.typeNameId,
+      width: this.width,
+      status: this.status,
+      flags: this.flags,
+      windowId: this.windowId,
+      r_offset: w[Col.r_offset]!,
+      S: w[Col.S]!,
+      A: w[Col.A]!,
+      P: w[Col.P]!,
+      value: w[Col.value]!,
+      stored: w[Col.stored]!,
+    };
+  }
+
   /** Appends a row from exact values (the bigint path every loader can take). */
   add(
     group: number,
-    rel: { readonly index: number; readonly r_offset: bigint; readonly type: number; readonly sym: number; readonly r_addend: bigint },
+    rel: {
+      readonly index: number;
+      readonly r_offset: bigint;
+      readonly type: number;
+      readonly sym: number;
+      readonly r_addend: bigint;
+    },
     P: bigint,
     typeName: string,
     status: RelocStatus,
@@ -270,11 +306,60 @@ export class RelocationTable {
     return STATUSES[this.status[i]!]!;
   }
 
-  /** RelocationRecord objects over the rows (each reads its row when a field is asked for). */
-  views(): RelocationRecord[] {
-    const out: RelocationRecord[] = new Array<RelocationRecord>(this.length);
-    for (let i = 0; i < this.length; i++) out[i] = new RelocationRow(this, i);
+  /** The rows as a RelocationList: each record is made when asked for and reads its row. */
+  records(): RelocationList {
+    return new TableRecords(this);
+  }
+}
+
+/** The rows as records made on demand: short-lived objects instead of a million long-lived ones. */
+class TableRecords implements RelocationList {
+  readonly length: number;
+  constructor(readonly table: RelocationTable) {
+    this.length = table.length;
+  }
+  at(i: number): RelocationRecord | undefined {
+    const k = i < 0 ? this.length + i : i;
+    return k >= 0 && k < this.length ? new RelocationRow(this.table, k) : undefined;
+  }
+  [Symbol.iterator](): Iterator<RelocationRecord> {
+    const { table, length } = this;
+    let i = 0;
+    return {
+      next: (): IteratorResult<RelocationRecord> =>
+        i < length ? { done: false, value: new RelocationRow(table, i++) } : { done: true, value: undefined },
+    };
+  }
+  filter(pred: (r: RelocationRecord, i: number) => unknown): RelocationRecord[] {
+    const out: RelocationRecord[] = [];
+    for (let i = 0; i < this.length; i++) {
+      const r = new RelocationRow(this.table, i);
+      if (pred(r, i)) out.push(r);
+    }
     return out;
+  }
+  some(pred: (r: RelocationRecord, i: number) => unknown): boolean {
+    for (let i = 0; i < this.length; i++) if (pred(new RelocationRow(this.table, i), i)) return true;
+    return false;
+  }
+  every(pred: (r: RelocationRecord, i: number) => unknown): boolean {
+    for (let i = 0; i < this.length; i++) if (!pred(new RelocationRow(this.table, i), i)) return false;
+    return true;
+  }
+  find(pred: (r: RelocationRecord, i: number) => unknown): RelocationRecord | undefined {
+    for (let i = 0; i < this.length; i++) {
+      const r = new RelocationRow(this.table, i);
+      if (pred(r, i)) return r;
+    }
+    return undefined;
+  }
+  map<U>(fn: (r: RelocationRecord, i: number) => U): U[] {
+    const out = new Array<U>(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = fn(new RelocationRow(this.table, i), i);
+    return out;
+  }
+  forEach(fn: (r: RelocationRecord, i: number) => void): void {
+    for (let i = 0; i < this.length; i++) fn(new RelocationRow(this.table, i), i);
   }
 }
 
@@ -294,12 +379,6 @@ class RelocationRow implements RelocationRecord {
     private readonly t: RelocationTable,
     private readonly i: number,
   ) {}
-  get table(): RelocationTable {
-    return this.t;
-  }
-  get row(): number {
-    return this.i;
-  }
   get relSection(): number {
     return this.t.groups[this.t.group[this.i]!]!.relSection;
   }
@@ -405,10 +484,7 @@ export function isExact(x: number): boolean {
   return x <= MAX_SAFE && x >= -MAX_SAFE;
 }
 
-/** The table behind `records` when they are exactly its views (so writers can read the columns). */
-export function tableOf(records: readonly RelocationRecord[]): RelocationTable | undefined {
-  const first = records[0];
-  if (!(first instanceof RelocationRow)) return undefined;
-  const t = first.table;
-  return t.length === records.length && first.row === 0 ? t : undefined;
+/** The table behind a relocation list, when it has one (so writers can read the columns). */
+export function tableOf(records: RelocationList): RelocationTable | undefined {
+  return records instanceof TableRecords ? records.table : undefined;
 }

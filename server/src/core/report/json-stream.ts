@@ -203,7 +203,9 @@ function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) 
   // Names are latin1 strings (one char per ELF byte); the output is their UTF-8, as JSON.stringify's.
   const utf8 = (s: string) => Buffer.from(s, "utf8");
   const strings = t.strings.map((s) => utf8(JSON.stringify(s)));
-  const groups = t.groups.map((g) => utf8(`${JSON.stringify(g.relSectionName)},${JSON.stringify(g.targetName)},`));
+  const groups = t.groups.map((g) =>
+    utf8(`${JSON.stringify(g.relSectionName)},${JSON.stringify(g.targetName)},`),
+  );
   const windows = t.windows.map((w) => utf8(windowRow(w)));
   const statuses = STATUSES.map((x) => utf8(`"${x}"`));
   const firstLead = utf8("[" + lead);
@@ -279,7 +281,7 @@ function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) 
 /** Rows from plain records (kexec-tools' loader keeps an ordinary array). */
 function recordRow(a: LoadAttempt): (i: number) => string {
   return (i) => {
-    const r = a.relocations[i]!;
+    const r = a.relocations.at(i)!;
     return JSON.stringify([
       r.relSectionName,
       r.targetName,

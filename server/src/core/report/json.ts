@@ -132,7 +132,9 @@ export function loadJson(
         fileOffset: Number(s.fileOffset),
         size: Number(s.size),
       })),
-    relocations: relocations ? (relocations(load, position) as LoadJson["relocations"]) : relocationObjects(a),
+    relocations: relocations
+      ? (relocations(load, position) as LoadJson["relocations"])
+      : relocationObjects(a),
     symbols: a.symbolSteps.map((s) => ({
       name: s.name,
       op: s.op,

@@ -139,7 +139,7 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
       );
       const limit = options.relocations ? shown.length : 20;
       for (let i = 0; i < limit && i < shown.length; i++) {
-        const r = shown[i]!;
+        const r = shown.at(i)!;
         out.push(
           `    ${`${r.targetName}+${hex(r.r_offset)}`.padEnd(25)} ${r.typeName.padEnd(16)} ${r.symbol.slice(0, 24).padEnd(24)} ` +
             `${(r.S === undefined ? "-" : hex(r.S)).padEnd(18)} ${signedHex(r.A).padEnd(8)} ${hex(r.P).padEnd(18)} ` +
