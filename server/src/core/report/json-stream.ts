@@ -124,9 +124,10 @@ const ROW_FIXED = 512;
 // so that the row loop stays optimised.
 
 function putBytes(buf: Uint8Array, pos: number, b: Uint8Array): number {
-  // Most pieces are a few bytes: a loop beats TypedArray#set's call overhead.
   const n = b.length;
-  for (let k = 0; k < n; k++) buf[pos + k] = b[k]!;
+  // Short pieces by hand (TypedArray#set costs a call); longer ones by memcpy.
+  if (n > 16) buf.set(b, pos);
+  else for (let k = 0; k < n; k++) buf[pos + k] = b[k]!;
   return pos + n;
 }
 
@@ -154,26 +155,25 @@ function putDec(buf: Uint8Array, pos: number, x: number): number {
   return pos;
 }
 
+/** Hex digits of a 32-bit word, `digits` of them (leading zeros included), most significant first. */
+function putHex32(buf: Uint8Array, pos: number, x: number, digits: number): number {
+  for (let k = digits - 1; k >= 0; k--) {
+    buf[pos + k] = HEX_DIGITS[x & 15]!;
+    x >>>= 4;
+  }
+  return pos + digits;
+}
+
+/** How many hex digits a nonzero 32-bit word needs. */
+function hexDigits(x: number): number {
+  return (35 - Math.clz32(x)) >> 2;
+}
+
 /** Hex digits of hi·2^32 + lo (two unsigned 32-bit words). */
 function putHexWords(buf: Uint8Array, pos: number, hi: number, lo: number): number {
-  const start = pos;
-  if (hi === 0) {
-    do {
-      buf[pos++] = HEX_DIGITS[lo & 15]!;
-      lo >>>= 4;
-    } while (lo !== 0);
-  } else {
-    for (let k = 0; k < 8; k++) {
-      buf[pos++] = HEX_DIGITS[lo & 15]!;
-      lo >>>= 4;
-    }
-    do {
-      buf[pos++] = HEX_DIGITS[hi & 15]!;
-      hi >>>= 4;
-    } while (hi !== 0);
-  }
-  reverse(buf, start, pos);
-  return pos;
+  if (hi === 0) return putHex32(buf, pos, lo, lo === 0 ? 1 : hexDigits(lo));
+  pos = putHex32(buf, pos, hi, hexDigits(hi));
+  return putHex32(buf, pos, lo, 8);
 }
 
 /** `"0x…"` of an exact double in the table's encoding (a negative u64 x stands for 2^64 + x). */
