@@ -182,18 +182,21 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
     window: undefined,
     at: 0,
   };
-  const typeIds = new Map<number, number>();
+  // Per-relocation lookups by small integers: arrays, and the last window asked for.
+  const typeIds: number[] = [];
   const typeNameId = (type: number): number => {
-    let id = typeIds.get(type);
-    if (id === undefined) typeIds.set(type, (id = out.stringId(hook.typeName(type))));
+    let id = typeIds[type];
+    if (id === undefined) typeIds[type] = id = out.stringId(hook.typeName(type));
     return id;
   };
+  let lastWindow: readonly Interval[] | undefined;
+  let lastWindowId = -1;
   const okCode = 0;
   const overflowCode = STATUSES.indexOf("overflow");
   // Relocations name few distinct symbols: read each once.
-  const symbols = new Map<number, SymbolSlot>();
+  const symbols: SymbolSlot[] = [];
   const slotOf = (k: number): SymbolSlot => {
-    let slot = symbols.get(k);
+    let slot = symbols[k];
     if (slot === undefined) {
       let sym: ElfSymbol | ElfFormatError;
       try {
@@ -209,7 +212,7 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
         nameId: out.stringId(name),
         fast: fast && !(sym instanceof ElfFormatError) ? fast.symbol(ctx, sym) : undefined,
       };
-      symbols.set(k, slot);
+      symbols[k] = slot;
     }
     return slot;
   };
@@ -247,7 +250,11 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
       c.width[row] = fo.width;
       c.status[row] = fo.status === "ok" ? okCode : overflowCode;
       c.flags[row] = (live ? 1 : 0) | (fo.memCoefficient << 1);
-      c.windowId[row] = out.windowIdOf(fo.window);
+      if (fo.window !== lastWindow) {
+        lastWindow = fo.window;
+        lastWindowId = out.windowIdOf(lastWindow);
+      }
+      c.windowId[row] = lastWindowId;
       if (live && fo.width > 0) storeNumber(layout.buffer, fo.at, fo.stored, fo.width, hook.littleEndian);
       // Only not-reached relocations come back as overflows here: the kernel has already stopped.
       continue;

@@ -106,7 +106,9 @@ export function relocationRecord(
 
 /**
  * The relocations of one attempt: an ordinary array, or the rows of a relocation table read on
- * demand (a million records are never materialised at once). Only what both provide.
+ * demand (a million records are never materialised at once). Only what both provide. A predicate
+ * (filter, some, every, find) must not keep the record it is given: a table hands every row to it in
+ * one object; the records these methods return are the caller's to keep.
  */
 export interface RelocationList extends Iterable<RelocationRecord> {
   readonly length: number;

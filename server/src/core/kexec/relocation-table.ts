@@ -330,26 +330,38 @@ class TableRecords implements RelocationList {
         i < length ? { done: false, value: new RelocationRow(table, i++) } : { done: true, value: undefined },
     };
   }
+  // The predicates get one record that moves from row to row (a predicate must not keep it, as the
+  // interface says); only the records they select are made.
   filter(pred: (r: RelocationRecord, i: number) => unknown): RelocationRecord[] {
     const out: RelocationRecord[] = [];
+    const cursor = new RelocationRow(this.table, 0);
     for (let i = 0; i < this.length; i++) {
-      const r = new RelocationRow(this.table, i);
-      if (pred(r, i)) out.push(r);
+      cursor.moveTo(i);
+      if (pred(cursor, i)) out.push(new RelocationRow(this.table, i));
     }
     return out;
   }
   some(pred: (r: RelocationRecord, i: number) => unknown): boolean {
-    for (let i = 0; i < this.length; i++) if (pred(new RelocationRow(this.table, i), i)) return true;
+    const cursor = new RelocationRow(this.table, 0);
+    for (let i = 0; i < this.length; i++) {
+      cursor.moveTo(i);
+      if (pred(cursor, i)) return true;
+    }
     return false;
   }
   every(pred: (r: RelocationRecord, i: number) => unknown): boolean {
-    for (let i = 0; i < this.length; i++) if (!pred(new RelocationRow(this.table, i), i)) return false;
+    const cursor = new RelocationRow(this.table, 0);
+    for (let i = 0; i < this.length; i++) {
+      cursor.moveTo(i);
+      if (!pred(cursor, i)) return false;
+    }
     return true;
   }
   find(pred: (r: RelocationRecord, i: number) => unknown): RelocationRecord | undefined {
+    const cursor = new RelocationRow(this.table, 0);
     for (let i = 0; i < this.length; i++) {
-      const r = new RelocationRow(this.table, i);
-      if (pred(r, i)) return r;
+      cursor.moveTo(i);
+      if (pred(cursor, i)) return new RelocationRow(this.table, i);
     }
     return undefined;
   }
@@ -377,8 +389,12 @@ export const WIDE = {
 class RelocationRow implements RelocationRecord {
   constructor(
     private readonly t: RelocationTable,
-    private readonly i: number,
+    private i: number,
   ) {}
+  /** Points this record at another row (the predicates' cursor only). */
+  moveTo(i: number): void {
+    this.i = i;
+  }
   get relSection(): number {
     return this.t.groups[this.t.group[this.i]!]!.relSection;
   }
