@@ -190,7 +190,7 @@ export function main(
     const only = report.loads.length === 1 && args.loads.length === 1 ? report.loads[0] : undefined;
     writeReportJson(args.object, report, out, only, outBytes);
   } else {
-    writeReportText(args.object, report, { relocations: args.relocs }, out);
+    writeReportText(args.object, report, { relocations: args.relocs }, out, outBytes);
   }
   // An error finding on a load that "succeeds" (s390 relocations skipped before 5.16, an arm64 field
   // kexec-tools leaves wrong) still means the kexec will not work.

@@ -8,6 +8,7 @@ import { kernelModel } from "../../server/src/core/kexec/kernel";
 import { loadPurgatory } from "../../server/src/core/kexec/load";
 import { hexU64, RelocationTable, u64Of } from "../../server/src/core/kexec/relocation-table";
 import { hex } from "../../server/src/core/kexec/u64";
+import { reportText } from "../../server/src/core/report/text";
 import { fixturePath, mustSimulate, readFixture } from "../helpers";
 
 const TWO_64 = 1n << 64n;
@@ -109,4 +110,29 @@ describe("x86_64 number path", () => {
       assert.ok(compared > 1000, `compared ${compared} relocations`);
     });
   }
+});
+
+describe("reports from the table", () => {
+  it("list every relocation in text exactly as record-by-record formatting does", () => {
+    const objects = [
+      ...readdirSync(fixturePath("edge", "obj")).map((f) => ["edge", "obj", f]),
+      ...readdirSync(fixturePath("x86_64", "obj")).map((f) => ["x86_64", "obj", f]),
+    ].filter((p) => p[2]!.endsWith(".ro"));
+    let lines = 0;
+    for (const p of objects) {
+      const report = mustSimulate(readFixture(...p));
+      // The same records as a plain array: no table behind them, so each line is formatted per record.
+      const plain = {
+        ...report,
+        loads: report.loads.map((l) => ({
+          ...l,
+          attempt: { ...l.attempt, relocations: [...l.attempt.relocations] },
+        })),
+      };
+      const fromTable = reportText(p.join("/"), report, { relocations: true });
+      assert.equal(fromTable, reportText(p.join("/"), plain, { relocations: true }), p.join("/"));
+      lines += fromTable.split("\n").length;
+    }
+    assert.ok(lines > 1000);
+  });
 });

@@ -9,6 +9,7 @@ import { STATUSES, tableOf, WIDE, type RelocationTable } from "../kexec/relocati
 import { hex, signedHex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
 import type { SimulatedLoad, SimulationReport } from "../simulation";
+import { putBytes, putDec, putHex } from "./byte-writer";
 import { loadJson, reportJson, stringify } from "./json";
 
 /** The columns of a relocation row, in order. */
@@ -115,84 +116,8 @@ function windowRow(w: readonly Interval[] | undefined): string {
   return "[" + w.map((x) => `["${hex(x.from)}","${hex(x.to)}"]`).join(",") + "]";
 }
 
-const HEX_DIGITS = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
-const TWO_32 = 0x1_0000_0000;
 /** Room for a row's fixed-width parts: sixteen fields of at most 22 bytes, separators, indentation. */
 const ROW_FIXED = 512;
-
-// Byte writers: each writes at `pos` and returns the new position. Plain functions over primitives
-// so that the row loop stays optimised.
-
-function putBytes(buf: Uint8Array, pos: number, b: Uint8Array): number {
-  const n = b.length;
-  // Short pieces by hand (TypedArray#set costs a call); longer ones by memcpy.
-  if (n > 16) buf.set(b, pos);
-  else for (let k = 0; k < n; k++) buf[pos + k] = b[k]!;
-  return pos + n;
-}
-
-function reverse(buf: Uint8Array, from: number, to: number): void {
-  for (let x = from, y = to - 1; x < y; x++, y--) {
-    const c = buf[x]!;
-    buf[x] = buf[y]!;
-    buf[y] = c;
-  }
-}
-
-/** Decimal of a non-negative integer below 2^53. */
-function putDec(buf: Uint8Array, pos: number, x: number): number {
-  if (x < 10) {
-    buf[pos] = 48 + x;
-    return pos + 1;
-  }
-  const start = pos;
-  while (x > 0) {
-    const q = x < 0x8000_0000 ? (x / 10) | 0 : Math.floor(x / 10);
-    buf[pos++] = 48 + (x - q * 10);
-    x = q;
-  }
-  reverse(buf, start, pos);
-  return pos;
-}
-
-/** Hex digits of a 32-bit word, `digits` of them (leading zeros included), most significant first. */
-function putHex32(buf: Uint8Array, pos: number, x: number, digits: number): number {
-  for (let k = digits - 1; k >= 0; k--) {
-    buf[pos + k] = HEX_DIGITS[x & 15]!;
-    x >>>= 4;
-  }
-  return pos + digits;
-}
-
-/** How many hex digits a nonzero 32-bit word needs. */
-function hexDigits(x: number): number {
-  return (35 - Math.clz32(x)) >> 2;
-}
-
-/** Hex digits of hi·2^32 + lo (two unsigned 32-bit words). */
-function putHexWords(buf: Uint8Array, pos: number, hi: number, lo: number): number {
-  if (hi === 0) return putHex32(buf, pos, lo, lo === 0 ? 1 : hexDigits(lo));
-  pos = putHex32(buf, pos, hi, hexDigits(hi));
-  return putHex32(buf, pos, lo, 8);
-}
-
-/** `"0x…"` of an exact double in the table's encoding (a negative u64 x stands for 2^64 + x). */
-function putHex(buf: Uint8Array, pos: number, d: number, signed: boolean): number {
-  buf[pos++] = 34;
-  if (d < 0 && signed) {
-    buf[pos++] = 45;
-    d = -d;
-  }
-  buf[pos++] = 48;
-  buf[pos++] = 120;
-  if (d >= 0 && d < TWO_32) pos = putHexWords(buf, pos, 0, d >>> 0);
-  else {
-    const hiWord = Math.floor(d / TWO_32);
-    pos = putHexWords(buf, pos, hiWord >>> 0, (d - hiWord * TWO_32) >>> 0);
-  }
-  buf[pos] = 34;
-  return pos + 1;
-}
 
 /**
  * Rows straight from the table's columns into byte chunks: names and windows are encoded once each,
@@ -244,7 +169,7 @@ function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) 
     pos = putDec(buf, pos, index[i]!);
     buf[pos++] = 44;
     let d = rOffset[i]!;
-    pos = d === d ? putHex(buf, pos, d, false) : putBytes(buf, pos, bigHex(WIDE.r_offset, i));
+    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.r_offset, i));
     buf[pos++] = 44;
     pos = putDec(buf, pos, type[i]!);
     buf[pos++] = 44;
@@ -253,19 +178,19 @@ function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) 
     pos = putBytes(buf, pos, symbol);
     buf[pos++] = 44;
     d = colS[i]!;
-    pos = d === d ? putHex(buf, pos, d, false) : putBytes(buf, pos, bigHex(WIDE.S, i));
+    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.S, i));
     buf[pos++] = 44;
     d = colA[i]!;
-    pos = d === d ? putHex(buf, pos, d, true) : putBytes(buf, pos, bigHex(WIDE.A, i));
+    pos = d === d ? putHex(buf, pos, d, true, true) : putBytes(buf, pos, bigHex(WIDE.A, i));
     buf[pos++] = 44;
     d = colP[i]!;
-    pos = d === d ? putHex(buf, pos, d, false) : putBytes(buf, pos, bigHex(WIDE.P, i));
+    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.P, i));
     buf[pos++] = 44;
     d = colValue[i]!;
-    pos = d === d ? putHex(buf, pos, d, false) : putBytes(buf, pos, bigHex(WIDE.value, i));
+    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.value, i));
     buf[pos++] = 44;
     d = colStored[i]!;
-    pos = d === d ? putHex(buf, pos, d, false) : putBytes(buf, pos, bigHex(WIDE.stored, i));
+    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.stored, i));
     buf[pos++] = 44;
     pos = putDec(buf, pos, width[i]!);
     buf[pos++] = 44;
