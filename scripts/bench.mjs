@@ -207,3 +207,6 @@ await benchWebview();
     `\n== linker scripts\nparse a 5,000-line script (${(text.length / 1024).toFixed(0)} KiB): median ${median(times).toFixed(1)} ms of 20`,
   );
 }
+
+const { benchLds } = await import("./bench-lds.mjs");
+await benchLds();

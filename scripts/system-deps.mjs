@@ -1,8 +1,9 @@
 // The Debian packages the tests need, and a check that installs what is missing (as root, after
 // `apt-get update`) or stops with the exact command to run. Shared by `npm test` and `npm run bench`.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 
-/** command on PATH -> Debian package that provides it */
+/** command on PATH (or absolute path of a file) -> Debian package that provides it */
 export const TEST_TOOLS = {
   gcc: "gcc",
   "gcc-12": "gcc-12",
@@ -17,6 +18,8 @@ export const TEST_TOOLS = {
   "ld.lld-16": "lld-16",
   "ld.lld-19": "lld-19",
   "llvm-readelf-19": "llvm-19",
+  // The .debug_line reader's oracle (test/unit/dwarf-line.test.ts).
+  "llvm-dwarfdump-19": "llvm-19",
   "i686-linux-gnu-as": "binutils-i686-linux-gnu",
   "s390x-linux-gnu-as": "binutils-s390x-linux-gnu",
   // The s390x / riscv64 / ppc64 fixtures' final-link checks (and rebuilding them: test/fixtures/*/build.sh).
@@ -29,7 +32,7 @@ export const TEST_TOOLS = {
   "s390x-linux-gnu-gcc-12": "gcc-12-s390x-linux-gnu",
   "riscv64-linux-gnu-gcc-12": "gcc-12-riscv64-linux-gnu",
   "powerpc64le-linux-gnu-gcc-12": "gcc-12-powerpc64le-linux-gnu",
-  // The kexec-tools per-architecture tests' final links (test/unit/kexec-tools-arch.test.ts) and
+  // The kexec-tools per-architecture tests' final links (test/golden/kexec-tools-arch.test.ts) and
   // rebuilding their objects (test/fixtures/kexec-tools/build.sh).
   "aarch64-linux-gnu-ld": "binutils-aarch64-linux-gnu",
   "aarch64-linux-gnu-objcopy": "binutils-aarch64-linux-gnu",
@@ -42,14 +45,35 @@ export const TEST_TOOLS = {
   // The s390/riscv example trees of the LSP tier are rebuilt by make after a quick fix.
   make: "make",
   chromium: "chromium",
+  // The editors tier: real LSP clients we did not write run `purgatory-lens lsp --stdio`
+  // (test/editors/). elpa-eglot brings eglot 1.9 to bookworm's Emacs 28; it ships no command, so it
+  // is found by its own folder (see below).
+  nvim: "neovim",
+  emacs: "emacs-nox",
+  "eglot (elpa-eglot)": "elpa-eglot",
+  // The linker-script corpus (scripts/lds-corpus.mjs): the kernel tree whose kbuild-generated scripts
+  // it makes (defconfig needs flex and bison; x86's prepare builds objtool, which needs libelf).
+  "/usr/src/linux-source-6.1.tar.xz": "linux-source-6.1",
+  flex: "flex",
+  bison: "bison",
+  "/usr/include/libelf.h": "libelf-dev",
 };
 
+/** Tools that are not a command on PATH: how to tell they are installed. */
+const PRESENT = {
+  "eglot (elpa-eglot)": () =>
+    spawnSync("sh", ["-c", "ls -d /usr/share/emacs/site-lisp/elpa/eglot-*"], { stdio: "ignore" }).status ===
+    0,
+};
+
+/** A command on PATH, or (for an absolute path) a file that exists. */
 export function has(cmd) {
+  if (cmd.startsWith("/")) return existsSync(cmd);
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 }
 
 export function ensureTools(tools = TEST_TOOLS) {
-  const missing = Object.entries(tools).filter(([cmd]) => !has(cmd));
+  const missing = Object.entries(tools).filter(([cmd]) => !(PRESENT[cmd] ? PRESENT[cmd]() : has(cmd)));
   if (missing.length === 0) return;
   const pkgs = [...new Set(missing.map(([, pkg]) => pkg))];
   const command = `apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(" ")}`;

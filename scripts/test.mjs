@@ -1,6 +1,7 @@
 // `npm test`: installs the system tools the tests use if they are missing, builds the bundles,
 // type-checks and compiles, lints, then runs every test tier with Node's test runner.
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { ensureTools } from "./system-deps.mjs";
 
 function step(title, cmd, args) {
@@ -14,6 +15,8 @@ function step(title, cmd, args) {
 
 ensureTools();
 step("bundle (esbuild)", "node", ["scripts/build.mjs"]);
+// A fresh out/: tests of files moved or deleted since the last compile must not run from stale output.
+rmSync("out", { recursive: true, force: true });
 step("type-check and compile (tsc)", "npx", ["tsc", "-p", "tsconfig.json"]);
 step("lint (eslint)", "npx", ["eslint", "."]);
 step("format (prettier --check)", "npx", ["prettier", "--check", "."]);
@@ -32,6 +35,13 @@ step("tests: golden, the language server over stdio, the webview in Chromium", "
   "out/test/golden/",
   "out/test/lsp/",
   "out/test/webview/",
+]);
+// The editors tier: headless Neovim and Emacs with eglot run `purgatory-lens lsp --stdio` with the
+// README's configurations (one at a time: each starts an editor, a server and a rebuild).
+step("tests: other editors' LSP clients (Neovim, Emacs eglot) and the installed package", "node", [
+  "--test",
+  "--test-concurrency=1",
+  "out/test/editors/",
 ]);
 // The whole-extension tier: the extension in a real VS Code workbench (code-server + Chromium), its
 // API suite in the extension host, its UI suite through Playwright, and the packaged .vsix.

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Range, Script } from "../server/src/core/lds/ast";
 import { readElf } from "../server/src/core/elf/reader";
-import type { InputObject } from "../server/src/core/lds/placement";
+import type { InputObject } from "../server/src/core/lds/orphans";
 import { repoRoot } from "./helpers";
 
 /** `line:col-line:col`, 1-based lines and columns, as an editor shows them. */

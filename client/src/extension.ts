@@ -48,6 +48,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         vscode.workspace.createFileSystemWatcher("**/*.{lds,ld,lds.S}"),
         vscode.workspace.createFileSystemWatcher("**/Makefile"),
         vscode.workspace.createFileSystemWatcher("**/.*.cmd"),
+        // A build's record of the kernel release it builds (the top-level Makefile is watched above).
+        vscode.workspace.createFileSystemWatcher("**/include/{config/kernel.release,generated/utsrelease.h}"),
       ],
     },
     initializationOptions: { trusted: vscode.workspace.isTrusted },

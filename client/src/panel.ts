@@ -119,7 +119,13 @@ export class SectionMap {
       ? await this.report(this.object)
       : { error: "no purgatory object found in this workspace" };
     this.panel.title = `Section map: ${objects.find((o) => o.uri === this.object)?.label ?? "purgatory"}`;
-    await this.send({ type: "state", objects, object: this.object, controls: this.controls, report });
+    await this.send({
+      type: "state",
+      objects,
+      object: this.object,
+      controls: this.controls,
+      report: JSON.stringify(report),
+    });
   }
 
   private send(m: ToWebview): Thenable<boolean> {

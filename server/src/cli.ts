@@ -2,6 +2,9 @@
 // Exit codes: 0 the load succeeds at every simulated address, 1 it fails somewhere, 2 bad input.
 
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { chooseKernel, describeKernel, findTreeReleaseSync } from "./core/kbuild/release";
+import { kernelModel } from "./core/kexec/kernel";
 import { NEWEST_KERNEL } from "./core/kexec/kernel";
 import { parseSize } from "./core/kexec/u64";
 import { writeReportJson } from "./core/report/json-stream";
@@ -9,14 +12,22 @@ import { writeReportText } from "./core/report/text";
 import { NEWEST_KEXEC_TOOLS } from "./core/kexec-tools/version";
 import { simulate } from "./core/simulate";
 import { archNamed, ARCH_NAMES } from "./core/arch/names";
+import { runCheck } from "./cli/check";
+import { lspCommand } from "./cli/lsp";
+import { packageVersion } from "./cli/version";
 
 const USAGE = `usage: purgatory-lens simulate <object> [options]
+       purgatory-lens check [PATH...] [options]   (the CI gate: purgatory-lens check --help)
+       purgatory-lens lsp --stdio     the language server, for any editor (see lsp --help)
+       purgatory-lens --version
 
 Simulates what the kernel's kexec_file_load(2), or kexec-tools' own loader (kexec_load(2)), would do
 with a purgatory object (arch/*/purgatory/purgatory.ro, or kexec-tools' purgatory/purgatory.ro).
 
 options:
-  --kernel V     kernel release to model, e.g. 5.10, 6.8, 6.1.176 (default ${NEWEST_KERNEL})
+  --kernel V     kernel release to model, e.g. 5.10, 6.8, 6.1.176 (default: the release of the
+                 kernel tree the object is in, from its Makefile or include/config/kernel.release;
+                 without a tree, ${NEWEST_KERNEL}, the newest modelled)
   --arch A       whose loader runs: ${ARCH_NAMES.join(", ")}
                  (default: the architecture e_machine names)
   --loader L     kernel (kexec_file_load, default) or kexec-tools (kexec_load, as kexec -l / -c)
@@ -68,7 +79,8 @@ function parseArgs(argv: readonly string[]): CliArgs | "help" {
   const rest = [...argv];
   if (rest.length === 0 || rest[0] === "-h" || rest[0] === "--help") return "help";
   const command = rest.shift();
-  if (command !== "simulate") throw new UsageError(`unknown command "${command}" (expected "simulate")`);
+  if (command !== "simulate")
+    throw new UsageError(`unknown command "${command}" (expected "simulate" or "check")`);
   const value = (flag: string): string => {
     const v = rest.shift();
     if (v === undefined) throw new UsageError(`${flag} needs a value`);
@@ -150,6 +162,11 @@ export function main(
   /** Where large outputs can write UTF-8 bytes without a string in between (stdout). */
   outBytes?: (b: Uint8Array) => void,
 ): number {
+  if (argv[0] === "lsp") return lspCommand(argv.slice(1), out, err);
+  if (argv[0] === "--version" || argv[0] === "-V") {
+    out(`purgatory-lens ${packageVersion()}\n`);
+    return 0;
+  }
   let args: CliArgs | "help";
   try {
     args = parseArgs(argv);
@@ -171,8 +188,19 @@ export function main(
     );
     return 2;
   }
+  // The purgatory is loaded by the kernel built from the same tree: model that tree's release.
+  const kt = args.loader === "kexec-tools";
+  const choice = kt
+    ? undefined
+    : chooseKernel(
+        args.kernel !== undefined ? { kernel: args.kernel, source: "--kernel" } : undefined,
+        args.kernel !== undefined
+          ? undefined
+          : findTreeReleaseSync(readTextSync, dirname(resolve(args.object))),
+        dirname(args.object),
+      );
   const result = simulate(bytes, {
-    kernel: args.kernel,
+    kernel: choice?.kernel ?? args.kernel,
     arch: args.arch,
     loader: args.loader,
     kexecTools: args.kexecTools,
@@ -186,11 +214,29 @@ export function main(
     return 2;
   }
   const report = result.report;
+  const context = choice && report.loader.kind === "kernel" ? { kernelSource: choice.source } : {};
   if (args.json) {
     const only = report.loads.length === 1 && args.loads.length === 1 ? report.loads[0] : undefined;
-    writeReportJson(args.object, report, out, only, outBytes);
+    // Out of the modelled range: said on stderr, so the JSON stays one document.
+    if (choice?.warning !== undefined && choice.source !== "default")
+      err(`purgatory-lens: warning: ${choice.warning}\n`);
+    writeReportJson(args.object, report, out, only, outBytes, context);
   } else {
-    writeReportText(args.object, report, { relocations: args.relocs }, out, outBytes);
+    writeReportText(
+      args.object,
+      report,
+      {
+        relocations: args.relocs,
+        ...(choice && report.loader.kind === "kernel"
+          ? {
+              kernelFrom: describeKernel(kernelModel(choice.kernel).label, choice),
+              ...(choice.warning !== undefined ? { kernelNote: choice.warning } : {}),
+            }
+          : {}),
+      },
+      out,
+      outBytes,
+    );
   }
   // An error finding on a load that "succeeds" (s390 relocations skipped before 5.16, an arm64 field
   // kexec-tools leaves wrong) still means the kexec will not work.
@@ -198,11 +244,30 @@ export function main(
   return report.ok && report.entryOk && !errors ? 0 : 1;
 }
 
+function readTextSync(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every subcommand: `check` runs asynchronously (discovery walks the tree), `simulate` does not. */
+export async function run(
+  argv: readonly string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  outBytes?: (b: Uint8Array) => void,
+): Promise<number> {
+  if (argv[0] === "check") return runCheck(argv.slice(1), out, err);
+  return main(argv, out, err, outBytes);
+}
+
 if (require.main === module) {
-  process.exitCode = main(
+  void run(
     process.argv.slice(2),
     (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),
     (b) => process.stdout.write(b),
-  );
+  ).then((code) => (process.exitCode = code));
 }

@@ -45,7 +45,10 @@ export interface PurgatoryStatus {
   /** One line for status bars and CodeLenses. */
   summary: string;
   kernel: string;
-  /** What loaded it, for display: "kernel 7.2" or "kexec-tools 2.0.32". */
+  /** Where the kernel release came from: "Makefile", "include/config/kernel.release", "utsrelease.h",
+   *  "setting" or "default" (no kernel tree found). Absent for kexec-tools purgatories. */
+  kernelSource?: string;
+  /** What loaded it, for display: "kernel 6.8.6 (from Makefile)" or "kexec-tools 2.0.32". */
   loader: string;
   /** Milliseconds the last simulation took, and when it ended (ISO time). */
   durationMs: number;
@@ -114,7 +117,11 @@ export type ToWebview =
       objects: { uri: string; label: string }[];
       object: string;
       controls: MapControls;
-      report: ReportJson | { error: string };
+      /**
+       * The report, or its JSON text: the panel sends text, because one string crosses into the
+       * webview in a copy while a report of 50,000 relocations takes a structured clone of each object.
+       */
+      report: ReportJson | { error: string } | string;
     }
   | { type: "compare"; left: ReportJson | { error: string }; right: ReportJson | { error: string } };
 

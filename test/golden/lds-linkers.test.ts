@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { readElf } from "../../server/src/core/elf/reader";
 import { parseScript } from "../../server/src/core/lds/parser";
-import { placeSections, SHF_ALLOC, SHF_MERGE, type Placement } from "../../server/src/core/lds/placement";
+import { placeSections, SHF_ALLOC, SHF_MERGE, type Placement } from "../../server/src/core/lds/orphans";
 import { preprocess } from "../../server/src/core/lds/preprocess";
 import { fixturePath, have, repoRoot } from "../helpers";
 import { EXAMPLE_OBJECTS, EXAMPLE_PURGATORY, loadObjects } from "../lds-helpers";

@@ -62,11 +62,14 @@ describe("language server on the riscv example tree", { skip: !hasTool("riscv64-
     const flag = await hover(server, mk(), "-mcmodel=medlow");
     assert.match(flag, /\*\*-mcmodel=medlow\*\*: Medium-low code model/);
     assert.match(flag, /R_RISCV_HI20/);
-    assert.match(flag, /Simulated: riscv64, kexec_file_load, kernel 7\.2\./);
+    assert.match(
+      flag,
+      /Simulated: riscv64, kexec_file_load, kernel 7\.2 \(newest modelled, no kernel tree found\)\./,
+    );
     const sym = await hover(server, join(pdir(), "purgatory.c"), "purgatory_sha_regions[i].start");
     assert.match(
       sym,
-      /\*\*purgatory_sha_regions\*\* in `purgatory\.ro` \(riscv64, kexec_file_load, kernel 7\.2\)/,
+      /\*\*purgatory_sha_regions\*\* in `purgatory\.ro` \(riscv64, kexec_file_load, kernel 7\.2 \(newest modelled, no kernel tree found\)\)/,
     );
     assert.match(sym, /GLOBAL OBJECT in `\.kexec-purgatory`, value 0x0, size 256/);
   });
@@ -163,7 +166,7 @@ describe("language server on the s390 example tree", { skip: !hasTool("s390x-lin
     const value = await hover(server, head(), "verify_sha256_digest@PLT");
     assert.match(
       value,
-      /\*\*verify_sha256_digest\*\* in `purgatory\.ro` \(s390x, kexec_file_load, kernel 5\.15\)/,
+      /\*\*verify_sha256_digest\*\* in `purgatory\.ro` \(s390x, kexec_file_load, kernel 5\.15 \(from purgatoryLens\.kernelVersion\)\)/,
     );
     assert.match(value, /GLOBAL FUNC in `\.text`/);
     assert.match(value, /\| R_390_PLT32DBL \| \.head\.text\+0xc .*\| ignored \|/);

@@ -125,7 +125,7 @@ describe("language server on examples/linux", () => {
     assert.equal(lenses![1]!.command!.command, "purgatoryLens.showSectionMap");
     assert.match(
       lenses![0]!.command!.title,
-      /purgatory\.ro fails at 1 of 2 load addresses \(kernel 7\.2\) · Re-simulate/,
+      /purgatory\.ro fails at 1 of 2 load addresses \(kernel 7\.2 \(newest modelled, no kernel tree found\)\) · Re-simulate/,
     );
     assert.equal(lenses![0]!.command!.command, "purgatoryLens.resimulate");
   });

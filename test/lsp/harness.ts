@@ -23,6 +23,8 @@ import {
   ShowMessageRequest,
   type MessageType,
   type PublishDiagnosticsParams,
+  type ClientCapabilities,
+  type InitializeResult,
   type Diagnostic,
 } from "vscode-languageserver-protocol/node";
 import { ResultNotification, type ResultParams } from "../../server/src/protocol";
@@ -45,8 +47,11 @@ export class ServerUnderTest {
   stderr = "";
   settings: Partial<ServerSettings> = {};
 
-  constructor() {
-    this.child = spawn(process.execPath, [join(repoRoot, "dist", "server.js"), "--stdio"], {
+  /** `command`: how to start the server (default: the bundled dist/server.js over stdio). */
+  constructor(
+    command: readonly string[] = [process.execPath, join(repoRoot, "dist", "server.js"), "--stdio"],
+  ) {
+    this.child = spawn(command[0]!, command.slice(1), {
       stdio: ["pipe", "pipe", "pipe"],
     });
     this.child.stderr!.on("data", (d) => (this.stderr += String(d)));
@@ -105,17 +110,23 @@ export class ServerUnderTest {
     });
   }
 
-  async initialize(rootPath: string, initializationOptions: object = { trusted: true }): Promise<void> {
-    await this.connection.sendRequest(InitializeRequest.type, {
+  /** Resolves to the server's InitializeResult; `capabilities` replace the VS Code-like default. */
+  async initialize(
+    rootPath: string,
+    initializationOptions: object = { trusted: true },
+    capabilities: ClientCapabilities = {
+      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+    },
+  ): Promise<InitializeResult> {
+    const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: uri(rootPath),
       workspaceFolders: [{ uri: uri(rootPath), name: "tree" }],
-      capabilities: {
-        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
-      },
+      capabilities,
       initializationOptions,
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
+    return result;
   }
 
   open(path: string, text: string, languageId = "plaintext"): Promise<void> {

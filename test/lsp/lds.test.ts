@@ -1,17 +1,19 @@
 // The linker-script language over LSP: the example tree's purgatory.lds.S with the clang-19
 // large-model objects (`.ltext`): orphan diagnostic, quick fix, and after the fix no orphan.
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   CodeActionRequest,
+  DefinitionRequest,
   DidChangeTextDocumentNotification,
   DocumentSymbolRequest,
   HoverRequest,
   type CodeAction,
   type DocumentSymbol,
+  type Location,
   type MarkupContent,
 } from "vscode-languageserver-protocol/node";
 import { repoRoot } from "../helpers";
@@ -87,5 +89,29 @@ describe("linker scripts over LSP (examples/linux purgatory.lds.S)", () => {
       position: { line, character: text.split("\n")[line]!.indexOf(".kexec") + 2 },
     });
     assert.match((hover!.contents as MarkupContent).value, /kexec-purgatory/, JSON.stringify(hover));
+  });
+
+  it("finds an INCLUDE in the link's directory (kbuild links from the build root) and follows it", async () => {
+    writeFileSync(join(tree, "common.ld"), "/* shared */\n");
+    const extra = join(tree, "arch/x86/purgatory/extra.lds");
+    const extraText = "INCLUDE common.ld\nINCLUDE nowhere.ld\nSECTIONS { .text : { *(.text) } }\n";
+    writeFileSync(extra, extraText);
+    await server.open(extra, extraText, "linkerscript");
+    const missing = await server.until(() => {
+      const d = server.diagnostics.get(uri(extra))?.filter((x) => x.code === "lds-include-missing");
+      return d && d.length > 0 ? d : undefined;
+    }, "include-missing");
+    assert.deepEqual(
+      missing.map((d) => d.message),
+      ["cannot open linker script file nowhere.ld: No such file or directory"],
+    );
+    const defs = (await server.connection.sendRequest(DefinitionRequest.type, {
+      textDocument: { uri: uri(extra) },
+      position: { line: 0, character: 10 },
+    })) as Location[];
+    assert.deepEqual(
+      defs.map((d) => d.uri),
+      [uri(join(tree, "common.ld"))],
+    );
   });
 });

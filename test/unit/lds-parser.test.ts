@@ -9,7 +9,7 @@ import { evaluate } from "../../server/src/core/lds/evaluate";
 import { completions, definitionAt, documentSymbols, hoverAt } from "../../server/src/core/lds/features";
 import { findOutputSection, outputSectionMentions } from "../../server/src/core/lds/output-section";
 import { parseNumber, parseScript } from "../../server/src/core/lds/parser";
-import { orphanPattern, placeSections, wildcardMatch } from "../../server/src/core/lds/placement";
+import { orphanPattern, placeSections, wildcardMatch } from "../../server/src/core/lds/orphans";
 import { cppArgsFromCmd } from "../../server/src/core/lds/preprocess";
 import { fixturePath } from "../helpers";
 import { EXAMPLE_OBJECTS, EXAMPLE_PURGATORY, generateLargeScript, loadObjects } from "../lds-helpers";

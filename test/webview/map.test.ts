@@ -318,4 +318,23 @@ describe("section map of a kexec-tools report", () => {
     assert.equal(await w.page.locator(".verdict .log-source").textContent(), "kernel log:");
     assert.equal(await w.page.locator("#load").getAttribute("aria-label"), "kbuf.mem");
   });
+
+  it("names where the modelled kernel release came from in the header", async () => {
+    const report = {
+      ...recorded(
+        join(repoRoot, "test/fixtures/trees/x86-6.8.6/arch/x86/purgatory/purgatory.ro"),
+        "6.8.6",
+        64n << 30n,
+      ),
+      kernelSource: "Makefile",
+    };
+    await w.send({ ...state(report), controls: { kernel: "", load: "", ram: "64G" } });
+    await w.page.waitForFunction(() =>
+      document.querySelector(".verdict")?.textContent?.includes("kernel 6.8.6 (from Makefile)"),
+    );
+    assert.match(
+      (await w.page.locator(".verdict").first().textContent()) ?? "",
+      /x86_64, kexec_file_load, kernel 6\.8\.6 \(from Makefile\) \(E2\)/,
+    );
+  });
 });

@@ -39,3 +39,11 @@ export function tip(text: string): SVGElement {
 export function hex(n: number | bigint): string {
   return "0x" + n.toString(16);
 }
+
+/**
+ * A count with thousands separators ("50,000"). Not toLocaleString: its first call loads the
+ * locale's number formats, which costs more than drawing a band.
+ */
+export function count(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}

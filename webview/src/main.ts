@@ -7,10 +7,10 @@ import "@vscode-elements/elements/dist/vscode-textfield/index.js";
 import { parseSize } from "../../server/src/core/kexec/u64";
 import type { MapControls, ReportJson, ToWebview } from "../../server/src/protocol";
 import { compareView } from "./compare";
-import { el } from "./dom";
-import { addressView, bufferView, fileView } from "./map";
+import { count, el } from "./dom";
+import { addressView, bufferView, fileView, type BandView } from "./map";
 import { bufferBase, logName, type LoadJson } from "./model";
-import { table, type Column } from "./table";
+import { VirtualTable, type Column, type GridView, type Sort, type TableOptions } from "./table";
 import { loadState, post, saveState, type MapState } from "./vscode-api";
 
 interface Data {
@@ -22,7 +22,7 @@ interface Data {
 
 const data: Data = { objects: [], object: "", report: undefined };
 let state: MapState = loadState();
-const sorts: Record<string, { column: number; descending: boolean } | undefined> = {};
+const sorts: Record<string, Sort | undefined> = {};
 const app = document.getElementById("app")!;
 
 const BASE_WIDTH = 1000;
@@ -134,6 +134,24 @@ function zoom(factor: number): void {
   render();
 }
 
+/** Findings longer than this show their start and a button for the rest. */
+const LONG_FINDING = 400;
+
+/**
+ * A finding's title as text. A title naming thousands of sections (tens of thousands of characters)
+ * is cut, with a button that shows it all: laying it all out would cost more than the whole map.
+ */
+function findingTitle(title: string): (Node | string)[] {
+  if (title.length <= LONG_FINDING) return [title];
+  const text = document.createTextNode(title.slice(0, LONG_FINDING) + "…");
+  const more = el("button", { class: "more", type: "button" }, `show all ${count(title.length)} characters`);
+  more.addEventListener("click", () => {
+    text.textContent = title;
+    more.remove();
+  });
+  return [text, " ", more];
+}
+
 function findingsList(report: ReportJson): HTMLElement {
   if (report.findings.length === 0) return el("p", { class: "verdict ok" }, "No findings.");
   return el(
@@ -144,7 +162,7 @@ function findingsList(report: ReportJson): HTMLElement {
         "li",
         { class: f.severity },
         el("strong", {}, `${f.severity}: `),
-        f.title,
+        ...findingTitle(f.title),
         el("span", { class: "rule" }, ` [${f.id}]`),
       ),
     ),
@@ -155,8 +173,15 @@ function findingsList(report: ReportJson): HTMLElement {
 function simulatedBy(report: ReportJson): string {
   const how = report.loader === "kernel" ? "kexec_file_load" : `${report.loader} (kexec_load)`;
   return report.loader === "kernel"
-    ? `${report.machine}, ${how}, kernel ${report.kernel}`
+    ? `${report.machine}, ${how}, kernel ${report.kernel}${report.kernelSource ? ` (${kernelFrom(report.kernelSource)})` : ""}`
     : `${report.machine}, ${how}`;
+}
+
+/** Where the modelled release came from, as the editor's status and hovers say it. */
+function kernelFrom(source: string): string {
+  if (source === "default") return "newest modelled, no kernel tree found";
+  if (source === "setting") return "from purgatoryLens.kernelVersion";
+  return `from ${source}`;
 }
 
 function verdict(report: ReportJson, load: LoadJson): HTMLElement {
@@ -179,16 +204,28 @@ type Reloc = LoadJson["relocations"][number];
 type Section = LoadJson["sections"][number];
 type Sym = ReportJson["symbols"][number];
 
+/** The drawn views that show the selection: the two bands and the table of the active tab. */
+const views: { bands: BandView[]; table: GridView | undefined } = { bands: [], table: undefined };
+
 function tables(report: ReportJson, load: LoadJson): HTMLElement {
   const tab = state.tab ?? "relocations";
   const tabs = el(
     "div",
     { class: "tabs", role: "tablist" },
     ...["sections", "relocations", "symbols"].map((t) => {
-      const b = el("button", { class: t === tab ? "tab active" : "tab", role: "tab", "data-tab": t }, t);
+      const b = el(
+        "button",
+        {
+          class: t === tab ? "tab active" : "tab",
+          role: "tab",
+          "aria-selected": String(t === tab),
+          "data-tab": t,
+        },
+        t,
+      );
       b.addEventListener("click", () => {
         state = saveState({ tab: t });
-        render();
+        showTables(report, load);
       });
       return b;
     }),
@@ -197,49 +234,48 @@ function tables(report: ReportJson, load: LoadJson): HTMLElement {
     id: "filter",
     type: "search",
     placeholder: "filter",
+    "aria-label": `filter ${tab}`,
     value: state.filter ?? "",
   });
   filter.addEventListener("input", () => {
     state = saveState({ filter: filter.value });
-    const t = document.getElementById("table-slot")!;
-    t.replaceChildren(body());
-    highlight();
+    views.table?.setFilter(filter.value);
   });
-  const onSort = (column: number) => {
-    const s = sorts[tab];
-    sorts[tab] = { column, descending: s?.column === column ? !s.descending : false };
-    document.getElementById("table-slot")!.replaceChildren(body());
-    highlight();
-  };
-  const opts = () => ({ filter: state.filter ?? "", sort: sorts[tab], onSort });
-  const body = (): HTMLElement => {
-    if (tab === "sections") {
-      const cols: Column<Section>[] = [
-        { title: "name", value: (s) => s.name },
-        { title: "flags", value: (s) => s.flags },
-        { title: "align", value: (s) => s.align, numeric: true },
-        { title: "file offset", value: (s) => "0x" + s.fileOffset.toString(16), numeric: true },
-        {
-          title: "buffer offset",
-          value: (s) => (s.type === "NOBITS" ? "(bss) " : "") + "0x" + s.offset.toString(16),
-          numeric: true,
-        },
-        { title: "address", value: (s) => s.addr, numeric: true },
-        { title: "size", value: (s) => s.size, numeric: true },
-      ];
-      return table(load.sections, cols, (s) => `section:${s.index}`, opts());
-    }
-    if (tab === "symbols") {
-      const cols: Column<Sym>[] = [
-        { title: "name", value: (s) => s.name },
-        { title: "section", value: (s) => s.section },
-        { title: "value", value: (s) => s.value, numeric: true },
-        { title: "size", value: (s) => s.size, numeric: true },
-        { title: "bind", value: (s) => s.bind },
-        { title: "type", value: (s) => s.type },
-      ];
-      return table(report.symbols, cols, (s) => `symbol:${s.name}`, opts());
-    }
+  const options = <T>(label: string): TableOptions<T> => ({
+    label,
+    filter: state.filter ?? "",
+    sort: sorts[tab],
+    selected: state.selection,
+    onSort: (sort) => (sorts[tab] = sort),
+    onSelect: (key, how) => onSelect(key, report, load, "table", how === "activate"),
+  });
+  let t: VirtualTable<Section> | VirtualTable<Sym> | VirtualTable<Reloc>;
+  if (tab === "sections") {
+    const cols: Column<Section>[] = [
+      { title: "name", value: (s) => s.name },
+      { title: "flags", value: (s) => s.flags },
+      { title: "align", value: (s) => s.align, numeric: true },
+      { title: "file offset", value: (s) => "0x" + s.fileOffset.toString(16), numeric: true },
+      {
+        title: "buffer offset",
+        value: (s) => (s.type === "NOBITS" ? "(bss) " : "") + "0x" + s.offset.toString(16),
+        numeric: true,
+      },
+      { title: "address", value: (s) => s.addr, numeric: true },
+      { title: "size", value: (s) => s.size, numeric: true },
+    ];
+    t = new VirtualTable(load.sections, cols, (s) => `section:${s.index}`, options("sections"));
+  } else if (tab === "symbols") {
+    const cols: Column<Sym>[] = [
+      { title: "name", value: (s) => s.name },
+      { title: "section", value: (s) => s.section },
+      { title: "value", value: (s) => s.value, numeric: true },
+      { title: "size", value: (s) => s.size, numeric: true },
+      { title: "bind", value: (s) => s.bind },
+      { title: "type", value: (s) => s.type },
+    ];
+    t = new VirtualTable(report.symbols, cols, (s) => `symbol:${s.name}`, options("symbols"));
+  } else {
     const cols: Column<Reloc>[] = [
       { title: "site", value: (r) => `${r.section}+${r.offset}` },
       { title: "type", value: (r) => r.typeName },
@@ -250,47 +286,65 @@ function tables(report: ReportJson, load: LoadJson): HTMLElement {
       { title: "stored", value: (r) => r.stored ?? "–", numeric: true },
       { title: "status", value: (r) => r.status + (r.reached ? "" : " (not reached)") },
     ];
-    const index = new Map(load.relocations.map((r, i) => [r, i]));
-    return table(load.relocations, cols, (r) => `reloc:${index.get(r)}`, {
-      ...opts(),
+    t = new VirtualTable(load.relocations, cols, (_, i) => `reloc:${i}`, {
+      ...options<Reloc>("relocations"),
       rowClass: (r) => (r.status === "ok" ? "" : "failing"),
+      indexOf: (key) => {
+        const i = key.startsWith("reloc:") ? Number(key.slice("reloc:".length)) : NaN;
+        return Number.isInteger(i) && i >= 0 && i < load.relocations.length ? i : undefined;
+      },
     });
-  };
-  return el(
-    "section",
-    { class: "tables" },
-    el("div", { class: "table-bar" }, tabs, filter),
-    el("div", { id: "table-slot" }, body()),
-  );
+  }
+  views.table = t;
+  return el("section", { class: "tables" }, el("div", { class: "table-bar" }, tabs, filter), t.element);
 }
 
-/** Marks every element and row carrying the selected key. */
-function highlight(): void {
-  for (const e of document.querySelectorAll(".selected")) e.classList.remove("selected");
-  if (!state.selection) return;
-  for (const e of document.querySelectorAll(`[data-key="${CSS.escape(state.selection)}"]`))
-    e.classList.add("selected");
+/** Redraws only the tables (another tab), keeping the maps as they are. */
+function showTables(report: ReportJson, load: LoadJson): void {
+  const old = document.querySelector("section.tables");
+  if (!old) return;
+  old.replaceWith(tables(report, load));
+  views.table?.select(state.selection, true);
+  idle(() => views.table?.prepare());
 }
 
-function onSelect(key: string, report: ReportJson, load: LoadJson, fromMap: boolean): void {
+/** Runs `f` when the page has nothing else to do (after the frame being drawn). */
+function idle(f: () => void): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(f, { timeout: 1000 });
+  else setTimeout(f, 50);
+}
+
+/** Shows the selected key on the bands and in the table; `reveal` scrolls each to it. */
+function highlight(reveal: { map: boolean; table: boolean } = { map: false, table: false }): void {
+  for (const band of views.bands) {
+    const e = band.select(state.selection);
+    if (reveal.map) e?.scrollIntoView({ block: "nearest", inline: "center" });
+  }
+  views.table?.select(state.selection, reveal.table);
+}
+
+/**
+ * A key chosen on the map or in the table: both show it, and the extension reveals its source
+ * (except while the keyboard walks the table, which would take the focus away at every row).
+ */
+function onSelect(
+  key: string,
+  report: ReportJson,
+  load: LoadJson,
+  from: "map" | "table",
+  reveal = true,
+): void {
   state = saveState({ selection: key });
   const [kind, rest] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
-  if (fromMap) {
+  if (from === "map") {
     const tab = kind === "reloc" ? "relocations" : kind === "symbol" ? "symbols" : "sections";
-    if (kind !== "gap" && state.tab !== tab) {
+    if (kind !== "gap" && state.tab !== tab && !(state.tab === undefined && tab === "relocations")) {
       state = saveState({ tab });
-      render();
+      showTables(report, load);
     }
   }
-  if (!fromMap && kind === "reloc" && !document.querySelector(`svg [data-key="${CSS.escape(key)}"]`))
-    render();
-  highlight();
-  const row = document.querySelector(`tr[data-key="${CSS.escape(key)}"]`);
-  if (fromMap) row?.scrollIntoView({ block: "nearest" });
-  else
-    document
-      .querySelector(`svg [data-key="${CSS.escape(key)}"]`)
-      ?.scrollIntoView({ block: "nearest", inline: "center" });
+  highlight({ map: from === "table", table: from === "map" });
+  if (!reveal) return;
   // Links back to the code.
   if (kind === "section") {
     const s = load.sections.find((x) => String(x.index) === rest);
@@ -309,6 +363,8 @@ function onSelect(key: string, report: ReportJson, load: LoadJson, fromMap: bool
 }
 
 function render(): void {
+  views.bands = [];
+  views.table = undefined;
   const report = data.report;
   if (!report) {
     app.replaceChildren(el("p", {}, "Waiting for a simulation…"));
@@ -333,13 +389,17 @@ function render(): void {
     0n,
   );
   const ramTop = top >= highest ? top : highest;
+  const pick = (key: string) => onSelect(key, report, load, "map");
+  const buffer = bufferView(load, width, bufferBase(report), pick);
+  const file = fileView(report, width, pick);
+  views.bands = [buffer, file];
   const maps = el(
     "section",
     { class: "maps" },
     el("h3", {}, `Load buffer (${bufferBase(report)} … ${bufferBase(report)} + memsz)`),
-    el("div", { class: "scroll" }, bufferView(load, width, state.selection, bufferBase(report))),
+    el("div", { class: "scroll" }, buffer.element),
     el("h3", {}, "Object file (by file offset)"),
-    el("div", { class: "scroll" }, fileView(report, width)),
+    el("div", { class: "scroll" }, file.element),
     el("h3", {}, "Physical address space (log scale) and load windows"),
     addressView(report, load, ramTop, BASE_WIDTH, (addr) => {
       const align = BigInt(load.bufAlign);
@@ -348,22 +408,19 @@ function render(): void {
   );
   maps.addEventListener("click", (e) => {
     const key = (e.target as Element).closest("[data-key]")?.getAttribute("data-key");
-    if (key && !key.startsWith("gap:")) onSelect(key, report, load, true);
-  });
-  const t = tables(report, load);
-  t.addEventListener("click", (e) => {
-    const key = (e.target as Element).closest("tr[data-key]")?.getAttribute("data-key");
-    if (key) onSelect(key, report, load, false);
+    if (key && !key.startsWith("gap:")) pick(key);
   });
   app.replaceChildren(
     toolbar(report),
     verdict(report, load),
     findingsList(report),
     maps,
-    t,
+    tables(report, load),
     data.compare ?? el("div", {}),
   );
-  highlight();
+  // A restored selection (after a reload) is scrolled into view in the table.
+  highlight({ map: false, table: true });
+  idle(() => views.table?.prepare());
 }
 
 window.addEventListener("message", (event: MessageEvent<ToWebview>) => {
@@ -371,7 +428,7 @@ window.addEventListener("message", (event: MessageEvent<ToWebview>) => {
   if (m.type === "state") {
     data.objects = m.objects;
     data.object = m.object;
-    data.report = m.report;
+    data.report = typeof m.report === "string" ? (JSON.parse(m.report) as Data["report"]) : m.report;
     state = saveState({ object: m.object, controls: state.controls ?? m.controls });
     render();
   } else if (m.type === "compare") {

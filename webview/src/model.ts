@@ -22,7 +22,8 @@ export interface Block {
 }
 
 export interface Tick {
-  key: string;
+  /** Index of the relocation in the load's list (ticks are in that order); its key is `reloc:<index>`. */
+  index: number;
   x: number;
   failing: boolean;
   relocation: LoadJson["relocations"][number];
@@ -78,19 +79,22 @@ export function allocateWidths(sizes: readonly number[], width: number, min = MI
 /** The load buffer from kbuf.mem to kbuf.mem + memsz, as blocks, with relocation ticks. */
 export function bufferMap(load: LoadJson, width: number): BufferMap {
   const sections = [...load.sections].sort((a, b) => a.offset - b.offset || a.index - b.index);
-  const parts: Omit<Block, "x" | "w">[] = [];
+  // x and w are filled in below, once every width is known: one object per block, not a copy.
+  const blocks: Block[] = [];
   let cursor = 0;
   const entry = new Map(load.entrySections.map((e) => [e.index, e.effect]));
   for (const s of sections) {
     if (s.offset > cursor)
-      parts.push({
+      blocks.push({
         kind: "gap",
         key: `gap:${cursor}`,
         name: "padding",
         offset: cursor,
         size: s.offset - cursor,
+        x: 0,
+        w: 0,
       });
-    parts.push({
+    blocks.push({
       kind: s.type === "NOBITS" ? "bss" : "section",
       key: `section:${s.index}`,
       name: s.name,
@@ -99,35 +103,45 @@ export function bufferMap(load: LoadJson, width: number): BufferMap {
       index: s.index,
       flags: s.flags,
       entry: entry.get(s.index),
+      x: 0,
+      w: 0,
     });
     cursor = Math.max(cursor, s.offset + s.size);
   }
   if (load.memsz > cursor)
-    parts.push({
+    blocks.push({
       kind: "gap",
       key: `gap:${cursor}`,
       name: "page rounding",
       offset: cursor,
       size: load.memsz - cursor,
+      x: 0,
+      w: 0,
     });
   const widths = allocateWidths(
-    parts.map((p) => p.size),
+    blocks.map((p) => p.size),
     width,
   );
   let x = 0;
-  const blocks: Block[] = parts.map((p, i) => {
-    const b = { ...p, x, w: widths[i]! };
-    x += widths[i]!;
-    return b;
+  blocks.forEach((b, i) => {
+    b.x = x;
+    b.w = widths[i]!;
+    x += b.w;
   });
   const byName = new Map(blocks.filter((b) => b.kind !== "gap").map((b) => [b.name, b]));
   const ticks: Tick[] = [];
   load.relocations.forEach((r, i) => {
     const b = byName.get(r.section);
     if (!b) return;
-    const off = Number(BigInt(r.offset));
+    // A pixel position: a double holds any offset closely enough, without a BigInt per relocation.
+    const off = Number.parseInt(r.offset, 16);
     const frac = b.size > 0 ? Math.min(1, off / b.size) : 0;
-    ticks.push({ key: `reloc:${i}`, x: b.x + frac * b.w, failing: r.status !== "ok", relocation: r });
+    ticks.push({
+      index: i,
+      x: b.x + frac * b.w,
+      failing: r.status !== "ok",
+      relocation: r,
+    });
   });
   return { blocks, ticks, entryX: entryX(blocks, load), width, memsz: load.memsz };
 }
@@ -142,6 +156,8 @@ function entryX(blocks: readonly Block[], load: LoadJson): number | undefined {
 }
 
 export interface FileBlock {
+  /** ALLOC sections are loaded; the others (symbols, relocations, notes) only fill the file. */
+  kind: "section" | "nonalloc";
   key: string;
   name: string;
   x: number;
@@ -163,14 +179,16 @@ export function fileMap(report: ReportJson, width: number): FileBlock[] {
   );
   let x = 0;
   return secs.map((s, i) => {
-    const b = {
+    const alloc = s.flags.includes("A");
+    const b: FileBlock = {
+      kind: alloc ? "section" : "nonalloc",
       key: `section:${s.index}`,
       name: s.name,
       x,
       w: widths[i]!,
       offset: s.offset,
       size: s.fileSize,
-      alloc: s.flags.includes("A"),
+      alloc,
       index: s.index,
     };
     x += widths[i]!;

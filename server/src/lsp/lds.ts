@@ -5,7 +5,7 @@
 // trusted, mapped back to the .lds.S or header line through cpp's line markers.
 import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import {
   CompletionItemKind,
   SymbolKind,
@@ -17,15 +17,23 @@ import {
   type Range,
 } from "vscode-languageserver/node";
 import { readElf } from "../core/elf/reader";
-import { parseCmdFile } from "../core/kbuild/cmdfile";
+import { librarySearchDirs, parseCmdFile } from "../core/kbuild/cmdfile";
 import type { DiscoveredPurgatory } from "../core/kbuild/discover";
 import type { Range as LdsRange } from "../core/lds/ast";
 import { lintDiagnostics, syntaxDiagnostics, type LdsDiagnostic } from "../core/lds/diagnostics";
-import { completions, definitionAt, documentSymbols, hoverAt, type OutlineItem } from "../core/lds/features";
+import {
+  completions,
+  definitionAt,
+  documentSymbols,
+  hoverAt,
+  includeAt,
+  type OutlineItem,
+} from "../core/lds/features";
 import { sourceLocation } from "../core/lds/lexer";
+import { resolveInclude, type IncludeSearch } from "../core/lds/include-search";
 import { findOutputSection } from "../core/lds/output-section";
 import { parseScript } from "../core/lds/parser";
-import { placeSections, type InputObject, type Placement } from "../core/lds/placement";
+import { placeSections, type InputObject, type Placement } from "../core/lds/orphans";
 import { preprocess } from "../core/lds/preprocess";
 import { insertBeforeClose, type TextEdit } from "../core/rules/resolve";
 import { ruleDocAnchor } from "../core/rules/types";
@@ -45,6 +53,18 @@ interface Analysis {
   readonly diagnostics: Map<string, Diagnostic[]>;
   readonly mode: "cpp" | "tolerant";
   readonly note?: string;
+  /** Where INCLUDE looks: beside the script, the link's working directory, its -L folders. */
+  readonly includeSearch: IncludeSearch;
+}
+
+/** The include search of the link that uses the script: kbuild links from the build root. */
+function includeSearchFor(path: string, p: DiscoveredPurgatory | undefined): IncludeSearch {
+  const argv = p?.link?.cmd.argv ?? [];
+  return {
+    scriptDir: dirname(path),
+    ...(p?.objTree ? { linkCwd: p.objTree } : {}),
+    libraryDirs: librarySearchDirs(argv),
+  };
 }
 
 const toRange = (r: LdsRange): Range => ({
@@ -98,11 +118,12 @@ export async function analyseLinkerScript(
   const script = parseScript(text, { tolerant: path.endsWith(".S") });
   const checked = pre?.mode === "cpp" ? pre.script : script;
   const placement = objects.length > 0 ? placeSections(checked, objects, { relocatable: true }) : undefined;
+  const includeSearch = includeSearchFor(path, purgatory);
   const found: LdsDiagnostic[] = [
     ...syntaxDiagnostics(checked),
     ...lintDiagnostics(checked, {
       placement,
-      fileExists: (f) => existsSync(isAbsolute(f) ? f : join(dirname(path), f)),
+      fileExists: (f) => resolveInclude(f, includeSearch, existsSync, checked) !== undefined,
     }),
   ];
   const diagnostics = new Map<string, Diagnostic[]>();
@@ -131,7 +152,15 @@ export async function analyseLinkerScript(
     if (fix) diag.data = { ldsFix: fix } satisfies LdsFixData;
     diagnostics.set(uri, [...(diagnostics.get(uri) ?? []), diag]);
   }
-  return { text, script, placement, diagnostics, mode: pre?.mode ?? "tolerant", note: pre?.note };
+  return {
+    text,
+    script,
+    placement,
+    diagnostics,
+    mode: pre?.mode ?? "tolerant",
+    note: pre?.note,
+    includeSearch,
+  };
 }
 
 /** The quick fix for an orphan: add its input-section description to the output section it belongs in. */
@@ -161,6 +190,8 @@ const KIND: Record<OutlineItem["kind"], SymbolKind> = {
   assignment: SymbolKind.Variable,
   command: SymbolKind.Key,
   overlay: SymbolKind.Struct,
+  version: SymbolKind.Namespace,
+  "version-node": SymbolKind.Field,
 };
 
 function outline(item: OutlineItem): DocumentSymbol {
@@ -193,7 +224,15 @@ export function ldsHover(a: Analysis, line: number, character: number): Hover | 
 }
 
 export function ldsDefinition(a: Analysis, uri: string, line: number, character: number): Location[] {
-  return definitionAt(a.script, offsetAt(a.text, line, character)).map((r) => ({ uri, range: toRange(r) }));
+  const offset = offsetAt(a.text, line, character);
+  // On an INCLUDE's file name: the file the linker would open.
+  const inc = includeAt(a.script, offset);
+  if (inc) {
+    const file = resolveInclude(inc.file.value, a.includeSearch, existsSync, a.script);
+    const start = { line: 0, character: 0 };
+    return file ? [{ uri: uriOf(file), range: { start, end: start } }] : [];
+  }
+  return definitionAt(a.script, offset).map((r) => ({ uri, range: toRange(r) }));
 }
 
 const COMPLETION_KIND = {

@@ -2,7 +2,12 @@
 // last simulation. Reading and simulating happen here; LSP types do not.
 import { NEWEST_KEXEC_TOOLS } from "../core/kexec-tools/version";
 import { readFile } from "node:fs/promises";
-import type { DiscoveredPurgatory } from "../core/kbuild/discover";
+import { posix } from "node:path";
+import { isSourcePath } from "../core/kbuild/compile";
+import { compiledLines } from "../core/kbuild/conditional";
+import type { DiscoveredCommand, DiscoveredPurgatory } from "../core/kbuild/discover";
+import { relocationLines } from "../core/kbuild/line-map";
+import { sourceLanguage } from "../core/kbuild/mask";
 import { parseMakefile } from "../core/kbuild/makefile";
 import {
   resolveFinding,
@@ -10,6 +15,7 @@ import {
   type ResolvedFinding,
   type TextFile,
 } from "../core/rules/resolve";
+import { describeKernel, type KernelChoice } from "../core/kbuild/release";
 import { simulate, type SimulateOptions, type SimulationReport } from "../core/simulate";
 import type { PurgatoryStatus } from "../protocol";
 import { readInputObjects } from "./input-objects";
@@ -24,9 +30,31 @@ export interface ProjectResult {
   readonly files: ProjectFiles;
   /** Why there is no report (missing or unreadable object). */
   readonly problem?: string;
+  /** Which kernel was modelled and where its release came from (kernel loader only). */
+  readonly kernelChoice?: KernelChoice;
 }
 
-export async function loadFiles(p: DiscoveredPurgatory, text: TextSource): Promise<ProjectFiles> {
+/** Whether tools from the workspace may run (false in Restricted Mode): cpp decides compiled lines. */
+export interface LoadOptions {
+  readonly allowTools?: boolean;
+}
+
+/** Each source's recorded compile command, by the source's path as discovery resolved it. */
+function compileOf(p: DiscoveredPurgatory): Map<string, DiscoveredCommand> {
+  const base = p.objTree ?? p.dir;
+  const out = new Map<string, DiscoveredCommand>();
+  for (const cmd of Object.values(p.compiles)) {
+    const src = cmd.inputs.find(isSourcePath) ?? cmd.cmd.source;
+    if (src !== undefined) out.set(src.startsWith("/") ? posix.normalize(src) : posix.join(base, src), cmd);
+  }
+  return out;
+}
+
+export async function loadFiles(
+  p: DiscoveredPurgatory,
+  text: TextSource,
+  options: LoadOptions = {},
+): Promise<ProjectFiles> {
   const read = async (path: string | undefined): Promise<TextFile | undefined> => {
     if (!path) return undefined;
     const t = await text(path);
@@ -34,7 +62,25 @@ export async function loadFiles(p: DiscoveredPurgatory, text: TextSource): Promi
   };
   const mk = await read(p.makefile);
   const extra = (await Promise.all((p.extraMakefiles ?? []).map(read))).filter((m) => m !== undefined);
-  const sources = (await Promise.all(p.sources.map(read))).filter((s): s is TextFile => s !== undefined);
+  const compiles = compileOf(p);
+  const sources = (
+    await Promise.all(
+      p.sources.map(async (path) => {
+        const f = await read(path);
+        const language = sourceLanguage(path);
+        if (!f || !language) return f;
+        const cmd = compiles.get(path);
+        const compiled = await compiledLines({
+          path,
+          text: f.text,
+          language,
+          allowTools: options.allowTools !== false,
+          ...(cmd ? { cmdArgv: cmd.cmd.argv, cwd: p.objTree ?? p.dir } : {}),
+        });
+        return { ...f, compiled };
+      }),
+    )
+  ).filter((s): s is TextFile => s !== undefined);
   return {
     object: p.object,
     makefile: mk && { ...mk, parsed: parseMakefile(mk.text) },
@@ -51,9 +97,11 @@ export async function simulateProject(
   p: DiscoveredPurgatory,
   options: SimulateOptions,
   text: TextSource,
+  kernelChoice?: KernelChoice,
+  load: LoadOptions = {},
 ): Promise<ProjectResult> {
   const t0 = performance.now();
-  const files = await loadFiles(p, text);
+  const loaded = await loadFiles(p, text, load);
   const base = {
     object: p.object,
     makefile: p.makefile,
@@ -62,7 +110,9 @@ export async function simulateProject(
     loader:
       options.loader === "kexec-tools"
         ? `kexec-tools ${options.kexecTools ?? NEWEST_KEXEC_TOOLS}`
-        : `kernel ${options.kernel ?? "7.2"}`,
+        : kernelChoice
+          ? describeKernel(kernelChoice.kernel, kernelChoice)
+          : `kernel ${options.kernel ?? "7.2"}`,
   };
   const done = (state: PurgatoryStatus["state"], summary: string, errors: number, warnings: number) => ({
     ...base,
@@ -81,7 +131,7 @@ export async function simulateProject(
       status: done("missing", "not built yet", 0, 0),
       report: undefined,
       resolved: [],
-      files,
+      files: loaded,
       problem: "not built yet",
     };
   }
@@ -91,11 +141,18 @@ export async function simulateProject(
       status: done("invalid", r.error, 0, 0),
       report: undefined,
       resolved: [],
-      files,
+      files: loaded,
       problem: r.error,
     };
   }
   const report = r.report;
+  // The object's own DWARF line tables, when it was built with -g: the exact lines of its relocations.
+  const lineMap = relocationLines(
+    report.elf,
+    report.loads[0]?.attempt.relocations ?? [],
+    loaded.sources.map((s) => s.path),
+  );
+  const files = lineMap.length > 0 ? { ...loaded, lineMap } : loaded;
   const resolved = report.findings.map((f) => resolveFinding(f, files));
   const errors = report.findings.filter((f) => f.severity === "error").length;
   const warnings = report.findings.filter((f) => f.severity === "warning").length;
@@ -114,13 +171,17 @@ export async function simulateProject(
     status: {
       ...done(report.ok && report.entryOk && errors === 0 ? "ok" : "failed", summary, errors, warnings),
       kernel: report.kernel.label,
+      ...(kernelChoice && report.loader.kind === "kernel" ? { kernelSource: kernelChoice.source } : {}),
       loader:
         report.loader.kind === "kernel"
-          ? `kernel ${report.kernel.label}`
+          ? kernelChoice
+            ? describeKernel(report.kernel.label, kernelChoice)
+            : `kernel ${report.kernel.label}`
           : `kexec-tools ${report.loader.version}`,
     },
     report,
     resolved,
     files,
+    ...(kernelChoice ? { kernelChoice } : {}),
   };
 }

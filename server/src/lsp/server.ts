@@ -1,13 +1,17 @@
 // The language server: thin glue between LSP and the core. It finds the purgatories in the workspace,
 // simulates them when objects, Makefiles, linker scripts or settings change, and serves diagnostics,
 // hovers, quick fixes and CodeLenses from the last results.
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename, dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   FileChangeType,
+  type DidChangeConfigurationParams,
+  type ExecuteCommandParams,
+  type Range,
   TextDocumentSyncKind,
   type CodeAction,
   type CodeLens,
@@ -22,6 +26,7 @@ import {
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { discoverPurgatories, type DiscoveredPurgatory } from "../core/kbuild/discover";
 import { nodeTreeFs } from "../core/kbuild/node-fs";
+import { chooseKernel, type KernelChoice } from "../core/kbuild/release";
 import { reportJson } from "../core/report/json";
 import { flagHover, symbolHover } from "../core/report/hover";
 import { resolveFinding } from "../core/rules/resolve";
@@ -39,7 +44,9 @@ import {
   type ReportParams,
   type ResimulateParams,
 } from "../protocol";
+import { simulateCommandLine } from "./command-line";
 import { diagnosticsFor, fallbackPlace, rangeOf, uriOf, type DiagnosticData } from "./diagnostics";
+import { negotiateEncoding, PositionCodec } from "./encoding";
 import {
   analyseLinkerScript,
   isLinkerScript,
@@ -53,23 +60,70 @@ import { optionsFor } from "./kexec-tools";
 import { locate } from "./locate";
 import { loadFiles, simulateProject, type ProjectResult } from "./project";
 import { Scheduler, type RunContext } from "./scheduler";
-import { DEFAULT_SERVER_SETTINGS, normaliseSettings, simulateOptions, type ServerSettings } from "./settings";
+import {
+  DEFAULT_SERVER_SETTINGS,
+  normaliseSettings,
+  sectionGiven,
+  settingsGiven,
+  simulateOptions,
+  type ServerSettings,
+} from "./settings";
 import { waitUntilStable } from "./stable";
+import { TreeWatcher, type ChangeKind } from "./watcher";
 
 const pathOf = (uri: string): string | undefined =>
   uri.startsWith("file:") ? fileURLToPath(uri) : undefined;
 
+/** What initializationOptions may carry (every field optional). */
+interface InitOptions {
+  /** VS Code's Workspace Trust; only the Purgatory Lens extension sends it. */
+  trusted?: unknown;
+  /** false: the server does not watch the tree itself (the client sends didChangeWatchedFiles). */
+  watchFiles?: unknown;
+}
+
+/** The commands a client without the extension runs through workspace/executeCommand. */
+const SERVER_COMMANDS = [COMMANDS.resimulate, COMMANDS.showSectionMap];
+
 /** "kernel 7.2" or "kexec-tools 2.0.32": whose loader a result is about. */
 function loaderLabel(r: ProjectResult): string {
   const loader = r.report?.loader;
-  return loader?.kind === "kexec-tools" ? `kexec-tools ${loader.version}` : `kernel ${r.status.kernel}`;
+  return loader?.kind === "kexec-tools" ? `kexec-tools ${loader.version}` : r.status.loader;
+}
+
+/** The kernel for a kernel purgatory: the setting, else its tree's own release, else the newest. */
+function kernelChoiceFor(d: DiscoveredPurgatory, settings: ServerSettings): KernelChoice {
+  const override =
+    settings.kernelVersion !== ""
+      ? { kernel: settings.kernelVersion, source: "setting" as const }
+      : undefined;
+  return chooseKernel(override, d.release, d.dir);
 }
 
 export class PurgatoryServer {
   private folders: string[] = [];
   private trusted = true;
   private canConfigure = false;
+  private canRegisterConfiguration = false;
+  /**
+   * The client is the Purgatory Lens VS Code extension: it has the section map, runs our commands
+   * itself and watches the files a build changes. Any other client gets the command line instead of
+   * the map, the commands through workspace/executeCommand, and the server's own file watching.
+   */
+  private extension = false;
+  private codec = new PositionCodec("utf-16", () => undefined);
+  /** Settings from initializationOptions, then from didChangeConfiguration payloads (clients that
+   *  cannot answer workspace/configuration push them). */
+  private initSettings: Partial<Record<keyof ServerSettings, unknown>> = {};
+  private pushedSettings: Partial<Record<keyof ServerSettings, unknown>> = {};
   private settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
+  private watcher: TreeWatcher | undefined;
+  /** Hovers are markdown, which reads well as plain text too: a client that renders none gets it so. */
+  private hoverKind: "markdown" | "plaintext" = "markdown";
+  /** What the watcher's changes are checked against, from the last discovery. */
+  private watchedFiles = { purgatoryDirs: new Set<string>(), files: new Set<string>() };
+  /** Lines of files read from disk for position conversion, dropped when anything changes. */
+  private diskLines = new Map<string, string[] | undefined>();
   private discovered: DiscoveredPurgatory[] = [];
   private needDiscovery = true;
   private objectsChanged = new Set<string>();
@@ -91,7 +145,8 @@ export class PurgatoryServer {
     this.liveResolve = new Scheduler(150, async () => this.reresolve());
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => this.initialized());
-    connection.onDidChangeConfiguration(() => {
+    connection.onDidChangeConfiguration((p: DidChangeConfigurationParams) => {
+      if (!this.canConfigure) this.pushedSettings = { ...this.pushedSettings, ...settingsGiven(p?.settings) };
       this.needDiscovery = true;
       void this.scheduler.trigger("settings changed");
     });
@@ -100,18 +155,21 @@ export class PurgatoryServer {
         const path = pathOf(c.uri);
         if (!path) continue;
         if (path.endsWith(".ro") || path.endsWith(".o")) this.objectsChanged.add(path);
-        else this.needDiscovery = true;
+        else this.needDiscovery = true; // includes a tree's release records (discovery reads them)
         if (c.type !== FileChangeType.Changed) this.needDiscovery = true;
       }
+      this.diskLines.clear();
       void this.scheduler.trigger("files changed on disk");
     });
+    connection.onExecuteCommand((p) => this.executeCommand(p));
     documents.onDidSave((e) => {
       const path = pathOf(e.document.uri);
       // configure.ac: a kexec-tools tree's release.
       const tree = path !== undefined && /(^|\/)configure\.ac$/.test(path);
       if (path && (tree || /(^|\/)(Makefile|Kbuild)$|\.(lds|ld|lds\.S)$/.test(path)))
         this.needDiscovery = true;
-      if (path && (tree || this.projectFor(path))) void this.scheduler.trigger(`saved ${basename(path)}`, 50);
+      if (path && (tree || this.projectFor(path) || this.releaseRecordFor(path)))
+        void this.scheduler.trigger(`saved ${basename(path)}`, 50);
     });
     // While typing, keep the diagnostics on the right lines without re-simulating.
     documents.onDidChangeContent((e) => {
@@ -123,14 +181,30 @@ export class PurgatoryServer {
       this.lds.delete(e.document.uri);
       this.publish();
     });
-    connection.onHover((p) => this.hover(p.textDocument.uri, p.position.line, p.position.character));
+    connection.onHover((p) => {
+      const uri = p.textDocument.uri;
+      const at = this.codec.in(uri, p.position);
+      const h = this.hover(uri, at.line, at.character);
+      return h?.range ? { ...h, range: this.codec.outRange(uri, h.range) } : h;
+    });
     connection.onDocumentSymbol((p) => {
-      const a = this.lds.get(p.textDocument.uri);
-      return a ? ldsDocumentSymbols(a) : [];
+      const uri = p.textDocument.uri;
+      const a = this.lds.get(uri);
+      const symbols = a ? ldsDocumentSymbols(a) : [];
+      if (this.codec.identity) return symbols;
+      const convert = (x: (typeof symbols)[number]): (typeof symbols)[number] => ({
+        ...x,
+        range: this.codec.outRange(uri, x.range),
+        selectionRange: this.codec.outRange(uri, x.selectionRange),
+        children: x.children?.map(convert),
+      });
+      return symbols.map(convert);
     });
     connection.onDefinition((p) => {
       const a = this.lds.get(p.textDocument.uri);
-      return a ? ldsDefinition(a, p.textDocument.uri, p.position.line, p.position.character) : [];
+      const at = this.codec.in(p.textDocument.uri, p.position);
+      const found = a ? ldsDefinition(a, p.textDocument.uri, at.line, at.character) : [];
+      return found.map((l) => ({ ...l, range: this.codec.outRange(l.uri, l.range) }));
     });
     connection.onCompletion((p) => {
       const a = this.lds.get(p.textDocument.uri);
@@ -154,6 +228,7 @@ export class PurgatoryServer {
     connection.onShutdown(() => {
       this.scheduler.dispose();
       this.liveResolve.dispose();
+      this.watcher?.dispose();
     });
   }
 
@@ -162,13 +237,32 @@ export class PurgatoryServer {
       p.rootUri ? pathOf(p.rootUri) : undefined,
     ];
     this.folders = folders.filter((f): f is string => f !== undefined);
-    this.trusted = (p.initializationOptions as { trusted?: boolean } | undefined)?.trusted !== false;
+    const init = (p.initializationOptions ?? {}) as InitOptions;
+    this.trusted = init.trusted !== false;
+    this.extension = typeof init.trusted === "boolean";
+    // A client that names no workspace (Helix with no root marker, a bare `vim.lsp.start_client`)
+    // started us in the folder the user works in: that is the tree.
+    if (this.folders.length === 0 && !this.extension) this.folders = [process.cwd()];
+    this.initSettings = settingsGiven(p.initializationOptions);
     this.canConfigure = p.capabilities.workspace?.configuration === true;
+    this.canRegisterConfiguration =
+      p.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    if (!this.extension && init.watchFiles !== false)
+      this.watcher = new TreeWatcher(
+        (path, kind) => this.fileChanged(path, kind),
+        (m) => this.log(m),
+      );
+    const formats = p.capabilities.textDocument?.hover?.contentFormat;
+    this.hoverKind = formats === undefined || formats.includes("markdown") ? "markdown" : "plaintext";
+    const negotiated = negotiateEncoding(p.capabilities);
+    this.codec = new PositionCodec(negotiated.encoding, (uri, line) => this.lineOf(uri, line));
     return {
       capabilities: {
+        ...(negotiated.via === "positionEncoding" ? { positionEncoding: negotiated.encoding } : {}),
         textDocumentSync: {
           openClose: true,
-          change: TextDocumentSyncKind.Incremental,
+          // Incremental edits arrive in the client's encoding; whole texts need no conversion.
+          change: this.codec.identity ? TextDocumentSyncKind.Incremental : TextDocumentSyncKind.Full,
           save: { includeText: false },
         },
         hoverProvider: true,
@@ -178,13 +272,135 @@ export class PurgatoryServer {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         codeLensProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true } },
+        // The extension registers these commands in VS Code itself; announcing them there too would
+        // make its client register them a second time.
+        ...(this.extension ? {} : { executeCommandProvider: { commands: SERVER_COMMANDS } }),
       },
+      ...(negotiated.via === "offsetEncoding" ? { offsetEncoding: negotiated.encoding } : {}),
       serverInfo: { name: "purgatory-lens" },
     };
   }
 
+  /** Line `line` of a file, from its open buffer or the disk, for converting columns. */
+  private lineOf(uri: string, line: number): string | undefined {
+    const doc = this.documents.get(uri);
+    if (doc)
+      return doc
+        .getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } })
+        .replace(/\r?\n$/, "");
+    if (!this.diskLines.has(uri)) {
+      const path = pathOf(uri);
+      let lines: string[] | undefined;
+      try {
+        lines = path === undefined ? undefined : readFileSync(path, "utf8").split(/\r?\n/);
+      } catch {
+        lines = undefined;
+      }
+      this.diskLines.set(uri, lines);
+    }
+    return this.diskLines.get(uri)?.[line];
+  }
+
+  /** A change the server's own watcher saw (clients that send no didChangeWatchedFiles). */
+  private fileChanged(path: string, kind: ChangeKind): void {
+    if (!this.relevant(path)) return;
+    if (kind === "object") this.objectsChanged.add(path);
+    else if (kind === "build-input") this.needDiscovery = true;
+    // Files open in the editor are the editor's business (didChange, didSave), except objects.
+    if (kind !== "object" && this.documents.get(uriOf(path))) return;
+    this.diskLines.clear();
+    void this.scheduler.trigger(`${basename(path)} changed on disk`);
+  }
+
+  /**
+   * Whether a change the watcher saw can matter. A purgatory's own folders count whole; in a
+   * workspace root only the top-level Makefile (the kernel's release) and configure.ac (kexec-tools')
+   * do; elsewhere (lib/crypto/ for the kernel's sha256.c, say) only the purgatory's own files and
+   * their .cmd records, so a kernel build writing its other objects does not re-simulate each time.
+   */
+  private relevant(path: string): boolean {
+    const dir = dirname(path);
+    const name = basename(path);
+    if (this.watchedFiles.purgatoryDirs.has(dir)) return true;
+    if (this.folders.includes(dir)) return /^(Makefile|Kbuild|configure\.ac)$/.test(name);
+    const recordOf = /^\.(.+)\.cmd$/.exec(name)?.[1];
+    return (
+      this.watchedFiles.files.has(path) ||
+      (recordOf !== undefined && this.watchedFiles.files.has(join(dir, recordOf)))
+    );
+  }
+
+  /** The folders the server's watcher covers: every purgatory's, and the workspace roots. */
+  private watchedFolders(): Set<string> {
+    const dirs = new Set<string>(this.folders);
+    const purgatoryDirs = new Set<string>();
+    const files = new Set<string>();
+    for (const d of this.discovered) {
+      for (const f of [
+        d.object,
+        d.makefile,
+        d.linkerScript,
+        d.cmdFile,
+        ...(d.extraMakefiles ?? []),
+        ...d.sources,
+        ...d.objects,
+      ])
+        if (f) {
+          dirs.add(dirname(f));
+          files.add(f);
+        }
+      for (const own of [d.dir, d.srcDir, dirname(d.object), d.makefile && dirname(d.makefile)])
+        if (own) {
+          dirs.add(own);
+          purgatoryDirs.add(own);
+        }
+    }
+    this.watchedFiles = { purgatoryDirs, files };
+    return dirs;
+  }
+
+  private async executeCommand(p: ExecuteCommandParams): Promise<unknown> {
+    const args = p.arguments ?? [];
+    switch (p.command) {
+      case COMMANDS.resimulate:
+        this.needDiscovery = true;
+        await this.scheduler.trigger("workspace/executeCommand", 0);
+        return this.statuses();
+      case COMMANDS.showSectionMap: {
+        const wanted =
+          typeof args[0] === "string" ? (pathOf(args[0]) ?? args[0]) : this.discovered[0]?.object;
+        const line = wanted === undefined ? undefined : this.simulateLine(wanted);
+        if (line === undefined) {
+          void this.connection.window.showWarningMessage(
+            "Purgatory Lens: no purgatory object in this workspace",
+          );
+          return null;
+        }
+        void this.connection.window.showInformationMessage(
+          `Purgatory Lens: this editor has no section map; the same layout, symbols and relocations: ${line}`,
+        );
+        return line;
+      }
+      default:
+        throw new Error(`unknown command ${p.command}`);
+    }
+  }
+
+  /** The CLI command line that simulates `object` as the server does (for clients without the map). */
+  private simulateLine(object: string): string | undefined {
+    const d = this.discovered.find((x) => x.object === object);
+    if (!d) return undefined;
+    const options = optionsFor(d, simulateOptions(this.settings).options, this.settings).options;
+    return simulateCommandLine(
+      object,
+      options,
+      this.folders.find((f) => object.startsWith(f + "/")),
+    );
+  }
+
   private initialized(): void {
-    if (this.canConfigure) {
+    // Only a client that says it accepts this registration gets it (eglot, for one, warns otherwise).
+    if (this.canConfigure && this.canRegisterConfiguration) {
       void this.connection.client.register(DidChangeConfigurationNotification.type, {
         section: "purgatoryLens",
       });
@@ -207,14 +423,26 @@ export class PurgatoryServer {
     void this.connection.window.showWarningMessage(`Purgatory Lens: ${message}`);
   }
 
+  /**
+   * The settings, in layers: initializationOptions, then what didChangeConfiguration pushed, then the
+   * client's workspace/configuration answer where it has one (VS Code always; Neovim and eglot only
+   * for the names the user configured there).
+   */
   private async readSettings(): Promise<void> {
-    if (!this.canConfigure) return;
-    const scopeUri = this.folders[0] ? uriOf(this.folders[0]) : undefined;
-    const raw: unknown = await this.connection.workspace.getConfiguration({
-      scopeUri,
-      section: "purgatoryLens",
-    });
-    this.settings = normaliseSettings(raw);
+    let pulled: Partial<Record<keyof ServerSettings, unknown>> = {};
+    if (this.canConfigure) {
+      const scopeUri = this.folders[0] ? uriOf(this.folders[0]) : undefined;
+      try {
+        const raw: unknown = await this.connection.workspace.getConfiguration({
+          scopeUri,
+          section: "purgatoryLens",
+        });
+        pulled = sectionGiven(raw);
+      } catch (e) {
+        this.log(`workspace/configuration failed (${String(e)}): using initializationOptions`);
+      }
+    }
+    this.settings = normaliseSettings({ ...this.initSettings, ...this.pushedSettings, ...pulled });
   }
 
   /** Text of a file: the open editor's buffer if any, else the disk. */
@@ -242,6 +470,7 @@ export class PurgatoryServer {
       if (ctx.stale()) return;
       this.discovered = found;
       this.needDiscovery = false;
+      this.watcher?.watchDirs(this.watchedFolders());
       this.log(
         `found ${found.length} purgatory object${found.length === 1 ? "" : "s"}: ${found.map((d) => d.object).join(", ")}`,
       );
@@ -257,7 +486,17 @@ export class PurgatoryServer {
       if (ctx.stale()) return;
       const own = optionsFor(d, options, this.settings);
       if (own.note !== undefined) this.noteOnce(own.note);
-      const r = await simulateProject(d, own.options, this.text);
+      const kernel = own.options.loader === "kexec-tools" ? undefined : kernelChoiceFor(d, this.settings);
+      // Outside the modelled range is worth a message; no tree at all is said in the status and log.
+      if (kernel?.warning !== undefined && kernel.source !== "default") this.noteOnce(kernel.warning);
+      else if (kernel?.warning !== undefined) this.log(`${d.object}: ${kernel.warning}`);
+      const r = await simulateProject(
+        d,
+        kernel ? { ...own.options, kernel: kernel.kernel } : own.options,
+        this.text,
+        kernel,
+        { allowTools: this.trusted },
+      );
       results.set(d.object, r);
       this.log(`simulated ${d.object} (${loaderLabel(r)}) in ${r.status.durationMs} ms: ${r.status.summary}`);
     }
@@ -276,7 +515,9 @@ export class PurgatoryServer {
     for (const [object, r] of this.results) {
       const d = this.discovered.find((x) => x.object === object);
       if (!d || !r.report) continue;
-      const files = await loadFiles(d, this.text);
+      const loaded = await loadFiles(d, this.text, { allowTools: this.trusted });
+      // The line tables describe the object as built: they stay until the next simulation.
+      const files = r.files.lineMap ? { ...loaded, lineMap: r.files.lineMap } : loaded;
       this.results.set(object, {
         ...r,
         files,
@@ -287,6 +528,7 @@ export class PurgatoryServer {
   }
 
   private publish(): void {
+    this.diskLines.clear();
     const byUri = new Map<string, Diagnostic[]>();
     for (const [object, r] of this.results) {
       const said = r.report?.loader.kind === "kexec-tools" ? "kexec" : "kernel";
@@ -298,8 +540,29 @@ export class PurgatoryServer {
     }
     for (const uri of this.published)
       if (!byUri.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
-    for (const [uri, diagnostics] of byUri) void this.connection.sendDiagnostics({ uri, diagnostics });
+    for (const [uri, diagnostics] of byUri)
+      void this.connection.sendDiagnostics({
+        uri,
+        diagnostics: diagnostics.map((d) => this.diagnosticOut(uri, d)),
+      });
     this.published = new Set(byUri.keys());
+  }
+
+  /** A diagnostic in the client's position encoding. */
+  private diagnosticOut(uri: string, d: Diagnostic): Diagnostic {
+    if (this.codec.identity) return d;
+    return {
+      ...d,
+      range: this.codec.outRange(uri, d.range),
+      ...(d.relatedInformation
+        ? {
+            relatedInformation: d.relatedInformation.map((r) => ({
+              ...r,
+              location: { ...r.location, range: this.codec.outRange(r.location.uri, r.location.range) },
+            })),
+          }
+        : {}),
+    };
   }
 
   private scheduleLds(uri: string): void {
@@ -332,6 +595,19 @@ export class PurgatoryServer {
     return [...this.results.values()].map((r) => ({ ...r.status, object: uriOf(r.status.object) }));
   }
 
+  /**
+   * Whether a file is where a purgatory's kernel release is (or could be) recorded: a Makefile,
+   * include/config/kernel.release or include/generated/utsrelease.h at the root of a tree above it.
+   */
+  private releaseRecordFor(path: string): boolean {
+    const m = /^(.*)\/(?:Makefile|include\/config\/kernel\.release|include\/generated\/utsrelease\.h)$/.exec(
+      path,
+    );
+    return (
+      m !== null && this.discovered.some((d) => d.release?.path === path || d.dir.startsWith(`${m[1]}/`))
+    );
+  }
+
   private projectFor(path: string): ProjectResult | undefined {
     for (const d of this.discovered) {
       if (
@@ -359,15 +635,24 @@ export class PurgatoryServer {
       r.files.makefile?.path === path || (r.files.extraMakefiles ?? []).some((m) => m.path === path);
     const re = isMake ? /-[A-Za-z0-9_=.+-]+/g : /[A-Za-z_.$][A-Za-z0-9_.$]*/g;
     for (const m of text.matchAll(re)) {
-      const start = m.index ?? 0;
-      if (character < start || character > start + m[0].length) continue;
+      // In inline or plain assembly `$sym` is an immediate: the symbol is what follows the `$`.
+      const dollar = !isMake && m[0].length > 1 && m[0].startsWith("$") ? 1 : 0;
+      const word = m[0].slice(dollar);
+      const start = (m.index ?? 0) + dollar;
+      if (character < start || character > start + word.length) continue;
       const label = basename(r.status.object);
-      const value = isMake ? flagHover(r.report, m[0]) : symbolHover(r.report, m[0], label);
+      const from = r.kernelChoice && r.status.loader;
+      const value = isMake ? flagHover(r.report, word, from) : symbolHover(r.report, word, label, from);
       if (!value) return null;
-      const link = `\n\n[Show section map](command:${COMMANDS.showSectionMap}?${encodeURIComponent(JSON.stringify([uriOf(r.status.object)]))})`;
+      // Only the extension can open the map; other editors get the command line that prints the same.
+      const cli = this.extension ? undefined : this.simulateLine(r.status.object);
+      const link =
+        cli === undefined
+          ? `\n\n[Show section map](command:${COMMANDS.showSectionMap}?${encodeURIComponent(JSON.stringify([uriOf(r.status.object)]))})`
+          : `\n\nSection map: \`${cli}\``;
       return {
-        contents: { kind: "markdown", value: value + link },
-        range: { start: { line, character: start }, end: { line, character: start + m[0].length } },
+        contents: { kind: this.hoverKind, value: value + link },
+        range: { start: { line, character: start }, end: { line, character: start + word.length } },
       };
     }
     return null;
@@ -384,7 +669,11 @@ export class PurgatoryServer {
           kind: CodeActionKind.QuickFix,
           diagnostics: [d],
           isPreferred: true,
-          edit: { changes: { [uriOf(e.path)]: [{ range: rangeOf(e), newText: e.newText }] } },
+          edit: {
+            changes: {
+              [uriOf(e.path)]: [{ range: this.rangeOut(uriOf(e.path), rangeOf(e)), newText: e.newText }],
+            },
+          },
         });
         continue;
       }
@@ -406,7 +695,8 @@ export class PurgatoryServer {
       for (const fix of resolved.fixes) {
         const changes: WorkspaceEdit["changes"] = {};
         for (const e of fix.edits) {
-          (changes[uriOf(e.path)] ??= []).push({ range: rangeOf(e), newText: e.newText });
+          const to = uriOf(e.path);
+          (changes[to] ??= []).push({ range: this.rangeOut(to, rangeOf(e)), newText: e.newText });
         }
         actions.push({
           title: fix.title,
@@ -419,6 +709,10 @@ export class PurgatoryServer {
     }
     void uri;
     return actions;
+  }
+
+  private rangeOut(uri: string, r: Range): Range {
+    return this.codec.outRange(uri, r);
   }
 
   private codeLenses(uri: string): CodeLens[] {
@@ -458,7 +752,17 @@ export class PurgatoryServer {
     };
     const d = this.discovered.find((x) => x.object === object);
     const base = simulateOptions(settings).options;
-    const options = d ? optionsFor(d, base, settings).options : base;
+    const own = d ? optionsFor(d, base, settings).options : base;
+    // The map's own kernel control wins, then what the editor's results used.
+    const choice =
+      own.loader === "kexec-tools"
+        ? undefined
+        : p.kernel
+          ? { kernel: p.kernel, source: "section map" }
+          : d
+            ? kernelChoiceFor(d, settings)
+            : undefined;
+    const options = choice ? { ...own, kernel: choice.kernel } : own;
     if (p.ramSize && parseSize(p.ramSize) === undefined) return { error: `"${p.ramSize}" is not a size` };
     let bytes: Uint8Array;
     try {
@@ -467,6 +771,8 @@ export class PurgatoryServer {
       return { error: `${object} is not built yet` };
     }
     const r = simulate(bytes, options);
-    return r.ok ? reportJson(object, r.report) : { error: r.error };
+    return r.ok
+      ? reportJson(object, r.report, choice ? { kernelSource: choice.source } : {})
+      : { error: r.error };
   }
 }

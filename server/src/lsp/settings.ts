@@ -70,3 +70,41 @@ export function simulateOptions(s: ServerSettings): { options: SimulateOptions; 
     problems,
   };
 }
+
+const SETTING_NAMES: readonly (keyof ServerSettings)[] = [
+  "kernelVersion",
+  "loadAddresses",
+  "ramSize",
+  "extraObjectGlobs",
+  "arch",
+  "loader",
+  "kexecToolsVersion",
+];
+
+/**
+ * The `purgatoryLens.*` values an editor without VS Code's settings sends (initializationOptions, or
+ * a didChangeConfiguration payload), under the VS Code settings' names, nested
+ * (`{ "purgatoryLens": { "kernelVersion": "6.8" } }`) or dotted (`{ "purgatoryLens.kernelVersion":
+ * "6.8" }`). Only the names given are returned, so layers can be merged; unknown names are ignored.
+ */
+export function settingsGiven(raw: unknown): Partial<Record<keyof ServerSettings, unknown>> {
+  const out: Partial<Record<keyof ServerSettings, unknown>> = {};
+  if (raw === null || typeof raw !== "object") return out;
+  const r = raw as Record<string, unknown>;
+  const nested = r.purgatoryLens;
+  for (const name of SETTING_NAMES) {
+    if (nested !== null && typeof nested === "object" && name in nested)
+      out[name] = (nested as Record<string, unknown>)[name];
+    if (`purgatoryLens.${name}` in r) out[name] = r[`purgatoryLens.${name}`];
+  }
+  return out;
+}
+
+/** The same for a workspace/configuration answer for the section "purgatoryLens" (its fields). */
+export function sectionGiven(raw: unknown): Partial<Record<keyof ServerSettings, unknown>> {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return {};
+  const r = raw as Record<string, unknown>;
+  const out: Partial<Record<keyof ServerSettings, unknown>> = {};
+  for (const name of SETTING_NAMES) if (name in r && r[name] !== null) out[name] = r[name];
+  return out;
+}

@@ -94,3 +94,16 @@ export function parseCmdFile(text: string): CmdFile | undefined {
 export function cmdFileName(targetBasename: string): string {
   return `.${targetBasename}.cmd`;
 }
+
+/** The library search folders of a link command (`-L dir`, `-Ldir`, `--library-path[=]dir`), in order. */
+export function librarySearchDirs(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "-L" || a === "--library-path") {
+      if (i + 1 < argv.length) out.push(argv[++i]!);
+    } else if (a.startsWith("--library-path=")) out.push(a.slice("--library-path=".length));
+    else if (a.startsWith("-L")) out.push(a.slice(2));
+  }
+  return out;
+}

@@ -29,6 +29,7 @@ import type { DiscoveredCommand, DiscoveredPurgatory } from "./discovered";
 import { globMatcher } from "./glob";
 import { describeKexecToolsPurgatory, findKexecToolsTree } from "./kexec-tools-tree";
 import { parseMakefile, purgatoryObjects } from "./makefile";
+import { findTreeRelease, treeRelease, type TreeRelease } from "./release";
 import { readText, type DirEntry, type TreeFs } from "./tree-fs";
 
 export type { DiscoveredCommand, DiscoveredPurgatory } from "./discovered";
@@ -144,12 +145,13 @@ export async function discoverPurgatories(
   }
 
   const found: DiscoveredPurgatory[] = [];
+  const releases = releaseCache(fs);
   for (const c of candidates.values()) {
     if (options.signal?.cancelled) {
       stats.cancelled = true;
       break;
     }
-    const p = await describe(fs, c);
+    const p = await describe(fs, c, releases);
     if (p) found.push(p);
   }
   return withoutUnbuiltSources(found).sort((a, b) =>
@@ -249,7 +251,33 @@ async function followObjcopy(
   return undefined;
 }
 
-async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory | undefined> {
+interface ReleaseCache {
+  /** The release recorded in this folder itself. */
+  at(dir: string): Promise<TreeRelease | undefined>;
+  /** The release of the tree this folder lives in (walking up). */
+  above(dir: string): Promise<TreeRelease | undefined>;
+}
+
+/** O= build folders of one source tree share its release: each folder is read once per discovery. */
+function releaseCache(fs: TreeFs): ReleaseCache {
+  const at = new Map<string, Promise<TreeRelease | undefined>>();
+  const above = new Map<string, Promise<TreeRelease | undefined>>();
+  const memo = (m: typeof at, dir: string, f: () => Promise<TreeRelease | undefined>) => {
+    let r = m.get(dir);
+    if (!r) m.set(dir, (r = f()));
+    return r;
+  };
+  return {
+    at: (dir) => memo(at, dir, () => treeRelease(fs, dir)),
+    above: (dir) => memo(above, dir, () => findTreeRelease(fs, dir)),
+  };
+}
+
+async function describe(
+  fs: TreeFs,
+  c: Candidate,
+  releases: ReleaseCache,
+): Promise<DiscoveredPurgatory | undefined> {
   const kexecTools = c.object === undefined ? await findKexecToolsTree(fs, c.dir) : undefined;
   if (kexecTools) return describeKexecToolsPurgatory(fs, kexecTools, c.hasObject);
   const notes: string[] = [];
@@ -345,6 +373,9 @@ async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory |
 
   const buildDir =
     objTree !== undefined && srcTree !== undefined && srcTree !== objTree ? objTree : undefined;
+  // A build folder's own record (kernel.release, with the local version) before the source tree's.
+  const release =
+    (objTree !== undefined ? await releases.at(objTree) : undefined) ?? (await releases.above(srcDir));
   return {
     object,
     objectExists: c.hasObject || hasFile(c.entries, posix.basename(object)),
@@ -361,5 +392,6 @@ async function describe(fs: TreeFs, c: Candidate): Promise<DiscoveredPurgatory |
     ...(link ? { link } : {}),
     compiles,
     notes,
+    ...(release ? { release } : {}),
   };
 }

@@ -4,6 +4,7 @@
 
 import type { CmdFile } from "./cmdfile";
 import type { ParsedCommand } from "./compile";
+import type { TreeRelease } from "./release";
 
 export interface DiscoveredCommand extends ParsedCommand {
   /** The .cmd file it was read from. */
@@ -43,6 +44,8 @@ export interface DiscoveredPurgatory {
   readonly notes: readonly string[];
   /** Set for a kexec-tools tree's purgatory, which kexec-tools loads itself (never a kernel). */
   readonly kexecTools?: KexecToolsTree;
+  /** The kernel release the tree records (build folder first, then the source tree), when it does. */
+  readonly release?: TreeRelease;
 }
 
 export interface KexecToolsTree {

@@ -114,6 +114,22 @@ function classifyC(masked: string, at: number, end: number, st: CState): Occurre
   return "reference";
 }
 
+// A finding names several symbols and every O= build folder shares the same sources: each text is
+// masked once, not once per symbol and build.
+const maskCache = new Map<string, string>();
+const MASK_CACHE_LIMIT = 64;
+
+function maskedText(text: string, language: SourceLanguage): string {
+  const key = `${language}\0${text}`;
+  let m = maskCache.get(key);
+  if (m === undefined) {
+    if (maskCache.size >= MASK_CACHE_LIMIT) maskCache.delete(maskCache.keys().next().value!);
+    m = maskCommentsAndStrings(text, language);
+    maskCache.set(key, m);
+  }
+  return m;
+}
+
 /** Every occurrence of `name` as a whole word in one file's text. */
 export function findSymbolInText(
   text: string,
@@ -122,7 +138,7 @@ export function findSymbolInText(
   language: SourceLanguage | undefined = sourceLanguage(path),
 ): SymbolOccurrence[] {
   if (name === "" || language === undefined) return [];
-  const masked = maskCommentsAndStrings(text, language);
+  const masked = maskedText(text, language);
   const starts = lineStarts(text);
   const word = language === "asm" ? /[A-Za-z0-9_.]/ : /[A-Za-z0-9_]/;
   const out: SymbolOccurrence[] = [];

@@ -161,6 +161,8 @@ export interface OutputSection {
   readonly alignWithInput?: boolean;
   readonly subalign?: Expr;
   readonly constraint?: "ONLY_IF_RO" | "ONLY_IF_RW" | "SPECIAL";
+  /** The header's keywords as written (AT, ALIGN, SUBALIGN, ALIGN_WITH_INPUT, ONLY_IF_*, SPECIAL), when any. */
+  readonly keywords?: readonly Name[];
   readonly body: readonly OutputSectionItem[];
   /** The `{ ... }` of the body. */
   readonly bodyRange: Range;
@@ -252,8 +254,16 @@ export interface Overlay {
   readonly range: Range;
 }
 
+/** `VERSION { tag { global: sym; local: *; }; tag2 { ... } tag; }`: the version nodes by tag. */
+export interface VersionBlock {
+  readonly kind: "Version";
+  /** Each version node's tag (an anonymous node has none). */
+  readonly tags: readonly Name[];
+  readonly range: Range;
+}
+
 export type TopLevel =
-  Command | Include | Assignment | Assert | SectionsBlock | MemoryBlock | PhdrsBlock | Opaque;
+  Command | Include | Assignment | Assert | SectionsBlock | MemoryBlock | PhdrsBlock | VersionBlock | Opaque;
 
 /** A line marker cpp left in its output: `# 12 "file.lds.S" 1`. */
 export interface LineMarker {
@@ -269,6 +279,10 @@ export interface LineMarker {
 export interface ParseError {
   readonly message: string;
   readonly range: Range;
+  /** GNU ld's words are a warning here ("ignoring invalid character"), not an error. */
+  readonly warning?: boolean;
+  /** The line GNU ld prints for it (1-based; 0 for the end of the file), when it differs from `range`. */
+  readonly ldLine?: number;
 }
 
 export interface Script {
@@ -279,6 +293,12 @@ export interface Script {
   readonly conditionals: readonly Range[];
   /** Preprocessor directive lines skipped in tolerant mode (`#include`, `#define`, ...). */
   readonly directives: readonly { readonly text: string; readonly range: Range }[];
+  /**
+   * Syntax errors. For a plain script these are GNU ld's: its first syntax error (ld stops there) and
+   * its invalid-character warnings (ldgram.ts). In tolerant mode, the error-recovering parser's.
+   */
   readonly errors: readonly ParseError[];
+  /** What the error-recovering parser itself found, for a plain script (kept to test the tree's completeness). */
+  readonly recoveredErrors?: readonly ParseError[];
   readonly range: Range;
 }

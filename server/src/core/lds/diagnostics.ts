@@ -3,12 +3,19 @@
 // to a Diagnostic, and `sourceLocation` (lexer.ts) maps a range back through cpp's line markers.
 import type * as A from "./ast";
 import { evaluate } from "./evaluate";
-import { orphanMessage, outputSections, type Placement } from "./placement";
+import { lldIncompatibilities } from "./lld-compat";
+import { orphanMessage, outputSections, type Placement } from "./orphans";
 
 export type LdsSeverity = "error" | "warning" | "info";
 
+/** Every rule id this file reports (as `lds-<id>`); each has a README anchor `rule-lds-<id>`. */
+export const LDS_RULES = [
+  "syntax", "entry-undefined", "location-backwards", "duplicate-output-section", "assert-fails", "include-missing",
+  "orphan-section", "lld-incompatible",
+] as const; // prettier-ignore
+
 export interface LdsDiagnostic {
-  /** Rule id: syntax, entry-undefined, location-backwards, duplicate-output-section, assert-fails, include-missing, orphan-section. */
+  /** Rule id: syntax, entry-undefined, location-backwards, duplicate-output-section, assert-fails, include-missing, orphan-section, lld-incompatible. */
   readonly code: string;
   readonly severity: LdsSeverity;
   readonly message: string;
@@ -25,7 +32,7 @@ export interface LintInputs {
 export function syntaxDiagnostics(script: A.Script): LdsDiagnostic[] {
   return script.errors.map((e) => ({
     code: "syntax",
-    severity: "error",
+    severity: e.warning ? "warning" : "error",
     message: e.message,
     range: e.range,
   }));
@@ -85,6 +92,9 @@ export function lintDiagnostics(script: A.Script, inputs: LintInputs = {}): LdsD
       });
     } else if (!first) seen.set(n, os);
   }
+
+  for (const c of lldIncompatibilities(script))
+    out.push({ code: "lld-incompatible", severity: "info", message: c.message, range: c.range });
 
   for (const inc of includes(script)) {
     if (inputs.fileExists && !inputs.fileExists(inc.file.value)) {

@@ -2,7 +2,7 @@
 // counter. Values are unsigned 64-bit like GNU ld's bfd_vma; a value that cannot be known (an
 // undefined symbol, a section the layout does not have) is `undefined` and propagates, so callers
 // only report what they can prove.
-import type { Expr, Name } from "./ast";
+import type { Binary, Expr, Name } from "./ast";
 
 const MASK = (1n << 64n) - 1n;
 
@@ -55,35 +55,8 @@ export function evaluate(e: Expr, ctx: EvalContext): bigint | undefined {
       if (c === undefined) return undefined;
       return evaluate(c !== 0n ? e.then : e.else, ctx);
     }
-    case "Binary": {
-      const l = evaluate(e.left, ctx);
-      // && and || short-circuit like C, so `DEFINED(x) && x > 4` is fine when x is undefined.
-      if (e.op === "&&" && l === 0n) return 0n;
-      if (e.op === "||" && l !== undefined && l !== 0n) return 1n;
-      const r = evaluate(e.right, ctx);
-      if (l === undefined || r === undefined) return undefined;
-      switch (e.op) {
-        case "+": return (l + r) & MASK;
-        case "-": return (l - r) & MASK;
-        case "*": return (l * r) & MASK;
-        case "/": return r === 0n ? undefined : l / r;
-        case "%": return r === 0n ? undefined : l % r;
-        case "<<": return (l << (r & 63n)) & MASK;
-        case ">>": return l >> (r & 63n);
-        case "<": return l < r ? 1n : 0n;
-        case "<=": return l <= r ? 1n : 0n;
-        case ">": return l > r ? 1n : 0n;
-        case ">=": return l >= r ? 1n : 0n;
-        case "==": return l === r ? 1n : 0n;
-        case "!=": return l !== r ? 1n : 0n;
-        case "&": return l & r;
-        case "^": return l ^ r;
-        case "|": return l | r;
-        case "&&": return l !== 0n && r !== 0n ? 1n : 0n;
-        case "||": return l !== 0n || r !== 0n ? 1n : 0n;
-      } // prettier-ignore
-      return undefined;
-    }
+    case "Binary":
+      return evaluateChain(e, ctx);
     case "Call": {
       const a0 = e.args[0];
       const a1 = e.args[1];
@@ -162,6 +135,51 @@ export function evaluate(e: Expr, ctx: EvalContext): bigint | undefined {
       return undefined;
     }
   }
+}
+
+/**
+ * A binary expression. `a + b + c + ...` parses left-deep, as long as the script makes it, so the left
+ * spine is walked in a loop (the right operands and other nesting are bounded by the parser).
+ */
+function evaluateChain(top: Binary, ctx: EvalContext): bigint | undefined {
+  const spine: Binary[] = [];
+  let e: Expr = top;
+  while (e.kind === "Binary") {
+    spine.push(e);
+    e = e.left;
+  }
+  let l = evaluate(e, ctx);
+  for (let i = spine.length - 1; i >= 0; i--) l = binaryOp(spine[i]!, l, ctx);
+  return l;
+}
+
+function binaryOp(e: Binary, l: bigint | undefined, ctx: EvalContext): bigint | undefined {
+  // && and || short-circuit like C, so `DEFINED(x) && x > 4` is fine when x is undefined.
+  if (e.op === "&&" && l === 0n) return 0n;
+  if (e.op === "||" && l !== undefined && l !== 0n) return 1n;
+  const r = evaluate(e.right, ctx);
+  if (l === undefined || r === undefined) return undefined;
+  switch (e.op) {
+    case "+": return (l + r) & MASK;
+    case "-": return (l - r) & MASK;
+    case "*": return (l * r) & MASK;
+    case "/": return r === 0n ? undefined : l / r;
+    case "%": return r === 0n ? undefined : l % r;
+    case "<<": return (l << (r & 63n)) & MASK;
+    case ">>": return l >> (r & 63n);
+    case "<": return l < r ? 1n : 0n;
+    case "<=": return l <= r ? 1n : 0n;
+    case ">": return l > r ? 1n : 0n;
+    case ">=": return l >= r ? 1n : 0n;
+    case "==": return l === r ? 1n : 0n;
+    case "!=": return l !== r ? 1n : 0n;
+    case "&": return l & r;
+    case "^": return l ^ r;
+    case "|": return l | r;
+    case "&&": return l !== 0n && r !== 0n ? 1n : 0n;
+    case "||": return l !== 0n || r !== 0n ? 1n : 0n;
+  } // prettier-ignore
+  return undefined;
 }
 
 /** SIZEOF_HEADERS is a symbol-like builtin without parentheses. */

@@ -1,7 +1,7 @@
 // Editor features over the parsed script and the placement, as plain data (no LSP types): the
 // outline, go-to-definition, hovers and completion. Offsets are in the parsed text.
 import type * as A from "./ast";
-import { outputSections, type InputSection, type Placement } from "./placement";
+import { outputSections, type InputSection, type Placement } from "./orphans";
 
 export interface OutlineItem {
   readonly name: string;
@@ -14,7 +14,9 @@ export interface OutlineItem {
     | "phdr"
     | "assignment"
     | "command"
-    | "overlay";
+    | "overlay"
+    | "version"
+    | "version-node";
   readonly range: A.Range;
   readonly selectionRange: A.Range;
   readonly children: readonly OutlineItem[];
@@ -91,6 +93,21 @@ export function documentSymbols(script: A.Script): OutlineItem[] {
           })),
         });
         break;
+      case "Version":
+        out.push({
+          name: "VERSION",
+          kind: "version",
+          range: st.range,
+          selectionRange: st.range,
+          children: st.tags.map((t) => ({
+            name: t.value,
+            kind: "version-node" as const,
+            range: t.range,
+            selectionRange: t.range,
+            children: [],
+          })),
+        });
+        break;
       case "Assignment":
         if (st.target.value !== ".") out.push(assignmentItem(st));
         break;
@@ -113,97 +130,118 @@ export function documentSymbols(script: A.Script): OutlineItem[] {
 type AnyNode =
   A.TopLevel | A.SectionsItem | A.OutputSectionItem | A.Expr | A.Name | A.Pattern | A.MemoryRegion | A.Phdr;
 
-/** Every node of the tree, parents before children. */
-export function* walk(script: A.Script): Generator<AnyNode> {
-  function* expr(e: A.Expr | A.Name | undefined): Generator<AnyNode> {
-    if (!e) return;
-    yield e;
-    if (e.kind === "Unary") yield* expr(e.operand);
-    else if (e.kind === "Binary") {
-      yield* expr(e.left);
-      yield* expr(e.right);
-    } else if (e.kind === "Ternary") {
-      yield* expr(e.cond);
-      yield* expr(e.then);
-      yield* expr(e.else);
-    } else if (e.kind === "Call") for (const a of e.args) yield* expr(a);
+/** A node's children in source order. */
+function children(n: AnyNode): (AnyNode | undefined)[] {
+  switch (n.kind) {
+    case "Unary":
+      return [n.operand];
+    case "Binary":
+      return [n.left, n.right];
+    case "Ternary":
+      return [n.cond, n.then, n.else];
+    case "Call":
+      return [...n.args];
+    case "Assignment":
+      return [n.target, n.expr];
+    case "Assert":
+      return [n.cond];
+    case "Data":
+      return [n.expr];
+    case "InputSection":
+      return [n.file, ...(n.sections ?? [])];
+    case "OutputSection":
+      return [
+        n.name,
+        n.address,
+        n.at,
+        n.align,
+        n.subalign,
+        ...n.body,
+        n.region,
+        n.lmaRegion,
+        ...n.phdrs,
+        n.fill,
+      ];
+    case "Overlay":
+      return [n.start, n.at, ...n.sections, n.region, ...n.phdrs, n.fill];
+    case "Sections":
+      return [...n.items];
+    case "Memory":
+      return [...n.regions];
+    case "MemoryRegion":
+      return [n.name, n.origin, n.length];
+    case "Phdrs":
+      return [...n.headers];
+    case "Phdr":
+      return [n.name, n.type, n.at, n.flags];
+    case "Command":
+      return [...n.args];
+    case "Include":
+      return [n.file];
+    case "Version":
+      return [...n.tags];
   }
-  function* item(it: A.SectionsItem | A.OutputSectionItem | A.TopLevel): Generator<AnyNode> {
-    yield it;
-    switch (it.kind) {
-      case "Assignment":
-        yield it.target;
-        yield* expr(it.expr);
-        break;
-      case "Assert":
-        yield* expr(it.cond);
-        break;
-      case "Data":
-        yield* expr(it.expr);
-        break;
-      case "InputSection":
-        yield it.file;
-        for (const p of it.sections ?? []) yield p;
-        break;
-      case "OutputSection":
-        yield it.name;
-        yield* expr(it.address);
-        yield* expr(it.at);
-        yield* expr(it.align);
-        for (const b of it.body) yield* item(b);
-        break;
-      case "Overlay":
-        for (const s of it.sections) yield* item(s);
-        break;
-      case "Sections":
-        for (const s of it.items) yield* item(s);
-        break;
-      case "Memory":
-        for (const r of it.regions) {
-          yield r;
-          if (r.kind === "MemoryRegion") {
-            yield* expr(r.origin);
-            yield* expr(r.length);
-          }
-        }
-        break;
-      case "Phdrs":
-        for (const h of it.headers) yield h;
-        break;
-      case "Command":
-        for (const a of it.args) yield a;
-        break;
-      case "Include":
-        yield it.file;
-        break;
-    }
-  }
-  for (const st of script.statements) yield* item(st);
+  return [];
 }
 
-/** The innermost node whose range contains `offset`. */
+/**
+ * Every node of the tree, parents before children. Iterative, with its own stack: a long
+ * `a + b + c + ...` is a left-deep tree as deep as the chain is long.
+ */
+export function* walk(script: A.Script): Generator<AnyNode> {
+  const stack: AnyNode[] = [...script.statements].reverse();
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    yield n;
+    const kids = children(n);
+    for (let i = kids.length - 1; i >= 0; i--) if (kids[i]) stack.push(kids[i]!);
+  }
+}
+
+/** The innermost node whose range contains `offset`: only the subtrees around it are visited. */
 export function nodeAt(script: A.Script, offset: number): AnyNode | undefined {
+  const contains = (n: AnyNode): boolean => n.range.start <= offset && offset <= n.range.end;
   let best: AnyNode | undefined;
-  for (const n of walk(script)) {
-    const r = n.range;
-    if (
-      r.start <= offset &&
-      offset <= r.end &&
-      (!best || r.end - r.start <= best.range.end - best.range.start)
-    )
-      best = n;
+  // Pre-order, as the tree reads: of two nodes of the same size, the later one wins.
+  const stack: AnyNode[] = script.statements.filter(contains).reverse();
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (!best || n.range.end - n.range.start <= best.range.end - best.range.start) best = n;
+    const kids = children(n);
+    for (let i = kids.length - 1; i >= 0; i--) if (kids[i] && contains(kids[i]!)) stack.push(kids[i]!);
   }
   return best;
 }
 
 // ---------------------------------------------------------------------------------------- definition
 
+/** Every assignment statement (not descending into expressions, which hold none). */
+function* assignments(script: A.Script): Generator<A.Assignment> {
+  const body = function* (items: readonly (A.SectionsItem | A.OutputSectionItem)[]): Generator<A.Assignment> {
+    for (const it of items) {
+      if (it.kind === "Assignment") yield it;
+      else if (it.kind === "OutputSection") yield* body(it.body);
+      else if (it.kind === "Overlay") for (const o of it.sections) yield* body(o.body);
+    }
+  };
+  for (const st of script.statements) {
+    if (st.kind === "Assignment") yield st;
+    else if (st.kind === "Sections") yield* body(st.items);
+  }
+}
+
 /** Where a symbol is defined in the script: every assignment and PROVIDE of it. */
 export function findDefinitions(script: A.Script, name: string): A.Range[] {
   const out: A.Range[] = [];
-  for (const n of walk(script))
-    if (n.kind === "Assignment" && n.target.value === name) out.push(n.target.range);
+  for (const a of assignments(script)) if (a.target.value === name) out.push(a.target.range);
   return out;
+}
+
+/** The INCLUDE statement whose file name is at `offset`. */
+export function includeAt(script: A.Script, offset: number): A.Include | undefined {
+  for (const n of walk(script))
+    if (n.kind === "Include" && n.file.range.start <= offset && offset <= n.file.range.end) return n;
+  return undefined;
 }
 
 /** Go to definition at an offset: the symbol (or output section, or memory region) under it. */
@@ -330,10 +368,10 @@ export function completions(script: A.Script, placement?: Placement): Completion
       });
     }
   }
-  for (const n of walk(script)) {
-    if (n.kind === "Assignment" && n.target.value !== "." && !seen.has(n.target.value)) {
-      seen.add(n.target.value);
-      out.push({ label: n.target.value, kind: "symbol", detail: "defined in this script" });
+  for (const a of assignments(script)) {
+    if (a.target.value !== "." && !seen.has(a.target.value)) {
+      seen.add(a.target.value);
+      out.push({ label: a.target.value, kind: "symbol", detail: "defined in this script" });
     }
   }
   for (const k of LDS_KEYWORDS) if (!seen.has(k)) out.push({ label: k, kind: "keyword" });

@@ -20,8 +20,12 @@ export interface Token {
   readonly end: number;
 }
 
-/** Characters a file/section name may hold (GNU ld's WILDCHAR/FILENAMECHAR, without `:`, `,`, `=`). */
-const NAME_CHARS = "_.$/\\~-+*?[]^!";
+/**
+ * Characters a file/section name may hold: GNU ld's WILDCHAR and FILENAMECHAR (ldlex.ts), with `:`
+ * (`.kernel:dtb`, `*libgcc.a:foo.o`) but without `,` and `=`, which this parser reads as punctuation
+ * where GNU ld's verdict (ldgram.ts) has already accepted the script.
+ */
+const NAME_CHARS = "_.$/\\~-+*?[]^!:";
 /** A name in the expression state: a C-like identifier that may hold `.` and `$`. */
 const EXPR_CHARS = "_.$";
 
@@ -38,13 +42,14 @@ const isName = (c: number): boolean => c < 128 && IS_NAME[c] === 1;
 const isExpr = (c: number): boolean => c < 128 && IS_EXPR[c] === 1;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
-const PUNCT3 = ["<<=", ">>="];
-const PUNCT2 = ["<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=", "&=", "|="];
+const PUNCT3 = new Set(["<<=", ">>="]);
+const PUNCT2 = new Set(["<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=", "&=", "|="]);
 const PUNCT1 = "(){};:,=+-*/%<>!~&|^?";
 
 const LINE_MARKER = /^#\s*(?:line\s+)?(\d+)\s+"((?:[^"\\]|\\.)*)"((?:\s+\d+)*)\s*$/;
 const CONDITIONAL_OPEN = /^#\s*if(?:def|ndef)?\b/;
 const CONDITIONAL_CLOSE = /^#\s*endif\b/;
+const CONDITIONAL_ELSE = /^#\s*(?:else|elif)\b/;
 
 export interface Trivia {
   readonly lineMarkers: LineMarker[];
@@ -61,9 +66,18 @@ export class Lexer {
   /** For each offset that trivia ends on, where the next token starts (computed once). */
   private readonly skipCache = new Map<number, number>();
   private readonly openConditionals: number[] = [];
+  /**
+   * Tolerant mode (a `.lds.S` without cpp): of each `#if`/`#elif`/`#else` group only the first arm is
+   * read, as cpp would read one configuration; the other arms are skipped like directives. (Both arms
+   * of a `#if` often open the same brace or add the same argument: reading both is never valid.)
+   */
+  private readonly firstArmOnly: boolean;
+  /** Per open `#if`: whether a later arm (being skipped) has started. */
+  private readonly armSkipping: boolean[] = [];
 
-  constructor(text: string) {
+  constructor(text: string, options: { tolerant?: boolean } = {}) {
     this.text = text;
+    this.firstArmOnly = options.tolerant === true;
     this.lineStarts = [0];
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
     this.scanDirectives();
@@ -98,15 +112,24 @@ export class Lexer {
           const end = endLn + 1 < this.lineStarts.length ? this.lineStarts[endLn + 1]! - 1 : t.length;
           const range = this.range(s + ws, end);
           this.trivia.directives.push({ text: t.slice(s + ws, end), range });
-          if (CONDITIONAL_OPEN.test(trimmed)) this.openConditionals.push(s + ws);
-          else if (CONDITIONAL_CLOSE.test(trimmed)) {
+          if (CONDITIONAL_OPEN.test(trimmed)) {
+            this.openConditionals.push(s + ws);
+            this.armSkipping.push(false);
+          } else if (CONDITIONAL_CLOSE.test(trimmed)) {
             const open = this.openConditionals.pop();
+            this.armSkipping.pop();
             if (open !== undefined) this.trivia.conditionals.push(this.range(open, end));
-          }
+          } else if (CONDITIONAL_ELSE.test(trimmed) && this.armSkipping.length > 0)
+            this.armSkipping[this.armSkipping.length - 1] = true;
           this.skipCache.set(s + ws, end);
           ln = endLn;
           continue;
         }
+      }
+      if (this.firstArmOnly && this.armSkipping.includes(true)) {
+        // A later arm of a conditional: not read (only its directives, for nesting, above).
+        if (e > s) this.skipCache.set(s, e);
+        continue;
       }
       // Track whether the line ends inside a block comment, so `#` inside comments is not a directive.
       let i = 0;
@@ -159,7 +182,7 @@ export class Lexer {
 
   private reported = new Set<number>();
   private error(message: string, start: number, end: number): void {
-    if (this.reported.has(start)) return;
+    if (this.reported.has(start) || this.trivia.errors.length >= 100) return;
     this.reported.add(start);
     this.trivia.errors.push({ message, range: this.range(start, end) });
   }
@@ -168,7 +191,7 @@ export class Lexer {
   skipTrivia(pos: number): number {
     const t = this.text;
     for (;;) {
-      const cached = this.skipCache.get(pos);
+      const cached = this.skipCache.size > 0 ? this.skipCache.get(pos) : undefined;
       if (cached !== undefined) {
         pos = cached;
         continue;
@@ -176,6 +199,14 @@ export class Lexer {
       const c = t.charCodeAt(pos);
       if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11) {
         pos++;
+        continue;
+      }
+      // A backslash-newline: cpp joins the lines (a `.lds.S` read without cpp continues expressions so).
+      if (
+        c === 92 &&
+        (t.charCodeAt(pos + 1) === 10 || (t.charCodeAt(pos + 1) === 13 && t.charCodeAt(pos + 2) === 10))
+      ) {
+        pos += t.charCodeAt(pos + 1) === 10 ? 2 : 3;
         continue;
       }
       if (c === 47 /* / */ && t.charCodeAt(pos + 1) === 42 /* * */) {
@@ -192,22 +223,29 @@ export class Lexer {
         pos = nl < 0 ? t.length : nl;
         continue;
       }
-      // A `#` that is not at the start of a line: a shell-style comment as lld allows... GNU ld does
-      // not, but only directives (handled above) put `#` at the start of lines in practice.
+      // `#` to the end of the line is a comment to GNU ld in every state but INPUTLIST (directive
+      // lines at the start of a line were taken above).
+      if (c === 35) {
+        const nl = t.indexOf("\n", pos);
+        pos = nl < 0 ? t.length : nl;
+        continue;
+      }
       return pos;
     }
   }
 
-  private readonly tokenCache = new Map<number, Token>();
+  // The parser peeks the same few positions again and again: a small direct-mapped cache holds them.
+  private readonly cacheKeys = new Float64Array(256).fill(-1);
+  private readonly cacheTokens: Token[] = new Array<Token>(256);
 
-  /** The token at `pos` (after trivia) in the given state. The parser peeks a lot: cache them. */
+  /** The token at `pos` (after trivia) in the given state. */
   tokenAt(pos: number, mode: LexMode): Token {
     const key = mode === "name" ? pos * 2 : pos * 2 + 1;
-    let t = this.tokenCache.get(key);
-    if (!t) {
-      t = this.lexAt(pos, mode);
-      this.tokenCache.set(key, t);
-    }
+    const slot = key & 255;
+    if (this.cacheKeys[slot] === key) return this.cacheTokens[slot]!;
+    const t = this.lexAt(pos, mode);
+    this.cacheKeys[slot] = key;
+    this.cacheTokens[slot] = t;
     return t;
   }
 
@@ -217,9 +255,10 @@ export class Lexer {
     if (start >= t.length) return { kind: "eof", text: "", start: t.length, end: t.length };
     const ch = t[start]!;
     if (ch === '"') {
+      // A string may span lines (GNU ld's rule is `"[^"]*"`).
       const close = t.indexOf('"', start + 1);
-      const nl = t.indexOf("\n", start + 1);
-      if (close < 0 || (nl >= 0 && nl < close)) {
+      if (close < 0) {
+        const nl = t.indexOf("\n", start + 1);
         const end = nl < 0 ? t.length : nl;
         this.error("unterminated string", start, end);
         return { kind: "string", text: t.slice(start + 1, end), start, end };
@@ -240,20 +279,28 @@ export class Lexer {
       }
     } else if (isName(t.charCodeAt(start)) && !(ch === "/" && t[start + 1] === "*")) {
       let end = start + 1;
-      while (
-        end < t.length &&
-        isName(t.charCodeAt(end)) &&
-        !(t.charCodeAt(end) === 47 && t.charCodeAt(end + 1) === 42)
-      )
-        end++;
+      // A `/*` inside a name stays in it (`*extmod/*(.text*)`); only at a token's start is it a comment.
+      while (end < t.length && isName(t.charCodeAt(end))) end++;
       return { kind: "name", text: t.slice(start, end), start, end };
     }
-    for (const p of PUNCT3)
-      if (t.startsWith(p, start)) return { kind: "punct", text: p, start, end: start + 3 };
-    for (const p of PUNCT2)
-      if (t.startsWith(p, start)) return { kind: "punct", text: p, start, end: start + 2 };
-    if (PUNCT1.includes(ch)) return { kind: "punct", text: ch, start, end: start + 1 };
-    return { kind: "bad", text: ch, start, end: start + 1 };
+    if (PUNCT1.includes(ch)) {
+      const two = t.slice(start, start + 2);
+      if (PUNCT2.has(two)) {
+        const three = t.slice(start, start + 3);
+        if (PUNCT3.has(three)) return { kind: "punct", text: three, start, end: start + 3 };
+        return { kind: "punct", text: two, start, end: start + 2 };
+      }
+      return { kind: "punct", text: ch, start, end: start + 1 };
+    }
+    // A run of characters no token can hold is one bad token (a hostile file can be a megabyte of them).
+    let end = start + 1;
+    while (end < t.length) {
+      const c = t.charCodeAt(end);
+      if (c <= 32 || isName(c) || isExpr(c) || PUNCT1.includes(t[end]!) || c === 34 || c === 35 || c === 92)
+        break;
+      end++;
+    }
+    return { kind: "bad", text: ch, start, end };
   }
 }
 

@@ -6,6 +6,7 @@
 // resume: after a `;`, before a `}` that closes the current block, or before a statement keyword.
 // Every loop consumes at least one token per iteration, so the parser always terminates.
 import type * as A from "./ast";
+import { ldVerdict, MAX_NESTING } from "./ldgram";
 import { Lexer, type LexMode, type Token } from "./lexer";
 
 export interface ParseOptions {
@@ -14,6 +15,8 @@ export interface ParseOptions {
    * `TEXT_TEXT` or `BSS_SECTION(0, 0, 0)` is kept as opaque content rather than being an error.
    */
   readonly tolerant?: boolean;
+  /** Read the text as the inside of SECTIONS (a fragment included there). */
+  readonly fragment?: boolean;
 }
 
 class Fail extends Error {}
@@ -23,13 +26,13 @@ const ASSIGN_OPS = new Set(["=", "+=", "-=", "*=", "/=", "<<=", ">>=", "&=", "|=
 /** Commands whose arguments are names (files, symbols, formats), not expressions. */
 const NAME_COMMANDS = new Set([
   "OUTPUT_FORMAT", "OUTPUT_ARCH", "ENTRY", "SEARCH_DIR", "INPUT", "GROUP", "OUTPUT", "TARGET", "STARTUP",
-  "NOCROSSREFS", "NOCROSSREFS_TO", "EXTERN", "REGION_ALIAS", "LD_FEATURE", "AS_NEEDED",
+  "NOCROSSREFS", "NOCROSSREFS_TO", "EXTERN", "REGION_ALIAS", "LD_FEATURE", "AS_NEEDED", "MAP", "HLL", "SYSLIB",
 ]); // prettier-ignore
 
 /** Commands without arguments. */
 const BARE_COMMANDS = new Set([
   "FORCE_COMMON_ALLOCATION", "INHIBIT_COMMON_ALLOCATION", "FORCE_GROUP_ALLOCATION", "CONSTRUCTORS",
-  "CREATE_OBJECT_SYMBOLS",
+  "CREATE_OBJECT_SYMBOLS", "FLOAT", "NOFLOAT",
 ]); // prettier-ignore
 
 export const SECTION_TYPES = new Set(["NOLOAD", "DSECT", "COPY", "INFO", "OVERLAY", "READONLY"]);
@@ -52,15 +55,55 @@ const NAME_ARG_BUILTINS = new Set([
 
 /** Every keyword a statement may start with: where error recovery resynchronises. */
 const STATEMENT_KEYWORDS = new Set([
-  "SECTIONS", "MEMORY", "PHDRS", "INCLUDE", "ASSERT", "PROVIDE", "PROVIDE_HIDDEN", "HIDDEN", "OVERLAY", "KEEP",
+  "SECTIONS", "MEMORY", "PHDRS", "VERSION", "INCLUDE", "ASSERT", "PROVIDE", "PROVIDE_HIDDEN", "HIDDEN", "OVERLAY", "KEEP",
   "INSERT", ...NAME_COMMANDS, ...BARE_COMMANDS, ...DATA_KEYWORDS,
+]); // prettier-ignore
+
+/** At most this many errors are recorded per script. */
+const MAX_ERRORS = 100;
+
+/** Binary operators and their precedence (GNU ld's ldgram.y, loosest first). */
+const PRECEDENCE = new Map<string, number>([
+  ["||", 1], ["&&", 2], ["|", 3], ["^", 4], ["&", 5], ["==", 6], ["!=", 6], ["<", 7], ["<=", 7], [">", 7], [">=", 7],
+  ["<<", 8], [">>", 8], ["+", 9], ["-", 9], ["*", 10], ["/", 10], ["%", 10],
 ]); // prettier-ignore
 
 /** Names cpp macros in the kernel's headers look like: HEAD_TEXT, BSS_SECTION, RO_DATA. */
 const MACRO_LIKE = /^[A-Z_][A-Z0-9_]*$/;
 
+/**
+ * Parse a linker script into a tree. For a plain script, the syntax errors are GNU ld's (ldgram.ts):
+ * the tree comes from the error-recovering parser below, so the outline and hovers still work on a
+ * broken script, but only what ld itself would say is reported. In tolerant mode (a `.lds.S` read
+ * without cpp), ld's verdict does not apply (macros are not expanded) and the recovering parser's
+ * errors are reported, filtered to what is certain (tolerant.ts).
+ */
 export function parseScript(text: string, options: ParseOptions = {}): A.Script {
-  return new Parser(text, options).script();
+  const parser = new Parser(text, options);
+  const tree = parser.script();
+  if (options.tolerant) {
+    // A fragment meant for the inside of SECTIONS reads badly at the top level: try it as one.
+    if (tree.errors.length === 0 || options.fragment || tree.statements.some((s) => s.kind === "Sections"))
+      return tree;
+    const asFragment = new Parser(text, { ...options, fragment: true }).script();
+    return asFragment.errors.length < tree.errors.length ? asFragment : tree;
+  }
+  const verdict = ldVerdict(text);
+  const range = (start: number, end: number): A.Range => parser.rangeOf(start, end);
+  const errors: A.ParseError[] = verdict.warnings.map((w) => ({
+    message: w.message,
+    range: range(w.start, w.start + 1),
+    warning: true,
+    ldLine: w.line,
+  }));
+  if (verdict.error)
+    errors.push({
+      message: verdict.error.message,
+      range: range(verdict.error.start, verdict.error.end),
+      ldLine: verdict.error.line,
+    });
+  errors.sort((a, b) => a.range.start - b.range.start);
+  return { ...tree, errors, recoveredErrors: tree.errors };
 }
 
 /** Parse a number as GNU ld reads it: 0x/$ hex, leading-0 octal, h/o/b/d radix and K/M/G suffixes. */
@@ -97,7 +140,11 @@ class Parser {
     text: string,
     private readonly options: ParseOptions,
   ) {
-    this.lx = new Lexer(text);
+    this.lx = new Lexer(text, { tolerant: options.tolerant === true });
+  }
+
+  rangeOf(start: number, end: number): A.Range {
+    return this.lx.range(start, end);
   }
 
   // ------------------------------------------------------------------------------------ token helpers
@@ -142,10 +189,16 @@ class Parser {
     );
   }
 
+  private readonly errorKeys = new Set<string>();
+
   private error(message: string, at: { start: number; end: number }): void {
     const start = at.start;
     const end = Math.max(at.end, at.start);
-    if (this.errors.some((e) => e.range.start === start && e.message === message)) return;
+    // A hostile file can hold a million errors; the first ones are the useful ones.
+    if (this.errors.length >= MAX_ERRORS) return;
+    const key = `${start}:${message}`;
+    if (this.errorKeys.has(key)) return;
+    this.errorKeys.add(key);
     this.errors.push({ message, range: this.lx.range(start, end) });
   }
 
@@ -221,6 +274,7 @@ class Parser {
 
   script(): A.Script {
     const statements: A.TopLevel[] = [];
+    if (this.options.fragment) statements.push(this.fragment());
     for (;;) {
       const t = this.peek("name");
       if (t.kind === "eof") break;
@@ -261,6 +315,8 @@ class Parser {
           return this.memory();
         case "PHDRS":
           return this.phdrs();
+        case "VERSION":
+          if (this.peek2("name", "name").text === "{") return this.version();
       }
     }
     const common = this.common();
@@ -437,6 +493,15 @@ class Parser {
     const saveEnd = this.lastEnd;
     this.next("name");
     if (this.is("(")) this.skipBalanced();
+    if (this.isPhdrTail()) {
+      // A macro that expands to an output section, followed by its `:phdr` (`INIT_TEXT_SECTION(x) :init`).
+      while (this.isPhdrTail()) {
+        this.next("expr");
+        this.next("expr");
+      }
+      this.accept(";");
+      return { kind: "Opaque", text: this.lx.text.slice(t.start, this.lastEnd), range: this.range(t.start) };
+    }
     const after = this.peek("expr");
     const looksLikeSection =
       after.kind === "punct" && (after.text === ":" || after.text === "{" || ASSIGN_OPS.has(after.text));
@@ -447,6 +512,19 @@ class Parser {
     }
     this.accept(";");
     return { kind: "Opaque", text: this.lx.text.slice(t.start, this.lastEnd), range: this.range(t.start) };
+  }
+
+  /** `:name` that is a program header after a section (not `: {` or `: AT(...)` of a section header). */
+  private isPhdrTail(): boolean {
+    if (!this.is(":")) return false;
+    const name = this.peek2("expr", "expr");
+    if (
+      name.kind !== "name" ||
+      /^(AT|ALIGN|SUBALIGN|ALIGN_WITH_INPUT|ONLY_IF_RO|ONLY_IF_RW|SPECIAL)$/.test(name.text)
+    )
+      return false;
+    const after = this.lx.tokenAt(name.end, "expr");
+    return !(after.kind === "punct" && (after.text === "{" || after.text === "("));
   }
 
   private skipBalanced(): void {
@@ -466,18 +544,36 @@ class Parser {
     const kw = this.next();
     const open = this.expect("{", "name");
     const items: A.SectionsItem[] = [];
-    this.block(
-      open,
-      (t) => {
-        if (t.kind === "name" && t.text === "OVERLAY" && !this.isAssignmentStart()) return this.overlay();
-        const common = this.common();
-        if (common) return common;
-        if (this.isAssignmentStart()) return this.assignmentStatement();
-        return this.opaque() ?? this.outputSection();
-      },
-      items,
-    );
+    this.block(open, () => this.sectionsItem(), items);
     return { kind: "Sections", items, range: this.range(kw.start) };
+  }
+
+  private sectionsItem(): A.SectionsItem | undefined {
+    const t = this.peek("name");
+    if (t.kind === "name" && t.text === "OVERLAY" && !this.isAssignmentStart()) return this.overlay();
+    const common = this.common();
+    if (common) return common;
+    if (this.isAssignmentStart()) return this.assignmentStatement();
+    return this.opaque() ?? this.outputSection();
+  }
+
+  /** A fragment `#include`d inside SECTIONS (um's common.lds.S): its statements as one SECTIONS block. */
+  private fragment(): A.SectionsBlock {
+    const items: A.SectionsItem[] = [];
+    for (;;) {
+      const t = this.peek("name");
+      if (t.kind === "eof") break;
+      if (t.kind === "punct" && (t.text === ";" || t.text === "}")) {
+        if (t.text === "}") this.error("syntax error: unexpected `}'", t);
+        this.next();
+        continue;
+      }
+      const before = this.pos;
+      const s = this.statement(() => this.sectionsItem());
+      if (s) items.push(s);
+      if (this.pos === before) this.next("name");
+    }
+    return { kind: "Sections", items, range: this.lx.range(0, this.lx.text.length) };
   }
 
   /** Parse statements until the `}` matching `open`; reports a missing `}` at the end of file. */
@@ -542,8 +638,14 @@ class Parser {
     let alignWithInput = false;
     let subalign: A.Expr | undefined;
     let constraint: A.OutputSection["constraint"];
+    const keywords: A.Name[] = [];
     for (;;) {
       const t = this.peek("expr");
+      if (
+        t.kind === "name" &&
+        /^(AT|ALIGN|SUBALIGN|ALIGN_WITH_INPUT|ONLY_IF_RO|ONLY_IF_RW|SPECIAL)$/.test(t.text)
+      )
+        keywords.push(this.nameNode(t));
       if (t.text === "AT" && this.peek2("expr", "expr").text === "(") {
         this.next("expr");
         at = this.parenExpr();
@@ -576,6 +678,7 @@ class Parser {
       ...(alignWithInput ? { alignWithInput } : {}),
       ...(subalign ? { subalign } : {}),
       ...(constraint ? { constraint } : {}),
+      ...(keywords.length ? { keywords } : {}),
       body,
       bodyRange,
       ...tail,
@@ -597,13 +700,11 @@ class Parser {
         this.next("expr");
         this.next("expr");
         lmaRegion = this.expectName("a memory region name", "expr");
-      } else if (this.is(":") && this.peek2("expr", "expr").kind === "name") {
-        // `:phdr`, but not `name :` of the next output section: a phdr name is followed by more tail
-        // or the end of the statement, never by `:` or `(`.
-        const after = this.lx.tokenAt(this.peek2("expr", "expr").end, "expr");
-        if (after.kind === "punct" && (after.text === ":" || after.text === "(")) break;
+      } else if (this.is(":") && this.peek2("expr", "name").kind === "name") {
+        // `:phdr`, as many as written (`} :text :note`): in GNU ld's grammar a `:` after an output
+        // section's body always names a program header; the next section starts with its name.
         this.next("expr");
-        phdrs.push(this.expectName("a program header name", "expr"));
+        phdrs.push(this.expectName("a program header name"));
       } else if (this.is("=")) {
         this.next("expr");
         fill = this.expr();
@@ -652,7 +753,7 @@ class Parser {
         this.accept(";");
         return { kind: "Data", size: t.text as A.DataStatement["size"], expr, range: this.range(t.start) };
       }
-      if (t.text === "SORT" && this.peek2("name", "expr").text === "(") {
+      if ((t.text === "SORT" || t.text === "SORT_BY_NAME") && this.peek2("name", "expr").text === "(") {
         // SORT(CONSTRUCTORS)
         const inner = this.lx.tokenAt(this.peek2("name", "expr").end, "name");
         if (inner.text === "CONSTRUCTORS") {
@@ -827,6 +928,30 @@ class Parser {
     };
   }
 
+  // ------------------------------------------------------------------------------------ VERSION
+
+  /** `VERSION { [tag] { ... } [deps] ; ... }`: the tags are kept; the symbol lists are GNU ld's business. */
+  private version(): A.VersionBlock {
+    const kw = this.next();
+    const open = this.expect("{", "name");
+    const tags: A.Name[] = [];
+    let depth = 1;
+    let pending: Token | undefined;
+    while (depth > 0) {
+      const t = this.next("name");
+      if (t.kind === "eof") {
+        this.error("syntax error: missing `}'", open);
+        break;
+      }
+      if (t.kind === "punct" && t.text === "{") {
+        if (depth === 1 && pending) tags.push(this.nameNode(pending));
+        depth++;
+      } else if (t.kind === "punct" && t.text === "}") depth--;
+      pending = depth === 1 && t.kind === "name" ? t : undefined;
+    }
+    return { kind: "Version", tags, range: this.range(kw.start) };
+  }
+
   // ------------------------------------------------------------------------------------ MEMORY, PHDRS
 
   private memory(): A.MemoryBlock {
@@ -921,40 +1046,57 @@ class Parser {
     return e;
   }
 
+  private depth = 0;
+
   expr(): A.Expr {
-    const cond = this.binary(0);
-    if (!this.is("?")) return cond;
-    this.next("expr");
-    const then = this.expr();
-    this.expect(":");
-    const otherwise = this.expr();
-    return { kind: "Ternary", cond, then, else: otherwise, range: this.range(cond.range.start) };
+    const t = this.peek("expr");
+    if (++this.depth > MAX_NESTING) {
+      this.depth = 0;
+      this.fail(`syntax error: nested more than ${MAX_NESTING} levels deep`, t);
+    }
+    try {
+      const cond = this.binary(1);
+      if (!this.is("?")) return cond;
+      this.next("expr");
+      const then = this.expr();
+      this.expect(":");
+      const otherwise = this.expr();
+      return { kind: "Ternary", cond, then, else: otherwise, range: this.range(cond.range.start) };
+    } finally {
+      if (this.depth > 0) this.depth--;
+    }
   }
 
-  private static readonly LEVELS: readonly (readonly A.BinaryOp[])[] = [
-    ["||"], ["&&"], ["|"], ["^"], ["&"], ["==", "!="], ["<", "<=", ">", ">="], ["<<", ">>"], ["+", "-"], ["*", "/", "%"],
-  ]; // prettier-ignore
-
-  private binary(level: number): A.Expr {
-    if (level >= Parser.LEVELS.length) return this.unary();
-    let left = this.binary(level + 1);
+  /** Binary operators by precedence climbing: constant stack depth on long `a + b + c + ...` chains. */
+  private binary(minPrec: number): A.Expr {
+    let left = this.unary();
     for (;;) {
       const t = this.peek("expr");
-      if (t.kind !== "punct" || !(Parser.LEVELS[level] as readonly string[]).includes(t.text)) return left;
+      const prec = t.kind === "punct" ? PRECEDENCE.get(t.text) : undefined;
+      if (prec === undefined || prec < minPrec) return left;
       this.next("expr");
-      const right = this.binary(level + 1);
+      const right = this.binary(prec + 1);
       left = { kind: "Binary", op: t.text as A.BinaryOp, left, right, range: this.range(left.range.start) };
     }
   }
 
+  /** `- ! + ~` prefixes, read in a loop; a chain counts toward the nesting limit like parentheses. */
   private unary(): A.Expr {
-    const t = this.peek("expr");
-    if (t.kind === "punct" && (t.text === "-" || t.text === "+" || t.text === "!" || t.text === "~")) {
-      this.next("expr");
-      const operand = this.unary();
-      return { kind: "Unary", op: t.text, operand, range: this.range(t.start) };
+    const ops: Token[] = [];
+    for (;;) {
+      const t = this.peek("expr");
+      if (t.kind !== "punct" || !(t.text === "-" || t.text === "+" || t.text === "!" || t.text === "~"))
+        break;
+      if (this.depth + ops.length >= MAX_NESTING)
+        this.fail(`syntax error: nested more than ${MAX_NESTING} levels deep`, t);
+      ops.push(this.next("expr"));
     }
-    return this.primary();
+    let e = this.primary();
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const t = ops[i]!;
+      e = { kind: "Unary", op: t.text as A.Unary["op"], operand: e, range: this.range(t.start) };
+    }
+    return e;
   }
 
   private primary(): A.Expr {

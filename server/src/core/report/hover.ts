@@ -33,22 +33,28 @@ function windows(report: SimulationReport, ws: readonly Interval[] | undefined):
 }
 
 /** "s390x, kexec_file_load, kernel 5.15" or "x86_64, kexec-tools 2.0.32 (kexec_load)": what was simulated. */
-export function simulatedBy(report: SimulationReport): string {
+export function simulatedBy(report: SimulationReport, kernelFrom?: string): string {
   const how =
     report.loader.kind === "kernel" ? "kexec_file_load" : `kexec-tools ${report.loader.version} (kexec_load)`;
   // With kexec-tools the kernel release plays no part in loading the purgatory.
   return report.loader.kind === "kernel"
-    ? `${report.machine}, ${how}, kernel ${report.kernel.label}`
+    ? `${report.machine}, ${how}, ${kernelFrom ?? `kernel ${report.kernel.label}`}`
     : `${report.machine}, ${how}`;
 }
 
 /** Markdown for a symbol name, or undefined when the object neither defines nor references it. */
-export function symbolHover(report: SimulationReport, name: string, objectLabel: string): string | undefined {
+/** `kernelFrom`: "kernel 6.8.6 (from Makefile)", the modelled release and where it came from. */
+export function symbolHover(
+  report: SimulationReport,
+  name: string,
+  objectLabel: string,
+  kernelFrom?: string,
+): string | undefined {
   const syms = symbolsNamed(report, name);
   const load = report.loads[0];
   const relocs = (load?.attempt.relocations ?? []).filter((r) => r.symbol === name);
   if (syms.length === 0 && relocs.length === 0) return undefined;
-  const lines: string[] = [`**${name}** in \`${objectLabel}\` (${simulatedBy(report)})`, ""];
+  const lines: string[] = [`**${name}** in \`${objectLabel}\` (${simulatedBy(report, kernelFrom)})`, ""];
   for (const s of syms) {
     const placed = load?.attempt.sechdrs[s.shndx];
     const addr =
@@ -159,7 +165,7 @@ const ARCH_FLAG_TEXT: Readonly<Record<string, readonly [RegExp, string][]>> = {
 };
 
 /** Markdown for a compiler flag: what it does to the purgatory's relocations, with this object's counts. */
-export function flagHover(report: SimulationReport, flag: string): string | undefined {
+export function flagHover(report: SimulationReport, flag: string, kernelFrom?: string): string | undefined {
   const table = [...(ARCH_FLAG_TEXT[report.machine] ?? []), ...COMMON_FLAG_TEXT];
   const text = table.find(([re]) => re.test(flag))?.[1];
   if (!text) return undefined;
@@ -172,6 +178,6 @@ export function flagHover(report: SimulationReport, flag: string): string | unde
   const lines = [`**${flag}**: ${text}`, ""];
   lines.push(`This object: ${[...counts].map(([n, c]) => `${c}× ${n}`).join(", ") || "no relocations"}.`);
   lines.push(`Executable sections: ${exec.join(", ") || "none"}.`);
-  lines.push(`Simulated: ${simulatedBy(report)}.`);
+  lines.push(`Simulated: ${simulatedBy(report, kernelFrom)}.`);
   return lines.join("\n");
 }

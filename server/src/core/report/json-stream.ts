@@ -10,7 +10,7 @@ import { hex, signedHex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
 import type { SimulatedLoad, SimulationReport } from "../simulation";
 import { putBytes, putDec, putHex } from "./byte-writer";
-import { loadJson, reportJson, stringify } from "./json";
+import { loadJson, reportJson, stringify, type ReportContext } from "./json";
 
 /** The columns of a relocation row, in order. */
 export const RELOCATION_FIELDS = [
@@ -46,6 +46,7 @@ export function writeReportJson(
   single?: SimulatedLoad,
   /** Where UTF-8 bytes can go directly (stdout); each chunk is handed over, never reused. */
   writeBytes?: (b: Uint8Array) => void,
+  context: ReportContext = {},
 ): void {
   // Each load's relocations first stand as a unique placeholder string; the text around them is the
   // ordinary document, and the rows are streamed where the placeholder was.
@@ -54,8 +55,8 @@ export function writeReportJson(
   const loads = single ? [single] : report.loads;
   const placeholder = (_load: SimulatedLoad, i: number) => marker(i);
   const doc = single
-    ? loadJson(object, report, single, placeholder, 0)
-    : reportJson(object, report, placeholder);
+    ? loadJson(object, report, single, context, placeholder, 0)
+    : reportJson(object, report, context, placeholder);
   const text = stringify({ ...doc, relocationFields: RELOCATION_FIELDS });
   let rest = text;
   let pending = "";

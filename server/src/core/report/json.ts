@@ -36,6 +36,8 @@ export interface LoadJson {
   /** "kernel" or "kexec-tools <version>". */
   loader: string;
   kernel: string;
+  /** Where the kernel release came from (see ReportContext). */
+  kernelSource?: string;
   era: string;
   label: string;
   mem: string;
@@ -87,6 +89,12 @@ export interface LoadJson {
   findings: Finding[];
 }
 
+/** What the report itself does not know: where the modelled kernel release came from. */
+export interface ReportContext {
+  /** "Makefile", "include/config/kernel.release", "utsrelease.h", "setting", "--kernel", "default". */
+  readonly kernelSource?: string;
+}
+
 /** How a load's relocations appear: by default as objects; the CLI's writer puts rows in their place. */
 export type RelocationsJson = (load: SimulatedLoad, position: number) => unknown;
 
@@ -94,6 +102,7 @@ export function loadJson(
   object: string,
   report: SimulationReport,
   load: SimulatedLoad,
+  context: ReportContext = {},
   relocations?: RelocationsJson,
   position = 0,
 ): LoadJson {
@@ -105,6 +114,7 @@ export function loadJson(
     machine: report.machine,
     loader: loaderJson(report),
     kernel: report.kernel.label,
+    ...(context.kernelSource !== undefined ? { kernelSource: context.kernelSource } : {}),
     era: report.kernel.era,
     label: load.label,
     mem: hex(a.mem),
@@ -217,13 +227,20 @@ function loaderJson(report: SimulationReport): string {
 }
 
 /** The whole report: the summary plus one LoadJson per simulated address. */
-export function reportJson(object: string, report: SimulationReport, relocations?: RelocationsJson) {
+export function reportJson(
+  object: string,
+  report: SimulationReport,
+  context: ReportContext = {},
+  relocations?: RelocationsJson,
+) {
   const h = report.elf.header;
   return {
     object,
     machine: report.machine,
     loader: loaderJson(report),
     kernel: report.kernel.label,
+    /** Where the kernel release came from (see ReportContext); absent when the caller did not say. */
+    kernelSource: context.kernelSource as string | undefined,
     era: report.kernel.era,
     ok: report.ok,
     entryOk: report.entryOk,
@@ -243,7 +260,7 @@ export function reportJson(object: string, report: SimulationReport, relocations
     })),
     fileSize: report.elf.bytes.byteLength,
     symbols: symbolsJson(report),
-    results: report.loads.map((l, i) => loadJson(object, report, l, relocations, i)),
+    results: report.loads.map((l, i) => loadJson(object, report, l, context, relocations, i)),
   };
 }
 

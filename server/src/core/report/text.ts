@@ -13,6 +13,10 @@ import { padTo, putBytes, putHex } from "./byte-writer";
 export interface TextOptions {
   /** List every relocation instead of a summary and the failing ones. */
   readonly relocations?: boolean;
+  /** "kernel 6.8.6 (from Makefile)": the modelled release and where it came from. */
+  readonly kernelFrom?: string;
+  /** Said under the kernel line: a release outside the modelled range, or no kernel tree found. */
+  readonly kernelNote?: string;
 }
 
 const LEVEL_TAG = { err: "<3>", warn: "<4>", debug: "<7>" } as const;
@@ -72,8 +76,9 @@ export function writeReportText(
   out.push(
     kt
       ? `  loader: kexec-tools ${report.loader.kind === "kexec-tools" ? report.loader.version : ""} (kexec_load: kexec places, relocates and patches the purgatory itself; its errors go to stderr and exit 1)`
-      : `  kernel ${report.kernel.label}: ${describeEra(report.kernel.era)}`,
+      : `  ${options.kernelFrom ?? `kernel ${report.kernel.label}`}: ${describeEra(report.kernel.era)}`,
   );
+  if (!kt && options.kernelNote !== undefined) out.push(`  note: ${options.kernelNote}`);
   out.push(
     `  ${kt ? "buffer" : "kbuf"}: bufsz ${hex(p.bufsz)}  memsz ${hex(p.memsz)}  buf_align ${hex(p.buf_align)}` +
       `  (bss ${hex(p.bss_sz)}, bss_align ${hex(p.bss_align)})`,

@@ -9,6 +9,8 @@ import {
   type MakeAssignment,
   type ParsedMakefile,
 } from "../kbuild/makefile";
+import { isInactive, type CompiledLines } from "../kbuild/conditional";
+import type { RelocationLine } from "../kbuild/line-map";
 import { bestDefinition, findSymbolInText } from "../kbuild/locate";
 import { unique } from "./finding";
 import { findOutputSection, outputSectionMentions, type OutputSectionSpan } from "../lds/output-section";
@@ -17,6 +19,8 @@ import type { Attachment, Finding } from "./types";
 export interface TextFile {
   readonly path: string;
   readonly text: string;
+  /** Which lines the build compiled (sources only); undefined: not known, every line counts. */
+  readonly compiled?: CompiledLines;
 }
 
 /** One object linked into the purgatory, when the build left it behind: what it is built from and carries. */
@@ -38,6 +42,8 @@ export interface ProjectFiles {
   readonly sources: readonly TextFile[];
   /** The input objects, when they exist: lets a relocation be traced to the object that brings it in. */
   readonly inputs?: readonly InputObject[];
+  /** Relocation sites mapped to source lines by the object's DWARF line tables, when it has them. */
+  readonly lineMap?: readonly RelocationLine[];
 }
 
 export interface Place {
@@ -48,6 +54,8 @@ export interface Place {
   readonly endColumn: number;
   /** What this place has to do with the finding (shown as related information elsewhere). */
   readonly note: string;
+  /** Found by name in a file whose conditionals could not be decided: it may not be compiled code. */
+  readonly approximate?: boolean;
 }
 
 export interface TextEdit {
@@ -207,10 +215,13 @@ function placesFor(att: Attachment, files: ProjectFiles): Place[] {
       const places: Place[] = [];
       for (const src of files.sources) {
         const occ = findSymbolInText(src.text, att.name, src.path);
+        // Lines in a preprocessor arm the build skipped are not in the object.
+        const compiled = occ.filter((o) => !isInactive(src.compiled, o.line));
         const wanted =
           att.role === "definition"
-            ? [bestDefinition(occ)].filter((o) => o !== undefined)
-            : occ.filter((o) => o.role === "reference");
+            ? [bestDefinition(compiled)].filter((o) => o !== undefined)
+            : compiled.filter((o) => o.role === "reference");
+        const approximate = src.compiled?.how === "textual";
         for (const o of wanted) {
           places.push({
             path: o.path,
@@ -218,7 +229,12 @@ function placesFor(att: Attachment, files: ProjectFiles): Place[] {
             startColumn: o.startColumn,
             endLine: o.line,
             endColumn: o.endColumn,
-            note: `${att.name} is ${att.role === "definition" ? "defined" : "referenced"} here`,
+            note:
+              `${att.name} is ${att.role === "definition" ? "defined" : "referenced"} here` +
+              (approximate
+                ? ` (approximate: matched by name, ${src.compiled?.note ?? "cpp was not run"})`
+                : ""),
+            ...(approximate ? { approximate } : {}),
           });
         }
       }
@@ -486,6 +502,46 @@ function isLabelDifference(f: Finding, files: ProjectFiles, p: Place): boolean {
   return /-\s*$/.test(line.slice(0, p.startColumn)) || /^\s*-\s*[A-Za-z0-9_.]/.test(line.slice(p.endColumn));
 }
 
+/**
+ * The lines the object's DWARF line tables give for the finding's relocations against `name`: the
+ * finding's own sites when it lists them, else its relocation type, else every relocation against it.
+ */
+function dwarfPlaces(f: Finding, name: string, files: ProjectFiles): (Place & { nameOnLine: boolean })[] {
+  if (!files.lineMap || files.lineMap.length === 0) return [];
+  const sites = new Set(siteList(f));
+  const type = typeof f.evidence["type"] === "string" ? f.evidence["type"] : undefined;
+  const hits = files.lineMap.filter(
+    (l) =>
+      l.symbol === name &&
+      (sites.size > 0 ? sites.has(`${l.typeName} ${l.symbol}`) : type === undefined || l.typeName === type),
+  );
+  const places: (Place & { nameOnLine: boolean })[] = [];
+  for (const h of hits) {
+    const text = files.sources.find((s) => s.path === h.path)?.text.split("\n")[h.line];
+    if (text === undefined) continue;
+    // The name on that line, nearest the recorded column; else the line's text.
+    const at = [
+      ...text.matchAll(
+        new RegExp(`(?<![A-Za-z0-9_.$])${name.replace(/[.$]/g, "\\$&")}(?![A-Za-z0-9_$])`, "g"),
+      ),
+    ]
+      .map((m) => m.index ?? 0)
+      .sort((a, b) => Math.abs(a - (h.column ?? 0)) - Math.abs(b - (h.column ?? 0)))[0];
+    const start = at ?? text.length - text.trimStart().length;
+    const end = at !== undefined ? at + name.length : text.trimEnd().length;
+    places.push({
+      path: h.path,
+      line: h.line,
+      startColumn: start,
+      endLine: h.line,
+      endColumn: Math.max(start, end),
+      note: `${h.typeName} against ${name} is emitted for this line (DWARF line table)`,
+      nameOnLine: at !== undefined,
+    });
+  }
+  return places.slice(0, 10);
+}
+
 export function resolveFinding(f: Finding, files: ProjectFiles): ResolvedFinding {
   const places: Place[] = [];
   const seen = new Set<string>();
@@ -494,23 +550,34 @@ export function resolveFinding(f: Finding, files: ProjectFiles): ResolvedFinding
   const missing = f.attach.some((a) => a.kind === "flag" && !a.present);
   const objs = carriers(f, files);
   const carrierSources = new Set(objs.map((o) => o.source).filter((x) => x !== undefined));
+  let leading = 0;
   for (const att of f.attach) {
     if (att.kind === "flag" && !att.present && written && !flagIsWritten(att, files)) continue;
     // Neither written: the missing flag's place ("missing from VAR") says it better.
     if (att.kind === "flag" && att.present && !written && missing) continue;
+    const exact = att.kind === "symbol" && att.role === "reference" ? dwarfPlaces(f, att.name, files) : [];
     let found = placesFor(att, files);
     if (att.kind === "symbol" && att.role === "reference") {
       found = found.filter((p) => !isLabelDifference(f, files, p));
       // Only the sources of the objects that carry the relocation, when that is known.
       const inCarriers = found.filter((p) => carrierSources.has(p.path));
       if (inCarriers.length > 0) found = inCarriers;
+      // The line tables are exact; where they point at a line without the name (inlined code, a macro),
+      // the lines that write the name follow them.
+      if (exact.length > 0) found = exact.some((p) => !p.nameOnLine) ? [...exact, ...found] : exact;
     }
     if (att.kind === "object" && objs.length > 0) found = carrierPlaces(f, files, objs);
+    // A flag written in a Makefile is the most direct cause: it leads.
+    const leads = att.kind === "flag" && att.present && flagIsWritten(att, files);
     for (const p of found) {
       const key = `${p.path}:${p.line}:${p.startColumn}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      places.push(p);
+      // The DWARF places' nameOnLine was for the choice above, not for the place.
+      const place: Place & { nameOnLine?: boolean } = { ...p };
+      delete place.nameOnLine;
+      if (leads) places.splice(leading++, 0, place);
+      else places.push(place);
     }
   }
   return { finding: f, places, fixes: fixesFor(f, files) };

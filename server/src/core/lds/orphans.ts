@@ -16,6 +16,7 @@
 import { readSymbols } from "../elf/reader";
 import type { ElfFile } from "../elf/types";
 import type * as A from "./ast";
+import { fnmatch, isWildcard } from "../fnmatch";
 import { evaluate, type EvalContext } from "./evaluate";
 
 export const SHF_WRITE = 0x1n;
@@ -140,41 +141,95 @@ export interface PlacementOptions {
 
 // ---------------------------------------------------------------------------------------- matching
 
-const globCache = new Map<string, RegExp>();
-
-/** Glob match as ld does with fnmatch(3) without FNM_PATHNAME: `*` and `?` also match `/`. */
-export function wildcardMatch(pattern: string, name: string): boolean {
-  if (!/[*?[]/.test(pattern)) return pattern === name;
-  let re = globCache.get(pattern);
-  if (!re) {
-    let src = "";
-    for (let i = 0; i < pattern.length; i++) {
-      const c = pattern[i]!;
-      if (c === "*") src += "[\\s\\S]*";
-      else if (c === "?") src += "[\\s\\S]";
-      else if (c === "[") {
-        const close = pattern.indexOf("]", i + 2);
-        if (close < 0) src += "\\[";
-        else {
-          let body = pattern.slice(i + 1, close);
-          if (body.startsWith("!")) body = "^" + body.slice(1);
-          src += "[" + body.replace(/\\/g, "\\\\") + "]";
-          i = close;
-        }
-      } else src += c.replace(/[.+^${}()|\\\]]/g, "\\$&");
-    }
-    re = new RegExp(`^${src}$`);
-    globCache.set(pattern, re);
+/** Length of the literal part of a pattern before its first `?`, `*` or `[`. */
+function literalPrefix(pattern: string): number {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "?" || c === "*" || c === "[") return i;
   }
-  return re.test(name);
+  return pattern.length;
+}
+
+/**
+ * A section pattern against a section name, as GNU ld 2.40 matches them (ldlang.c, spec_match): the
+ * literal prefix before the first `?*[` and the literal suffix after the last `?*]` are compared
+ * as plain text (a backslash there is an ordinary character), a lone `*` between them matches
+ * anything, and the rest goes to fnmatch(3) with flags 0 (`*` and `?` match `/` too).
+ */
+export function wildcardMatch(pattern: string, name: string): boolean {
+  const spec = sectionSpec(pattern);
+  if (spec.literal) return pattern === name;
+  if (!name.startsWith(spec.prefix)) return false;
+  if (spec.suffix && !name.endsWith(spec.suffix)) return false;
+  if (spec.starOnly) return true;
+  return fnmatch(spec.rest, name.slice(spec.prefix.length));
+}
+
+interface SectionSpec {
+  readonly literal: boolean;
+  readonly prefix: string;
+  readonly suffix: string;
+  /** Only a `*` between the prefix and the suffix. */
+  readonly starOnly: boolean;
+  /** The pattern after the prefix, for fnmatch. */
+  readonly rest: string;
+}
+
+const specs = new Map<string, SectionSpec>();
+
+/** A section pattern split once as spec_match does (patterns repeat across every input section). */
+function sectionSpec(pattern: string): SectionSpec {
+  let spec = specs.get(pattern);
+  if (spec) return spec;
+  const pl = literalPrefix(pattern);
+  let sl = 0;
+  for (let i = pattern.length - 1; i >= pl; i--) {
+    const c = pattern[i];
+    if (c === "?" || c === "*" || c === "]") break;
+    sl++;
+  }
+  spec = {
+    literal: pl === pattern.length,
+    prefix: pattern.slice(0, pl),
+    suffix: sl > 0 ? pattern.slice(pattern.length - sl) : "",
+    starOnly: pattern.length === pl + sl + 1 && pattern[pl] === "*",
+    rest: pattern.slice(pl),
+  };
+  if (specs.size > 1 << 16) specs.clear();
+  specs.set(pattern, spec);
+  return spec;
+}
+
+/** A file pattern against a file name, as GNU ld's name_match: `abcd*` by prefix, wildcards by fnmatch, the rest exactly. */
+export function nameMatch(pattern: string, name: string): boolean {
+  const len = literalPrefix(pattern);
+  if (len >= 4 && pattern[len] === "*" && len + 1 === pattern.length)
+    return name.startsWith(pattern.slice(0, len));
+  return isWildcard(pattern) ? fnmatch(pattern, name) : pattern === name;
 }
 
 /** File patterns match the path as given, or its base name (`purgatory.o` matches `dir/purgatory.o`). */
 export function fileMatches(pattern: string, path: string): boolean {
   if (pattern === "*") return true;
-  if (wildcardMatch(pattern, path)) return true;
+  if (!isWildcard(pattern) && !pattern.includes(":")) {
+    if (pattern === path) return true;
+    return (
+      !pattern.includes("/") &&
+      path.endsWith(pattern) &&
+      (path.length === pattern.length || path[path.length - pattern.length - 1] === "/")
+    );
+  }
+  // `archive:member`: an archive part matches only members of archives, and our inputs are plain
+  // objects; `:file` is a file outside any archive (GNU ld's archive_path).
+  const colon = pattern.indexOf(":");
+  if (colon >= 0) {
+    if (colon > 0) return false;
+    const member = pattern.slice(1);
+    return member !== "" && fileMatches(member, path);
+  }
+  if (nameMatch(pattern, path)) return true;
   const base = path.slice(path.lastIndexOf("/") + 1);
-  return !pattern.includes("/") && wildcardMatch(pattern, base);
+  return !pattern.includes("/") && nameMatch(pattern, base);
 }
 
 function excluded(list: readonly A.Name[], path: string): boolean {
@@ -185,6 +240,16 @@ const FLAG_NAMES: Record<string, bigint> = {
   SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS: 0x20n, SHF_INFO_LINK: 0x40n,
   SHF_LINK_ORDER: 0x80n, SHF_OS_NONCONFORMING: 0x100n, SHF_GROUP: 0x200n, SHF_TLS, SHF_EXCLUDE: 0x80000000n,
 }; // prettier-ignore
+
+/** What decides whether a description takes an input section (not its sorting or KEEP). */
+function descSignature(d: A.InputSectionDesc): string {
+  return JSON.stringify([
+    d.file.value,
+    d.excludeFiles.map((n) => n.value),
+    d.sections?.map((p) => [p.value, p.excludeFiles.map((n) => n.value)]) ?? null,
+    d.flags ?? null,
+  ]);
+}
 
 /** The section pattern of `desc` matching `s`, or null when the description does not take it. */
 export function matchDesc(
@@ -283,9 +348,19 @@ export function placeSections(
   const assignments: Assignment[] = [];
   const byDesc = new Map<A.InputSectionDesc, InputSection[]>();
   const orphanInputs: InputSection[] = [];
+  // Of descriptions that match alike (same file, exclusions, section patterns and flags), only the
+  // first can ever take an input: the later ones are never asked (a script can repeat one 60,000 times).
+  const firstDescs: Rule[] = [];
+  const signatures = new Set<string>();
+  for (const d of descs) {
+    const sig = descSignature(d.desc);
+    if (signatures.has(sig)) continue;
+    signatures.add(sig);
+    firstDescs.push(d);
+  }
   for (const s of inputs) {
     let rule: Rule | undefined;
-    for (const d of descs) {
+    for (const d of firstDescs) {
       const m = matchDesc(d.desc, s, linker);
       if (m === null) continue;
       rule = m ? { ...d, pattern: m } : d;
@@ -412,8 +487,11 @@ export function placeSections(
 
   // 4. Layout, twice, so forward references (ADDR of a later section) resolve on the second pass.
   const objectSymbols = objectGlobals(objects);
-  let result = layout(script, outputs, byName, objectSymbols, undefined, linker);
-  result = layout(script, outputs, byName, objectSymbols, result.symbols, linker);
+  // Which description took each input, as the first-match pass decided.
+  const owners = new Map<InputSection, A.InputSectionDesc>();
+  for (const a of assignments) if (a.rule) owners.set(a.input, a.rule.desc);
+  let result = layout(script, outputs, byName, objectSymbols, undefined, owners);
+  result = layout(script, outputs, byName, objectSymbols, result.symbols, owners);
   return {
     inputs,
     assignments,
@@ -494,14 +572,22 @@ function layout(
   byName: Map<string, OutputLayout>,
   objectSymbols: ReadonlySet<string>,
   previous: Map<string, bigint | undefined> | undefined,
-  linker: Linker,
+  owners: ReadonlyMap<InputSection, A.InputSectionDesc>,
 ): LayoutResult {
+  // Every definition with a name contributes (both linkers merge them): grouped once.
+  const parts = new Map<string, A.OutputSection[]>();
+  for (const os of outputSections(script)) {
+    const list = parts.get(os.name.value);
+    if (list) list.push(os);
+    else parts.set(os.name.value, [os]);
+  }
   const symbols = new Map<string, bigint | undefined>();
   const regions = new Map<string, { origin: bigint; length: bigint }>();
   const backwards: LocationMove[] = [];
   let dot = 0n;
-  const ctx = (d: bigint | undefined): EvalContext => ({
-    ...(d !== undefined ? { dot: d } : {}),
+  // One context, its location counter set per evaluation (no object per expression).
+  const context: { dot: bigint | undefined } & EvalContext = {
+    dot: undefined,
     symbol: (n) => (symbols.has(n) ? symbols.get(n) : previous?.get(n)),
     defined: (n) => symbols.has(n) || objectSymbols.has(n),
     section: (n) => {
@@ -509,7 +595,11 @@ function layout(
       return o ? { address: o.address, size: o.size, align: o.align } : undefined;
     },
     region: (n) => regions.get(n),
-  });
+  };
+  const ctx = (d: bigint | undefined): EvalContext => {
+    context.dot = d;
+    return context;
+  };
   const assign = (a: A.Assignment, d: bigint | undefined): bigint | undefined => {
     if (a.wrapper && a.wrapper !== "HIDDEN" && objectSymbols.has(a.target.value)) return undefined; // PROVIDE yields
     const cur = a.op === "=" ? 0n : ctx(d).symbol(a.target.value);
@@ -541,11 +631,11 @@ function layout(
     } else {
       const sub = node.subalign ? evaluate(node.subalign, ctx(dot)) : undefined;
       // Every definition with this name contributes (both linkers merge them).
-      for (const part of outputSections(script).filter((x) => x.name.value === o.name)) {
+      for (const part of parts.get(o.name) ?? []) {
         for (const it of part.body) {
           if (it.kind === "InputSection") {
             for (const e of o.inputs) {
-              if (!e.input || !matchesOwner(e.input, it, part)) continue;
+              if (!e.input || owners.get(e.input) !== it) continue;
               off = alignUp(off, sub ?? e.input.align);
               e.offset = off;
               off += e.input.size;
@@ -560,13 +650,14 @@ function layout(
                   : evaluate(it.expr, ctx(start + off));
               let next: bigint | undefined;
               if (v !== undefined) {
-                const relative =
+                // A compound assignment can be unknowable (`. /= .` with `.` at 0): then `.` stays.
+                const combined = it.op === "=" ? v : combine(it.op, start + off, v);
+                next =
                   it.op === "=" && it.expr.kind === "Number"
                     ? v
-                    : it.op === "="
-                      ? v - start
-                      : combine(it.op, start + off, v)! - start;
-                next = relative;
+                    : combined === undefined
+                      ? undefined
+                      : combined - start;
               }
               if (next !== undefined) {
                 if (next < off) backwards.push({ assignment: it, from: off, to: next, section: o.name });
@@ -580,15 +671,6 @@ function layout(
     o.size = off;
     dot = start + off;
   };
-  // Which description took an input: recomputed cheaply from the stored content order.
-  const owner = new Map<InputSection, A.InputSectionDesc>();
-  for (const o of outputs)
-    for (const e of o.inputs)
-      if (o.node) owner.set(e.input, findOwner(script, e.input, linker) ?? ({} as A.InputSectionDesc));
-  function matchesOwner(s: InputSection, desc: A.InputSectionDesc, _part: A.OutputSection): boolean {
-    return owner.get(s) === desc;
-  }
-
   for (const st of script.statements) {
     if (st.kind === "Memory") {
       for (const r of st.regions) {
@@ -633,12 +715,6 @@ function layout(
 
 function precedesAll(outputs: readonly OutputLayout[], i: number, o: OutputLayout): boolean {
   return outputs.indexOf(o) > i;
-}
-
-function findOwner(script: A.Script, s: InputSection, linker: Linker): A.InputSectionDesc | undefined {
-  for (const os of outputSections(script))
-    for (const it of os.body) if (it.kind === "InputSection" && matchDesc(it, s, linker) !== null) return it;
-  return undefined;
 }
 
 function maxBig(a: bigint, b: bigint): bigint {
