@@ -58,7 +58,8 @@ export function kernelLoader(
         ramSize: options.ramSize ?? DEFAULT_RAM,
         crash: options.crash === true,
       }),
-    loadAt: (mem, crash) => loadPurgatory(arch, elf, kernel, mem, { debug: options.debug === true, crash }),
+    loadAt: (mem, crash) =>
+      loadPurgatory(arch, elf, kernel, mem, { debug: options.debug === true, crash, plan }),
     rules: (loads, loadWindows) =>
       evaluateRules(rules, { arch: view, elf, kernel, plan, loads, loadWindows, bufMin: arch.bufMin }),
   };

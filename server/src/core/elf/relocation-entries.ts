@@ -71,6 +71,8 @@ function readEntries(elf: ElfFile, relIndex: number): RelocationEntries {
   return { count, r_offset, sym, type, r_addend };
 }
 
+const views = new WeakMap<ElfFile, DataView>();
+
 /** Entry `i` exactly, as readRelocations() returns it. */
 export function relocationAt(elf: ElfFile, relIndex: number, i: number): ElfRelocation {
   const s = elf.sections[relIndex]!;
@@ -79,7 +81,8 @@ export function relocationAt(elf: ElfFile, relIndex: number, i: number): ElfRelo
   const isRela = s.sh_type === SHT_RELA;
   const size = isRela ? RELA_SIZE[elf.header.bits] : REL_SIZE[elf.header.bits];
   const o = Number(s.sh_offset) + i * size;
-  const dv = new DataView(elf.bytes.buffer, elf.bytes.byteOffset, elf.bytes.byteLength);
+  let dv = views.get(elf);
+  if (!dv) views.set(elf, (dv = new DataView(elf.bytes.buffer, elf.bytes.byteOffset, elf.bytes.byteLength)));
   if (is64) {
     const r_info = dv.getBigUint64(o + 8, le);
     return {
