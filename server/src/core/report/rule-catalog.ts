@@ -49,6 +49,7 @@ export const RULES: readonly RuleDescription[] = [
   r("lds-duplicate-output-section", "warning", "An output section is defined twice", "The second definition does not extend the first as it may seem to."),
   r("lds-assert-fails", "error", "An ASSERT fails", "An ASSERT in the linker script fails for the current objects."),
   r("lds-include-missing", "error", "An INCLUDEd file does not exist", "The linker script includes a file that cannot be found."),
+  r("lds-lld-incompatible", "info", "A construct ld.lld rejects or reads differently", "GNU ld accepts it, but ld.lld 19 rejects it or reads it differently: a switch of linker breaks or changes the link."),
 ]; // prettier-ignore
 
 export function ruleDescription(id: string): RuleDescription | undefined {
