@@ -8,7 +8,9 @@ import { kernelModel } from "../../server/src/core/kexec/kernel";
 import { loadPurgatory } from "../../server/src/core/kexec/load";
 import { hexU64, RelocationTable, u64Of } from "../../server/src/core/kexec/relocation-table";
 import { hex } from "../../server/src/core/kexec/u64";
+import { reportJson, stringify } from "../../server/src/core/report/json";
 import { reportText } from "../../server/src/core/report/text";
+import { reviveResult, simulate } from "../../server/src/core/simulate";
 import { fixturePath, mustSimulate, readFixture } from "../helpers";
 
 const TWO_64 = 1n << 64n;
@@ -134,5 +136,26 @@ describe("reports from the table", () => {
       lines += fromTable.split("\n").length;
     }
     assert.ok(lines > 1000);
+  });
+});
+
+describe("a report through a structured clone", () => {
+  it("keeps its relocations once revived (the language server simulates in a worker)", () => {
+    for (const name of ["alltypes", "boundary32", "unknown-types"]) {
+      const bytes = readFixture("edge", "obj", `${name}.ro`);
+      const result = simulate(bytes);
+      assert.ok(result.ok);
+      const cloned = reviveResult(structuredClone(result));
+      assert.ok(cloned.ok);
+      assert.equal(
+        stringify(reportJson(name, cloned.report)),
+        stringify(reportJson(name, result.report)),
+        name,
+      );
+      assert.equal(
+        reportText(name, cloned.report, { relocations: true }),
+        reportText(name, result.report, { relocations: true }),
+      );
+    }
   });
 });

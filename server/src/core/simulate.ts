@@ -9,6 +9,7 @@ import type { ElfFile } from "./elf/types";
 import type { LoadAttempt } from "./kexec/attempt";
 import { kernelModel, type KernelModel } from "./kexec/kernel";
 import type { KbufPlan } from "./kexec/purgatory";
+import { reviveRelocationList } from "./kexec/relocation-table";
 import { hex } from "./kexec/u64";
 import { EVERYWHERE, intersect, placeable, type Interval } from "./kexec/windows";
 import { kexecToolsLoader } from "./simulate-kexec-tools";
@@ -95,6 +96,19 @@ function finish(
       entryOk: loads.every((s) => entryOk(s.attempt) !== false),
     },
   };
+}
+
+/**
+ * A result that crossed a structured clone (the language server simulates in a worker thread): its
+ * relocation lists work again. Everything else in a report is plain data and survives the clone.
+ */
+export function reviveResult(result: SimulationResult): SimulationResult {
+  if (!result.ok) return result;
+  for (const load of result.report.loads) {
+    const a = load.attempt as { relocations: LoadAttempt["relocations"] };
+    a.relocations = reviveRelocationList(a.relocations);
+  }
+  return result;
 }
 
 /** Whether image->start is where purgatory_start landed; undefined when that cannot be told. */

@@ -504,3 +504,14 @@ export function isExact(x: number): boolean {
 export function tableOf(records: RelocationList): RelocationTable | undefined {
   return records instanceof TableRecords ? records.table : undefined;
 }
+
+/**
+ * A relocation list that went through a structured clone (a worker's postMessage keeps the data but
+ * not the classes), working again; other lists come back as they are.
+ */
+export function reviveRelocationList(list: RelocationList): RelocationList {
+  if (Array.isArray(list) || list instanceof TableRecords) return list;
+  const cloned = list as unknown as { table: RelocationTable };
+  Object.setPrototypeOf(cloned.table, RelocationTable.prototype);
+  return Object.setPrototypeOf(cloned, TableRecords.prototype) as RelocationList;
+}
