@@ -3,6 +3,8 @@
 // load was most of the time and memory. A field that does not fit in a double exactly is NaN here;
 // relocationAt() gives the exact entry for those (and for any caller that wants one object).
 
+import { ByteView } from "./bytes";
+import { ElfFormatError } from "./errors";
 import { RELA_SIZE, REL_SIZE } from "./reader";
 import { SHT_RELA } from "./constants";
 import type { ElfFile, ElfRelocation } from "./types";
@@ -40,6 +42,7 @@ function readEntries(elf: ElfFile, relIndex: number): RelocationEntries {
   const size = isRela ? RELA_SIZE[elf.header.bits] : REL_SIZE[elf.header.bits];
   const count = Number(s.sh_size / BigInt(size));
   const base = Number(s.sh_offset);
+  checkInside(elf, relIndex, base, count, size);
   const dv = new DataView(elf.bytes.buffer, elf.bytes.byteOffset, elf.bytes.byteLength);
   const r_offset = new Float64Array(count);
   const sym = new Uint32Array(count);
@@ -72,6 +75,25 @@ function readEntries(elf: ElfFile, relIndex: number): RelocationEntries {
 }
 
 const views = new WeakMap<ElfFile, DataView>();
+
+/**
+ * The parser keeps section contents inside the file; should an entry still leave it, the error is the
+ * one readRelocations() gives for that entry (an ElfFormatError, never a RangeError).
+ */
+function checkInside(elf: ElfFile, relIndex: number, base: number, count: number, size: number): void {
+  const length = elf.bytes.byteLength;
+  if (base + count * size <= length) return;
+  const s = elf.sections[relIndex]!;
+  const what = `relocation section ${relIndex} (${s.name})`;
+  const v = new ByteView(elf.bytes, elf.header.littleEndian);
+  const o = base + Math.max(0, Math.floor((length - base) / size)) * size;
+  // In the order readRelocations() reads an entry's fields: r_info, r_offset, r_addend.
+  const w = elf.header.bits === 64 ? 8 : 4;
+  v.check(o + w, w, what);
+  v.check(o, w, what);
+  v.check(o + 2 * w, w, what);
+  throw new ElfFormatError(`${what} runs past the end of the ${length}-byte file`, what);
+}
 
 /** Entry `i` exactly, as readRelocations() returns it. */
 export function relocationAt(elf: ElfFile, relIndex: number, i: number): ElfRelocation {
