@@ -17,6 +17,8 @@ const common = {
 const entries = [
   { entryPoints: ["server/src/cli.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } },
   { entryPoints: ["server/src/lsp/main.ts"], outfile: "dist/server.js" },
+  // The server's simulation thread: a file of its own next to dist/server.js (see simulation-pool.ts).
+  { entryPoints: ["server/src/lsp/simulation-worker.ts"], outfile: "dist/simulation-worker.js" },
   { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.js", external: ["vscode"] },
 ];
 

@@ -43,6 +43,22 @@ step("tests: other editors' LSP clients (Neovim, Emacs eglot) and the installed 
   "--test-concurrency=1",
   "out/test/editors/",
 ]);
+// A quick seeded fuzz run (about 60 s, one worker thread): any uncaught exception in the core's entry
+// points fails the suite; hangs and slow calls are printed (their wall time depends on how loaded the
+// machine is, so they are measured, not asserted). The saved corpus is replayed by the unit tier above.
+step("fuzz: a quick seeded run of every target", "node", [
+  "out/test/fuzz/fuzz.js",
+  "--seconds",
+  "60",
+  "--seed",
+  "1",
+  "--workers",
+  "1",
+  "--hang-ms",
+  "5000",
+  "--fail-on",
+  "exceptions",
+]);
 // The whole-extension tier: the extension in a real VS Code workbench (code-server + Chromium), its
 // API suite in the extension host, its UI suite through Playwright, and the packaged .vsix.
 step("tests: the extension in a real workbench (API, UI, .vsix)", "node", ["scripts/e2e/run.mjs"]);

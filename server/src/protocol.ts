@@ -38,8 +38,9 @@ export interface PurgatoryStatus {
   makefile?: string;
   linkerScript?: string;
   /** "ok": loads everywhere with the right entry; "failed": it does not; "missing": not built yet;
-   *  "invalid": not a readable ELF object (half-written, truncated, wrong machine). */
-  state: "ok" | "failed" | "missing" | "invalid";
+   *  "invalid": not a readable ELF object (half-written, truncated, wrong machine), or too large to
+   *  simulate in the editor; "error": the simulation itself failed (logged with its stack). */
+  state: "ok" | "failed" | "missing" | "invalid" | "error";
   errors: number;
   warnings: number;
   /** One line for status bars and CodeLenses. */

@@ -46,13 +46,20 @@ export class ServerUnderTest {
   private waiters: (() => void)[] = [];
   stderr = "";
   settings: Partial<ServerSettings> = {};
+  /** window/logMessage lines (the output channel), in order. */
+  readonly logs: { type: MessageType; message: string }[] = [];
 
-  /** `command`: how to start the server (default: the bundled dist/server.js over stdio). */
+  /**
+   * `command`: how to start the server (default: the bundled dist/server.js over stdio); `env`: extra
+   * environment for it (the fault-injection hook PURGATORY_LENS_FAULT).
+   */
   constructor(
     command: readonly string[] = [process.execPath, join(repoRoot, "dist", "server.js"), "--stdio"],
+    env: Record<string, string> = {},
   ) {
     this.child = spawn(command[0]!, command.slice(1), {
       stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, ...env },
     });
     this.child.stderr!.on("data", (d) => (this.stderr += String(d)));
     this.connection = createProtocolConnection(
@@ -81,7 +88,9 @@ export class ServerUnderTest {
     this.connection.onRequest("client/registerCapability", () => null);
     this.connection.onRequest("window/workDoneProgress/create", () => null);
     this.connection.onNotification("window/logMessage", (p: { type: number; message: string }) => {
+      this.logs.push({ type: p.type as MessageType, message: p.message });
       if (p.type === 1) this.stderr += `[server error] ${p.message}\n`;
+      this.wake();
     });
     this.connection.listen();
   }

@@ -95,13 +95,13 @@ describe("purgatory-lens simulate", () => {
       { level: "err", text: "kexec: Overflow in relocation type 11 value 0x47fffe000" },
       { level: "err", text: "kexec-bzImage64: Loading purgatory failed" },
     ]);
-    assert.equal(j.bufsz, 0x3000);
-    assert.equal(j.memsz, 0x4000);
-    assert.equal(j.bufAlign, 0x1000);
+    assert.equal(j.bufsz, "0x3000");
+    assert.equal(j.memsz, "0x4000");
+    assert.equal(j.bufAlign, "0x1000");
     assert.equal(j.imageStart, "0x47fffd0f0");
     assert.deepEqual(j.sections[1], {
-      index: 3, name: ".rodata", type: "PROGBITS", flags: "A", align: 16, addr: "0x47fffd600",
-      offset: 0x1600, fileOffset: j.sections[1].fileOffset, size: 0x120,
+      index: 3, name: ".rodata", type: "PROGBITS", flags: "A", align: "0x10", addr: "0x47fffd600",
+      offset: "0x1600", fileOffset: j.sections[1].fileOffset, size: "0x120",
     }); // prettier-ignore
     const field = (name: string) => j.relocationFields.indexOf(name);
     assert.equal(j.relocations[1][field("typeName")], "R_X86_64_32S");

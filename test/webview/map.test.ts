@@ -54,18 +54,18 @@ describe("section map (LLVM 18 example, kernel 6.8, 11 GiB)", () => {
     for (const s of load.sections) {
       const box = await w.page.locator(`svg.buffer rect[data-key="section:${s.index}"]`).boundingBox();
       assert.ok(box, `block for ${s.name}`);
-      boxes.push({ ...box, size: s.size });
+      boxes.push({ ...box, size: Number(BigInt(s.size)) });
     }
     const byOffset = [...load.sections]
       .map((s, i) => ({ s, b: boxes[i]! }))
-      .sort((a, b) => a.s.offset - b.s.offset);
+      .sort((a, b) => Number(BigInt(a.s.offset) - BigInt(b.s.offset)));
     for (let i = 1; i < byOffset.length; i++)
       assert.ok(byOffset[i]!.b.x >= byOffset[i - 1]!.b.x, "left to right by offset");
     // Blocks above the minimum width are proportional to their sizes.
     const big = byOffset.filter((x) => x.b.width > 20);
-    const ratio = big[0]!.b.width / big[0]!.s.size;
+    const ratio = big[0]!.b.width / big[0]!.b.size;
     for (const x of big)
-      assert.ok(Math.abs(x.b.width / x.s.size - ratio) / ratio < 0.05, `${x.s.name} proportional`);
+      assert.ok(Math.abs(x.b.width / x.b.size - ratio) / ratio < 0.05, `${x.s.name} proportional`);
     for (const b of boxes) assert.ok(b.width >= 4, "tiny sections stay clickable");
   });
 
@@ -75,7 +75,7 @@ describe("section map (LLVM 18 example, kernel 6.8, 11 GiB)", () => {
       const s = load.sections.find((x) => x.name === r.section)!;
       const block = (await w.page.locator(`svg.buffer rect[data-key="section:${s.index}"]`).boundingBox())!;
       const tick = (await w.page.locator(`svg.buffer line[data-key="reloc:${i}"]`).boundingBox())!;
-      const expected = block.x + (Number(BigInt(r.offset)) / s.size) * (block.width + 1);
+      const expected = block.x + (Number(BigInt(r.offset)) / Number(BigInt(s.size))) * (block.width + 1);
       assert.ok(
         Math.abs(tick.x - expected) <= 1.5,
         `${r.section}+${r.offset}: tick at ${tick.x}, expected ${expected}`,

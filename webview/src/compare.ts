@@ -1,12 +1,13 @@
 // Two objects side by side (e.g. the LLVM 17 and LLVM 18 builds of one tree): their allocated
 // sections and their relocation-type counts, with the differences highlighted.
 import { el } from "./dom";
+import { num } from "./model";
 import type { ReportJson } from "../../server/src/protocol";
 
 type Maybe = ReportJson | { error: string };
 
 function sectionSizes(r: ReportJson): Map<string, number> {
-  return new Map((r.results[0]?.sections ?? []).map((s) => [s.name, s.size]));
+  return new Map((r.results[0]?.sections ?? []).map((s) => [s.name, num(s.size)]));
 }
 
 function relocCounts(r: ReportJson): Map<string, number> {

@@ -255,10 +255,10 @@ function tables(report: ReportJson, load: LoadJson): HTMLElement {
       { title: "name", value: (s) => s.name },
       { title: "flags", value: (s) => s.flags },
       { title: "align", value: (s) => s.align, numeric: true },
-      { title: "file offset", value: (s) => "0x" + s.fileOffset.toString(16), numeric: true },
+      { title: "file offset", value: (s) => s.fileOffset, numeric: true },
       {
         title: "buffer offset",
-        value: (s) => (s.type === "NOBITS" ? "(bss) " : "") + "0x" + s.offset.toString(16),
+        value: (s) => (s.type === "NOBITS" ? "(bss) " : "") + s.offset,
         numeric: true,
       },
       { title: "address", value: (s) => s.addr, numeric: true },

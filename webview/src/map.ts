@@ -220,7 +220,7 @@ export function bufferView(
     );
   }
   root.append(svg("text", { x: 0, y: BAND + 38, class: "axis" }, `${base} ${load.mem}`));
-  root.append(svg("text", { x: width, y: BAND + 38, class: "axis end" }, `+ memsz ${hex(load.memsz)}`));
+  root.append(svg("text", { x: width, y: BAND + 38, class: "axis end" }, `+ memsz ${load.memsz}`));
   const blockOf = new Map(m.blocks.map((b) => [b.key, b]));
   const select = selectable(root, (key) => {
     if (key.startsWith("reloc:")) {

@@ -76,21 +76,33 @@ export function allocateWidths(sizes: readonly number[], width: number, min = MI
   }
 }
 
+/**
+ * A report's "0x…" (or "-0x…") quantity as a double, for drawing: the JSON keeps 64-bit values exact
+ * as strings, and a pixel position needs no more than a double's precision.
+ */
+export function num(x: string): number {
+  return x.startsWith("-") ? -Number.parseInt(x.slice(1), 16) : Number.parseInt(x, 16);
+}
+
 /** The load buffer from kbuf.mem to kbuf.mem + memsz, as blocks, with relocation ticks. */
 export function bufferMap(load: LoadJson, width: number): BufferMap {
-  const sections = [...load.sections].sort((a, b) => a.offset - b.offset || a.index - b.index);
+  // Each section's offset and size read once as doubles, beside the section (no copy of the section).
+  const sections = load.sections
+    .map((s) => ({ s, offset: num(s.offset), size: num(s.size) }))
+    .sort((a, b) => a.offset - b.offset || a.s.index - b.s.index);
+  const memsz = num(load.memsz);
   // x and w are filled in below, once every width is known: one object per block, not a copy.
   const blocks: Block[] = [];
   let cursor = 0;
   const entry = new Map(load.entrySections.map((e) => [e.index, e.effect]));
-  for (const s of sections) {
-    if (s.offset > cursor)
+  for (const { s, offset, size } of sections) {
+    if (offset > cursor)
       blocks.push({
         kind: "gap",
         key: `gap:${cursor}`,
         name: "padding",
         offset: cursor,
-        size: s.offset - cursor,
+        size: offset - cursor,
         x: 0,
         w: 0,
       });
@@ -98,23 +110,23 @@ export function bufferMap(load: LoadJson, width: number): BufferMap {
       kind: s.type === "NOBITS" ? "bss" : "section",
       key: `section:${s.index}`,
       name: s.name,
-      offset: s.offset,
-      size: s.size,
+      offset,
+      size,
       index: s.index,
       flags: s.flags,
       entry: entry.get(s.index),
       x: 0,
       w: 0,
     });
-    cursor = Math.max(cursor, s.offset + s.size);
+    cursor = Math.max(cursor, offset + size);
   }
-  if (load.memsz > cursor)
+  if (memsz > cursor)
     blocks.push({
       kind: "gap",
       key: `gap:${cursor}`,
       name: "page rounding",
       offset: cursor,
-      size: load.memsz - cursor,
+      size: memsz - cursor,
       x: 0,
       w: 0,
     });
@@ -143,7 +155,7 @@ export function bufferMap(load: LoadJson, width: number): BufferMap {
       relocation: r,
     });
   });
-  return { blocks, ticks, entryX: entryX(blocks, load), width, memsz: load.memsz };
+  return { blocks, ticks, entryX: entryX(blocks, load), width, memsz };
 }
 
 function entryX(blocks: readonly Block[], load: LoadJson): number | undefined {
@@ -171,6 +183,7 @@ export interface FileBlock {
 /** The same sections laid out by their file offsets in the object (headers and non-ALLOC ones too). */
 export function fileMap(report: ReportJson, width: number): FileBlock[] {
   const secs = report.fileSections
+    .map((s) => ({ ...s, offset: num(s.offset), fileSize: num(s.fileSize) }))
     .filter((s) => s.index > 0 && s.fileSize > 0)
     .sort((a, b) => a.offset - b.offset);
   const widths = allocateWidths(

@@ -220,7 +220,10 @@ export async function checkPurgatory(
           relativePath(cwd, d.dir),
         );
   const options = kernel ? { ...own.options, kernel: kernel.kernel } : own.options;
-  const r = await simulateProject(d, options, readText, kernel, { allowTools: true });
+  const r = await simulateProject(d, options, readText, kernel, {
+    allowTools: true,
+    maxObjectBytes: Number.POSITIVE_INFINITY,
+  });
   const notes = [own.note, kernel?.warning].filter((n): n is string => n !== undefined);
   const texts = new Map<string, string[]>();
   for (const f of [

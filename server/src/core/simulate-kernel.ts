@@ -59,7 +59,12 @@ export function kernelLoader(
         crash: options.crash === true,
       }),
     loadAt: (mem, crash) =>
-      loadPurgatory(arch, elf, kernel, mem, { debug: options.debug === true, crash, plan }),
+      loadPurgatory(arch, elf, kernel, mem, {
+        debug: options.debug === true,
+        crash,
+        ramSize: options.ramSize ?? DEFAULT_RAM,
+        plan,
+      }),
     rules: (loads, loadWindows) =>
       evaluateRules(rules, { arch: view, elf, kernel, plan, loads, loadWindows, bufMin: arch.bufMin }),
   };

@@ -15,6 +15,7 @@ import { EVERYWHERE, intersect, placeable, type Interval } from "./kexec/windows
 import { kexecToolsLoader } from "./simulate-kexec-tools";
 import { kernelLoader } from "./simulate-kernel";
 import type { PreparedLoader, SimulatedLoad, SimulateOptions, SimulationResult } from "./simulation";
+import { verdictFindings } from "./rules/verdict";
 
 export * from "./simulation";
 
@@ -80,6 +81,11 @@ function finish(
   loads: readonly SimulatedLoad[],
   loadWindows: readonly Interval[],
 ): SimulationResult {
+  const explained = p.rules(loads, loadWindows);
+  const findings = [
+    ...explained,
+    ...verdictFindings({ loads, plan: p.plan, findings: explained, loader: p.loader }),
+  ];
   return {
     ok: true,
     report: {
@@ -91,7 +97,7 @@ function finish(
       bufMin: p.bufMin,
       loads,
       loadWindows,
-      findings: p.rules(loads, loadWindows),
+      findings,
       ok: loads.length > 0 && loads.every((s) => s.attempt.ok),
       entryOk: loads.every((s) => entryOk(s.attempt) !== false),
     },

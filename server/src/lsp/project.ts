@@ -16,7 +16,12 @@ import {
   type TextFile,
 } from "../core/rules/resolve";
 import { describeKernel, type KernelChoice } from "../core/kbuild/release";
-import { simulate, type SimulateOptions, type SimulationReport } from "../core/simulate";
+import {
+  simulate,
+  type SimulateOptions,
+  type SimulationReport,
+  type SimulationResult,
+} from "../core/simulate";
 import type { PurgatoryStatus } from "../protocol";
 import { readInputObjects } from "./input-objects";
 
@@ -37,6 +42,8 @@ export interface ProjectResult {
 /** Whether tools from the workspace may run (false in Restricted Mode): cpp decides compiled lines. */
 export interface LoadOptions {
   readonly allowTools?: boolean;
+  /** Objects larger than this are not simulated (the editor's bound); the CLI sets none. */
+  readonly maxObjectBytes?: number;
 }
 
 /** Each source's recorded compile command, by the source's path as discovery resolved it. */
@@ -93,12 +100,24 @@ export async function loadFiles(
   };
 }
 
+/** Runs one simulation: in a worker thread in the server, in-line by default. */
+export type Simulator = (bytes: Uint8Array, options: SimulateOptions) => Promise<SimulationResult>;
+
+const inline: Simulator = (bytes, options) => Promise.resolve(simulate(bytes, options));
+
+/**
+ * Objects larger than this are not simulated in the editor: every step of the simulation stays
+ * within interactive time below it (a real purgatory.ro is 20–200 KB); the CLI has no limit.
+ */
+export const EDITOR_MAX_OBJECT_BYTES = 1 << 20;
+
 export async function simulateProject(
   p: DiscoveredPurgatory,
   options: SimulateOptions,
   text: TextSource,
   kernelChoice?: KernelChoice,
   load: LoadOptions = {},
+  run: Simulator = inline,
 ): Promise<ProjectResult> {
   const t0 = performance.now();
   const loaded = await loadFiles(p, text, load);
@@ -135,10 +154,27 @@ export async function simulateProject(
       problem: "not built yet",
     };
   }
-  const r = simulate(bytes, options);
+  const max = load.maxObjectBytes ?? EDITOR_MAX_OBJECT_BYTES;
+  if (bytes.byteLength > max) {
+    const problem = `${bytes.byteLength} bytes: too large to simulate in the editor (the limit is ${max} bytes); run \`purgatory-lens simulate ${p.object}\` instead`;
+    return {
+      status: done("invalid", problem, 1, 0),
+      report: undefined,
+      resolved: [],
+      files: loaded,
+      problem,
+    };
+  }
+  let r: SimulationResult;
+  try {
+    r = await run(bytes, options);
+  } catch (e) {
+    const problem = e instanceof Error ? e.message : String(e);
+    return { status: done("error", problem, 1, 0), report: undefined, resolved: [], files: loaded, problem };
+  }
   if (!r.ok) {
     return {
-      status: done("invalid", r.error, 0, 0),
+      status: done("invalid", r.error, 1, 0),
       report: undefined,
       resolved: [],
       files: loaded,

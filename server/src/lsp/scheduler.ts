@@ -16,9 +16,14 @@ export class Scheduler {
   /** Each trigger's generation and its promise's resolver. */
   private waiters: { gen: number; resolve: () => void }[] = [];
 
+  /**
+   * `onError` receives whatever a run throws, with the reasons it was started for: a failed run is
+   * never dropped silently (the server logs it and shows it in the status).
+   */
   constructor(
     private readonly delayMs: number,
     private readonly run: (ctx: RunContext) => Promise<void>,
+    private readonly onError: (error: unknown, reasons: readonly string[]) => void,
   ) {}
 
   /** Schedules a run; resolves when a run that started after this trigger has completed (not been overtaken). */
@@ -34,7 +39,13 @@ export class Scheduler {
       // Runs never overlap: the next starts when the previous has finished or given up.
       this.running = this.running
         .then(() => this.run({ stale: () => gen !== this.generation, reasons }))
-        .catch(() => undefined)
+        .catch((e: unknown) => {
+          try {
+            this.onError(e, reasons);
+          } catch {
+            // the error handler itself failed: the next run must still start
+          }
+        })
         .then(() => {
           if (gen !== this.generation) return; // overtaken: the newer run answers these waiters
           const ready = this.waiters.filter((w) => w.gen <= gen);

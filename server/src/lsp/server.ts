@@ -31,7 +31,6 @@ import { reportJson } from "../core/report/json";
 import { flagHover, symbolHover } from "../core/report/hover";
 import { resolveFinding } from "../core/rules/resolve";
 import { parseSize } from "../core/kexec/u64";
-import { simulate } from "../core/simulate";
 import {
   COMMANDS,
   ListRequest,
@@ -68,8 +67,16 @@ import {
   simulateOptions,
   type ServerSettings,
 } from "./settings";
-import { waitUntilStable } from "./stable";
+import { problemDiagnostics, analysisFailed, errorText } from "./problems";
+import { SimulationPool } from "./simulation-pool";
+import { waitForChange, waitUntilStable } from "./stable";
 import { TreeWatcher, type ChangeKind } from "./watcher";
+
+/**
+ * Fault injection for the LSP tier: "run" makes a run throw after simulating, "lds" makes every
+ * linker-script analysis throw. Unset in normal use; it proves that no failure goes unreported.
+ */
+const FAULT = process.env.PURGATORY_LENS_FAULT;
 
 const pathOf = (uri: string): string | undefined =>
   uri.startsWith("file:") ? fileURLToPath(uri) : undefined;
@@ -131,9 +138,15 @@ export class PurgatoryServer {
   private published = new Set<string>();
   private readonly scheduler: Scheduler;
   private readonly liveResolve: Scheduler;
+  /** Simulations run here, off the request loop. */
+  private readonly pool = new SimulationPool();
+  /** Objects that were read invalid, each watched for a short while in case a writer is not done. */
+  private rechecks = new Set<string>();
   /** Linker-script analyses of open documents, by URI. */
   private lds = new Map<string, Awaited<ReturnType<typeof analyseLinkerScript>>>();
   private ldsTimers = new Map<string, NodeJS.Timeout>();
+  /** Open linker scripts whose analysis threw: one diagnostic each until it succeeds again. */
+  private ldsFailures = new Map<string, Diagnostic>();
   /** Notes about how kexec-tools trees are simulated, each shown once. */
   private shownNotes = new Set<string>();
 
@@ -141,8 +154,16 @@ export class PurgatoryServer {
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
   ) {
-    this.scheduler = new Scheduler(250, (ctx) => this.run(ctx));
-    this.liveResolve = new Scheduler(150, async () => this.reresolve());
+    this.scheduler = new Scheduler(
+      250,
+      (ctx) => this.run(ctx),
+      (e, reasons) => this.runFailed(e, reasons),
+    );
+    this.liveResolve = new Scheduler(
+      150,
+      async () => this.reresolve(),
+      (e) => this.connection.console.error(`re-resolving the diagnostics failed: ${errorText(e)}`),
+    );
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => this.initialized());
     connection.onDidChangeConfiguration((p: DidChangeConfigurationParams) => {
@@ -227,6 +248,7 @@ export class PurgatoryServer {
     connection.onRequest(ReportRequest, (p: ReportParams) => this.report(p ?? {}));
     connection.onShutdown(() => {
       this.scheduler.dispose();
+      this.pool.dispose();
       this.liveResolve.dispose();
       this.watcher?.dispose();
     });
@@ -471,6 +493,7 @@ export class PurgatoryServer {
       this.discovered = found;
       this.needDiscovery = false;
       this.watcher?.watchDirs(this.watchedFolders());
+      for (const d of found) for (const n of d.notes) this.log(`${d.object}: ${n}`);
       this.log(
         `found ${found.length} purgatory object${found.length === 1 ? "" : "s"}: ${found.map((d) => d.object).join(", ")}`,
       );
@@ -490,17 +513,26 @@ export class PurgatoryServer {
       // Outside the modelled range is worth a message; no tree at all is said in the status and log.
       if (kernel?.warning !== undefined && kernel.source !== "default") this.noteOnce(kernel.warning);
       else if (kernel?.warning !== undefined) this.log(`${d.object}: ${kernel.warning}`);
+      this.log(`simulating ${d.object}…`);
       const r = await simulateProject(
         d,
         kernel ? { ...own.options, kernel: kernel.kernel } : own.options,
         this.text,
         kernel,
         { allowTools: this.trusted },
+        (b, o) => this.pool.run(b, o),
       );
       results.set(d.object, r);
-      this.log(`simulated ${d.object} (${loaderLabel(r)}) in ${r.status.durationMs} ms: ${r.status.summary}`);
+      if (r.status.state === "error")
+        this.connection.console.error(`simulating ${d.object} failed: ${r.problem}`);
+      else
+        this.log(
+          `simulated ${d.object} (${loaderLabel(r)}) in ${r.status.durationMs} ms: ${r.status.summary}`,
+        );
+      if (r.status.state === "invalid") this.recheckWhenWritten(d.object);
     }
     this.results = results;
+    if (FAULT === "run") throw new Error("injected fault (PURGATORY_LENS_FAULT=run)");
     for (const doc of this.documents.all()) {
       const path = pathOf(doc.uri);
       if (path && isLinkerScript(path)) await this.analyseLds(doc.uri);
@@ -527,17 +559,51 @@ export class PurgatoryServer {
     this.publish();
   }
 
+  /** A run that threw: logged with its stack, and every status says the run failed. */
+  private runFailed(e: unknown, reasons: readonly string[]): void {
+    const text = errorText(e);
+    this.connection.console.error(`the run for ${reasons.join(", ")} failed: ${text}`);
+    const summary = `simulation run failed: ${text.split("\n")[0]}`;
+    for (const [object, r] of this.results) {
+      const status = { ...r.status, state: "error" as const, summary, errors: Math.max(1, r.status.errors) };
+      this.results.set(object, { ...r, status, problem: summary });
+    }
+    this.publish();
+    void this.connection.sendNotification(ResultNotification, { purgatories: this.statuses() });
+  }
+
+  /**
+   * A build can still be writing an object that looked complete for the quiet window (a writer that
+   * pauses, with one change notification): poll it briefly and simulate again once it changes.
+   */
+  private recheckWhenWritten(object: string): void {
+    if (this.rechecks.has(object)) return;
+    this.rechecks.add(object);
+    void waitForChange(object, { intervalMs: 200, timeoutMs: 10_000 }).then((changed) => {
+      this.rechecks.delete(object);
+      if (!changed) return;
+      this.objectsChanged.add(object);
+      void this.scheduler.trigger(`${basename(object)} changed after it was read`, 0);
+    });
+  }
+
   private publish(): void {
     this.diskLines.clear();
     const byUri = new Map<string, Diagnostic[]>();
+    const add = (uri: string, list: Diagnostic[]) => byUri.set(uri, [...(byUri.get(uri) ?? []), ...list]);
     for (const [object, r] of this.results) {
+      if (!r.report && r.problem !== undefined && r.status.state !== "missing") {
+        for (const [uri, list] of problemDiagnostics(object, r)) add(uri, list);
+        continue;
+      }
       const said = r.report?.loader.kind === "kexec-tools" ? "kexec" : "kernel";
       for (const [uri, list] of diagnosticsFor(object, r.resolved, said, fallbackPlace(r.files.makefile)))
-        byUri.set(uri, [...(byUri.get(uri) ?? []), ...list]);
+        add(uri, list);
     }
     for (const a of this.lds.values()) {
-      for (const [uri, list] of a.diagnostics) byUri.set(uri, [...(byUri.get(uri) ?? []), ...list]);
+      for (const [uri, list] of a.diagnostics) add(uri, list);
     }
+    for (const [uri, d] of this.ldsFailures) add(uri, [d]);
     for (const uri of this.published)
       if (!byUri.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     for (const [uri, diagnostics] of byUri)
@@ -587,7 +653,18 @@ export class PurgatoryServer {
     const purgatory = this.discovered.find(
       (d) => d.linkerScript === path || d.linkerScript + ".S" === path || dirname(d.object) === dirname(path),
     );
-    const a = await analyseLinkerScript(path, doc.getText(), purgatory, this.trusted);
+    let a: Awaited<ReturnType<typeof analyseLinkerScript>>;
+    try {
+      if (FAULT === "lds") throw new Error("injected fault (PURGATORY_LENS_FAULT=lds)");
+      a = await analyseLinkerScript(path, doc.getText(), purgatory, this.trusted);
+    } catch (e) {
+      // The script stays open and the purgatory runs go on publishing; the failure is shown on it.
+      this.connection.console.error(`linker-script analysis of ${path} failed: ${errorText(e)}`);
+      this.lds.delete(uri);
+      this.ldsFailures.set(uri, analysisFailed(e));
+      return;
+    }
+    this.ldsFailures.delete(uri);
     if (this.documents.get(uri)?.version === doc.version) this.lds.set(uri, a);
   }
 
@@ -770,9 +847,14 @@ export class PurgatoryServer {
     } catch {
       return { error: `${object} is not built yet` };
     }
-    const r = simulate(bytes, options);
-    return r.ok
-      ? reportJson(object, r.report, choice ? { kernelSource: choice.source } : {})
-      : { error: r.error };
+    try {
+      const r = await this.pool.run(bytes, options);
+      return r.ok
+        ? reportJson(object, r.report, choice ? { kernelSource: choice.source } : {})
+        : { error: r.error };
+    } catch (e) {
+      this.connection.console.error(`the report for ${object} failed: ${errorText(e)}`);
+      return { error: errorText(e).split("\n")[0] };
+    }
   }
 }

@@ -32,3 +32,20 @@ async function fingerprint(path: string): Promise<string> {
     return "missing";
   }
 }
+
+/**
+ * Resolves true as soon as `path` differs from how it is now (size, mtime or existence), polling every
+ * intervalMs; false once timeoutMs have passed without a change.
+ */
+export async function waitForChange(
+  path: string,
+  options: { readonly intervalMs: number; readonly timeoutMs: number },
+): Promise<boolean> {
+  const deadline = Date.now() + options.timeoutMs;
+  const first = await fingerprint(path);
+  while (Date.now() < deadline) {
+    await sleep(options.intervalMs);
+    if ((await fingerprint(path)) !== first) return true;
+  }
+  return false;
+}

@@ -10,7 +10,8 @@ import { relocationAt, relocationEntries, type RelocationEntries } from "../elf/
 import type { ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelVersion } from "../kexec/kernel";
 import { kernelSymbolName, type RelaContext, type RelocStatus } from "../kexec/relocate";
-import { STATUSES, type RelocationTable } from "../kexec/relocation-table";
+import { STATUSES, u64Of, type RelocationTable } from "../kexec/relocation-table";
+import { byteAt, setByteAt, type StagingBuffer } from "../kexec/staging";
 import { hex, u64 } from "../kexec/u64";
 
 /** v >= major.minor.patch, where an unspecified stable patch counts as .0. */
@@ -51,19 +52,19 @@ export interface Outcome {
   store?: Store;
 }
 
-export function readField(buf: Uint8Array, at: number, width: number, littleEndian: boolean): bigint {
+export function readField(buf: StagingBuffer, at: number, width: number, littleEndian: boolean): bigint {
   let v = 0n;
   for (let i = 0; i < width; i++) {
-    const b = BigInt(buf[littleEndian ? at + width - 1 - i : at + i]!);
+    const b = BigInt(byteAt(buf, littleEndian ? at + width - 1 - i : at + i));
     v = (v << 8n) | b;
   }
   return v;
 }
 
-export function writeField(buf: Uint8Array, s: Store, littleEndian: boolean): void {
+export function writeField(buf: StagingBuffer, s: Store, littleEndian: boolean): void {
   let v = s.value;
   for (let i = 0; i < s.width; i++) {
-    buf[littleEndian ? s.at + i : s.at + s.width - 1 - i] = Number(v & 0xffn);
+    setByteAt(buf, littleEndian ? s.at + i : s.at + s.width - 1 - i, Number(v & 0xffn));
     v >>= 8n;
   }
 }
@@ -255,7 +256,12 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
         lastWindowId = out.windowIdOf(lastWindow);
       }
       c.windowId[row] = lastWindowId;
-      if (live && fo.width > 0) storeNumber(layout.buffer, fo.at, fo.stored, fo.width, hook.littleEndian);
+      if (live && fo.width > 0) {
+        // A sparse staging buffer (one padded to gigabytes) takes the store byte by byte.
+        const buf = layout.buffer;
+        if (buf instanceof Uint8Array) storeNumber(buf, fo.at, fo.stored, fo.width, hook.littleEndian);
+        else writeField(buf, { at: fo.at, value: u64Of(fo.stored), width: fo.width }, hook.littleEndian);
+      }
       // Only not-reached relocations come back as overflows here: the kernel has already stopped.
       continue;
     }

@@ -324,6 +324,92 @@ export function readSymbols(elf: ElfFile, symtabIndex: number): ElfSymbol[] {
   return out;
 }
 
+/** A symbol as reports show it: what could not be resolved is named in `problem` instead of thrown. */
+export interface ReportedSymbol extends ElfSymbol {
+  /** Why `name` or `shndx` is a stand-in (st_name out of bounds, SHN_XINDEX without its table). */
+  readonly problem?: string;
+}
+
+const reported = new WeakMap<ElfFile, readonly ReportedSymbol[]>();
+
+/**
+ * Every symbol of every SHT_SYMTAB, read once per file for all reporters (JSON, hovers, text). The
+ * loaders read symbols their own way, as the kernel does; a report must show whatever they made of
+ * the object, so nothing here throws: each entry lies inside its table (checked at parse time), and
+ * a name or extended index that cannot be resolved is replaced and explained.
+ */
+export function reportedSymbols(elf: ElfFile): readonly ReportedSymbol[] {
+  let out = reported.get(elf);
+  if (out) return out;
+  const list: ReportedSymbol[] = [];
+  for (const tab of elf.sections) {
+    if (tab.sh_type !== SHT_SYMTAB) continue;
+    const n = symbolCount(elf, tab.index);
+    for (let k = 0; k < n; k++) list.push(reportedSymbol(elf, tab, k));
+  }
+  reported.set(elf, (out = list));
+  return out;
+}
+
+function reportedSymbol(elf: ElfFile, tab: SectionHeader, k: number): ReportedSymbol {
+  const f = symbolFields(elf, tab, k);
+  const problems: string[] = [];
+  let shndx = f.st_shndx;
+  if (f.st_shndx === SHN_XINDEX) {
+    const x = elf.sections.find((s) => s.sh_type === SHT_SYMTAB_SHNDX && s.sh_link === tab.index);
+    if (x && BigInt(4 * k + 4) <= x.sh_size) shndx = view(elf).u32(Number(x.sh_offset) + 4 * k, "");
+    else problems.push(`st_shndx is SHN_XINDEX but no SHT_SYMTAB_SHNDX entry ${k} belongs to ${tab.name}`);
+  }
+  let name = "";
+  if (f.st_name !== 0) {
+    const strtab = elf.sections[tab.sh_link];
+    const str = strtab && stringIfInside(view(elf), strtab, f.st_name);
+    if (str !== undefined) name = str;
+    else {
+      name = `<st_name ${hex(f.st_name)}>`;
+      problems.push(`st_name ${hex(f.st_name)} is not a string inside string table ${tab.sh_link}`);
+    }
+  }
+  const base = { index: k, name, ...f, shndx, bind: f.st_info >> 4, type: f.st_info & 0xf };
+  return problems.length > 0 ? { ...base, problem: problems.join("; ") } : base;
+}
+
+/** The NUL-terminated string at `offset`, or undefined when it does not lie inside the table. */
+function stringIfInside(v: ByteView, strtab: SectionHeader, offset: number): string | undefined {
+  if (strtab.sh_type === SHT_NOBITS || strtab.sh_type === SHT_NULL) return undefined;
+  const start = Number(strtab.sh_offset);
+  const size = Number(strtab.sh_size);
+  if (offset >= size) return undefined;
+  const end = v.bytes.indexOf(0, start + offset);
+  if (end < 0 || end >= start + size) return undefined;
+  return decodeLatin1(v.bytes.subarray(start + offset, end));
+}
+
+/** The stored fields of symbol `k`; the caller has checked that it lies inside its table. */
+function symbolFields(elf: ElfFile, tab: SectionHeader, k: number) {
+  const v = view(elf);
+  const what = `symbol ${k} of section ${tab.index} (${tab.name})`;
+  const o = Number(tab.sh_offset) + k * SYM_SIZE[elf.header.bits];
+  if (elf.header.bits === 64) {
+    return {
+      st_name: v.u32(o, what),
+      st_info: v.u8(o + 4, what),
+      st_other: v.u8(o + 5, what),
+      st_shndx: v.u16(o + 6, what),
+      st_value: v.u64(o + 8, what),
+      st_size: v.u64(o + 16, what),
+    };
+  }
+  return {
+    st_name: v.u32(o, what),
+    st_value: BigInt(v.u32(o + 4, what)),
+    st_size: BigInt(v.u32(o + 8, what)),
+    st_info: v.u8(o + 12, what),
+    st_other: v.u8(o + 13, what),
+    st_shndx: v.u16(o + 14, what),
+  };
+}
+
 /** Entry size the class gives a relocation section of this type (the kernel uses it, not sh_entsize). */
 export function relocationEntrySize(elf: ElfFile, relSection: SectionHeader): number {
   const bits = elf.header.bits;

@@ -75,11 +75,16 @@ export function parseCmdFile(text: string): CmdFile | undefined {
     } else if (kind === "source" && source === undefined) {
       source = rest.trim();
     } else if (kind === "deps") {
-      // Gather the continuation lines, then split into words keeping $(wildcard x) together.
-      let body = rest;
-      while (body.trimEnd().endsWith("\\") && i + 1 < lines.length) {
-        body = body.trimEnd().slice(0, -1) + " " + lines[++i]!.replace(/\r$/, "");
+      // Gather the continuation lines, then split into words keeping $(wildcard x) together. Each
+      // line is trimmed on its own and joined once: re-trimming the growing body made this quadratic.
+      const parts: string[] = [];
+      let piece = rest;
+      while (piece.trimEnd().endsWith("\\") && i + 1 < lines.length) {
+        parts.push(piece.trimEnd().slice(0, -1));
+        piece = lines[++i]!.replace(/\r$/, "");
       }
+      parts.push(piece);
+      const body = parts.join(" ");
       for (const m2 of body.matchAll(/\$\(wildcard\s+([^)]*)\)|(\S+)/g)) {
         if (m2[1] !== undefined) wildcardDeps.push(...m2[1].trim().split(/\s+/).filter(Boolean));
         else deps.push(m2[2]!);

@@ -345,7 +345,8 @@ async function describe(
     }
   } else if (makefile) {
     makefileText ??= await readText(fs, makefile);
-    const list = makefileText === undefined ? [] : purgatoryObjects(parseMakefile(makefileText));
+    const list =
+      makefileText === undefined ? [] : purgatoryObjects(parseMakefile(makefileText), { problems: notes });
     objects = list.map((e) => posix.join(c.dir, e.name));
     for (const e of list) {
       const stem = e.name.slice(0, -2);

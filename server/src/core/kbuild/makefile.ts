@@ -57,37 +57,52 @@ export interface ParsedMakefile {
   readonly rules: readonly MakeRule[];
 }
 
-/** A logical line with, for every character, the physical position it came from. */
+/**
+ * A logical line. `starts[i]` is where physical line `first + i` begins in `text`; a character's
+ * physical position is found from it (one entry per physical line, not per character: a 30,000-line
+ * continuation stays cheap).
+ */
 interface Logical {
   text: string;
-  lines: number[];
-  cols: number[];
+  starts: number[];
   first: number;
   last: number;
+}
+
+/** The physical line and column of offset `at` in a logical line. */
+function positionOf(lg: Logical, at: number): { line: number; col: number } {
+  let lo = 0;
+  let hi = lg.starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lg.starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lg.first + lo, col: at - lg.starts[lo]! };
 }
 
 function joinContinuations(physical: readonly string[]): Logical[] {
   const out: Logical[] = [];
   for (let i = 0; i < physical.length; i++) {
-    const lg: Logical = { text: "", lines: [], cols: [], first: i, last: i };
+    const lg: Logical = { text: "", starts: [], first: i, last: i };
+    const parts: string[] = [];
+    let length = 0;
     for (;;) {
       const raw = physical[lg.last]!;
       let slashes = 0;
       while (slashes < raw.length && raw[raw.length - 1 - slashes] === "\\") slashes++;
       const continued = slashes % 2 === 1 && lg.last + 1 < physical.length;
       const body = continued ? raw.slice(0, -1) : raw;
-      for (let c = 0; c < body.length; c++) {
-        lg.lines.push(lg.last);
-        lg.cols.push(c);
-      }
-      lg.text += body;
+      lg.starts.push(length);
+      parts.push(body);
+      length += body.length;
       if (!continued) break;
       // make turns backslash-newline (and the blanks around it) into one space.
-      lg.lines.push(lg.last);
-      lg.cols.push(body.length);
-      lg.text += " ";
+      parts.push(" ");
+      length += 1;
       lg.last++;
     }
+    lg.text = parts.join("");
     out.push(lg);
     i = lg.last;
   }
@@ -104,10 +119,10 @@ function commentStart(s: string): number {
 }
 
 function rangeOf(lg: Logical, start: number, end: number): MakeRange {
-  const line = lg.lines[start] ?? lg.first;
-  const last = end - 1;
+  const a = positionOf(lg, start);
   // A word never spans a continuation (the joint is a blank), so start and end share a line.
-  return { line, startColumn: lg.cols[start] ?? 0, endColumn: (lg.cols[last] ?? lg.cols[start] ?? 0) + 1 };
+  const b = end - 1 > start ? positionOf(lg, end - 1) : a;
+  return { line: a.line, startColumn: a.col, endColumn: b.col + 1 };
 }
 
 /** Words split at top-level blanks; $(...) and ${...} kept whole. */
@@ -141,7 +156,11 @@ function splitTokens(lg: Logical, from: number, to: number): MakeToken[] {
   // One frame per open $( or plain (: the function name and which argument we are in.
   const stack: { fn: string; arg: number }[] = [];
   let start = -1;
-  const removing = () => stack.some((f) => f.fn === "filter-out" && f.arg === 0);
+  // How many open frames are $(filter-out ...)'s first argument, kept up to date as frames open,
+  // close and move to their next argument (scanning the stack per token was quadratic in nesting).
+  let removingFrames = 0;
+  const counts = (f: { fn: string; arg: number } | undefined) => f?.fn === "filter-out" && f.arg === 0;
+  const removing = () => removingFrames > 0;
   const flush = (end: number) => {
     if (start >= 0 && end > start) {
       let s = start;
@@ -155,9 +174,12 @@ function splitTokens(lg: Logical, from: number, to: number): MakeToken[] {
     const c = lg.text[i]!;
     if (c === "$" && (lg.text[i + 1] === "(" || lg.text[i + 1] === "{")) {
       flush(i);
-      const m = /^[A-Za-z0-9_.-]+/.exec(lg.text.slice(i + 2, to));
-      const name = m ? m[0] : "";
-      const isCall = m !== null && /^[ \t]/.test(lg.text.slice(i + 2 + name.length, i + 3 + name.length));
+      // A sticky match from i + 2: slicing the rest of the line at every `$(` was quadratic.
+      NAME_AT.lastIndex = i + 2;
+      const m = NAME_AT.exec(lg.text);
+      const name = m && i + 2 + m[0].length <= to ? m[0] : "";
+      const after = lg.text[i + 2 + name.length];
+      const isCall = name !== "" && i + 2 + name.length < to && (after === " " || after === "\t");
       stack.push({ fn: isCall ? name : "", arg: isCall ? -1 : 0 });
       // A function's name is not a token; a variable reference's name is (e.g. CC_FLAGS_LTO).
       i += isCall ? 1 + name.length : 1;
@@ -170,12 +192,13 @@ function splitTokens(lg: Logical, from: number, to: number): MakeToken[] {
     }
     if (c === ")" || c === "}") {
       flush(i);
-      stack.pop();
+      if (counts(stack.pop())) removingFrames--;
       continue;
     }
     if (c === ",") {
       flush(i);
       const top = stack[stack.length - 1];
+      if (counts(top)) removingFrames--;
       if (top) top.arg++;
       continue;
     }
@@ -183,7 +206,10 @@ function splitTokens(lg: Logical, from: number, to: number): MakeToken[] {
       flush(i);
       // After a function name, the first blank starts argument 0.
       const top = stack[stack.length - 1];
-      if (top && top.arg === -1) top.arg = 0;
+      if (top && top.arg === -1) {
+        top.arg = 0;
+        if (counts(top)) removingFrames++;
+      }
       continue;
     }
     if (start < 0) start = i;
@@ -191,6 +217,8 @@ function splitTokens(lg: Logical, from: number, to: number): MakeToken[] {
   flush(to);
   return tokens;
 }
+
+const NAME_AT = /[A-Za-z0-9_.-]+/y;
 
 const OPS: readonly AssignOp[] = [":::=", "::=", ":=", "+=", "?=", "!=", "="];
 const DIRECTIVE = /^\s*(-?include|sinclude|ifeq|ifneq|ifdef|ifndef|else|endif|vpath|unexport)\b/;
@@ -385,6 +413,20 @@ export interface ObjectListOptions {
    * Makefile sets BITS from CONFIG_X86_64, and purgatory only exists on 64-bit x86.
    */
   readonly vars?: Readonly<Record<string, string>>;
+  /** Receives a line for each expansion stopped at EXPANSION_CAP (the list is then incomplete). */
+  readonly problems?: string[];
+}
+
+/**
+ * Characters one object-list expansion may produce. make would expand a variable that references the
+ * previous one eight times, nine levels deep, into gigabytes; the reader stops at this cap instead
+ * and says so (a real purgatory list is a few hundred bytes).
+ */
+export const EXPANSION_CAP = 64 * 1024;
+
+interface Budget {
+  left: number;
+  hit: string | undefined;
 }
 
 /** Substitute $(NAME)/${NAME} from `vars` and the Makefile's own single-assignment variables. */
@@ -392,15 +434,30 @@ function substitute(
   mf: ParsedMakefile,
   text: string,
   vars: Readonly<Record<string, string>>,
+  budget: Budget,
   depth = 0,
 ): string {
   if (depth > 8 || !text.includes("$")) return text;
   return text.replace(/\$[({]([A-Za-z0-9_.-]+)[)}]/g, (whole, name: string) => {
-    if (name in vars) return vars[name]!;
-    const defs = findAssignments(mf, name).filter((a) => a.target === undefined);
-    if (defs.length === 1 && defs[0]!.op !== "+=") return substitute(mf, defs[0]!.value, vars, depth + 1);
-    return whole;
+    if (budget.hit !== undefined) return whole;
+    let out = whole;
+    if (name in vars) out = vars[name]!;
+    else {
+      const defs = findAssignments(mf, name).filter((a) => a.target === undefined);
+      if (defs.length === 1 && defs[0]!.op !== "+=")
+        out = substitute(mf, defs[0]!.value, vars, budget, depth + 1);
+    }
+    budget.left -= 1 + out.length;
+    if (budget.left < 0) {
+      budget.hit ??= `expanding $(${name}) went past the ${EXPANSION_CAP}-character cap: the object list was cut short there`;
+      return whole;
+    }
+    return out;
   });
+}
+
+function budgetFor(): Budget {
+  return { left: EXPANSION_CAP, hit: undefined };
 }
 
 /** The words of `variable` as make would accumulate them: `:=`/`=` reset, `+=` appends, `?=` sets once. */
@@ -426,36 +483,50 @@ function accumulate(mf: ParsedMakefile, variable: string): MakeWord[] {
  */
 export function purgatoryObjects(mf: ParsedMakefile, options: ObjectListOptions = {}): ObjectEntry[] {
   const vars = options.vars ?? { BITS: "64" };
+  const budget = budgetFor();
   const entry = (word: MakeWord, variable: string): ObjectEntry => ({
-    name: substitute(mf, word.text, vars).replace(/^\$[({]obj[)}]\//, ""),
+    name: substitute(mf, word.text, vars, budget).replace(/^\$[({]obj[)}]\//, ""),
     word,
     variable,
   });
+  const reportCap = () => {
+    if (budget.hit !== undefined) options.problems?.push(budget.hit);
+  };
   const objectsOnly = (list: ObjectEntry[]) =>
     list.filter((e) => /\.o$/.test(e.name) && !e.name.includes("$"));
   for (const variable of ["purgatory-y", "PURGATORY_OBJS"]) {
     const list = objectsOnly(accumulate(mf, variable).map((word) => entry(word, variable)));
-    if (list.length > 0) return list;
+    if (list.length > 0) {
+      reportCap();
+      return list;
+    }
   }
   for (const rule of mf.rules) {
     const target = rule.targets.find((t) => /(^|\/)purgatory\.ro$/.test(t.text));
-    if (target) return objectsOnly(rule.prerequisites.map((word) => entry(word, target.text)));
+    if (target) {
+      const list = objectsOnly(rule.prerequisites.map((word) => entry(word, target.text)));
+      reportCap();
+      return list;
+    }
   }
+  reportCap();
   return [];
 }
 
 /** The `targets` list, with `$(purgatory-y)` expanded to the object entries. */
 export function kbuildTargets(mf: ParsedMakefile, options: ObjectListOptions = {}): ObjectEntry[] {
   const vars = options.vars ?? { BITS: "64" };
+  const budget = budgetFor();
   const out: ObjectEntry[] = [];
   for (const word of accumulate(mf, "targets")) {
     if (/^\$[({]purgatory-y[)}]$/.test(word.text)) out.push(...purgatoryObjects(mf, options));
     else
       out.push({
-        name: substitute(mf, word.text, vars).replace(/^\$[({]obj[)}]\//, ""),
+        name: substitute(mf, word.text, vars, budget).replace(/^\$[({]obj[)}]\//, ""),
         word,
         variable: "targets",
       });
   }
+  if (budget.hit !== undefined) options.problems?.push(budget.hit);
   return out;
 }

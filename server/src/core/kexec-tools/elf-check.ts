@@ -112,19 +112,21 @@ function checkNotes(elf: ElfFile): ElfRelCheck {
       : ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
   const start = Number(note.sh_offset);
   const end = start + Number(note.sh_size);
-  const align4 = (n: number): number => (n + 3) & ~3;
+  // _ALIGN(n_namesz, 4) is computed in the 32-bit type of the field (it wraps), the sum in
+  // unsigned long; in doubles or int32 a huge n_namesz gives a negative or zero step instead.
+  const align4 = (n: number): bigint => (BigInt(n) + 3n) & 0xfffffffcn;
   for (let at = start; at < end;) {
     if (at + 12 > b.byteLength) return { stderr, refused: "a note header runs past the end of the file" };
     const namesz = u32(at);
     const descsz = u32(at + 4);
-    const size = 12 + align4(namesz) + align4(descsz);
-    if (at + size > end) {
+    const size = 12n + align4(namesz) + align4(descsz);
+    if (BigInt(at) + size > BigInt(end)) {
       stderr.push("ELF Note corrupted !");
       return { stderr, refused: `the note at file offset 0x${at.toString(16)} runs past its section` };
     }
     if (namesz !== 0 && b[at + 12 + namesz - 1] !== 0)
       stderr.push("Warning: Elf Note name is not null terminated");
-    at += size;
+    at += Number(size);
   }
   return { stderr };
 }

@@ -6,6 +6,7 @@
 import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from "../elf/constants";
 import type { ElfFile, SectionHeader } from "../elf/types";
 import { kernelSections, sectionFootprint, type KbufPlan, type LoadedSection } from "../kexec/purgatory";
+import { allocateStaging, type StagingBuffer } from "../kexec/staging";
 import { ALIGN, u64 } from "../kexec/u64";
 import { ktAtLeast, type KexecToolsVersion } from "./version";
 
@@ -60,7 +61,7 @@ export function ktPlan(
 export interface KtLayout {
   readonly sechdrs: LoadedSection[];
   /** The bufsz bytes kexec-tools copies the sections into (xmalloc'ed, so not zeroed: gaps hold garbage). */
-  readonly buffer: Uint8Array;
+  readonly buffer: StagingBuffer;
   /** The first ALLOC+EXECINSTR section holding e_entry, found before layout. */
   readonly entrySection: number | undefined;
   /** info->entry: e_entry moved with its section, or e_entry unchanged when no section holds it. */
@@ -85,7 +86,7 @@ export function ktLayout(
       s.sh_addr <= eEntry &&
       u64(s.sh_addr + s.sh_size) > eEntry,
   );
-  const buffer = new Uint8Array(Number(plan.bufsz));
+  const buffer = allocateStaging(plan.bufsz);
   const ub: string[] = [];
   const sechdrs: LoadedSection[] = sections.map((s) => ({
     index: s.index,

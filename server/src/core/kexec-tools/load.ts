@@ -3,7 +3,7 @@
 // symbol calls and update_purgatory's. Every error is die(): the text goes to stderr and kexec exits 1.
 // The "log" of the returned attempt is that stderr (level "err"), plus dbgprintf lines with --debug.
 
-import { createHash } from "node:crypto";
+import { denseBytes, stagingSha256 } from "../kexec/staging";
 import { ElfFormatError } from "../elf/errors";
 import type { ElfFile } from "../elf/types";
 import { failedAttempt, type LoadAttempt, type LoadStage, type SymbolStep } from "../kexec/attempt";
@@ -78,8 +78,8 @@ export function loadKtPurgatory(
     if (relocs.died) return failed("relocations", withRelocs);
     // bzImage64_load's dbgprintf once elf_rel_build_load has returned.
     if (arch.id === "x86_64") log.debug(() => `Loaded purgatory at addr 0x${mem.toString(16)}`);
-    const bufferSha256 = createHash("sha256").update(layout.buffer).digest("hex");
-    const done = { ...withRelocs, bufferSha256, buffer: layout.buffer };
+    const bufferSha256 = stagingSha256(layout.buffer);
+    const done = { ...withRelocs, bufferSha256, buffer: denseBytes(layout.buffer) };
 
     const ops = arch.symbolOps(version, options);
     for (const op of ops) {

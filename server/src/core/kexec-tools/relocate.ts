@@ -16,6 +16,7 @@ import {
 } from "../elf/constants";
 import { ElfFormatError } from "../elf/errors";
 import { readRelocations, readSymbol, symbolCount } from "../elf/reader";
+import { copyOf, type StagingBuffer } from "../kexec/staging";
 import type { ElfFile, ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelLog } from "../kexec/log";
 import {
@@ -55,7 +56,7 @@ export function ktApplyRelocations(
   const records: RelocationRecord[] = [];
   const ub: string[] = [];
   let live = true;
-  let scratch: Uint8Array | undefined;
+  let scratch: StagingBuffer | undefined;
   const stop = (message: string | undefined, why?: string): void => {
     if (!live) return;
     if (message !== undefined) log.err(message);
@@ -172,7 +173,7 @@ export function ktApplyRelocations(
         continue;
       }
       // Not reached: evaluate on a scratch copy (made once) so nothing lands in the buffer.
-      if (!live && scratch === undefined) scratch = layout.buffer.slice();
+      if (!live && scratch === undefined) scratch = copyOf(layout.buffer);
       const data = live ? layout.buffer : scratch!;
       const r = arch.apply({
         elf,
@@ -188,6 +189,12 @@ export function ktApplyRelocations(
         symMoves: k === 1,
         sectionAddress: (i) => layout.sechdrs[i]?.sh_addr ?? 0n,
       });
+      if (field + r.width > data.byteLength) {
+        const note = `the ${r.width}-byte field at buffer offset ${hex(BigInt(field))} runs past the end of the ${data.byteLength}-byte buffer: kexec-tools would access memory out of bounds`;
+        push({ ...who, typeName: r.typeName, status: "undefined-behaviour", S, value, note });
+        stop(undefined, note);
+        continue;
+      }
       push({
         typeName: r.typeName,
         status: r.status,

@@ -5,6 +5,7 @@
 import type { ArchId } from "../arch/names";
 import type { ElfFile, ElfSymbol } from "../elf/types";
 import type { RamRange } from "../kexec/memory-hole";
+import type { StagingBuffer } from "../kexec/staging";
 import type { Interval } from "../kexec/windows";
 import type { KexecToolsVersion } from "./version";
 
@@ -17,7 +18,7 @@ export interface KtRelocCall {
   readonly symName: string;
   readonly r_type: number;
   /** The target section's bytes in the staging buffer (its sh_data); the field starts at `at`. */
-  readonly data: Uint8Array;
+  readonly data: StagingBuffer;
   readonly at: number;
   /** address = sh_addr + r_offset: the final physical address of the field. */
   readonly address: bigint;

@@ -22,7 +22,9 @@ export type LoadStage =
   /** The other architectures: the loader's own purgatory symbols (kernel_entry, purgatory_start, ...). */
   | "purgatory-symbols"
   /** kexec-tools: locate_hole found no room for the purgatory. */
-  | "placement";
+  | "placement"
+  /** The staging buffer could not be allocated (-ENOMEM). */
+  | "allocation";
 
 export interface SymbolStep {
   readonly name: string;
@@ -47,7 +49,8 @@ export interface LoadAttempt {
   readonly relocations: RelocationList;
   /** SHA-256 of the bufsz-byte staging buffer after relocation (before any symbol is set). */
   readonly bufferSha256: string | undefined;
-  /** The staging buffer after relocation, when the relocations succeeded. */
+  /** The staging buffer after relocation, when the relocations succeeded and it was small enough to
+   *  hold whole (see staging.ts). */
   readonly buffer: Uint8Array | undefined;
   readonly symbolSteps: readonly SymbolStep[];
   /** Why the kernel's behaviour would be undefined (the simulation stopped there). */

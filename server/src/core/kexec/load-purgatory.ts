@@ -3,13 +3,14 @@
 // the architecture's RELA hook, stopping where the kernel's behaviour becomes undefined. What the
 // loaders do around it (their checks, messages and symbol work) is in load.ts and each arch/*.ts.
 
-import { createHash } from "node:crypto";
 import { ELFCLASS64, ET_REL } from "../elf/constants";
 import type { ElfFile } from "../elf/types";
 import type { LoadAttempt, LoadStage, SymbolStep } from "./attempt";
 import type { KernelModel } from "./kernel";
 import type { KernelLog } from "./log";
 import { setupSechdrs, type KbufPlan, type Layout } from "./purgatory";
+import { denseBytes, stagingSha256, vzallocFails } from "./staging";
+import { hex } from "./u64";
 import { applyRelocations, type ArchRelocator } from "./relocate";
 import { findSymbol, getSetSymbol, type SymbolOpResult } from "./symbols";
 
@@ -44,6 +45,8 @@ export type Relocated = Pick<
 >;
 
 export type PurgatoryOutcome =
+  /** vzalloc(bufsz) of the staging buffer failed: -ENOMEM before anything is laid out. */
+  | { readonly kind: "no-memory"; readonly progress: Progress }
   /** The kernel would read or write out of bounds: the simulation stops here. */
   | { readonly kind: "undefined-behaviour"; readonly progress: Progress }
   /** The RELA hook (or the generic walk) returned an error; `printed` says whether it said anything. */
@@ -63,7 +66,15 @@ export function layOutAndRelocate(
   log: KernelLog,
   relocator: ArchRelocator | undefined,
   silent: string[],
+  ramSize?: bigint,
 ): PurgatoryOutcome {
+  if (vzallocFails(plan.bufsz, ramSize)) {
+    log.warn(`kexec: vmalloc error: size ${plan.bufsz}, exceeds total pages`);
+    silent.push(
+      `kexec_purgatory_setup_kbuf() returns -ENOMEM without a message of its own: vzalloc(${hex(plan.bufsz)}) asks for more than the machine's ${hex(ramSize!)} bytes of RAM`,
+    );
+    return { kind: "no-memory", progress: {} };
+  }
   const layout = setupSechdrs(elf, kernel, plan, mem, log, (name) => {
     const f = findSymbol(elf, name, log);
     return f && { shndx: f.sym.st_shndx, value: f.sym.st_value };
@@ -97,8 +108,12 @@ export function layOutAndRelocate(
     const printed = log.lines.filter((l) => l.level === "err").length > errsBefore;
     return { kind: "relocations-failed", progress: withRelocs, printed };
   }
-  const bufferSha256 = createHash("sha256").update(layout.buffer).digest("hex");
-  return { kind: "relocated", layout, progress: { ...withRelocs, bufferSha256, buffer: layout.buffer } };
+  const bufferSha256 = stagingSha256(layout.buffer);
+  return {
+    kind: "relocated",
+    layout,
+    progress: { ...withRelocs, bufferSha256, buffer: denseBytes(layout.buffer) },
+  };
 }
 
 /**

@@ -24,6 +24,8 @@ import { getSymbolAddr, type SymbolOpResult } from "./symbols";
 /** Which kind of image is loaded: the symbols some loaders set depend on it. */
 export interface LoadOptions {
   readonly debug?: boolean;
+  /** The machine's RAM: vzalloc refuses a staging buffer larger than it. */
+  readonly ramSize?: bigint;
   /** A kdump (crash) kernel: s390 sets crash_start/crash_size, ppc64 sets run_at_load. */
   readonly crash?: boolean;
   /** ppc64 only: an /ibm,opal node exists (PowerNV), so opal_base/opal_entry are set. */
@@ -69,6 +71,7 @@ export interface PurgatoryLoader {
 }
 
 export const ENOEXEC = -8;
+export const ENOMEM = -12;
 export const EINVAL = -22;
 
 /** Why a kernel of this architecture would misread the object (it validates nothing), or undefined. */
@@ -151,7 +154,20 @@ export function loadPurgatory(
   }
 
   try {
-    const out = layOutAndRelocate(elf, kernel, plan, mem, log, arch.relocator(kernel), silent);
+    const out = layOutAndRelocate(
+      elf,
+      kernel,
+      plan,
+      mem,
+      log,
+      arch.relocator(kernel),
+      silent,
+      options.ramSize,
+    );
+    if (out.kind === "no-memory") {
+      loadingFailed(ENOMEM);
+      return failed("allocation");
+    }
     if (out.kind === "undefined-behaviour") return failed("undefined-behaviour", out.progress);
     if (out.kind === "relocations-failed") {
       if (!out.printed) {

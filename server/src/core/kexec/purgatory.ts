@@ -7,6 +7,7 @@ import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from "../elf/constants";
 import type { ElfFile, SectionHeader } from "../elf/types";
 import type { KernelModel } from "./kernel";
 import type { KernelLog } from "./log";
+import { allocateStaging, type StagingBuffer } from "./staging";
 import { ALIGN, isPowerOfTwo, u64 } from "./u64";
 
 export const PAGE_SIZE = 4096n;
@@ -144,7 +145,7 @@ export interface EntryMatch {
 
 export interface Layout {
   readonly sechdrs: LoadedSection[];
-  readonly buffer: Uint8Array;
+  readonly buffer: StagingBuffer;
   readonly imageStart: bigint;
   /** Executable sections that contained e_entry (or purgatory_start's section), in index order. */
   readonly entryMatches: readonly EntryMatch[];
@@ -199,7 +200,7 @@ export function setupSechdrs(
   findPurgatoryStart: EntrySymbolLookup,
 ): Layout {
   const sechdrs = copySechdrs(elf);
-  const buffer = new Uint8Array(Number(plan.bufsz));
+  const buffer = allocateStaging(plan.bufsz);
   const eEntry = elf.header.e_entry;
   const matches: EntryMatch[] = [];
   const ub: string[] = [];
@@ -253,6 +254,8 @@ export function setupSechdrs(
   }
 
   const entrySymbol = kernel.era === "E3" ? findPurgatoryStart("purgatory_start") : undefined;
+  // Sections already in `matches` (a set: an object can have thousands of entry-holding sections).
+  const matched = new Set<number>();
   let startFixed = false;
   let offset = 0n;
   for (const s of sechdrs) {
@@ -291,14 +294,17 @@ export function setupSechdrs(
           start = u64(mem + offset + entrySymbol.value);
           startFixed = true;
           matches.push({ index: s.index, name: s.name, effect: "symbol" });
+          matched.add(s.index);
         }
         if (holdsEntry(s, eEntry)) {
           if (!startFixed && start === eEntry) {
             start = u64(start - s.origAddr + mem + offset);
             startFixed = true;
             matches.push({ index: s.index, name: s.name, effect: "set" });
-          } else if (matches.every((m) => m.index !== s.index)) {
+            matched.add(s.index);
+          } else if (!matched.has(s.index)) {
             matches.push({ index: s.index, name: s.name, effect: "ignored" });
+            matched.add(s.index);
           }
         }
         break;

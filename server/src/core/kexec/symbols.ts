@@ -7,6 +7,7 @@ import type { ElfFile, ElfSymbol } from "../elf/types";
 import type { KernelModel } from "./kernel";
 import { PREFIX, type KernelLog } from "./log";
 import { kernelSections, type Layout } from "./purgatory";
+import { sliceOf } from "./staging";
 import { u64 } from "./u64";
 
 export interface FoundSymbol {
@@ -109,7 +110,7 @@ export function getSetSymbol(
       detail: `${name} at buffer offset 0x${at.toString(16)} (+${size}) lies past the ${layout.buffer.byteLength}-byte purgatory buffer`,
     };
   }
-  return { ok: true, bytes: get ? layout.buffer.slice(Number(at), Number(at) + size) : undefined };
+  return { ok: true, bytes: get ? sliceOf(layout.buffer, Number(at), Number(at) + size) : undefined };
 }
 
 /** kexec_purgatory_get_symbol_addr: sechdrs[st_shndx].sh_addr + st_value, or an error. */

@@ -14,7 +14,7 @@ export interface CheckedPurgatory {
   readonly kernel?: string;
   readonly kernelSource?: string;
   /** "ok": loads everywhere, right entry, no error finding; "missing": not built; "invalid": unreadable. */
-  readonly state: "ok" | "failed" | "missing" | "invalid";
+  readonly state: "ok" | "failed" | "missing" | "invalid" | "error";
   readonly summary: string;
   /** Findings with the places the language server would put them on (first = main). */
   readonly findings: readonly ResolvedFinding[];
@@ -40,6 +40,7 @@ export function checkFails(results: readonly CheckedPurgatory[], failOn: FailOn)
     (r) =>
       r.state === "failed" ||
       r.state === "invalid" ||
+      r.state === "error" ||
       (failOn === "warning" && r.findings.some((f) => f.finding.severity === "warning")),
   );
 }
@@ -77,7 +78,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 /** The last line of every form: how many purgatories, verdicts and findings. */
 export function summaryLine(results: readonly CheckedPurgatory[], failOn: FailOn): string {
   const c = counts(results);
-  const failed = results.filter((r) => r.state === "failed" || r.state === "invalid").length;
+  const failed = results.filter(
+    (r) => r.state === "failed" || r.state === "invalid" || r.state === "error",
+  ).length;
   const missing = results.filter((r) => r.state === "missing").length;
   const verdict = checkFails(results, failOn) ? "FAILED" : "passed";
   return (

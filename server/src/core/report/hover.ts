@@ -1,23 +1,17 @@
 // Hover texts (Markdown) for a symbol of the purgatory and for a relocation-relevant compiler flag,
 // built from a simulation report. The language server only decides where the cursor is.
 
-import { SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_SYMTAB, bindName, symbolTypeName } from "../elf/constants";
-import { readSymbols } from "../elf/reader";
-import type { ElfSymbol } from "../elf/types";
+import { SHN_ABS, SHN_COMMON, SHN_UNDEF, bindName, symbolTypeName } from "../elf/constants";
+import { reportedSymbols, type ReportedSymbol } from "../elf/reader";
 import { hex, signedHex } from "../kexec/u64";
 import { placeable, type Interval } from "../kexec/windows";
 import type { SimulationReport } from "../simulate";
 
-function symbolsNamed(report: SimulationReport, name: string): ElfSymbol[] {
-  const out: ElfSymbol[] = [];
-  for (const s of report.elf.sections) {
-    if (s.sh_type !== SHT_SYMTAB) continue;
-    for (const sym of readSymbols(report.elf, s.index)) if (sym.name === name) out.push(sym);
-  }
-  return out;
+function symbolsNamed(report: SimulationReport, name: string): ReportedSymbol[] {
+  return reportedSymbols(report.elf).filter((sym) => sym.name === name);
 }
 
-function sectionOf(report: SimulationReport, sym: ElfSymbol): string {
+function sectionOf(report: SimulationReport, sym: ReportedSymbol): string {
   if (sym.shndx === SHN_UNDEF) return "undefined";
   if (sym.shndx === SHN_ABS) return "absolute";
   if (sym.shndx === SHN_COMMON) return "common";
@@ -62,7 +56,7 @@ export function symbolHover(
         ? ` → ${hex(placed.sh_addr + s.st_value)} at kbuf.mem ${hex(load!.attempt.mem)}`
         : "";
     lines.push(
-      `- ${bindName(s.bind)} ${symbolTypeName(s.type)} in \`${sectionOf(report, s)}\`, value ${hex(s.st_value)}, size ${s.st_size}${addr}`,
+      `- ${bindName(s.bind)} ${symbolTypeName(s.type)} in \`${sectionOf(report, s)}\`, value ${hex(s.st_value)}, size ${s.st_size}${addr}${s.problem ? ` (${s.problem})` : ""}`,
     );
   }
   if (relocs.length > 0) {

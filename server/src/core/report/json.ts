@@ -1,12 +1,13 @@
 // The JSON form of a simulation (the CLI's --json, the language server's custom requests, the
-// webview). 64-bit addresses are "0x…" strings; sizes and offsets that fit in a double are numbers.
+// webview). Every 64-bit quantity of the object or the loader (addresses, sizes, alignments, offsets)
+// is a "0x…" string, because a JSON number is a double and loses bits above 2^53; small counts and
+// indexes are numbers.
 
 import {
   SHN_ABS,
   SHN_COMMON,
   SHN_UNDEF,
   SHT_NOBITS,
-  SHT_SYMTAB,
   STT_FILE,
   STT_SECTION,
   bindName,
@@ -14,7 +15,7 @@ import {
   sectionTypeName,
   symbolTypeName,
 } from "../elf/constants";
-import { readSymbols } from "../elf/reader";
+import { reportedSymbols } from "../elf/reader";
 import { entryOk, type SimulatedLoad, type SimulationReport } from "../simulate";
 import type { Finding } from "../rules/types";
 import { hex, signedHex } from "../kexec/u64";
@@ -44,11 +45,11 @@ export interface LoadJson {
   ok: boolean;
   failedAt: string | null;
   log: { level: string; text: string }[];
-  bufsz: number;
-  memsz: number;
-  bufAlign: number;
-  bssSize: number;
-  bssAlign: number;
+  bufsz: string;
+  memsz: string;
+  bufAlign: string;
+  bssSize: string;
+  bssAlign: string;
   imageStart: string | null;
   /** image->start equals purgatory_start's final address (null when unknown or not loaded). */
   entryOk: boolean | null;
@@ -58,11 +59,12 @@ export interface LoadJson {
     name: string;
     type: string;
     flags: string;
-    align: number;
+    align: string;
     addr: string;
-    offset: number;
-    fileOffset: number;
-    size: number;
+    /** From kbuf.mem; signed (an ALIGN(x, 0) layout can put a section below it). */
+    offset: string;
+    fileOffset: string;
+    size: string;
   }[];
   relocations: {
     relSection: string;
@@ -121,11 +123,11 @@ export function loadJson(
     ok: a.ok,
     failedAt: a.failedAt ?? null,
     log: a.log.map((l) => ({ level: l.level, text: l.text })),
-    bufsz: Number(p.bufsz),
-    memsz: Number(p.memsz),
-    bufAlign: Number(p.buf_align),
-    bssSize: Number(p.bss_sz),
-    bssAlign: Number(p.bss_align),
+    bufsz: hex(p.bufsz),
+    memsz: hex(p.memsz),
+    bufAlign: hex(p.buf_align),
+    bssSize: hex(p.bss_sz),
+    bssAlign: hex(p.bss_align),
     imageStart: a.imageStart === undefined ? null : hex(a.imageStart),
     entryOk: entryOk(a) ?? null,
     entrySections: a.entryMatches.map((m) => ({ index: m.index, name: m.name, effect: m.effect })),
@@ -136,11 +138,11 @@ export function loadJson(
         name: s.name,
         type: sectionTypeName(s.type),
         flags: sectionFlagLetters(s.flags, machine),
-        align: Number(s.align),
+        align: hex(s.align),
         addr: hex(s.sh_addr),
-        offset: Number(s.sh_addr - a.mem),
-        fileOffset: Number(s.fileOffset),
-        size: Number(s.size),
+        offset: signedHex(BigInt.asIntN(64, s.sh_addr - a.mem)),
+        fileOffset: hex(s.fileOffset),
+        size: hex(s.size),
       })),
     relocations: relocations
       ? (relocations(load, position) as LoadJson["relocations"])
@@ -187,7 +189,9 @@ export interface SymbolJson {
   section: string;
   shndx: number;
   value: string;
-  size: number;
+  size: string;
+  /** Why the name or section index is a stand-in, when the object's symbol entry is malformed. */
+  problem?: string;
   bind: string;
   type: string;
 }
@@ -195,9 +199,8 @@ export interface SymbolJson {
 /** The object's named symbols (no FILE or SECTION symbols), for tables and hovers. */
 export function symbolsJson(report: SimulationReport): SymbolJson[] {
   const out: SymbolJson[] = [];
-  for (const s of report.elf.sections) {
-    if (s.sh_type !== SHT_SYMTAB) continue;
-    for (const sym of readSymbols(report.elf, s.index)) {
+  {
+    for (const sym of reportedSymbols(report.elf)) {
       if (!sym.name || sym.type === STT_FILE || sym.type === STT_SECTION) continue;
       const section =
         sym.shndx === SHN_UNDEF
@@ -212,9 +215,10 @@ export function symbolsJson(report: SimulationReport): SymbolJson[] {
         section,
         shndx: sym.shndx,
         value: hex(sym.st_value),
-        size: Number(sym.st_size),
+        size: hex(sym.st_size),
         bind: bindName(sym.bind),
         type: symbolTypeName(sym.type),
+        ...(sym.problem === undefined ? {} : { problem: sym.problem }),
       });
     }
   }
@@ -254,9 +258,9 @@ export function reportJson(
       name: s.name,
       type: sectionTypeName(s.sh_type),
       flags: sectionFlagLetters(s.sh_flags, h.e_machine),
-      offset: Number(s.sh_offset),
-      size: Number(s.sh_size),
-      fileSize: s.sh_type === SHT_NOBITS ? 0 : Number(s.sh_size),
+      offset: hex(s.sh_offset),
+      size: hex(s.sh_size),
+      fileSize: hex(s.sh_type === SHT_NOBITS ? 0n : s.sh_size),
     })),
     fileSize: report.elf.bytes.byteLength,
     symbols: symbolsJson(report),

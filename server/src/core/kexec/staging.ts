@@ -1,0 +1,127 @@
+// The purgatory's staging buffer (the kernel's vzalloc'ed purgatory_buf, kexec-tools' xmalloc'ed buf).
+// Its size is set by the sections' alignment, so a 24 KB object with sh_addralign 2^31 asks for a
+// 2 GiB buffer that is almost all padding. Small buffers are plain byte arrays; past DENSE_LIMIT the
+// buffer keeps only the 4 KiB pages something was written to, and every other byte reads as zero, as
+// the kernel's zeroed allocation would.
+
+import { createHash } from "node:crypto";
+
+/** Buffers up to this size are allocated whole (every real purgatory is far below it). */
+export const DENSE_LIMIT = 16 << 20;
+
+/** Digests of buffers up to this size are computed; hashing costs about 1 ms per MiB. */
+export const HASH_LIMIT = 16 << 20;
+
+const PAGE = 4096;
+const ZERO_PAGE = new Uint8Array(PAGE);
+
+/** A buffer larger than DENSE_LIMIT: pages materialise on first write. */
+export class SparseBuffer {
+  private readonly pages = new Map<number, Uint8Array>();
+
+  constructor(readonly byteLength: number) {}
+
+  get(at: number): number {
+    return this.pages.get(Math.floor(at / PAGE))?.[at % PAGE] ?? 0;
+  }
+
+  put(at: number, value: number): void {
+    this.page(Math.floor(at / PAGE))[at % PAGE] = value;
+  }
+
+  /** Copies `bytes` in at `offset`, page by page. */
+  set(bytes: Uint8Array, offset: number): void {
+    let done = 0;
+    while (done < bytes.length) {
+      const at = offset + done;
+      const inPage = at % PAGE;
+      const n = Math.min(PAGE - inPage, bytes.length - done);
+      this.page(Math.floor(at / PAGE)).set(bytes.subarray(done, done + n), inPage);
+      done += n;
+    }
+  }
+
+  slice(from: number, to: number): Uint8Array {
+    const out = new Uint8Array(Math.max(0, to - from));
+    for (let i = 0; i < out.length; i++) out[i] = this.get(from + i);
+    return out;
+  }
+
+  clone(): SparseBuffer {
+    const c = new SparseBuffer(this.byteLength);
+    for (const [k, p] of this.pages) c.pages.set(k, p.slice());
+    return c;
+  }
+
+  /** The bytes in order, zero pages standing in for the ones never written. */
+  *chunks(): Generator<Uint8Array> {
+    const full = Math.floor(this.byteLength / PAGE);
+    for (let k = 0; k < full; k++) yield this.pages.get(k) ?? ZERO_PAGE;
+    const rest = this.byteLength % PAGE;
+    if (rest > 0) yield (this.pages.get(full) ?? ZERO_PAGE).subarray(0, rest);
+  }
+
+  private page(k: number): Uint8Array {
+    let p = this.pages.get(k);
+    if (!p) this.pages.set(k, (p = new Uint8Array(PAGE)));
+    return p;
+  }
+}
+
+export type StagingBuffer = Uint8Array | SparseBuffer;
+
+/** A zeroed buffer of `size` bytes: dense when small, sparse otherwise. */
+export function allocateStaging(size: bigint): StagingBuffer {
+  return size <= BigInt(DENSE_LIMIT) ? new Uint8Array(Number(size)) : new SparseBuffer(Number(size));
+}
+
+/**
+ * A byte of the buffer; 0 past its end. kexec-tools' relocators learn a field's width only while
+ * applying it, so its walk checks `at + width` against the buffer afterwards and reports the access
+ * as undefined behaviour; reads past the end must not throw before that check runs.
+ */
+export function byteAt(buf: StagingBuffer, at: number): number {
+  if (at < 0 || at >= buf.byteLength) return 0;
+  return buf instanceof Uint8Array ? buf[at]! : buf.get(at);
+}
+
+/** Stores a byte; a store past the end is dropped (see byteAt). */
+export function setByteAt(buf: StagingBuffer, at: number, value: number): void {
+  if (at < 0 || at >= buf.byteLength) return;
+  if (buf instanceof Uint8Array) buf[at] = value;
+  else buf.put(at, value);
+}
+
+export function sliceOf(buf: StagingBuffer, from: number, to: number): Uint8Array {
+  return buf.slice(from, to);
+}
+
+export function copyOf(buf: StagingBuffer): StagingBuffer {
+  return buf instanceof Uint8Array ? buf.slice() : buf.clone();
+}
+
+/** The dense bytes, for callers that compare whole buffers; undefined for a sparse one. */
+export function denseBytes(buf: StagingBuffer): Uint8Array | undefined {
+  return buf instanceof Uint8Array ? buf : undefined;
+}
+
+/**
+ * SHA-256 of the whole buffer, padding hashed as zeros without materialising it; undefined past
+ * HASH_LIMIT, where hashing alone would take longer than an editor can wait.
+ */
+export function stagingSha256(buf: StagingBuffer): string | undefined {
+  if (buf.byteLength > HASH_LIMIT) return undefined;
+  const h = createHash("sha256");
+  if (buf instanceof Uint8Array) h.update(buf);
+  else for (const c of buf.chunks()) h.update(c);
+  return h.digest("hex");
+}
+
+/**
+ * What happens to the kernel's vzalloc(bufsz) of the staging buffer: vmalloc refuses a size of more
+ * pages than the machine has RAM (it warns "vmalloc error: size N, exceeds total pages") and
+ * kexec_purgatory_setup_kbuf returns -ENOMEM without a message of its own.
+ */
+export function vzallocFails(bufsz: bigint, ramSize: bigint | undefined): boolean {
+  return ramSize !== undefined && bufsz >> 12n > ramSize >> 12n;
+}

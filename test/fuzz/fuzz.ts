@@ -1,0 +1,341 @@
+// `npm run fuzz`: structure-aware fuzzing of the core's entry points in worker threads, with a
+// watchdog for hangs. Each distinct failure is minimised and saved to test/fuzz/corpus/<target>/, which
+// the unit tier replays. Linker-script failures with a known cause in the linker-script code are
+// counted apart as "known" (see knownLdsCause) rather than hidden.
+//
+//   node out/test/fuzz/fuzz.js [--seconds N] [--inputs N | --elf N --lds N --make N --cmd N]
+//                              [--workers K] [--seed S] [--hang-ms MS] [--save] [--json FILE] [--quiet]
+//                              [--fail-on exceptions|exceptions,hangs]
+
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { minimise } from "./minimise";
+import { Rng } from "./rng";
+import { generate, knownLdsCause, loadSeeds, TARGETS, type FuzzInput, type TargetName } from "./targets";
+import type { FailureReport, TargetStats, WorkerConfig, WorkerSnapshot } from "./worker";
+
+interface Args {
+  seconds: number;
+  quota: Record<TargetName, number>;
+  workers: number;
+  seed: number;
+  hangMs: number;
+  slowMs: number;
+  save: boolean;
+  json: string | undefined;
+  quiet: boolean;
+  /** What makes the run fail: exceptions always; hangs too unless only "exceptions" is asked for. */
+  failOnHangs: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = {
+    seconds: 60,
+    quota: { elf: Infinity, lds: Infinity, make: Infinity, cmd: Infinity },
+    workers: 1,
+    seed: 1,
+    hangMs: 1000,
+    slowMs: 100,
+    save: false,
+    json: undefined,
+    quiet: false,
+    failOnHangs: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i]!;
+    const v = () => argv[++i] ?? "";
+    if (f === "--seconds") a.seconds = Number(v());
+    else if (f === "--inputs") {
+      const n = Number(v());
+      for (const t of TARGETS) a.quota[t] = n;
+    } else if (f.startsWith("--") && (TARGETS as readonly string[]).includes(f.slice(2)))
+      a.quota[f.slice(2) as TargetName] = Number(v());
+    else if (f === "--workers") a.workers = Math.max(1, Number(v()));
+    else if (f === "--seed") a.seed = Number(v());
+    else if (f === "--hang-ms") a.hangMs = Number(v());
+    else if (f === "--slow-ms") a.slowMs = Number(v());
+    else if (f === "--save") a.save = true;
+    else if (f === "--json") a.json = v();
+    else if (f === "--quiet") a.quiet = true;
+    else if (f === "--fail-on") a.failOnHangs = v().split(",").includes("hangs");
+    else throw new Error(`unknown option ${f}`);
+  }
+  return a;
+}
+
+const CORPUS = join(__dirname, "..", "..", "..", "test", "fuzz", "corpus");
+/** Inputs larger than this are listed in the index but not written to the corpus. */
+const MAX_SAVED_BYTES = 256 * 1024;
+
+/** The input index of a hang key (`<target>:hang:<index>`). */
+function indexOfHang(key: string): number | undefined {
+  const m = /:hang:(\d+)$/.exec(key);
+  return m ? Number(m[1]) : undefined;
+}
+
+const EXT: Record<TargetName, string> = { elf: "ro", lds: "lds", make: "mk", cmd: "cmd" };
+
+interface Hang {
+  target: TargetName;
+  index: number;
+  entry: string;
+  known?: string;
+}
+
+interface Slot {
+  worker: Worker;
+  state: Int32Array;
+  beat: number;
+  since: number;
+  snapshot: WorkerSnapshot | undefined;
+  /** Snapshots of earlier (hung, terminated) workers in this slot. */
+  past: WorkerSnapshot[];
+  next: Record<string, number>;
+  done: boolean;
+}
+
+function addStats(into: Record<string, TargetStats>, from: Record<string, TargetStats>): void {
+  for (const [t, s] of Object.entries(from)) {
+    const d = (into[t] ??= {
+      inputs: 0,
+      calls: 0,
+      exceptions: 0,
+      knownExceptions: 0,
+      slowCalls: 0,
+      knownSlowCalls: 0,
+      slowest: { ms: 0, entry: "", index: -1, size: 0 },
+      slowestByEntry: {},
+    });
+    d.inputs += s.inputs;
+    d.calls += s.calls;
+    d.exceptions += s.exceptions;
+    d.knownExceptions += s.knownExceptions;
+    d.slowCalls += s.slowCalls;
+    d.knownSlowCalls += s.knownSlowCalls;
+    if (s.slowest.ms > d.slowest.ms) d.slowest = s.slowest;
+    for (const [e, ms] of Object.entries(s.slowestByEntry))
+      if (ms > (d.slowestByEntry[e] ?? 0)) d.slowestByEntry[e] = ms;
+  }
+}
+
+export async function fuzz(args: Args): Promise<{ ok: boolean; summary: unknown; unknownSlow: number }> {
+  const t0 = Date.now();
+  const deadline = t0 + args.seconds * 1000;
+  const hangs: Hang[] = [];
+  const slots: Slot[] = [];
+  const targets = TARGETS.filter((t) => args.quota[t] > 0);
+  const quota = Object.fromEntries(targets.map((t) => [t, Math.min(args.quota[t], 2 ** 31 - 1)]));
+
+  const start = (w: number, next: Record<string, number>): Slot => {
+    const state = new SharedArrayBuffer(12);
+    const cfg: WorkerConfig = {
+      targets,
+      seed: args.seed,
+      offset: w,
+      stride: args.workers,
+      next,
+      quota,
+      deadline,
+      slowMs: args.slowMs,
+      state,
+    };
+    const worker = new Worker(join(__dirname, "worker.js"), { workerData: cfg });
+    const slot: Slot = {
+      worker,
+      state: new Int32Array(state),
+      beat: -1,
+      since: Date.now(),
+      snapshot: undefined,
+      past: slots[w]?.past ?? [],
+      next,
+      done: false,
+    };
+    worker.on("message", (m: WorkerSnapshot) => {
+      slot.snapshot = m;
+      if (m.type === "done") slot.done = true;
+    });
+    worker.on("error", (e) => {
+      console.error(`worker ${w} died: ${e.stack ?? e}`);
+      slot.done = true;
+    });
+    worker.on("exit", () => (slot.done = true));
+    return slot;
+  };
+  for (let w = 0; w < args.workers; w++) slots[w] = start(w, Object.fromEntries(targets.map((t) => [t, w])));
+
+  let lastReport = Date.now();
+  while (slots.some((s) => !s.done)) {
+    await new Promise((r) => setTimeout(r, 100));
+    for (let w = 0; w < slots.length; w++) {
+      const s = slots[w]!;
+      if (s.done) continue;
+      const beat = Atomics.load(s.state, 2);
+      if (beat !== s.beat) {
+        s.beat = beat;
+        s.since = Date.now();
+        continue;
+      }
+      if (Date.now() - s.since < args.hangMs || s.beat < 0) continue;
+      // Watchdog: the current input has run past the hang limit.
+      const target = targets[Atomics.load(s.state, 0)]!;
+      const index = Atomics.load(s.state, 1);
+      await s.worker.terminate();
+      hangs.push({ target, index, entry: "?" });
+      const next = { ...(s.snapshot?.next ?? s.next) };
+      next[target] = index + args.workers;
+      if (s.snapshot) s.past.push(s.snapshot);
+      slots[w] = Date.now() < deadline ? start(w, next) : { ...s, done: true };
+    }
+    if (!args.quiet && Date.now() - lastReport > 10_000) {
+      lastReport = Date.now();
+      const stats: Record<string, TargetStats> = {};
+      for (const s of slots)
+        for (const snap of [...s.past, ...(s.snapshot ? [s.snapshot] : [])]) addStats(stats, snap.stats);
+      const line = Object.entries(stats)
+        .map(([t, x]) => `${t} ${x.inputs} (${x.exceptions} exc, ${x.slowCalls} slow)`)
+        .join(", ");
+      console.log(`[${Math.round((Date.now() - t0) / 1000)} s] ${line}; ${hangs.length} hangs`);
+    }
+  }
+
+  const stats: Record<string, TargetStats> = {};
+  const failures = new Map<string, FailureReport>();
+  for (const s of slots)
+    for (const snap of [...s.past, ...(s.snapshot ? [s.snapshot] : [])]) {
+      addStats(stats, snap.stats);
+      for (const f of snap.failures) {
+        const g = failures.get(f.key);
+        if (g) g.count += f.count;
+        else failures.set(f.key, { ...f });
+      }
+    }
+
+  const seeds = loadSeeds();
+  for (const h of hangs) {
+    const known = knownLdsCause(generate(seeds, h.target, args.seed, h.index), undefined, "hang");
+    if (known) h.known = known;
+  }
+  const saved: string[] = [];
+  if (args.save) {
+    for (const f of failures.values())
+      saved.push(save(f.target, f.key, f.kind, generate(seeds, f.target, args.seed, f.index), f, args));
+    // Hangs are saved as found (no minimising: each trial could run for seconds), the five smallest
+    // per target: enough to replay each kind without filling the repository.
+    for (const target of TARGETS) {
+      const mine = hangs
+        .filter((h) => h.target === target)
+        .map((h) => ({ h, input: generate(seeds, h.target, args.seed, h.index) }))
+        .sort((a, b) => a.input.bytes.length - b.input.bytes.length)
+        .slice(0, 5);
+      for (const { h, input } of mine)
+        saved.push(save(target, `${target}:hang:${h.index}`, "hang", input, undefined, args));
+    }
+  }
+
+  const unknownExceptions = [...failures.values()].filter((f) => f.kind === "exception" && !f.known);
+  const unknownSlow = [...failures.values()].filter((f) => f.kind === "slow" && !f.known);
+  const unknownHangs = hangs.filter((h) => !h.known);
+  const summary = {
+    seed: args.seed,
+    seconds: Math.round((Date.now() - t0) / 1000),
+    workers: args.workers,
+    targets: stats,
+    hangs,
+    failures: [...failures.values()],
+    saved,
+  };
+  if (!args.quiet || unknownExceptions.length + unknownHangs.length > 0) printSummary(summary, hangs);
+  if (args.json) writeFileSync(args.json, JSON.stringify(summary, null, 2) + "\n");
+  return {
+    ok: unknownExceptions.length === 0 && (!args.failOnHangs || unknownHangs.length === 0),
+    summary,
+    unknownSlow: unknownSlow.length,
+  };
+}
+
+function printSummary(
+  summary: {
+    seconds: number;
+    targets: Record<string, TargetStats>;
+    failures: FailureReport[];
+    saved: string[];
+  },
+  hangs: Hang[],
+): void {
+  console.log(`\nfuzz: ${summary.seconds} s`);
+  console.log("target    inputs      calls  exceptions (known lds)  calls>100ms (known lds)  slowest");
+  for (const [t, s] of Object.entries(summary.targets)) {
+    const h = hangs.filter((x) => x.target === t);
+    console.log(
+      `${t.padEnd(6)} ${String(s.inputs).padStart(9)} ${String(s.calls).padStart(10)}  ${String(s.exceptions).padStart(6)} (${s.knownExceptions})`.padEnd(
+        52,
+      ) +
+        `${String(s.slowCalls).padStart(6)} (${s.knownSlowCalls})`.padEnd(25) +
+        `${s.slowest.ms.toFixed(1)} ms ${s.slowest.entry} (#${s.slowest.index}, ${s.slowest.size} bytes)` +
+        (h.length > 0 ? `; hangs ${h.length} (${h.filter((x) => x.known).length} known)` : ""),
+    );
+  }
+  for (const f of summary.failures)
+    console.log(
+      `  ${f.kind}${f.known ? ` [known, owned by lds work: ${f.known}]` : ""} ×${f.count} ${f.entry}: ${f.message.split("\n")[0]}`,
+    );
+  for (const s of summary.saved) console.log(`  saved ${s}`);
+}
+
+/** The seed object an ELF input was mutated from (generate() picks it first). */
+function elfBase(seed: number, index: number): Uint8Array {
+  return Rng.for(seed, "elf", index).pick(loadSeeds().elf).bytes;
+}
+
+/** Minimises (exceptions and slow calls; hangs are saved as found) and writes one corpus file. */
+function save(
+  target: TargetName,
+  key: string,
+  kind: string,
+  input: FuzzInput,
+  f: FailureReport | undefined,
+  args: Args,
+): string {
+  const base = target === "elf" && f ? elfBase(args.seed, f.index) : undefined;
+  // A known linker-script cause is saved as found: re-running it in this thread to minimise it can
+  // exhaust the heap (a glob compiled into a huge regular expression).
+  const bytes = f && !f.known ? minimise(loadSeeds(), input, f, args.slowMs, 10_000, base) : input.bytes;
+  const id = createHash("sha1").update(key).digest("hex").slice(0, 12);
+  const dir = join(CORPUS, target);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${kind}-${id}.${EXT[target]}`);
+  // Large inputs stay out of the repository: the index says how to regenerate them.
+  const kept = bytes.length <= MAX_SAVED_BYTES;
+  if (kept) writeFileSync(file, bytes);
+  const indexFile = join(CORPUS, "index.json");
+  let index: Record<string, unknown> = {};
+  try {
+    index = JSON.parse(readFileSync(indexFile, "utf8")) as Record<string, unknown>;
+  } catch {
+    // first entry
+  }
+  index[`${target}/${kind}-${id}.${EXT[target]}`] = {
+    kind,
+    entry: f?.entry ?? "?",
+    message: (f?.message ?? "hang").split("\n")[0],
+    known: f?.known,
+    variant: input.variant,
+    found: { seed: args.seed, index: f?.index ?? indexOfHang(key) },
+    bytes: bytes.length,
+    ...(kept ? {} : { saved: false, regenerate: `generate(seeds, "${target}", ${args.seed}, index)` }),
+  };
+  writeFileSync(indexFile, JSON.stringify(index, null, 2) + "\n");
+  return file;
+}
+
+if (require.main === module) {
+  fuzz(parseArgs(process.argv.slice(2))).then(
+    (r) => (process.exitCode = r.ok ? 0 : 1),
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 2;
+    },
+  );
+}

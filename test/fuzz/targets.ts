@@ -1,0 +1,275 @@
+// The fuzz targets: how each kind of input is generated from its seeds, and which of the core's entry
+// points it goes through. Every entry point call is timed on its own, so a slow call is pinned to the
+// function that was slow, not to the input as a whole.
+
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parseCmdFile } from "../../server/src/core/kbuild/cmdfile";
+import { parseCommand } from "../../server/src/core/kbuild/compile";
+import {
+  findAssignments,
+  findFlag,
+  kbuildTargets,
+  parseMakefile,
+  purgatoryObjects,
+} from "../../server/src/core/kbuild/makefile";
+import { lintDiagnostics, syntaxDiagnostics } from "../../server/src/core/lds/diagnostics";
+import { completions, definitionAt, documentSymbols, hoverAt } from "../../server/src/core/lds/features";
+import { parseScript } from "../../server/src/core/lds/parser";
+import { placeSections, type InputObject } from "../../server/src/core/lds/orphans";
+import { flagHover, symbolHover } from "../../server/src/core/report/hover";
+import { reportJson, stringify } from "../../server/src/core/report/json";
+import { writeReportJson } from "../../server/src/core/report/json-stream";
+import { reportText } from "../../server/src/core/report/text";
+import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
+import { elfSeed, mutateElf, type ElfSeed } from "./mutate-elf";
+import { mutateCmd, mutateLds, mutateMakefile } from "./mutate-text";
+import { Rng } from "./rng";
+
+export type TargetName = "elf" | "lds" | "make" | "cmd";
+export const TARGETS: readonly TargetName[] = ["elf", "lds", "make", "cmd"];
+
+/** Inputs above this size are "too large to simulate in the editor"; the 100 ms bound applies below. */
+export const EDITOR_LIMIT = 1 << 20;
+
+export interface Call {
+  readonly entry: string;
+  readonly ms: number;
+}
+
+/** Records how long each entry point took; `call` rethrows whatever the entry point throws. */
+export class Timer {
+  readonly calls: Call[] = [];
+  current = "";
+  call<T>(entry: string, f: () => T): T {
+    this.current = entry;
+    const t0 = performance.now();
+    const r = f();
+    this.calls.push({ entry, ms: performance.now() - t0 });
+    return r;
+  }
+}
+
+// ------------------------------------------------------------------------------------------- seeds
+
+const ROOT = join(__dirname, "..", "..", "..");
+
+function filesUnder(dir: string, pick: (path: string) => boolean, out: string[] = []): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const n of names.sort()) {
+    const p = join(dir, n);
+    const st = statSync(p);
+    if (st.isDirectory()) filesUnder(p, pick, out);
+    else if (pick(p) && st.size <= 256 * 1024) out.push(p);
+  }
+  return out;
+}
+
+export interface Seeds {
+  readonly elf: readonly ElfSeed[];
+  readonly lds: readonly string[];
+  readonly make: readonly string[];
+  readonly cmd: readonly string[];
+  /** Input objects for placement (linker-script target). */
+  readonly objects: readonly InputObject[];
+}
+
+let cached: Seeds | undefined;
+
+/** The repository's own fixtures and examples: real objects, scripts, Makefiles and .cmd files. */
+export function loadSeeds(): Seeds {
+  if (cached) return cached;
+  const dirs = [join(ROOT, "test", "fixtures"), join(ROOT, "examples")];
+  const all = dirs.flatMap((d) => filesUnder(d, () => true));
+  const rel = (p: string) => relative(ROOT, p);
+  const elf = all
+    .filter((p) => /\.(ro|o)$/.test(p))
+    .map((p) => elfSeed(rel(p), readFileSync(p)))
+    .filter((s): s is ElfSeed => s !== undefined);
+  const text = (re: RegExp) => all.filter((p) => re.test(p)).map((p) => readFileSync(p, "utf8"));
+  const objects = elf
+    .filter((s) => s.elf.header.e_type === 1 && /\.o$/.test(s.name))
+    .slice(0, 6)
+    .map((s) => ({ path: s.name, elf: s.elf }));
+  cached = {
+    elf,
+    lds: text(/\.(lds|ld|lds\.S)$/),
+    make: text(/(^|\/)(Makefile|Kbuild)$/),
+    cmd: text(/\.cmd$/),
+    objects,
+  };
+  return cached;
+}
+
+// -------------------------------------------------------------------------------- input generation
+
+/** The options one simulation of an ELF input runs with: every architecture, both loaders, crash. */
+export const ELF_VARIANTS: readonly SimulateOptions[] = (() => {
+  const out: SimulateOptions[] = [];
+  for (const arch of [undefined, "x86_64", "s390x", "riscv64", "ppc64", "arm64", "loongarch64"])
+    for (const loader of ["kernel", "kexec-tools"] as const)
+      for (const crash of [false, true]) out.push({ arch, loader, crash });
+  out.push({ kernel: "4.14" }, { kernel: "5.10" }, { kernel: "6.8" }, { ramSize: 1n << 20n });
+  out.push({ loads: [0x100000n] }, { loader: "kexec-tools", kexecTools: "2.0.23" });
+  return out;
+})();
+
+export interface FuzzInput {
+  readonly target: TargetName;
+  readonly bytes: Uint8Array;
+  /** ELF: which ELF_VARIANTS entry to run (the corpus replays all of them). */
+  readonly variant: number;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export function generate(seeds: Seeds, target: TargetName, seed: number, index: number): FuzzInput {
+  const rng = Rng.for(seed, target, index);
+  switch (target) {
+    case "elf":
+      return { target, bytes: mutateElf(rng, rng.pick(seeds.elf)), variant: rng.int(ELF_VARIANTS.length) };
+    case "lds":
+      return { target, bytes: enc.encode(mutateLds(rng, rng.pick(seeds.lds))), variant: rng.int(1 << 16) };
+    case "make":
+      return { target, bytes: enc.encode(mutateMakefile(rng, rng.pick(seeds.make))), variant: 0 };
+    case "cmd":
+      return { target, bytes: enc.encode(mutateCmd(rng, rng.pick(seeds.cmd))), variant: 0 };
+  }
+}
+
+// -------------------------------------------------------------------------------------- execution
+
+/** Runs one input through its target's entry points. Throws what an entry point throws. */
+export function runInput(seeds: Seeds, input: FuzzInput, timer: Timer): void {
+  switch (input.target) {
+    case "elf":
+      return runElf(input.bytes, ELF_VARIANTS[input.variant % ELF_VARIANTS.length]!, timer);
+    case "lds":
+      return runLds(seeds, dec.decode(input.bytes), input.variant, timer);
+    case "make":
+      return runMake(dec.decode(input.bytes), timer);
+    case "cmd":
+      return runCmd(dec.decode(input.bytes), timer);
+  }
+}
+
+export function runElf(bytes: Uint8Array, options: SimulateOptions, timer: Timer): void {
+  const r = timer.call("simulate", () => simulate(bytes, options));
+  if (!r.ok) {
+    if (r.error.includes("\n") || r.error.length === 0)
+      throw new Error(`unusable input without one clear line: ${r.error}`);
+    return;
+  }
+  const report = r.report;
+  const json = timer.call("reportJson", () => stringify(reportJson("fuzz.ro", report)));
+  JSON.parse(json);
+  timer.call("reportText", () => reportText("fuzz.ro", report, { relocations: true }));
+  // The CLI's --json: streamed, relocations as rows.
+  let streamed = "";
+  timer.call("writeReportJson", () => writeReportJson("fuzz.ro", report, (s) => (streamed += s)));
+  JSON.parse(streamed);
+  const names = [
+    "purgatory_start",
+    "entry64_regs",
+    "sha256_digest",
+    report.loads[0]?.attempt.relocations.at(0)?.symbol ?? "x",
+  ];
+  for (const n of names) timer.call("symbolHover", () => symbolHover(report, n, "fuzz.ro"));
+  timer.call("flagHover", () => flagHover(report, "-mcmodel=large"));
+  const failing = report.loads.length === 0 || report.loads.some((l) => !l.attempt.ok);
+  if (failing && !report.findings.some((f) => f.severity === "error"))
+    throw new Error("a failing verdict without an error finding to explain it");
+}
+
+export function runLds(seeds: Seeds, text: string, variant: number, timer: Timer): void {
+  const script = timer.call("lds.parse", () => parseScript(text, { tolerant: (variant & 1) === 1 }));
+  timer.call("lds.syntax", () => syntaxDiagnostics(script));
+  const objects = seeds.objects.slice(0, 1 + (variant % Math.max(1, seeds.objects.length)));
+  const placement = timer.call("lds.placement", () => placeSections(script, objects, { relocatable: true }));
+  timer.call("lds.lint", () => lintDiagnostics(script, { placement, fileExists: () => false }));
+  timer.call("lds.outline", () => documentSymbols(script));
+  const offsets = [0, text.length >> 1, (variant * 7919) % (text.length + 1), text.length];
+  for (const o of offsets) {
+    timer.call("lds.hover", () => hoverAt(script, o, placement));
+    timer.call("lds.definition", () => definitionAt(script, o));
+  }
+  timer.call("lds.completions", () => completions(script, placement));
+}
+
+export function runMake(text: string, timer: Timer): void {
+  const mf = timer.call("make.parse", () => parseMakefile(text));
+  timer.call("make.objects", () => purgatoryObjects(mf));
+  timer.call("make.targets", () => kbuildTargets(mf));
+  timer.call("make.flags", () => findFlag(mf, "-mcmodel=large"));
+  timer.call("make.assignments", () => findAssignments(mf, "PURGATORY_CFLAGS"));
+}
+
+export function runCmd(text: string, timer: Timer): void {
+  const cmd = timer.call("cmd.parse", () => parseCmdFile(text));
+  if (cmd) timer.call("cmd.command", () => parseCommand(cmd.argv));
+}
+
+// ------------------------------------------------------------------------------ classification
+
+/** Maximum nesting of ( { in a text, for telling the known linker-script depth causes apart. */
+function depth(text: string): number {
+  let d = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 123) max = Math.max(max, ++d);
+    else if (c === 41 || c === 125) d = Math.max(0, d - 1);
+  }
+  return max;
+}
+
+/**
+ * Causes in server/src/core/lds/ that the linker-script work fixes (recursion without a depth limit,
+ * glob patterns copied into regular expressions, `. /= .`, quadratic hover walk): reported as "known"
+ * so they stay visible without hiding anything else. Undefined for every other failure.
+ */
+export function knownLdsCause(
+  input: FuzzInput,
+  error: string | undefined,
+  slowEntry?: string,
+): string | undefined {
+  if (input.target !== "lds") return undefined;
+  const text = dec.decode(input.bytes);
+  if (error !== undefined) {
+    if (/Maximum call stack size exceeded/.test(error)) return "lds: no recursion depth limit";
+    if (/Invalid regular expression|Range out of order|too large/i.test(error))
+      return "lds: glob copied into a RegExp";
+    if (/Cannot mix BigInt/.test(error)) return "lds: `. /= .` at 0";
+    return undefined;
+  }
+  if (slowEntry === undefined) return undefined;
+  if (/\*{6,}/.test(text)) return "lds: glob backtracking on a run of *";
+  if (depth(text) >= 500) return "lds: hover/definition/completion quadratic in nesting depth";
+  if (text.length > 50_000 && /lds\.(placement|lint|hover|definition)/.test(slowEntry))
+    return "lds: glob RegExp over a huge pattern";
+  return undefined;
+}
+
+/** A stable key for a failure: its kind, entry point and first frame inside our sources. */
+export function failureKey(target: TargetName, kind: string, entry: string, stack: string): string {
+  const frame =
+    stack
+      .split("\n")
+      .map(
+        (l) =>
+          /\((?:.*\/)?(server\/src\/[^:)]+|out\/server\/src\/[^:)]+):\d+/.exec(l)?.[1] ??
+          /at ([^ ]+) \(/.exec(l)?.[1],
+      )
+      .find((f) => f !== undefined) ?? "";
+  const first = stack
+    .split("\n")[0]!
+    .replace(/0x[0-9a-f]+|\d+/g, "N")
+    .slice(0, 80);
+  return `${target}:${kind}:${entry}:${frame}:${first}`;
+}

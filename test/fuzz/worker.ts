@@ -1,0 +1,175 @@
+// One fuzz worker thread: generates its share of the inputs, runs each through its target's entry
+// points, and reports counts, slow calls and exceptions. The driver watches `state` (which input is
+// running, and a heartbeat) and terminates the thread when one input runs past the hang limit.
+
+import { parentPort, workerData } from "node:worker_threads";
+import {
+  EDITOR_LIMIT,
+  failureKey,
+  generate,
+  knownLdsCause,
+  loadSeeds,
+  runInput,
+  Timer,
+  type TargetName,
+} from "./targets";
+
+export interface WorkerConfig {
+  readonly targets: readonly TargetName[];
+  readonly seed: number;
+  /** This worker runs indexes offset, offset + stride, ... of each target. */
+  readonly offset: number;
+  readonly stride: number;
+  /** Next index to run, per target (after a restart, past the input that hung). */
+  readonly next: Readonly<Record<string, number>>;
+  /** Stop a target at this index. */
+  readonly quota: Readonly<Record<string, number>>;
+  readonly deadline: number;
+  readonly slowMs: number;
+  /** Int32Array view: [target index, input index, heartbeat]. */
+  readonly state: SharedArrayBuffer;
+}
+
+export interface FailureReport {
+  readonly key: string;
+  readonly target: TargetName;
+  index: number;
+  readonly kind: "exception" | "slow";
+  readonly entry: string;
+  readonly message: string;
+  readonly known?: string;
+  count: number;
+  ms?: number;
+}
+
+export interface TargetStats {
+  inputs: number;
+  calls: number;
+  exceptions: number;
+  knownExceptions: number;
+  slowCalls: number;
+  knownSlowCalls: number;
+  slowest: { ms: number; entry: string; index: number; size: number };
+  slowestByEntry: Record<string, number>;
+}
+
+export interface WorkerSnapshot {
+  readonly type: "progress" | "done";
+  readonly stats: Record<string, TargetStats>;
+  readonly next: Record<string, number>;
+  readonly failures: FailureReport[];
+}
+
+function emptyStats(): TargetStats {
+  return {
+    inputs: 0,
+    calls: 0,
+    exceptions: 0,
+    knownExceptions: 0,
+    slowCalls: 0,
+    knownSlowCalls: 0,
+    slowest: { ms: 0, entry: "", index: -1, size: 0 },
+    slowestByEntry: {},
+  };
+}
+
+function main(cfg: WorkerConfig): void {
+  const seeds = loadSeeds();
+  const state = new Int32Array(cfg.state);
+  const stats: Record<string, TargetStats> = {};
+  const next: Record<string, number> = { ...cfg.next };
+  const failures = new Map<string, FailureReport>();
+  for (const t of cfg.targets) stats[t] = emptyStats();
+  let lastPost = Date.now();
+  const post = (type: WorkerSnapshot["type"]) =>
+    parentPort!.postMessage({ type, stats, next, failures: [...failures.values()] } satisfies WorkerSnapshot);
+
+  const active = () => cfg.targets.filter((t) => next[t]! < cfg.quota[t]!);
+  let live = active();
+  while (live.length > 0 && Date.now() < cfg.deadline) {
+    // Each target gets an equal share of time, not of inputs: a cheap target (most mutated objects
+    // are rejected by the reader in microseconds) is not held back by an expensive one.
+    for (const target of live) {
+      const sliceEnd = Date.now() + SLICE_MS;
+      while (Date.now() < sliceEnd && next[target]! < cfg.quota[target]!) runOne(target);
+    }
+    live = active();
+  }
+  post("done");
+
+  function runOne(target: TargetName): void {
+    {
+      const index = next[target]!;
+      next[target] = index + cfg.stride;
+      Atomics.store(state, 0, cfg.targets.indexOf(target));
+      Atomics.store(state, 1, index);
+      Atomics.add(state, 2, 1);
+      const input = generate(seeds, target, cfg.seed, index);
+      const timer = new Timer();
+      const s = stats[target]!;
+      s.inputs++;
+      try {
+        runInput(seeds, input, timer);
+      } catch (e) {
+        const err = e instanceof Error ? e : new Error(String(e));
+        const stack = err.stack ?? String(err);
+        const known = knownLdsCause(input, `${err.name}: ${err.message}`);
+        if (known) s.knownExceptions++;
+        else s.exceptions++;
+        const key = failureKey(target, "exception", timer.current, stack);
+        const f = failures.get(key);
+        if (f) f.count++;
+        else
+          failures.set(key, {
+            key,
+            target,
+            index,
+            kind: "exception",
+            entry: timer.current,
+            message: stack
+              .split("\n")
+              .slice(0, 6)
+              .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
+              .join("\n"),
+            ...(known ? { known } : {}),
+            count: 1,
+          });
+      }
+      s.calls += timer.calls.length;
+      for (const c of timer.calls) {
+        if (c.ms > (s.slowestByEntry[c.entry] ?? 0)) s.slowestByEntry[c.entry] = c.ms;
+        if (c.ms > s.slowest.ms) s.slowest = { ms: c.ms, entry: c.entry, index, size: input.bytes.length };
+        if (c.ms <= cfg.slowMs || input.bytes.length > EDITOR_LIMIT) continue;
+        const known = knownLdsCause(input, undefined, c.entry);
+        if (known) s.knownSlowCalls++;
+        else s.slowCalls++;
+        const key = `${target}:slow:${c.entry}${known ? `:${known}` : ""}`;
+        const f = failures.get(key);
+        if (f) {
+          f.count++;
+          if (c.ms > (f.ms ?? 0)) Object.assign(f, { index, ms: c.ms });
+        } else
+          failures.set(key, {
+            key,
+            target,
+            index,
+            kind: "slow",
+            entry: c.entry,
+            message: `${c.entry} took ${c.ms.toFixed(0)} ms on a ${input.bytes.length}-byte input`,
+            ...(known ? { known } : {}),
+            count: 1,
+            ms: c.ms,
+          });
+      }
+      if (Date.now() - lastPost > 500) {
+        post("progress");
+        lastPost = Date.now();
+      }
+    }
+  }
+}
+
+/** How long each target runs before the next one's turn. */
+const SLICE_MS = 100;
+
+if (parentPort && workerData) main(workerData as WorkerConfig);
