@@ -11,6 +11,7 @@ import { hex } from "../../server/src/core/kexec/u64";
 import { reportJson, stringify } from "../../server/src/core/report/json";
 import { reportText } from "../../server/src/core/report/text";
 import { reviveResult, simulate } from "../../server/src/core/simulate";
+import { SimulationPool } from "../../server/src/lsp/simulation-pool";
 import { fixturePath, mustSimulate, readFixture } from "../helpers";
 
 const TWO_64 = 1n << 64n;
@@ -156,6 +157,22 @@ describe("a report through a structured clone", () => {
         reportText(name, cloned.report, { relocations: true }),
         reportText(name, result.report, { relocations: true }),
       );
+    }
+  });
+});
+
+describe("the language server's simulation worker", () => {
+  it("hands back reports whose relocations work", async () => {
+    const pool = new SimulationPool();
+    try {
+      const bytes = readFixture("edge", "obj", "alltypes.ro");
+      const r = await pool.run(bytes, {});
+      assert.ok(r.ok);
+      const direct = simulate(bytes);
+      assert.ok(direct.ok);
+      assert.equal(stringify(reportJson("x", r.report)), stringify(reportJson("x", direct.report)));
+    } finally {
+      pool.dispose();
     }
   });
 });
