@@ -14,6 +14,7 @@ import { join } from "node:path";
 const { simulate } = await import("../out/server/src/core/simulate.js");
 const { reportJson } = await import("../out/server/src/core/report/json.js");
 const { WebviewPage } = await import("../out/test/webview/harness.js");
+const { reportMessageText } = await import("../out/server/src/protocol.js");
 
 const RUNS = process.env.BENCH_MAP_RUNS ? Number(process.env.BENCH_MAP_RUNS) : 7;
 
@@ -107,13 +108,13 @@ export async function benchWebview() {
   try {
     const report = bigReport(dir);
     const load = report.results[0];
-    // What the panel posts (client/src/panel.ts): the report as JSON text.
+    // What the panel posts (client/src/panel.ts): the report as ASCII-only JSON text.
     const message = {
       type: "state",
       objects: [{ uri: "file:///m.ro", label: "m.ro" }],
       object: "file:///m.ro",
       controls: { kernel: "", load: "", ram: "" },
-      report: process.env.BENCH_MAP_OBJECT ? report : JSON.stringify(report),
+      report: process.env.BENCH_MAP_OBJECT ? report : reportMessageText(report),
     };
     // The report reaches the page as a script it loads (Playwright's own transfer of 16 MB takes
     // tens of seconds), so the figures are the webview's work: the message's structured clone,

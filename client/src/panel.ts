@@ -9,6 +9,7 @@ import {
   LocateRequest,
   ReportRequest,
   SECTION_MAP_VIEW,
+  reportMessageText,
   type FromWebview,
   type LocateResult,
   type MapControls,
@@ -124,7 +125,7 @@ export class SectionMap {
       objects,
       object: this.object,
       controls: this.controls,
-      report: JSON.stringify(report),
+      report: reportMessageText(report),
     });
   }
 

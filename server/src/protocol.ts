@@ -141,3 +141,15 @@ export const COMMANDS = {
 
 /** The webview panel type, for the serializer that restores it after a reload. */
 export const SECTION_MAP_VIEW = "purgatoryLens.sectionMap";
+
+/**
+ * The report as the JSON text the panel posts to the webview, with every character past ASCII
+ * written as a \u escape: an all-ASCII string is one byte per character in the JavaScript engine,
+ * so the 16 MB text of a large object crosses into the webview and parses faster.
+ */
+export function reportMessageText(report: unknown): string {
+  return JSON.stringify(report).replace(
+    /[\u0080-\uffff]/g,
+    (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
+  );
+}
