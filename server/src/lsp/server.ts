@@ -25,7 +25,6 @@ import {
 } from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { discoverPurgatories, type DiscoveredPurgatory } from "../core/kbuild/discover";
-import { nodeTreeFs } from "../core/kbuild/node-fs";
 import { chooseKernel, type KernelChoice } from "../core/kbuild/release";
 import { reportJson } from "../core/report/json";
 import { flagHover, symbolHover } from "../core/report/hover";
@@ -69,6 +68,7 @@ import {
 } from "./settings";
 import { problemDiagnostics, analysisFailed, errorText } from "./problems";
 import { SimulationPool } from "./simulation-pool";
+import { CachedTreeFs } from "./cached-fs";
 import { isMakefile, makefileModel } from "./makefile-models";
 import { ObjectReader } from "./objects";
 import { waitForChange } from "./stable";
@@ -151,6 +151,8 @@ export class PurgatoryServer {
   private rechecks = new Set<string>();
   /** Objects that were not whole when last read; givenUp once one stopped changing that way. */
   private writing = new Map<string, { givenUp: boolean }>();
+  /** What discovery reads, cached by size, mtime and inode. */
+  private readonly treeFs = new CachedTreeFs();
   /** The model key of each Makefile the last run read (a save that keeps it re-resolves only). */
   private runMakefiles = new Map<string, string>();
   /** Reads objects around the worker's structural check, and caches their simulations. */
@@ -513,7 +515,7 @@ export class PurgatoryServer {
     for (const p of problems) this.connection.window.showWarningMessage(`Purgatory Lens: ${p}`);
     if (this.needDiscovery) {
       const signal = { get cancelled() { return ctx.stale(); } }; // prettier-ignore
-      const found = await discoverPurgatories(nodeTreeFs, this.folders, {
+      const found = await discoverPurgatories(this.treeFs, this.folders, {
         extraGlobs: this.settings.extraObjectGlobs,
         signal,
       });
