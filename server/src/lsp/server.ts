@@ -149,6 +149,8 @@ export class PurgatoryServer {
   private readonly pool = new SimulationPool();
   /** Objects polled for a change (read invalid, or not whole yet), each for a short while. */
   private rechecks = new Set<string>();
+  /** The user asked for a run (Re-simulate): it simulates objects as they are, whole or not. */
+  private asked = false;
   /** Objects that were not whole when last read; givenUp once one stopped changing that way. */
   private writing = new Map<string, { givenUp: boolean }>();
   /** What discovery reads, cached by size, mtime and inode. */
@@ -264,6 +266,7 @@ export class PurgatoryServer {
     connection.onCodeLens((p) => this.codeLenses(p.textDocument.uri));
     connection.onRequest(ResimulateRequest, async (p: ResimulateParams) => {
       this.needDiscovery = true;
+      this.asked = true;
       await this.scheduler.trigger(p?.reason ?? "request", 0);
       return this.statuses();
     });
@@ -416,6 +419,7 @@ export class PurgatoryServer {
     switch (p.command) {
       case COMMANDS.resimulate:
         this.needDiscovery = true;
+        this.asked = true;
         await this.scheduler.trigger("workspace/executeCommand", 0);
         return this.statuses();
       case COMMANDS.showSectionMap: {
@@ -532,6 +536,8 @@ export class PurgatoryServer {
     // (objects.ts), not by waiting for it to settle.
     this.objectsChanged.clear();
 
+    // The user asked (Re-simulate): every object is simulated as it is now, whole or not.
+    const asked = this.asked;
     const results = new Map<string, ProjectResult>();
     for (const d of this.discovered) {
       if (ctx.stale()) return;
@@ -542,7 +548,7 @@ export class PurgatoryServer {
       if (kernel?.warning !== undefined && kernel.source !== "default") this.noteOnce(kernel.warning);
       else if (kernel?.warning !== undefined) this.log(`${d.object}: ${kernel.warning}`);
       this.log(`simulating ${d.object}…`);
-      const asIs = this.writing.get(d.object)?.givenUp === true;
+      const asIs = asked || this.writing.get(d.object)?.givenUp === true;
       const r = await simulateProject(
         d,
         kernel ? { ...own.options, kernel: kernel.kernel } : own.options,
@@ -577,6 +583,7 @@ export class PurgatoryServer {
       if (r.status.state === "invalid") this.recheckWhenWritten(d.object);
     }
     this.results = results;
+    if (asked) this.asked = false;
     if (FAULT === "run") throw new Error("injected fault (PURGATORY_LENS_FAULT=run)");
     for (const doc of this.documents.all()) {
       const path = pathOf(doc.uri);
