@@ -1,7 +1,9 @@
-// Language-server figures for `npm run bench`: save-to-diagnostics latency on examples/linux (median
-// and p95 over 50 saves of the Makefile), and cold start to the first results on examples/linux and
-// on a generated tree of 80,000 files with 10 O= build folders; `purgatory-lens check` on that tree. Uses the bundled dist/server.js and
-// the LSP-tier harness (compiled to out/), so it measures what users run.
+// Language-server figures for `npm run bench`: on examples/linux, save-to-diagnostics latency (median
+// and p95 over 200 saves of the Makefile) and rebuild-to-diagnostics latency (100 rewrites of the
+// object, through the client's watched-file event and through the server's own watcher); cold start
+// to the first results on examples/linux and on a generated tree of 80,000 files with 10 O= build
+// folders; `purgatory-lens check` on that tree. Uses the bundled dist/server.js and the LSP-tier
+// harness (compiled to out/), so it measures what users run.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,8 +13,8 @@ import { performance } from "node:perf_hooks";
 const { ServerUnderTest, uri } = await import("../out/test/lsp/harness.js");
 
 const P = "arch/x86/purgatory";
-const SAVES = 50;
-const REBUILDS = 50;
+const SAVES = 200;
+const REBUILDS = 100;
 const OBJS = ["purgatory", "stack", "setup-x86_64", "sha256", "entry64", "string"];
 const EXT = { purgatory: "c", sha256: "c", string: "c", stack: "S", "setup-x86_64": "S", entry64: "S" };
 
