@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const { ServerUnderTest, uri } = await import("../out/test/lsp/harness.js");
 
@@ -134,7 +135,7 @@ export async function benchLsp({ latencyOnly = false } = {}) {
       writeFileSync(ro, builds[i % 2]);
       await own.until(() => newResult(own, results), "a result after a rebuild (own watcher)");
       watched.push(performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 50)); // let the watcher's last events of this write pass
+      await sleep(50); // let the watcher's last events of this write pass
     }
     await own.shutdown();
     console.log(
