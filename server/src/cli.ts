@@ -7,8 +7,8 @@ import { chooseKernel, describeKernel, findTreeReleaseSync } from "./core/kbuild
 import { kernelModel } from "./core/kexec/kernel";
 import { NEWEST_KERNEL } from "./core/kexec/kernel";
 import { parseSize } from "./core/kexec/u64";
-import { loadJson, reportJson, stringify } from "./core/report/json";
-import { reportText } from "./core/report/text";
+import { writeReportJson } from "./core/report/json-stream";
+import { writeReportText } from "./core/report/text";
 import { NEWEST_KEXEC_TOOLS } from "./core/kexec-tools/version";
 import { simulate } from "./core/simulate";
 import { archNamed, ARCH_NAMES } from "./core/arch/names";
@@ -155,7 +155,13 @@ function parseArgs(argv: readonly string[]): CliArgs | "help" {
   return args;
 }
 
-export function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
+export function main(
+  argv: readonly string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  /** Where large outputs can write UTF-8 bytes without a string in between (stdout). */
+  outBytes?: (b: Uint8Array) => void,
+): number {
   if (argv[0] === "lsp") return lspCommand(argv.slice(1), out, err);
   if (argv[0] === "--version" || argv[0] === "-V") {
     out(`purgatory-lens ${packageVersion()}\n`);
@@ -214,14 +220,12 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
     // Out of the modelled range: said on stderr, so the JSON stays one document.
     if (choice?.warning !== undefined && choice.source !== "default")
       err(`purgatory-lens: warning: ${choice.warning}\n`);
-    out(
-      stringify(
-        only ? loadJson(args.object, report, only, context) : reportJson(args.object, report, context),
-      ) + "\n",
-    );
+    writeReportJson(args.object, report, out, only, outBytes, context);
   } else {
-    out(
-      reportText(args.object, report, {
+    writeReportText(
+      args.object,
+      report,
+      {
         relocations: args.relocs,
         ...(choice && report.loader.kind === "kernel"
           ? {
@@ -229,7 +233,9 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
               ...(choice.warning !== undefined ? { kernelNote: choice.warning } : {}),
             }
           : {}),
-      }),
+      },
+      out,
+      outBytes,
     );
   }
   // An error finding on a load that "succeeds" (s390 relocations skipped before 5.16, an arm64 field
@@ -251,9 +257,10 @@ export async function run(
   argv: readonly string[],
   out: (s: string) => void,
   err: (s: string) => void,
+  outBytes?: (b: Uint8Array) => void,
 ): Promise<number> {
   if (argv[0] === "check") return runCheck(argv.slice(1), out, err);
-  return main(argv, out, err);
+  return main(argv, out, err, outBytes);
 }
 
 if (require.main === module) {
@@ -261,5 +268,6 @@ if (require.main === module) {
     process.argv.slice(2),
     (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),
+    (b) => process.stdout.write(b),
   ).then((code) => (process.exitCode = code));
 }

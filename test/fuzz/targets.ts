@@ -19,6 +19,7 @@ import { parseScript } from "../../server/src/core/lds/parser";
 import { placeSections, type InputObject } from "../../server/src/core/lds/orphans";
 import { flagHover, symbolHover } from "../../server/src/core/report/hover";
 import { reportJson, stringify } from "../../server/src/core/report/json";
+import { writeReportJson } from "../../server/src/core/report/json-stream";
 import { reportText } from "../../server/src/core/report/text";
 import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
 import { elfSeed, mutateElf, type ElfSeed } from "./mutate-elf";
@@ -169,11 +170,15 @@ export function runElf(bytes: Uint8Array, options: SimulateOptions, timer: Timer
   const json = timer.call("reportJson", () => stringify(reportJson("fuzz.ro", report)));
   JSON.parse(json);
   timer.call("reportText", () => reportText("fuzz.ro", report, { relocations: true }));
+  // The CLI's --json: streamed, relocations as rows.
+  let streamed = "";
+  timer.call("writeReportJson", () => writeReportJson("fuzz.ro", report, (s) => (streamed += s)));
+  JSON.parse(streamed);
   const names = [
     "purgatory_start",
     "entry64_regs",
     "sha256_digest",
-    report.loads[0]?.attempt.relocations[0]?.symbol ?? "x",
+    report.loads[0]?.attempt.relocations.at(0)?.symbol ?? "x",
   ];
   for (const n of names) timer.call("symbolHover", () => symbolHover(report, n, "fuzz.ro"));
   timer.call("flagHover", () => flagHover(report, "-mcmodel=large"));

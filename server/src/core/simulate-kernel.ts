@@ -63,6 +63,7 @@ export function kernelLoader(
         debug: options.debug === true,
         crash,
         ramSize: options.ramSize ?? DEFAULT_RAM,
+        plan,
       }),
     rules: (loads, loadWindows) =>
       evaluateRules(rules, { arch: view, elf, kernel, plan, loads, loadWindows, bufMin: arch.bufMin }),

@@ -9,6 +9,7 @@ import type { ElfFile } from "./elf/types";
 import type { LoadAttempt } from "./kexec/attempt";
 import { kernelModel, type KernelModel } from "./kexec/kernel";
 import type { KbufPlan } from "./kexec/purgatory";
+import { reviveRelocationList } from "./kexec/relocation-table";
 import { hex } from "./kexec/u64";
 import { EVERYWHERE, intersect, placeable, type Interval } from "./kexec/windows";
 import { kexecToolsLoader } from "./simulate-kexec-tools";
@@ -103,6 +104,19 @@ function finish(
   };
 }
 
+/**
+ * A result that crossed a structured clone (the language server simulates in a worker thread): its
+ * relocation lists work again. Everything else in a report is plain data and survives the clone.
+ */
+export function reviveResult(result: SimulationResult): SimulationResult {
+  if (!result.ok) return result;
+  for (const load of result.report.loads) {
+    const a = load.attempt as { relocations: LoadAttempt["relocations"] };
+    a.relocations = reviveRelocationList(a.relocations);
+  }
+  return result;
+}
+
 /** Whether image->start is where purgatory_start landed; undefined when that cannot be told. */
 export function entryOk(a: LoadAttempt): boolean | undefined {
   if (!a.ok || a.imageStart === undefined || a.purgatoryStart === undefined) return undefined;
@@ -136,9 +150,15 @@ export function windowsOf(attempt: LoadAttempt | undefined, plan: KbufPlan, bufM
   if (attempt.failedAt === "relocations" && !attempt.relocations.some((r) => r.status === "overflow"))
     return [];
   let w: Interval[] = [...EVERYWHERE];
+  // Records share window arrays (one per distinct constraint): intersect each distinct one once.
+  const seen = new Set<readonly Interval[]>();
   for (const r of attempt.relocations) {
     if (r.status !== "ok" && r.status !== "overflow" && r.status !== "ignored") return [];
-    if (r.window) w = intersect(w, r.window);
+    const rw = r.window;
+    if (rw && !seen.has(rw)) {
+      seen.add(rw);
+      w = intersect(w, rw);
+    }
   }
   return placeable(w, plan.buf_align, bufMin, plan.memsz);
 }

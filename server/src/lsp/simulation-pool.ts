@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { elfCompleteness } from "../core/elf/complete";
-import { simulate, type SimulateOptions, type SimulationResult } from "../core/simulate";
+import { reviveResult, simulate, type SimulateOptions, type SimulationResult } from "../core/simulate";
 import type { SimulationJob } from "./simulation-worker";
 
 /** A simulation still running after this long is stopped and reported as a failure. */
@@ -77,7 +77,8 @@ export class SimulationPool {
       clearTimeout(p.timer);
       if ("error" in m) p.reject(new Error(`the simulation failed: ${m.error}`));
       else if ("incomplete" in m) p.resolve({ incomplete: m.incomplete });
-      else p.resolve(m.result);
+      // The clone kept the relocation tables' data but not their classes.
+      else p.resolve(reviveResult(m.result));
     });
     w.on("error", (e) => this.fail(e));
     w.on("exit", (code) => {

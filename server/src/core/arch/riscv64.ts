@@ -26,7 +26,8 @@ import type { KernelVersion } from "../kexec/kernel";
 import { EINVAL, runSymbolOps } from "../kexec/load";
 import { topDownFit } from "../kexec/memory-hole";
 import { PAGE_SIZE } from "../kexec/purgatory";
-import type { ArchRelocator, RelaContext, RelocationRecord } from "../kexec/relocate";
+import type { ArchRelocator, RelaContext } from "../kexec/relocate";
+import type { RelocationTable } from "../kexec/relocation-table";
 import { U64_MASK, hex, u64 } from "../kexec/u64";
 import { finding, firstAttempt, unique } from "../rules/finding";
 import {
@@ -236,7 +237,7 @@ function riscvHook(era: RiscvEra): RelaHook {
 
 function riscv64Relocator(v: KernelVersion): ArchRelocator {
   const hook = riscvHook(riscvEra(v));
-  return { applyRela: (ctx: RelaContext, out: RelocationRecord[]) => applyRelaWith(hook, ctx, out) };
+  return { applyRela: (ctx: RelaContext, out: RelocationTable) => applyRelaWith(hook, ctx, out) };
 }
 
 /** A typical RISC-V board: DRAM from 0x80000000, the kernel at 0x80200000, 32 MiB long. */

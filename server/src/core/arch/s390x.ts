@@ -23,7 +23,8 @@ import type { ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelVersion } from "../kexec/kernel";
 import { runSymbolOps } from "../kexec/load";
 import { PAGE_SIZE } from "../kexec/purgatory";
-import type { ArchRelocator, RelaContext, RelocationRecord } from "../kexec/relocate";
+import type { ArchRelocator, RelaContext } from "../kexec/relocate";
+import type { RelocationTable } from "../kexec/relocation-table";
 import { ALIGN, hex, u64 } from "../kexec/u64";
 import { finding, firstAttempt, OBJECT_TARGET, unique } from "../rules/finding";
 import {
@@ -222,7 +223,7 @@ function s390Hook(era: S390Era): RelaHook {
 
 function s390xRelocator(v: KernelVersion): ArchRelocator {
   const hook = s390Hook(s390Era(v));
-  return { applyRela: (ctx: RelaContext, out: RelocationRecord[]) => applyRelaWith(hook, ctx, out) };
+  return { applyRela: (ctx: RelaContext, out: RelocationTable) => applyRelaWith(hook, ctx, out) };
 }
 
 /** The address kexec_file_add_purgatory() gives the purgatory after `imageSize` bytes of kernel + initrd. */

@@ -13,13 +13,22 @@ import { PAGE_SIZE } from "../kexec/purgatory";
 import type { LoadAttempt } from "../kexec/attempt";
 import type { SymbolWork } from "../kexec/load";
 import { PREFIX } from "../kexec/log";
-import type { ArchRelocator, RelaContext, RelocationRecord } from "../kexec/relocate";
+import type { ArchRelocator, RelaContext } from "../kexec/relocate";
+import type { RelocationTable } from "../kexec/relocation-table";
 import { U32_MASK, hex, s64, u64 } from "../kexec/u64";
 import { EVERYWHERE, intersect, memRangeFor, placeable, type Interval } from "../kexec/windows";
 import { finding, firstAttempt, logLines, PIC_FIX } from "../rules/finding";
 import type { Rule } from "../rules/rule";
 import type { Attachment, Finding } from "../rules/types";
-import { applyRelaWith, fieldOffset, type Computed, type Outcome, type RelaHook } from "./common";
+import {
+  applyRelaWith,
+  exactNumber,
+  fieldOffset,
+  type Computed,
+  type FastRela,
+  type Outcome,
+  type RelaHook,
+} from "./common";
 import type { KernelArch } from "./types";
 import {
   GOT_TYPES,
@@ -146,7 +155,119 @@ function relocateOne(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSy
   return { status: "ok", computed: who, store };
 }
 
-const x86Hook: RelaHook = {
+/** What the number path needs of a symbol: S at this load and whether it moves with kbuf.mem. */
+interface FastSymbol {
+  readonly S: number;
+  readonly k: 0 | 1;
+}
+
+const TWO_32_N = 0x1_0000_0000;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * relocateOne() with doubles. It takes the relocations that succeed (or, once the kernel has
+ * stopped, overflow unreached) with every value exact below 2^53, which is every relocation of a
+ * purgatory that loads below 8 PiB; everything else goes to relocateOne().
+ */
+function fastRela(): FastRela<FastSymbol> {
+  // Windows depend on the type and on c = value - k·mem only: one array per distinct c.
+  const windows = [new Map<number, readonly Interval[]>(), new Map<number, readonly Interval[]>()];
+  let memN = NaN;
+  let memFor: bigint | undefined;
+  return {
+    symbol(ctx, sym) {
+      if (sym.st_shndx === SHN_UNDEF || sym.st_shndx === SHN_COMMON) return undefined;
+      let base = 0n;
+      let k: 0 | 1 = 0;
+      if (sym.st_shndx !== SHN_ABS) {
+        if (sym.st_shndx >= ctx.elf.header.e_shnum) return undefined;
+        const sec = ctx.layout.sechdrs[sym.st_shndx]!;
+        base = sec.sh_addr;
+        k = sec.inBuffer || sec.isBss ? 1 : 0;
+      }
+      const S = u64(sym.st_value + base);
+      return S <= BigInt(MAX_SAFE) ? { S: Number(S), k } : undefined;
+    },
+    one(ctx, sym, entries, i, targetAddr, live, out) {
+      const r_offset = entries.r_offset[i]!;
+      const A = entries.r_addend[i]!;
+      const P = targetAddr + r_offset;
+      // NaN (an entry or address past 2^53) fails both comparisons.
+      if (!(P <= MAX_SAFE && A === A)) return false;
+      const type = entries.type[i]!;
+      const { S, k } = sym;
+      let value = S + A;
+      let width = 4;
+      switch (type) {
+        case R_X86_64_NONE:
+          width = 0;
+          break;
+        case R_X86_64_64:
+          width = 8;
+          break;
+        case R_X86_64_32:
+        case R_X86_64_32S:
+          break;
+        case R_X86_64_PLT32:
+          if (!ctx.kernel.x86Plt32) return false;
+          value -= P;
+          break;
+        case R_X86_64_PC32:
+          value -= P;
+          break;
+        default:
+          return false;
+      }
+      if (value > MAX_SAFE || value < -MAX_SAFE) return false;
+      out.P = P;
+      out.S = S;
+      out.value = value;
+      out.width = width;
+      out.memCoefficient = k;
+      out.window = undefined;
+      out.status = "ok";
+      if (width === 0) return true;
+      const target = ctx.target;
+      if (!target.inBuffer) return false;
+      const at = Number(target.sh_offset) + r_offset;
+      if (at + width > ctx.layout.buffer.byteLength) return false;
+      out.at = at;
+      // value mod 2^32 for a 4-byte field; the 8-byte field takes the whole (wrapped) value.
+      out.stored = width === 8 ? value : value - Math.floor(value / TWO_32_N) * TWO_32_N;
+      if (type === R_X86_64_32 || type === R_X86_64_32S) {
+        // For an exact double, u64(value) > U32_MASK and s64(value) != (s32)value read as ranges.
+        const overflow =
+          type === R_X86_64_32
+            ? value < 0 || value > 0xffffffff
+            : value < -0x8000_0000 || value > 0x7fff_ffff;
+        if (overflow && live) return false;
+        out.status = overflow ? "overflow" : "ok";
+        if (k === 1) {
+          if (memFor !== ctx.mem) {
+            memFor = ctx.mem;
+            memN = exactNumber(ctx.mem);
+          }
+          const c = value - memN;
+          if (!(c <= MAX_SAFE && c >= -MAX_SAFE)) return false;
+          const cache = windows[type === R_X86_64_32 ? 0 : 1]!;
+          let w = cache.get(c);
+          if (w === undefined) {
+            const cBig = u64(BigInt(c));
+            w = type === R_X86_64_32 ? memRangeFor(cBig, 0n, TWO_32) : memRangeFor(cBig, S32_LOW, TWO_32);
+            cache.set(c, w);
+          }
+          out.window = w;
+        } else out.window = overflow ? NO_WINDOW : EVERYWHERE;
+      }
+      return true;
+    },
+  };
+}
+
+const NO_WINDOW: readonly Interval[] = [];
+
+/** The hook with the bigint path only (tests compare the number path against it). */
+export const x86Hook: RelaHook = {
   littleEndian: true,
   typeName: x86RelocName,
   one: relocateOne,
@@ -163,7 +284,9 @@ const x86Hook: RelaHook = {
 };
 
 const x86_64Relocator: ArchRelocator = {
-  applyRela: (ctx: RelaContext, out: RelocationRecord[]) => applyRelaWith(x86Hook, ctx, out),
+  // The number path keeps per-section caches (the windows), so each section gets its own.
+  applyRela: (ctx: RelaContext, out: RelocationTable) =>
+    applyRelaWith({ ...x86Hook, fast: fastRela() as FastRela<unknown> }, ctx, out),
 };
 
 /** Lowest address bzImage64_load lets the purgatory go (MIN_PURGATORY_ADDR). */
@@ -216,16 +339,19 @@ const X86_RULES: Rule[] = [
         const checked = a.relocations.filter((r) => r.type === type && r.window !== undefined);
         const movable = checked.filter((r) => r.memCoefficient === 1);
         if (movable.length === 0) continue;
-        const failing = ctx.loads.flatMap((l) =>
-          l.attempt.relocations
-            .filter((r) => r.type === type && r.status === "overflow")
-            .map((r) => ({ l, r })),
+        const failing = ctx.loads.filter((l) =>
+          l.attempt.relocations.some((r) => r.type === type && r.status === "overflow"),
         );
         const typeName = type === R_X86_64_32 ? "R_X86_64_32" : "R_X86_64_32S";
         const limit = type === R_X86_64_32 ? "4 GiB" : "2 GiB";
         // Report only when some address the kernel could choose fails for this type.
         let fits: Interval[] = [...EVERYWHERE];
-        for (const r of checked) fits = intersect(fits, r.window!);
+        const seen = new Set<readonly Interval[]>();
+        for (const r of checked) {
+          if (seen.has(r.window!)) continue;
+          seen.add(r.window!);
+          fits = intersect(fits, r.window!);
+        }
         const { buf_align, memsz } = ctx.plan;
         const typeWindows = placeable(fits, buf_align, ctx.bufMin, memsz);
         const domain = placeable(EVERYWHERE, buf_align, ctx.bufMin, memsz);
@@ -243,7 +369,7 @@ const X86_RULES: Rule[] = [
         else attach.push({ kind: "flag", flag: "-fpic", present: false });
         const symbols = [...new Set(movable.map((r) => r.symbol))];
         for (const s of symbols.slice(0, 8)) attach.push({ kind: "symbol", name: s, role: "reference" });
-        const failedAt = [...new Set(failing.map((f) => `${f.l.label} (${hex(f.l.attempt.mem)})`))];
+        const failedAt = [...new Set(failing.map((l) => `${l.label} (${hex(l.attempt.mem)})`))];
         out.push(
           finding({
             id: "reloc-overflow",

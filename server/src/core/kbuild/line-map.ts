@@ -49,7 +49,7 @@ export function matchSource(name: string, sources: readonly string[]): string | 
 /** The source lines of the relocations, for the ones the line tables cover. */
 export function relocationLines(
   elf: ElfFile,
-  relocations: readonly RelocationAt[],
+  relocations: Iterable<RelocationAt>,
   sources: readonly string[],
 ): RelocationLine[] {
   const dl = readDebugLine(elf);

@@ -4,7 +4,7 @@
 
 import type { LogLine } from "./log";
 import type { EntryMatch, KbufPlan, LoadedSection } from "./purgatory";
-import type { RelocationRecord } from "./relocate";
+import type { RelocationList } from "./relocate";
 import type { SymbolOpResult } from "./symbols";
 
 /** Sizes of what kexec_calculate_store_digests() writes: 16 segment regions and a SHA-256 digest. */
@@ -46,7 +46,7 @@ export interface LoadAttempt {
   /** Where purgatory_start lands (the address image->start should hold), if it is defined. */
   readonly purgatoryStart: bigint | undefined;
   readonly entryMatches: readonly EntryMatch[];
-  readonly relocations: readonly RelocationRecord[];
+  readonly relocations: RelocationList;
   /** SHA-256 of the bufsz-byte staging buffer after relocation (before any symbol is set). */
   readonly bufferSha256: string | undefined;
   /** The staging buffer after relocation, when the relocations succeeded and it was small enough to

@@ -69,7 +69,11 @@ export function layOutAndRelocate(
   ramSize?: bigint,
 ): PurgatoryOutcome {
   if (vzallocFails(plan.bufsz, ramSize)) {
-    log.warn(`kexec: vmalloc error: size ${plan.bufsz}, exceeds total pages`);
+    // warn_alloc(): "<comm>: <message>, mode:<gfp>(<flag names>), nodemask=<mask>", then the cpuset
+    // part (machine-dependent, so "?"); vzalloc asks GFP_KERNEL | __GFP_ZERO and no nodemask.
+    log.warn(
+      `kexec: vmalloc error: size ${plan.bufsz}, exceeds total pages, mode:0xdc0(GFP_KERNEL|__GFP_ZERO), nodemask=(null),cpuset=?,mems_allowed=?`,
+    );
     silent.push(
       `kexec_purgatory_setup_kbuf() returns -ENOMEM without a message of its own: vzalloc(${hex(plan.bufsz)}) asks for more than the machine's ${hex(ramSize!)} bytes of RAM`,
     );

@@ -30,6 +30,8 @@ export interface LoadOptions {
   readonly crash?: boolean;
   /** ppc64 only: an /ibm,opal node exists (PowerNV), so opal_base/opal_entry are set. */
   readonly opal?: boolean;
+  /** The kbuf plan, when the caller already made it: every load address shares one. */
+  readonly plan?: KbufPlan;
 }
 
 /** The architecture loader's symbol work after the purgatory is relocated, and how it ends. */
@@ -125,7 +127,7 @@ export function loadPurgatory(
   options: LoadOptions = {},
 ): LoadAttempt {
   const log = new KernelLog(options.debug === true);
-  const plan = purgatoryPlan(arch, elf, kernel);
+  const plan = options.plan ?? purgatoryPlan(arch, elf, kernel);
   const steps: SymbolStep[] = [];
   const silent: string[] = [];
   const base = { mem, plan, log: log.lines, symbolSteps: steps, silent };

@@ -3,11 +3,20 @@
 // ("not reached") so the load windows and the reports cover every relocation.
 
 import { SHF_ALLOC, SHT_REL, SHT_RELA } from "../elf/constants";
-import type { ElfFile, ElfRelocation, ElfSymbol, SectionHeader } from "../elf/types";
+import type { ElfFile, ElfSymbol } from "../elf/types";
 import type { KernelModel } from "./kernel";
 import { PREFIX, type KernelLog } from "./log";
 import { kernelSections, type KbufPlan, type Layout, type LoadedSection } from "./purgatory";
-import type { Interval } from "./windows";
+import type { RelocationList } from "./relocation-record";
+import { RelocationTable } from "./relocation-table";
+
+export {
+  relocationRecord,
+  type RecordFacts,
+  type RelocationList,
+  type RelocationRecord,
+  type RelocStatus,
+} from "./relocation-record";
 
 /** The name the kernel prints for a relocation's symbol: its own, or its section's when unnamed. */
 export function kernelSymbolName(elf: ElfFile, sym: ElfSymbol): string {
@@ -15,106 +24,6 @@ export function kernelSymbolName(elf: ElfFile, sym: ElfSymbol): string {
   return sym.st_shndx < elf.header.e_shnum
     ? elf.sections[sym.st_shndx]!.name
     : `<read past the section headers: st_shndx ${sym.st_shndx}>`;
-}
-
-export type RelocStatus =
-  | "ok"
-  | "overflow"
-  | "unknown-type"
-  | "undefined-symbol"
-  | "common-symbol"
-  | "invalid-section"
-  | "undefined-behaviour"
-  /** The kernel skipped it without a message and carried on (s390 before 5.16, unknown types). */
-  | "ignored";
-
-export interface RelocationRecord {
-  readonly relSection: number;
-  readonly relSectionName: string;
-  readonly target: number;
-  readonly targetName: string;
-  /** Index of the entry within its relocation section. */
-  readonly index: number;
-  readonly r_offset: bigint;
-  readonly type: number;
-  readonly typeName: string;
-  readonly symIndex: number;
-  /** The name the kernel prints: the symbol's, or its section's for unnamed (section) symbols. */
-  readonly symbol: string;
-  readonly symShndx: number;
-  /** S = st_value + sec_base (undefined when the symbol has no usable section). */
-  readonly S: bigint | undefined;
-  readonly A: bigint;
-  /** P = the final physical address of the relocated field. */
-  readonly P: bigint;
-  /** The value the kernel computes (S + A, or S + A - P), modulo 2^64. */
-  readonly value: bigint | undefined;
-  /** What lands in the field (value truncated to the field's width). */
-  readonly stored: bigint | undefined;
-  /** Field width in bytes (0 for NONE and for failures before the store). */
-  readonly width: number;
-  readonly status: RelocStatus;
-  /** False when an earlier error had already stopped the kernel: evaluated for the report only. */
-  readonly reached: boolean;
-  /** Whether the computed value moves with kbuf.mem (1) or not (0). */
-  readonly memCoefficient: 0 | 1;
-  /** For overflow-checked types: the kbuf.mem values for which this relocation fits. */
-  readonly window: readonly Interval[] | undefined;
-  /** Why the result is undefined behaviour, or other facts for the findings. */
-  readonly note?: string;
-}
-
-/** What a loader learned about one relocation, beside the entry's own fields. */
-export interface RecordFacts {
-  readonly symbol: string;
-  readonly symShndx: number;
-  readonly S?: bigint;
-  readonly value?: bigint;
-  readonly stored?: bigint;
-  readonly width?: number;
-  readonly memCoefficient?: 0 | 1;
-  readonly window?: readonly Interval[];
-  readonly note?: string;
-}
-
-/**
- * One record, built field by field in one fixed order: every record then has the same object shape
- * (spreading a base object per relocation made V8 churn through hidden classes, 8x slower at 1M).
- */
-export function relocationRecord(
-  relsec: SectionHeader,
-  target: { readonly index: number; readonly name: string },
-  rel: ElfRelocation,
-  P: bigint,
-  typeName: string,
-  status: RelocStatus,
-  f: RecordFacts,
-  reached: boolean,
-): RelocationRecord {
-  return {
-    relSection: relsec.index,
-    relSectionName: relsec.name,
-    target: target.index,
-    targetName: target.name,
-    index: rel.index,
-    r_offset: rel.r_offset,
-    type: rel.type,
-    typeName,
-    symIndex: rel.sym,
-    symbol: f.symbol,
-    symShndx: f.symShndx,
-    S: f.S,
-    A: rel.r_addend,
-    P,
-    value: f.value,
-    stored: f.stored,
-    width: f.width ?? 0,
-    status,
-    reached,
-    memCoefficient: f.memCoefficient ?? 0,
-    window: f.window,
-    note: f.note,
-  };
 }
 
 export interface RelaContext {
@@ -133,11 +42,11 @@ export interface RelaContext {
 
 export interface ArchRelocator {
   /** Applies one SHT_RELA section, appending its records to `out`; true when the kernel failed on it. */
-  applyRela(ctx: RelaContext, out: RelocationRecord[]): boolean;
+  applyRela(ctx: RelaContext, out: RelocationTable): boolean;
 }
 
 export interface RelocationOutcome {
-  readonly records: RelocationRecord[];
+  readonly records: RelocationList;
   readonly failed: boolean;
   /** Silent failures and unsupported-section cases, for the findings. */
   readonly notes: string[];
@@ -154,7 +63,7 @@ export function applyRelocations(
 ): RelocationOutcome {
   const shnum = elf.header.e_shnum;
   const sections = kernelSections(elf);
-  const records: RelocationRecord[] = [];
+  const table = new RelocationTable();
   const notes: string[] = [];
   let failed = false;
   for (const relsec of sections) {
@@ -203,9 +112,9 @@ export function applyRelocations(
         symtab: symtab.index,
         live: !failed,
       },
-      records,
+      table,
     );
     if (sectionFailed) failed = true;
   }
-  return { records, failed, notes };
+  return { records: table.records(), failed, notes };
 }

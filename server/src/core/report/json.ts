@@ -20,6 +20,7 @@ import { entryOk, type SimulatedLoad, type SimulationReport } from "../simulate"
 import type { Finding } from "../rules/types";
 import { hex, signedHex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
+import type { LoadAttempt } from "../kexec/attempt";
 
 export interface JsonWindow {
   from: string;
@@ -96,11 +97,16 @@ export interface ReportContext {
   readonly kernelSource?: string;
 }
 
+/** How a load's relocations appear: by default as objects; the CLI's writer puts rows in their place. */
+export type RelocationsJson = (load: SimulatedLoad, position: number) => unknown;
+
 export function loadJson(
   object: string,
   report: SimulationReport,
   load: SimulatedLoad,
   context: ReportContext = {},
+  relocations?: RelocationsJson,
+  position = 0,
 ): LoadJson {
   const a = load.attempt;
   const p = report.plan;
@@ -138,24 +144,9 @@ export function loadJson(
         fileOffset: hex(s.fileOffset),
         size: hex(s.size),
       })),
-    relocations: a.relocations.map((r) => ({
-      relSection: r.relSectionName,
-      section: r.targetName,
-      index: r.index,
-      offset: hex(r.r_offset),
-      type: r.type,
-      typeName: r.typeName,
-      symbol: r.symbol,
-      S: r.S === undefined ? null : hex(r.S),
-      A: signedHex(r.A),
-      P: hex(r.P),
-      value: r.value === undefined ? null : hex(r.value),
-      stored: r.stored === undefined ? null : hex(r.stored),
-      width: r.width,
-      status: r.status,
-      reached: r.reached,
-      window: r.window ? windowsJson(r.window) : null,
-    })),
+    relocations: relocations
+      ? (relocations(load, position) as LoadJson["relocations"])
+      : relocationObjects(a),
     symbols: a.symbolSteps.map((s) => ({
       name: s.name,
       op: s.op,
@@ -168,6 +159,28 @@ export function loadJson(
     undefinedBehaviour: [...a.undefinedBehaviour],
     findings: [...report.findings],
   };
+}
+
+/** Every relocation of an attempt as a `{ relSection, section, … }` object. */
+export function relocationObjects(a: LoadAttempt): LoadJson["relocations"] {
+  return a.relocations.map((r) => ({
+    relSection: r.relSectionName,
+    section: r.targetName,
+    index: r.index,
+    offset: hex(r.r_offset),
+    type: r.type,
+    typeName: r.typeName,
+    symbol: r.symbol,
+    S: r.S === undefined ? null : hex(r.S),
+    A: signedHex(r.A),
+    P: hex(r.P),
+    value: r.value === undefined ? null : hex(r.value),
+    stored: r.stored === undefined ? null : hex(r.stored),
+    width: r.width,
+    status: r.status,
+    reached: r.reached,
+    window: r.window ? windowsJson(r.window) : null,
+  }));
 }
 
 export interface SymbolJson {
@@ -218,7 +231,12 @@ function loaderJson(report: SimulationReport): string {
 }
 
 /** The whole report: the summary plus one LoadJson per simulated address. */
-export function reportJson(object: string, report: SimulationReport, context: ReportContext = {}) {
+export function reportJson(
+  object: string,
+  report: SimulationReport,
+  context: ReportContext = {},
+  relocations?: RelocationsJson,
+) {
   const h = report.elf.header;
   return {
     object,
@@ -246,7 +264,7 @@ export function reportJson(object: string, report: SimulationReport, context: Re
     })),
     fileSize: report.elf.bytes.byteLength,
     symbols: symbolsJson(report),
-    results: report.loads.map((l) => loadJson(object, report, l, context)),
+    results: report.loads.map((l, i) => loadJson(object, report, l, context, relocations, i)),
   };
 }
 

@@ -7,6 +7,8 @@ import type { LoadAttempt } from "../kexec/attempt";
 import { hex, signedHex } from "../kexec/u64";
 import type { Finding } from "../rules/types";
 import type { SimulationReport } from "../simulate";
+import { STATUSES, tableOf, WIDE, type RelocationTable } from "../kexec/relocation-table";
+import { padTo, putBytes, putHex } from "./byte-writer";
 
 export interface TextOptions {
   /** List every relocation instead of a summary and the failing ones. */
@@ -19,8 +21,50 @@ export interface TextOptions {
 
 const LEVEL_TAG = { err: "<3>", warn: "<4>", debug: "<7>" } as const;
 
+/** Lines written through `write` in chunks, so a million relocation lines never form one string. */
+class LineSink {
+  private pending: string[] = [];
+  private size = 0;
+  constructor(
+    private readonly write: (s: string) => void,
+    private readonly writeBytes?: (b: Uint8Array) => void,
+  ) {}
+  /** Bytes after the lines so far: straight through when the sink takes bytes. */
+  bytes(b: Uint8Array): void {
+    this.flush();
+    if (this.writeBytes) this.writeBytes(b);
+    else this.write(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"));
+  }
+  push(...lines: string[]): void {
+    for (const l of lines) {
+      this.pending.push(l);
+      this.size += l.length + 1;
+    }
+    if (this.size >= 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (this.pending.length > 0) this.write(this.pending.join("\n") + "\n");
+    this.pending = [];
+    this.size = 0;
+  }
+}
+
 export function reportText(object: string, report: SimulationReport, options: TextOptions = {}): string {
-  const out: string[] = [];
+  const parts: string[] = [];
+  writeReportText(object, report, options, (s) => parts.push(s));
+  return parts.join("");
+}
+
+/** The text report, written through `write` as it is produced. */
+export function writeReportText(
+  object: string,
+  report: SimulationReport,
+  options: TextOptions,
+  write: (s: string) => void,
+  /** Where UTF-8 bytes can go directly (stdout); each chunk is handed over, never reused. */
+  writeBytes?: (b: Uint8Array) => void,
+): void {
+  const out = new LineSink(write, writeBytes);
   const h = report.elf.header;
   const p = report.plan;
   out.push(`${object}`);
@@ -44,7 +88,7 @@ export function reportText(object: string, report: SimulationReport, options: Te
     out.push(
       `== load at ${kt ? "buf_addr" : "kbuf.mem"} ${hex(load.attempt.mem)}: ${load.label}, ${load.why}`,
     );
-    out.push(...attemptText(load.attempt, report, options));
+    attemptText(load.attempt, report, options, out);
   }
   out.push("");
   out.push(
@@ -68,11 +112,10 @@ export function reportText(object: string, report: SimulationReport, options: Te
         ? `verdict: loads at every simulated address (${report.loads.length})`
         : "verdict: loads, but image->start is not purgatory_start: kexec would jump into garbage",
   );
-  return out.join("\n") + "\n";
+  out.flush();
 }
 
-function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOptions): string[] {
-  const out: string[] = [];
+function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOptions, out: LineSink): void {
   out.push(`  result: ${a.ok ? "loads" : `FAILS (${a.failedAt})`}`);
   // kexec-tools prints to stderr (die() then exit 1), without printk levels.
   const kt = report.loader.kind === "kexec-tools";
@@ -113,7 +156,10 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
         "    section+offset            type             symbol                   S                  A        P                  stored      status",
       );
       const limit = options.relocations ? shown.length : 20;
-      for (const r of shown.slice(0, limit)) {
+      const table = options.relocations ? tableOf(a.relocations) : undefined;
+      if (table) writeTableLines(table, (b) => out.bytes(b));
+      for (let i = table ? limit : 0; i < limit && i < shown.length; i++) {
+        const r = shown.at(i)!;
         out.push(
           `    ${`${r.targetName}+${hex(r.r_offset)}`.padEnd(25)} ${r.typeName.padEnd(16)} ${r.symbol.slice(0, 24).padEnd(24)} ` +
             `${(r.S === undefined ? "-" : hex(r.S)).padEnd(18)} ${signedHex(r.A).padEnd(8)} ${hex(r.P).padEnd(18)} ` +
@@ -124,7 +170,109 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
     }
   }
   if (a.bufferSha256) out.push(`  buffer sha256 ${a.bufferSha256}`);
-  return out;
+}
+
+/** A column's text, as UTF-8 bytes, with its width in characters (what padEnd counts). */
+interface Cell {
+  readonly bytes: Uint8Array;
+  readonly chars: number;
+}
+
+function cell(s: string): Cell {
+  return { bytes: Buffer.from(s, "utf8"), chars: s.length };
+}
+
+/** The cell, then spaces up to `width` characters. */
+function putCell(buf: Uint8Array, pos: number, c: Cell, width: number): number {
+  pos = putBytes(buf, pos, c.bytes);
+  for (let k = c.chars; k < width; k++) buf[pos++] = 32;
+  return pos;
+}
+
+/** Room for a line's numbers, separators and status. */
+const LINE_FIXED = 256;
+const CHUNK = 1 << 18;
+
+/**
+ * Every row of the table as the lines the loop above prints for records, straight from the columns
+ * into byte chunks (the listing of a million relocations is what llvm-readelf -r prints too).
+ */
+function writeTableLines(t: RelocationTable, emit: (b: Uint8Array) => void): void {
+  const strings = t.strings.map((s) => cell(s));
+  const symbols = t.strings.map((s) => cell(s.slice(0, 24)));
+  const targets = t.groups.map((g) => cell(`    ${g.targetName}+`));
+  const statuses = STATUSES.map((x) => cell(` ${x}`));
+  const notReached = cell(" (not reached)");
+  const dash = cell("-");
+  const { group, typeNameId, symbolId, status, flags } = t;
+  const cols = [WIDE.r_offset, WIDE.S, WIDE.A, WIDE.P, WIDE.stored].map((c) => t.wide[c]!);
+  const [rOffset, colS, colA, colP, colStored] = cols as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+  /** A hex field padded to `width` characters (a bigint's from the table when no double holds it). */
+  const hexField = (
+    buf: Uint8Array,
+    pos: number,
+    d: number,
+    c: number,
+    i: number,
+    signed: boolean,
+    width: number,
+  ) => {
+    const start = pos;
+    if (d === d) pos = putHex(buf, pos, d, signed, false);
+    else pos = putBytes(buf, pos, (t.hexAt(c, i) === null ? dash : cell(t.hexAt(c, i)!)).bytes);
+    return padTo(buf, pos, start + width);
+  };
+  let buf: Uint8Array = Buffer.allocUnsafe(CHUNK);
+  let pos = 0;
+  for (let i = 0; i < t.length; i++) {
+    const target = targets[group[i]!]!;
+    const typeName = strings[typeNameId[i]!]!;
+    const symbol = symbols[symbolId[i]!]!;
+    const need = LINE_FIXED + target.bytes.length + typeName.bytes.length + symbol.bytes.length;
+    if (pos + need > buf.length) {
+      if (pos > 0) emit(buf.subarray(0, pos));
+      buf = Buffer.allocUnsafe(Math.max(CHUNK, need));
+      pos = 0;
+    }
+    // `${targetName}+${offset}` padded to 25 characters after the 4-space indent.
+    const lineStart = pos;
+    pos = putBytes(buf, pos, target.bytes);
+    const d = rOffset[i]!;
+    if (d === d) pos = putHex(buf, pos, d, false, false);
+    else pos = putBytes(buf, pos, cell(t.hexAt(WIDE.r_offset, i)!).bytes);
+    const targetChars = target.chars + (pos - lineStart - target.bytes.length);
+    for (let k = targetChars; k < 4 + 25; k++) buf[pos++] = 32;
+    buf[pos++] = 32;
+    pos = putCell(buf, pos, typeName, 16);
+    buf[pos++] = 32;
+    pos = putCell(buf, pos, symbol, 24);
+    buf[pos++] = 32;
+    const S = colS[i]!;
+    pos =
+      S === S || t.hexAt(WIDE.S, i) !== null
+        ? hexField(buf, pos, S, WIDE.S, i, false, 18)
+        : putCell(buf, pos, dash, 18);
+    buf[pos++] = 32;
+    pos = hexField(buf, pos, colA[i]!, WIDE.A, i, true, 8);
+    buf[pos++] = 32;
+    pos = hexField(buf, pos, colP[i]!, WIDE.P, i, false, 18);
+    buf[pos++] = 32;
+    const stored = colStored[i]!;
+    pos =
+      stored === stored || t.hexAt(WIDE.stored, i) !== null
+        ? hexField(buf, pos, stored, WIDE.stored, i, false, 11)
+        : putCell(buf, pos, dash, 11);
+    pos = putBytes(buf, pos, statuses[status[i]!]!.bytes);
+    if ((flags[i]! & 1) === 0) pos = putBytes(buf, pos, notReached.bytes);
+    buf[pos++] = 10;
+  }
+  if (pos > 0) emit(buf.subarray(0, pos));
 }
 
 function findingText(f: Finding, said: "kernel" | "kexec"): string[] {

@@ -1,0 +1,90 @@
+// Writing reports as bytes: the pieces of a relocation row (names encoded once, numbers digit by
+// digit) go straight into a chunk. Each writer writes at `pos` and returns the new position; plain
+// functions over primitives, so that the row loops calling them stay optimised. Formatting a million
+// rows through strings (Number#toString(16) on doubles above 2^31, template literals, concatenation)
+// took several times the simulation itself.
+
+const HEX_DIGITS = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+const TWO_32 = 0x1_0000_0000;
+// Byte writers: each writes at `pos` and returns the new position. Plain functions over primitives
+// so that the row loop stays optimised.
+
+export function putBytes(buf: Uint8Array, pos: number, b: Uint8Array): number {
+  const n = b.length;
+  // Short pieces by hand (TypedArray#set costs a call); longer ones by memcpy.
+  if (n > 16) buf.set(b, pos);
+  else for (let k = 0; k < n; k++) buf[pos + k] = b[k]!;
+  return pos + n;
+}
+
+function reverse(buf: Uint8Array, from: number, to: number): void {
+  for (let x = from, y = to - 1; x < y; x++, y--) {
+    const c = buf[x]!;
+    buf[x] = buf[y]!;
+    buf[y] = c;
+  }
+}
+
+/** Decimal of a non-negative integer below 2^53. */
+export function putDec(buf: Uint8Array, pos: number, x: number): number {
+  if (x < 10) {
+    buf[pos] = 48 + x;
+    return pos + 1;
+  }
+  const start = pos;
+  while (x > 0) {
+    const q = x < 0x8000_0000 ? (x / 10) | 0 : Math.floor(x / 10);
+    buf[pos++] = 48 + (x - q * 10);
+    x = q;
+  }
+  reverse(buf, start, pos);
+  return pos;
+}
+
+/** Hex digits of a 32-bit word, `digits` of them (leading zeros included), most significant first. */
+function putHex32(buf: Uint8Array, pos: number, x: number, digits: number): number {
+  for (let k = digits - 1; k >= 0; k--) {
+    buf[pos + k] = HEX_DIGITS[x & 15]!;
+    x >>>= 4;
+  }
+  return pos + digits;
+}
+
+/** How many hex digits a nonzero 32-bit word needs. */
+function hexDigits(x: number): number {
+  return (35 - Math.clz32(x)) >> 2;
+}
+
+/** Hex digits of hi·2^32 + lo (two unsigned 32-bit words). */
+function putHexWords(buf: Uint8Array, pos: number, hi: number, lo: number): number {
+  if (hi === 0) return putHex32(buf, pos, lo, lo === 0 ? 1 : hexDigits(lo));
+  pos = putHex32(buf, pos, hi, hexDigits(hi));
+  return putHex32(buf, pos, lo, 8);
+}
+
+/**
+ * `0x…` of an exact double in the relocation table's encoding (a negative u64 x stands for 2^64 + x;
+ * with `signed`, a negative value is written -0x…), in double quotes when `quoted`.
+ */
+export function putHex(buf: Uint8Array, pos: number, d: number, signed: boolean, quoted: boolean): number {
+  if (quoted) buf[pos++] = 34;
+  if (d < 0 && signed) {
+    buf[pos++] = 45;
+    d = -d;
+  }
+  buf[pos++] = 48;
+  buf[pos++] = 120;
+  if (d >= 0 && d < TWO_32) pos = putHexWords(buf, pos, 0, d >>> 0);
+  else {
+    const hiWord = Math.floor(d / TWO_32);
+    pos = putHexWords(buf, pos, hiWord >>> 0, (d - hiWord * TWO_32) >>> 0);
+  }
+  if (quoted) buf[pos++] = 34;
+  return pos;
+}
+
+/** Spaces up to `to` (String#padEnd on bytes, for ASCII fields). */
+export function padTo(buf: Uint8Array, pos: number, to: number): number {
+  while (pos < to) buf[pos++] = 32;
+  return pos;
+}

@@ -1,0 +1,230 @@
+// The CLI's --json, written as it is produced. Everything but the relocations is the same document
+// json.ts builds; each load's relocations are rows (the fields of relocationObjects(), by position,
+// named once in `relocationFields`), written in chunks so that a million relocations never become
+// one string or a million objects.
+
+import { randomUUID } from "node:crypto";
+import type { LoadAttempt } from "../kexec/attempt";
+import { STATUSES, tableOf, WIDE, type RelocationTable } from "../kexec/relocation-table";
+import { hex, signedHex } from "../kexec/u64";
+import type { Interval } from "../kexec/windows";
+import type { SimulatedLoad, SimulationReport } from "../simulation";
+import { putBytes, putDec, putHex } from "./byte-writer";
+import { loadJson, reportJson, stringify, type ReportContext } from "./json";
+
+/** The columns of a relocation row, in order. */
+export const RELOCATION_FIELDS = [
+  "relSection",
+  "section",
+  "index",
+  "offset",
+  "type",
+  "typeName",
+  "symbol",
+  "S",
+  "A",
+  "P",
+  "value",
+  "stored",
+  "width",
+  "status",
+  "reached",
+  "window",
+] as const;
+
+/** Flush the pending text once it reaches this many UTF-16 units. */
+const CHUNK = 1 << 18;
+
+/**
+ * Writes the report as JSON through `write`: one result object when `single` is given (one --load),
+ * otherwise the summary with every result. Ends with a newline.
+ */
+export function writeReportJson(
+  object: string,
+  report: SimulationReport,
+  write: (s: string) => void,
+  single?: SimulatedLoad,
+  /** Where UTF-8 bytes can go directly (stdout); each chunk is handed over, never reused. */
+  writeBytes?: (b: Uint8Array) => void,
+  context: ReportContext = {},
+): void {
+  // Each load's relocations first stand as a unique placeholder string; the text around them is the
+  // ordinary document, and the rows are streamed where the placeholder was.
+  const nonce = randomUUID();
+  const marker = (i: number) => `@@relocations-${nonce}-${i}@@`;
+  const loads = single ? [single] : report.loads;
+  const placeholder = (_load: SimulatedLoad, i: number) => marker(i);
+  const doc = single
+    ? loadJson(object, report, single, context, placeholder, 0)
+    : reportJson(object, report, context, placeholder);
+  const text = stringify({ ...doc, relocationFields: RELOCATION_FIELDS });
+  let rest = text;
+  let pending = "";
+  const emit = (s: string) => {
+    pending += s;
+    if (pending.length >= CHUNK) {
+      write(pending);
+      pending = "";
+    }
+  };
+  const emitBytes = (b: Uint8Array) => {
+    if (writeBytes) {
+      if (pending) write(pending);
+      pending = "";
+      writeBytes(b);
+    } else emit(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"));
+  };
+  for (let i = 0; i < loads.length; i++) {
+    const m = `"${marker(i)}"`;
+    const at = rest.indexOf(m);
+    if (at < 0) continue;
+    const lineStart = rest.lastIndexOf("\n", at) + 1;
+    const indent = " ".repeat(rest.slice(lineStart).search(/\S/));
+    emit(rest.slice(0, at));
+    writeRows(loads[i]!.attempt, indent, emit, emitBytes);
+    rest = rest.slice(at + m.length);
+  }
+  emit(rest + "\n");
+  if (pending) write(pending);
+}
+
+/** `[` rows `]`, one row per line, indented one level below `indent`. */
+function writeRows(
+  a: LoadAttempt,
+  indent: string,
+  emit: (s: string) => void,
+  emitBytes: (b: Uint8Array) => void,
+): void {
+  const n = a.relocations.length;
+  if (n === 0) {
+    emit("[]");
+    return;
+  }
+  const lead = "\n" + indent + "  ";
+  const table = tableOf(a.relocations);
+  if (table) {
+    writeTableRows(table, lead, emitBytes);
+  } else {
+    const row = recordRow(a);
+    emit("[");
+    for (let i = 0; i < n; i++) emit((i === 0 ? lead : "," + lead) + row(i));
+  }
+  emit("\n" + indent + "]");
+}
+
+function windowRow(w: readonly Interval[] | undefined): string {
+  if (w === undefined) return "null";
+  return "[" + w.map((x) => `["${hex(x.from)}","${hex(x.to)}"]`).join(",") + "]";
+}
+
+/** Room for a row's fixed-width parts: sixteen fields of at most 22 bytes, separators, indentation. */
+const ROW_FIXED = 512;
+
+/**
+ * Rows straight from the table's columns into byte chunks: names and windows are encoded once each,
+ * numbers digit by digit. Formatting a million rows through strings (Number#toString(16) on doubles
+ * above 2^31, template literals, concatenation) took several times the simulation itself.
+ */
+function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) => void): void {
+  // Names are latin1 strings (one char per ELF byte); the output is their UTF-8, as JSON.stringify's.
+  const utf8 = (s: string) => Buffer.from(s, "utf8");
+  const strings = t.strings.map((s) => utf8(JSON.stringify(s)));
+  const groups = t.groups.map((g) =>
+    utf8(`${JSON.stringify(g.relSectionName)},${JSON.stringify(g.targetName)},`),
+  );
+  const windows = t.windows.map((w) => utf8(windowRow(w)));
+  const statuses = STATUSES.map((x) => utf8(`"${x}"`));
+  const firstLead = utf8("[" + lead);
+  const nextLead = utf8("," + lead);
+  const NULL = utf8("null");
+  const TRUE = utf8("true,");
+  const FALSE = utf8("false,");
+  const bigHex = (c: number, i: number) => {
+    const h = t.hexAt(c, i);
+    return h === null ? NULL : utf8(`"${h}"`);
+  };
+  const { group, index, type, typeNameId, symbolId, width, status, flags, windowId } = t;
+  const rOffset = t.wide[WIDE.r_offset]!;
+  const colS = t.wide[WIDE.S]!;
+  const colA = t.wide[WIDE.A]!;
+  const colP = t.wide[WIDE.P]!;
+  const colValue = t.wide[WIDE.value]!;
+  const colStored = t.wide[WIDE.stored]!;
+  let buf: Uint8Array = Buffer.allocUnsafe(CHUNK);
+  let pos = 0;
+  for (let i = 0; i < t.length; i++) {
+    const g = groups[group[i]!]!;
+    const typeName = strings[typeNameId[i]!]!;
+    const symbol = strings[symbolId[i]!]!;
+    const w = windowId[i]!;
+    const win = w < 0 ? NULL : windows[w]!;
+    const need = ROW_FIXED + g.length + typeName.length + symbol.length + win.length;
+    if (pos + need > buf.length) {
+      if (pos > 0) emit(buf.subarray(0, pos));
+      buf = Buffer.allocUnsafe(Math.max(CHUNK, need));
+      pos = 0;
+    }
+    pos = putBytes(buf, pos, i === 0 ? firstLead : nextLead);
+    buf[pos++] = 91;
+    pos = putBytes(buf, pos, g);
+    pos = putDec(buf, pos, index[i]!);
+    buf[pos++] = 44;
+    let d = rOffset[i]!;
+    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.r_offset, i));
+    buf[pos++] = 44;
+    pos = putDec(buf, pos, type[i]!);
+    buf[pos++] = 44;
+    pos = putBytes(buf, pos, typeName);
+    buf[pos++] = 44;
+    pos = putBytes(buf, pos, symbol);
+    buf[pos++] = 44;
+    d = colS[i]!;
+    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.S, i));
+    buf[pos++] = 44;
+    d = colA[i]!;
+    pos = d === d ? putHex(buf, pos, d, true, true) : putBytes(buf, pos, bigHex(WIDE.A, i));
+    buf[pos++] = 44;
+    d = colP[i]!;
+    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.P, i));
+    buf[pos++] = 44;
+    d = colValue[i]!;
+    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.value, i));
+    buf[pos++] = 44;
+    d = colStored[i]!;
+    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.stored, i));
+    buf[pos++] = 44;
+    pos = putDec(buf, pos, width[i]!);
+    buf[pos++] = 44;
+    pos = putBytes(buf, pos, statuses[status[i]!]!);
+    buf[pos++] = 44;
+    pos = putBytes(buf, pos, (flags[i]! & 1) !== 0 ? TRUE : FALSE);
+    pos = putBytes(buf, pos, win);
+    buf[pos++] = 93;
+  }
+  if (pos > 0) emit(buf.subarray(0, pos));
+}
+
+/** Rows from plain records (kexec-tools' loader keeps an ordinary array). */
+function recordRow(a: LoadAttempt): (i: number) => string {
+  return (i) => {
+    const r = a.relocations.at(i)!;
+    return JSON.stringify([
+      r.relSectionName,
+      r.targetName,
+      r.index,
+      hex(r.r_offset),
+      r.type,
+      r.typeName,
+      r.symbol,
+      r.S === undefined ? null : hex(r.S),
+      signedHex(r.A),
+      hex(r.P),
+      r.value === undefined ? null : hex(r.value),
+      r.stored === undefined ? null : hex(r.stored),
+      r.width,
+      r.status,
+      r.reached,
+      r.window ? r.window.map((x) => [hex(x.from), hex(x.to)]) : null,
+    ]);
+  };
+}

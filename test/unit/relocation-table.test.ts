@@ -1,0 +1,178 @@
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { describe, it } from "node:test";
+import { applyRelaWith } from "../../server/src/core/arch/common";
+import { X86_64, x86Hook } from "../../server/src/core/arch/x86_64";
+import { readElf } from "../../server/src/core/elf/reader";
+import { kernelModel } from "../../server/src/core/kexec/kernel";
+import { loadPurgatory } from "../../server/src/core/kexec/load";
+import { hexU64, RelocationTable, u64Of } from "../../server/src/core/kexec/relocation-table";
+import { hex } from "../../server/src/core/kexec/u64";
+import { reportJson, stringify } from "../../server/src/core/report/json";
+import { reportText } from "../../server/src/core/report/text";
+import { reviveResult, simulate } from "../../server/src/core/simulate";
+import { SimulationPool } from "../../server/src/lsp/simulation-pool";
+import { fixturePath, mustSimulate, readFixture } from "../helpers";
+
+const TWO_64 = 1n << 64n;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+describe("relocation table", () => {
+  it("keeps every 64-bit value exactly, in doubles where they are exact and bigints otherwise", () => {
+    const values = [0n, 1n, 0xffffffffn, MAX_SAFE, MAX_SAFE + 1n, 1n << 63n, TWO_64 - MAX_SAFE - 1n];
+    values.push(TWO_64 - MAX_SAFE, TWO_64 - 1n, TWO_64 - 0x1000n);
+    const addends = [0n, -1n, -MAX_SAFE, -MAX_SAFE - 1n, MAX_SAFE + 1n, -(1n << 63n), (1n << 63n) - 1n];
+    const t = new RelocationTable();
+    const g = t.addGroup({ index: 2, name: ".rela.text" } as never, { index: 1, name: ".text" });
+    const rows: [bigint, bigint][] = [];
+    for (const v of values) for (const a of addends) rows.push([v, a]);
+    rows.forEach(([v, a], i) =>
+      t.add(
+        g,
+        { index: i, r_offset: v, type: 1, sym: 3, r_addend: a },
+        v,
+        "R_X86_64_64",
+        i % 2 ? "ok" : "overflow",
+        { symbol: "s", symShndx: 1, S: v, value: v, stored: i % 3 ? v : undefined, width: 8 },
+        i % 5 !== 0,
+      ),
+    );
+    const recs = t.records();
+    assert.equal(recs.length, rows.length);
+    rows.forEach(([v, a], i) => {
+      const r = recs.at(i)!;
+      assert.equal(r.r_offset, v);
+      assert.equal(r.S, v);
+      assert.equal(r.P, v);
+      assert.equal(r.value, v);
+      assert.equal(r.A, a);
+      assert.equal(r.stored, i % 3 ? v : undefined);
+      assert.equal(r.status, i % 2 ? "ok" : "overflow");
+      assert.equal(r.reached, i % 5 !== 0);
+      assert.equal(r.relSectionName, ".rela.text");
+      assert.equal(t.hexAt(0, i), hex(v));
+      assert.equal(t.hexAt(2, i), a < 0n ? "-" + hex(-a) : hex(a));
+    });
+  });
+
+  it("formats the doubles' u64 in hex like the bigint", () => {
+    for (const x of [
+      0,
+      1,
+      0xffffffff,
+      2 ** 32,
+      2 ** 53 - 1,
+      -1,
+      -(2 ** 32),
+      -(2 ** 53) + 1,
+      -0x1234_5678_9abc,
+    ]) {
+      assert.equal(hexU64(x), hex(u64Of(x)), String(x));
+    }
+  });
+});
+
+describe("x86_64 number path", () => {
+  // The number path must give the bigint path's records, buffer, log and verdict exactly, including
+  // where it declines (overflows the kernel reports, values past 2^53, addresses near the top).
+  const bigintOnly = {
+    ...X86_64,
+    relocator: () => ({ applyRela: (ctx, out) => applyRelaWith(x86Hook, ctx, out) }),
+  } as typeof X86_64;
+  const objects = [
+    ...readdirSync(fixturePath("edge", "obj")).map((f) => ["edge", "obj", f]),
+    ...readdirSync(fixturePath("x86_64", "obj")).map((f) => ["x86_64", "obj", f]),
+  ].filter((p) => p[2]!.endsWith(".ro"));
+  const mems = [0x100000n, 0x7fff0000n, 0x103fffe000n, (1n << 53n) - 0x10000n, 1n << 53n, TWO_64 - 0x100000n];
+  for (const kernel of ["4.15", "6.8"]) {
+    it(`agrees with the bigint path on every x86_64 fixture at ${mems.length} addresses (${kernel})`, () => {
+      let compared = 0;
+      for (const p of objects) {
+        const elf = readElf(readFixture(...p));
+        if (elf.header.e_machine !== 62) continue;
+        // Each relocation window's edges (unaligned) put a 32-bit value exactly at its limit.
+        const windows = new Set<string>();
+        for (const r of mustSimulate(readFixture(...p), { kernel }).loads[0]!.attempt.relocations)
+          for (const w of r.window ?? []) for (const m of [w.from, w.to, w.to + 1n]) windows.add(String(m));
+        const edges = [...windows].map(BigInt);
+        for (const mem of [...mems, ...edges.filter((m) => m < TWO_64)]) {
+          const k = kernelModel(kernel);
+          const fast = loadPurgatory(X86_64, elf, k, mem, { debug: true });
+          const slow = loadPurgatory(bigintOnly, elf, k, mem, { debug: true });
+          const plain = (a: typeof fast) => ({
+            ...a,
+            relocations: a.relocations.map((r) =>
+              JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))),
+            ),
+            buffer: a.buffer && Buffer.from(a.buffer).toString("hex"),
+          });
+          assert.deepEqual(plain(fast), plain(slow), `${p.join("/")} at ${hex(mem)}`);
+          compared += fast.relocations.length;
+        }
+      }
+      assert.ok(compared > 1000, `compared ${compared} relocations`);
+    });
+  }
+});
+
+describe("reports from the table", () => {
+  it("list every relocation in text exactly as record-by-record formatting does", () => {
+    const objects = [
+      ...readdirSync(fixturePath("edge", "obj")).map((f) => ["edge", "obj", f]),
+      ...readdirSync(fixturePath("x86_64", "obj")).map((f) => ["x86_64", "obj", f]),
+    ].filter((p) => p[2]!.endsWith(".ro"));
+    let lines = 0;
+    for (const p of objects) {
+      const report = mustSimulate(readFixture(...p));
+      // The same records as a plain array: no table behind them, so each line is formatted per record.
+      const plain = {
+        ...report,
+        loads: report.loads.map((l) => ({
+          ...l,
+          attempt: { ...l.attempt, relocations: [...l.attempt.relocations] },
+        })),
+      };
+      const fromTable = reportText(p.join("/"), report, { relocations: true });
+      assert.equal(fromTable, reportText(p.join("/"), plain, { relocations: true }), p.join("/"));
+      lines += fromTable.split("\n").length;
+    }
+    assert.ok(lines > 1000);
+  });
+});
+
+describe("a report through a structured clone", () => {
+  it("keeps its relocations once revived (the language server simulates in a worker)", () => {
+    for (const name of ["alltypes", "boundary32", "unknown-types"]) {
+      const bytes = readFixture("edge", "obj", `${name}.ro`);
+      const result = simulate(bytes);
+      assert.ok(result.ok);
+      const cloned = reviveResult(structuredClone(result));
+      assert.ok(cloned.ok);
+      assert.equal(
+        stringify(reportJson(name, cloned.report)),
+        stringify(reportJson(name, result.report)),
+        name,
+      );
+      assert.equal(
+        reportText(name, cloned.report, { relocations: true }),
+        reportText(name, result.report, { relocations: true }),
+      );
+    }
+  });
+});
+
+describe("the language server's simulation worker", () => {
+  it("hands back reports whose relocations work", async () => {
+    const pool = new SimulationPool();
+    try {
+      const bytes = readFixture("edge", "obj", "alltypes.ro");
+      const r = await pool.run(bytes, {});
+      assert.ok(r.ok);
+      const direct = simulate(bytes);
+      assert.ok(direct.ok);
+      assert.equal(stringify(reportJson("x", r.report)), stringify(reportJson("x", direct.report)));
+    } finally {
+      pool.dispose();
+    }
+  });
+});
