@@ -1,22 +1,33 @@
-// Language-server figures for `npm run bench`: save-to-diagnostics latency on examples/linux (median
-// and p95 over 50 saves of the Makefile), and cold start to the first results on examples/linux and
-// on a generated tree of 80,000 files with 10 O= build folders; `purgatory-lens check` on that tree. Uses the bundled dist/server.js and
-// the LSP-tier harness (compiled to out/), so it measures what users run.
+// Language-server figures for `npm run bench`: on examples/linux, save-to-diagnostics latency (median
+// and p95 over 200 saves of the Makefile) and rebuild-to-diagnostics latency (100 rewrites of the
+// object, through the client's watched-file event and through the server's own watcher); cold start
+// to the first results on examples/linux and on a generated tree of 80,000 files with 10 O= build
+// folders; `purgatory-lens check` on that tree. Uses the bundled dist/server.js and the LSP-tier
+// harness (compiled to out/), so it measures what users run.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const { ServerUnderTest, uri } = await import("../out/test/lsp/harness.js");
 
 const P = "arch/x86/purgatory";
+const SAVES = 200;
+const REBUILDS = 100;
 const OBJS = ["purgatory", "stack", "setup-x86_64", "sha256", "entry64", "string"];
 const EXT = { purgatory: "c", sha256: "c", string: "c", stack: "S", "setup-x86_64": "S", entry64: "S" };
 
 function percentile(xs, p) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/** A result notification after the first `seen`, for the whole object (not "being written"). */
+function newResult(server, seen) {
+  const last = server.results.at(-1)?.purgatories[0];
+  return server.results.length > seen && last && !last.summary.startsWith("being written");
 }
 
 async function coldStart(root, expected) {
@@ -66,17 +77,20 @@ function generateTree(dir, total) {
   return n;
 }
 
-export async function benchLsp() {
+/** `latencyOnly`: only the save and rebuild latencies (`node scripts/bench-lsp.mjs --latency`). */
+export async function benchLsp({ latencyOnly = false } = {}) {
   console.log("\n== language server (dist/server.js over stdio)");
   const work = mkdtempSync(join(tmpdir(), "pl-bench-lsp-"));
   try {
     const tree = join(work, "example");
     cpSync("examples/linux", tree, { recursive: true });
-    const cold = [];
-    for (let i = 0; i < 5; i++) cold.push(await coldStart(tree, 1));
-    console.log(
-      `cold start to first result, examples/linux: median ${percentile(cold, 50).toFixed(0)} ms of 5`,
-    );
+    if (!latencyOnly) {
+      const cold = [];
+      for (let i = 0; i < 5; i++) cold.push(await coldStart(tree, 1));
+      console.log(
+        `cold start to first result, examples/linux: median ${percentile(cold, 50).toFixed(0)} ms of 5`,
+      );
+    }
 
     const server = new ServerUnderTest();
     await server.initialize(tree);
@@ -85,18 +99,56 @@ export async function benchLsp() {
     await server.open(mk, readFileSync(mk, "utf8"), "makefile");
     const count = () => server.publishCount.get(uri(mk)) ?? 0;
     const lat = [];
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < SAVES; i++) {
       const seen = count();
       const t0 = performance.now();
       await server.saved(mk);
       await server.until(() => count() > seen, "diagnostics after save");
       lat.push(performance.now() - t0);
     }
+    // A rebuild: the object is rewritten (alternately the example's and another clang -mcmodel=large
+    // build, so every run has new contents and new findings) and the client sends the watched-file
+    // event, as VS Code does after `make`.
+    const ro = join(tree, P, "purgatory.ro");
+    const builds = [readFileSync(ro), readFileSync("test/fixtures/x86_64/obj/clang19-large.lld.ro")];
+    const rebuilt = [];
+    for (let i = 0; i < REBUILDS; i++) {
+      const seen = count();
+      const results = server.results.length;
+      const t0 = performance.now();
+      writeFileSync(ro, builds[(i + 1) % 2]);
+      await server.changedOnDisk(ro);
+      await server.until(() => count() > seen && newResult(server, results), "diagnostics after a rebuild");
+      rebuilt.push(performance.now() - t0);
+    }
     await server.shutdown();
+
+    // The same rebuilds seen by the server's own file watcher (Neovim, Emacs, Helix: no
+    // didChangeWatchedFiles), which may wake while the file is still being written.
+    const own = new ServerUnderTest();
+    await own.initialize(tree, {}, {});
+    await own.until(() => own.diagnostics.get(uri(mk))?.length > 0, "first diagnostics (own watcher)");
+    const watched = [];
+    for (let i = 0; i < REBUILDS; i++) {
+      const results = own.results.length;
+      const t0 = performance.now();
+      writeFileSync(ro, builds[i % 2]);
+      await own.until(() => newResult(own, results), "a result after a rebuild (own watcher)");
+      watched.push(performance.now() - t0);
+      await sleep(50); // let the watcher's last events of this write pass
+    }
+    await own.shutdown();
     console.log(
-      `save Makefile -> new diagnostics: median ${percentile(lat, 50).toFixed(0)} ms, p95 ${percentile(lat, 95).toFixed(0)} ms over 50 saves (includes the 50 ms save debounce)`,
+      `save Makefile -> diagnostics published again: median ${percentile(lat, 50).toFixed(0)} ms, p95 ${percentile(lat, 95).toFixed(0)} ms over ${lat.length} saves`,
+    );
+    console.log(
+      `object rebuilt (watched-file event) -> new diagnostics: median ${percentile(rebuilt, 50).toFixed(0)} ms, p95 ${percentile(rebuilt, 95).toFixed(0)} ms over ${rebuilt.length} rebuilds`,
+    );
+    console.log(
+      `object rebuilt, seen by the server's own watcher -> new result: median ${percentile(watched, 50).toFixed(0)} ms, p95 ${percentile(watched, 95).toFixed(0)} ms over ${watched.length} rebuilds`,
     );
 
+    if (latencyOnly) return;
     const big = join(work, "big");
     const t0 = performance.now();
     const files = generateTree(big, 80_000);
@@ -125,3 +177,6 @@ export async function benchLsp() {
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+if (process.argv[1]?.endsWith("bench-lsp.mjs"))
+  await benchLsp({ latencyOnly: process.argv.includes("--latency") });

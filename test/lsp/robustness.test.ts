@@ -1,7 +1,8 @@
 // The language server never fails silently: a run that throws is logged and shown in the status, a
 // linker script whose analysis throws gets a diagnostic while the purgatory runs go on publishing, an
 // object that cannot be simulated gets diagnostics on itself and on the Makefile line that builds it,
-// a slowly written object is read again once complete, and hovers answer while a simulation runs.
+// a slowly written object is read again once complete (and never reported while it is written), and
+// hovers answer while a simulation runs.
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -132,6 +133,92 @@ describe("language server: no silent failure", () => {
     }, "a result for the complete object");
     assert.equal(final.state, clean.state);
     assert.equal(final.summary, clean.summary);
+  });
+
+  it("never reports an object a slow writer is still writing, pausing longer than any quiet window", async () => {
+    tree = copyExample();
+    server = new ServerUnderTest();
+    await server.initialize(tree);
+    const ro = join(pdir(), "purgatory.ro");
+    const mk = uri(join(pdir(), "Makefile"));
+    const clean = await server.until(
+      () => server!.results.at(-1)?.purgatories.find((p) => p.state !== "missing"),
+      "first result",
+    );
+    const cleanCodes = (server.diagnostics.get(mk) ?? []).map((d) => d.code).sort();
+    // Every publication and status while the object is written, as the client saw them.
+    const seen: string[] = [];
+    let done = false;
+    const watch = server.until(
+      () => {
+        for (const d of [...(server!.diagnostics.get(uri(ro)) ?? []), ...(server!.diagnostics.get(mk) ?? [])])
+          if (d.code === "object-unusable") seen.push(`diagnostic: ${d.message}`);
+        for (const p of server!.results.at(-1)?.purgatories ?? [])
+          if (p.state === "invalid" && !p.summary.startsWith("being written"))
+            seen.push(`status: ${p.summary}`);
+        return done;
+      },
+      "the end of the test (records what the client sees)",
+      60_000,
+    );
+    const bytes = readFileSync(ro);
+    // A front-to-back writer: 5 pieces, 700 ms apart (longer than the old 150 ms quiet window and the
+    // 250 ms debounce); one change notification at the start and one half-way, as a build tool sends.
+    const chunk = Math.ceil(bytes.length / 5);
+    const before = server.results.length;
+    writeFileSync(ro, bytes.subarray(0, chunk));
+    await server.changedOnDisk(ro);
+    for (let i = 1; i < 5; i++) {
+      await sleep(700);
+      writeFileSync(ro, bytes.subarray(0, Math.min(bytes.length, (i + 1) * chunk)));
+      if (i === 2) await server.changedOnDisk(ro);
+    }
+    const writing = server.results.slice(before).flatMap((r) => r.purgatories);
+    assert.ok(
+      writing.some((p) => p.summary.startsWith("being written")),
+      `the status said the object was being written: ${writing.map((p) => p.summary).join(" | ")}`,
+    );
+    const final = await server.until(() => {
+      const p = server!.results.at(-1)?.purgatories[0];
+      return p && !p.summary.startsWith("being written") ? p : undefined;
+    }, "a result for the complete object");
+    done = true;
+    await server.connection.sendRequest(ResimulateRequest, { reason: "test" }); // wakes the recorder
+    await watch;
+    assert.deepEqual(seen, [], "nothing read half-way was reported");
+    assert.equal(final.state, clean.state);
+    assert.equal(final.summary, clean.summary);
+    assert.deepEqual((server.diagnostics.get(mk) ?? []).map((d) => d.code).sort(), cleanCodes);
+  });
+
+  it("replaces what it reported about an object whose writer stopped for seconds, once it is complete", async () => {
+    tree = copyExample();
+    server = new ServerUnderTest();
+    await server.initialize(tree);
+    const ro = join(pdir(), "purgatory.ro");
+    const mk = uri(join(pdir(), "Makefile"));
+    const clean = await server.until(
+      () => server!.results.at(-1)?.purgatories.find((p) => p.state !== "missing"),
+      "first result",
+    );
+    const cleanCodes = (server.diagnostics.get(mk) ?? []).map((d) => d.code).sort();
+    const bytes = readFileSync(ro);
+    writeFileSync(ro, bytes.subarray(0, bytes.length >> 1));
+    await server.changedOnDisk(ro);
+    // The writer stops for longer than the server waits for an object that is not whole: it is then
+    // what the build left, and is reported as such.
+    await server.until(
+      () => server!.diagnostics.get(uri(ro))?.find((x) => x.code === "object-unusable"),
+      "the half object reported once its writer stopped",
+    );
+    writeFileSync(ro, bytes); // the writer resumes and finishes, with no notification
+    const final = await server.until(() => {
+      const p = server!.results.at(-1)?.purgatories[0];
+      return p && p.state !== "invalid" ? p : undefined;
+    }, "a result for the complete object");
+    assert.equal(final.summary, clean.summary);
+    assert.deepEqual(server.diagnostics.get(uri(ro)) ?? [], [], "no diagnostic left on the object");
+    assert.deepEqual((server.diagnostics.get(mk) ?? []).map((d) => d.code).sort(), cleanCodes);
   });
 
   it("answers a hover while a large object is being simulated", async () => {

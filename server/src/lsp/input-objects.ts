@@ -1,7 +1,7 @@
 // The purgatory's input objects (head.o, entry.o, ...) that a build left next to purgatory.ro: which
 // relocation sites each one carries, so a finding about a relocation can name the object, and the
 // Makefile word, that brings it in. Objects that are missing or unreadable are simply left out.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { kernelArchFor } from "../core/arch/index";
 import { SHT_REL, SHT_RELA } from "../core/elf/constants";
@@ -39,17 +39,30 @@ function sourceOf(p: DiscoveredPurgatory, object: string): string | undefined {
   return p.sources.find((s) => basename(s).replace(/\.(c|S|s|sx)$/, "") === stem);
 }
 
+/** Each object's relocation sites, by path, with the size, mtime and inode they were read at. */
+const sitesCache = new Map<string, { stamp: string; sites: string[] | undefined }>();
+
+/** The relocation sites of one object, parsed again only when its size, mtime or inode moved. */
+async function objectSites(object: string): Promise<string[] | undefined> {
+  const s = await stat(object);
+  const stamp = `${s.size}:${s.mtimeMs}:${s.ino}`;
+  const hit = sitesCache.get(object);
+  if (hit?.stamp === stamp) return hit.sites;
+  const parsed = parseElf(await readFile(object));
+  const sites = parsed.ok ? sitesOf(parsed.elf) : undefined;
+  // Kept only if the object did not move while it was read (a build may be writing it).
+  const after = await stat(object);
+  if (`${after.size}:${after.mtimeMs}:${after.ino}` === stamp) sitesCache.set(object, { stamp, sites });
+  return sites;
+}
+
 export async function readInputObjects(p: DiscoveredPurgatory): Promise<InputObject[]> {
   const read = async (object: string): Promise<InputObject | undefined> => {
     try {
-      const parsed = parseElf(await readFile(object));
-      if (!parsed.ok) return undefined;
+      const relocations = await objectSites(object);
+      if (!relocations) return undefined;
       const source = sourceOf(p, object);
-      return {
-        name: basename(object),
-        ...(source !== undefined ? { source } : {}),
-        relocations: sitesOf(parsed.elf),
-      };
+      return { name: basename(object), ...(source !== undefined ? { source } : {}), relocations };
     } catch {
       return undefined; // not built, or a table the reader rejects: no tracing for this object
     }

@@ -8,7 +8,6 @@ import { compiledLines } from "../core/kbuild/conditional";
 import type { DiscoveredCommand, DiscoveredPurgatory } from "../core/kbuild/discover";
 import { relocationLines } from "../core/kbuild/line-map";
 import { sourceLanguage } from "../core/kbuild/mask";
-import { parseMakefile } from "../core/kbuild/makefile";
 import {
   resolveFinding,
   type ProjectFiles,
@@ -16,14 +15,11 @@ import {
   type TextFile,
 } from "../core/rules/resolve";
 import { describeKernel, type KernelChoice } from "../core/kbuild/release";
-import {
-  simulate,
-  type SimulateOptions,
-  type SimulationReport,
-  type SimulationResult,
-} from "../core/simulate";
+import { simulate, type SimulateOptions, type SimulationReport } from "../core/simulate";
 import type { PurgatoryStatus } from "../protocol";
 import { readInputObjects } from "./input-objects";
+import { makefileModel } from "./makefile-models";
+import type { ObjectOutcome } from "./objects";
 
 /** Text of a file: the editor's unsaved buffer when open, else the disk. */
 export type TextSource = (path: string) => Promise<string | undefined>;
@@ -37,6 +33,11 @@ export interface ProjectResult {
   readonly problem?: string;
   /** Which kernel was modelled and where its release came from (kernel loader only). */
   readonly kernelChoice?: KernelChoice;
+  /**
+   * Set when the object is not a whole ELF object yet (a build is writing it): nothing about it is
+   * reported; the server keeps the last whole object's findings and waits for the next change.
+   */
+  readonly writing?: string;
 }
 
 /** Whether tools from the workspace may run (false in Restricted Mode): cpp decides compiled lines. */
@@ -90,9 +91,9 @@ export async function loadFiles(
   ).filter((s): s is TextFile => s !== undefined);
   return {
     object: p.object,
-    makefile: mk && { ...mk, parsed: parseMakefile(mk.text) },
+    makefile: mk && { ...mk, parsed: makefileModel(mk.path, mk.text).parsed },
     ...(extra.length > 0
-      ? { extraMakefiles: extra.map((m) => ({ ...m, parsed: parseMakefile(m.text) })) }
+      ? { extraMakefiles: extra.map((m) => ({ ...m, parsed: makefileModel(m.path, m.text).parsed })) }
       : {}),
     linkerScript: await read(p.linkerScript),
     sources,
@@ -100,10 +101,26 @@ export async function loadFiles(
   };
 }
 
-/** Runs one simulation: in a worker thread in the server, in-line by default. */
-export type Simulator = (bytes: Uint8Array, options: SimulateOptions) => Promise<SimulationResult>;
+/**
+ * Reads and simulates one object: in-line by default (the CLI); the server's ObjectReader
+ * (objects.ts) adds the structural check, the stat around the read and the cache.
+ */
+export type ObjectSimulation = (
+  object: string,
+  options: SimulateOptions,
+  maxBytes: number,
+) => Promise<ObjectOutcome>;
 
-const inline: Simulator = (bytes, options) => Promise.resolve(simulate(bytes, options));
+const inline: ObjectSimulation = async (object, options, maxBytes) => {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(object);
+  } catch {
+    return { kind: "missing" };
+  }
+  if (bytes.byteLength > maxBytes) return { kind: "too-large", bytes: bytes.byteLength };
+  return { kind: "simulated", result: simulate(bytes, options) };
+};
 
 /**
  * Objects larger than this are not simulated in the editor: every step of the simulation stays
@@ -117,10 +134,16 @@ export async function simulateProject(
   text: TextSource,
   kernelChoice?: KernelChoice,
   load: LoadOptions = {},
-  run: Simulator = inline,
+  simulateObject: ObjectSimulation = inline,
 ): Promise<ProjectResult> {
   const t0 = performance.now();
+  const max = load.maxObjectBytes ?? EDITOR_MAX_OBJECT_BYTES;
+  // The sources and the object are independent: read and simulate them side by side.
+  const objectOutcome = simulateObject(p.object, options, max).catch(
+    (e: unknown) => ({ kind: "threw", error: e }) as const,
+  );
   const loaded = await loadFiles(p, text, load);
+  const outcome = await objectOutcome;
   const base = {
     object: p.object,
     makefile: p.makefile,
@@ -142,45 +165,30 @@ export async function simulateProject(
     durationMs: Math.round(performance.now() - t0),
     at: new Date().toISOString(),
   });
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(p.object);
-  } catch {
-    return {
-      status: done("missing", "not built yet", 0, 0),
-      report: undefined,
-      resolved: [],
-      files: loaded,
-      problem: "not built yet",
-    };
-  }
-  const max = load.maxObjectBytes ?? EDITOR_MAX_OBJECT_BYTES;
-  if (bytes.byteLength > max) {
-    const problem = `${bytes.byteLength} bytes: too large to simulate in the editor (the limit is ${max} bytes); run \`purgatory-lens simulate ${p.object}\` instead`;
-    return {
-      status: done("invalid", problem, 1, 0),
-      report: undefined,
-      resolved: [],
-      files: loaded,
-      problem,
-    };
-  }
-  let r: SimulationResult;
-  try {
-    r = await run(bytes, options);
-  } catch (e) {
-    const problem = e instanceof Error ? e.message : String(e);
-    return { status: done("error", problem, 1, 0), report: undefined, resolved: [], files: loaded, problem };
-  }
-  if (!r.ok) {
-    return {
-      status: done("invalid", r.error, 1, 0),
-      report: undefined,
-      resolved: [],
-      files: loaded,
-      problem: r.error,
-    };
-  }
+  const unusable = (state: PurgatoryStatus["state"], problem: string, errors: number) => ({
+    status: done(state, problem, errors, 0),
+    report: undefined,
+    resolved: [],
+    files: loaded,
+    problem,
+  });
+  if (outcome.kind === "missing") return unusable("missing", "not built yet", 0);
+  if (outcome.kind === "too-large")
+    return unusable(
+      "invalid",
+      `${outcome.bytes} bytes: too large to simulate in the editor (the limit is ${max} bytes); run \`purgatory-lens simulate ${p.object}\` instead`,
+      1,
+    );
+  if (outcome.kind === "writing")
+    return { ...unusable("invalid", `being written (${outcome.reason})`, 0), writing: outcome.reason };
+  if (outcome.kind === "threw")
+    return unusable(
+      "error",
+      outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+      1,
+    );
+  const r = outcome.result;
+  if (!r.ok) return unusable("invalid", r.error, 1);
   const report = r.report;
   // The object's own DWARF line tables, when it was built with -g: the exact lines of its relocations.
   const lineMap = relocationLines(

@@ -25,7 +25,6 @@ import {
 } from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { discoverPurgatories, type DiscoveredPurgatory } from "../core/kbuild/discover";
-import { nodeTreeFs } from "../core/kbuild/node-fs";
 import { chooseKernel, type KernelChoice } from "../core/kbuild/release";
 import { reportJson } from "../core/report/json";
 import { flagHover, symbolHover } from "../core/report/hover";
@@ -69,7 +68,10 @@ import {
 } from "./settings";
 import { problemDiagnostics, analysisFailed, errorText } from "./problems";
 import { SimulationPool } from "./simulation-pool";
-import { waitForChange, waitUntilStable } from "./stable";
+import { CachedTreeFs } from "./cached-fs";
+import { isMakefile, makefileModel } from "./makefile-models";
+import { ObjectReader } from "./objects";
+import { waitForChange } from "./stable";
 import { TreeWatcher, type ChangeKind } from "./watcher";
 
 /**
@@ -77,6 +79,11 @@ import { TreeWatcher, type ChangeKind } from "./watcher";
  * linker-script analysis throw. Unset in normal use; it proves that no failure goes unreported.
  */
 const FAULT = process.env.PURGATORY_LENS_FAULT;
+
+/** How often an object that is not whole yet is stat'ed when no change event comes. */
+const WRITING_POLL_MS = 20;
+/** An object not whole and unchanged for this long is simulated as it is (the writer stopped). */
+const WRITING_GIVE_UP_MS = 2000;
 
 const pathOf = (uri: string): string | undefined =>
   uri.startsWith("file:") ? fileURLToPath(uri) : undefined;
@@ -140,8 +147,18 @@ export class PurgatoryServer {
   private readonly liveResolve: Scheduler;
   /** Simulations run here, off the request loop. */
   private readonly pool = new SimulationPool();
-  /** Objects that were read invalid, each watched for a short while in case a writer is not done. */
+  /** Objects polled for a change (read invalid, or not whole yet), each for a short while. */
   private rechecks = new Set<string>();
+  /** The user asked for a run (Re-simulate): it simulates objects as they are, whole or not. */
+  private asked = false;
+  /** Objects that were not whole when last read; givenUp once one stopped changing that way. */
+  private writing = new Map<string, { givenUp: boolean }>();
+  /** What discovery reads, cached by size, mtime and inode. */
+  private readonly treeFs = new CachedTreeFs();
+  /** The model key of each Makefile the last run read (a save that keeps it re-resolves only). */
+  private runMakefiles = new Map<string, string>();
+  /** Reads objects around the worker's structural check, and caches their simulations. */
+  private readonly objects = new ObjectReader(this.pool);
   /** Linker-script analyses of open documents, by URI. */
   private lds = new Map<string, Awaited<ReturnType<typeof analyseLinkerScript>>>();
   private ldsTimers = new Map<string, NodeJS.Timeout>();
@@ -172,25 +189,39 @@ export class PurgatoryServer {
       void this.scheduler.trigger("settings changed");
     });
     connection.onDidChangeWatchedFiles((e) => {
+      let onlyObjects = true;
       for (const c of e.changes) {
         const path = pathOf(c.uri);
         if (!path) continue;
         if (path.endsWith(".ro") || path.endsWith(".o")) this.objectsChanged.add(path);
         else this.needDiscovery = true; // includes a tree's release records (discovery reads them)
         if (c.type !== FileChangeType.Changed) this.needDiscovery = true;
+        if (this.needDiscovery) onlyObjects = false;
       }
       this.diskLines.clear();
-      void this.scheduler.trigger("files changed on disk");
+      // A rebuilt object is judged by its structure: no need to wait. Other changes (a checkout, a
+      // build writing .cmd files) are gathered first, as they start a walk of the tree.
+      void this.scheduler.trigger("files changed on disk", onlyObjects ? 0 : undefined);
     });
     connection.onExecuteCommand((p) => this.executeCommand(p));
     documents.onDidSave((e) => {
       const path = pathOf(e.document.uri);
+      if (!path) return;
       // configure.ac: a kexec-tools tree's release.
-      const tree = path !== undefined && /(^|\/)configure\.ac$/.test(path);
-      if (path && (tree || /(^|\/)(Makefile|Kbuild)$|\.(lds|ld|lds\.S)$/.test(path)))
-        this.needDiscovery = true;
-      if (path && (tree || this.projectFor(path) || this.releaseRecordFor(path)))
-        void this.scheduler.trigger(`saved ${basename(path)}`, 50);
+      const tree = /(^|\/)configure\.ac$/.test(path);
+      const relevant = tree || this.projectFor(path) !== undefined || this.releaseRecordFor(path);
+      // An explicit save runs at once (a debounce is for typing). A Makefile saved with the model the
+      // last run read (only comments, blank lines or line breaks moved) changes positions only.
+      if (
+        relevant &&
+        isMakefile(path) &&
+        this.runMakefiles.get(path) === makefileModel(path, e.document.getText()).key
+      ) {
+        void this.liveResolve.trigger(`saved ${basename(path)}`, 0);
+        return;
+      }
+      if (tree || isMakefile(path) || /\.(lds|ld|lds\.S)$/.test(path)) this.needDiscovery = true;
+      if (relevant) void this.scheduler.trigger(`saved ${basename(path)}`, 0);
     });
     // While typing, keep the diagnostics on the right lines without re-simulating.
     documents.onDidChangeContent((e) => {
@@ -235,6 +266,7 @@ export class PurgatoryServer {
     connection.onCodeLens((p) => this.codeLenses(p.textDocument.uri));
     connection.onRequest(ResimulateRequest, async (p: ResimulateParams) => {
       this.needDiscovery = true;
+      this.asked = true;
       await this.scheduler.trigger(p?.reason ?? "request", 0);
       return this.statuses();
     });
@@ -331,7 +363,8 @@ export class PurgatoryServer {
     // Files open in the editor are the editor's business (didChange, didSave), except objects.
     if (kind !== "object" && this.documents.get(uriOf(path))) return;
     this.diskLines.clear();
-    void this.scheduler.trigger(`${basename(path)} changed on disk`);
+    // A rebuilt object is judged by its structure, at once; other files are gathered first.
+    void this.scheduler.trigger(`${basename(path)} changed on disk`, kind === "object" ? 0 : undefined);
   }
 
   /**
@@ -386,6 +419,7 @@ export class PurgatoryServer {
     switch (p.command) {
       case COMMANDS.resimulate:
         this.needDiscovery = true;
+        this.asked = true;
         await this.scheduler.trigger("workspace/executeCommand", 0);
         return this.statuses();
       case COMMANDS.showSectionMap: {
@@ -485,7 +519,7 @@ export class PurgatoryServer {
     for (const p of problems) this.connection.window.showWarningMessage(`Purgatory Lens: ${p}`);
     if (this.needDiscovery) {
       const signal = { get cancelled() { return ctx.stale(); } }; // prettier-ignore
-      const found = await discoverPurgatories(nodeTreeFs, this.folders, {
+      const found = await discoverPurgatories(this.treeFs, this.folders, {
         extraGlobs: this.settings.extraObjectGlobs,
         signal,
       });
@@ -498,12 +532,12 @@ export class PurgatoryServer {
         `found ${found.length} purgatory object${found.length === 1 ? "" : "s"}: ${found.map((d) => d.object).join(", ")}`,
       );
     }
-    // An object a build is still writing is read only once it has stopped changing.
-    const changed = [...this.objectsChanged];
+    // Objects that changed since the last run: one a build is still writing is judged by its structure
+    // (objects.ts), not by waiting for it to settle.
     this.objectsChanged.clear();
-    await Promise.all(changed.map((o) => waitUntilStable(o, { quietMs: 150, timeoutMs: 5000 })));
-    if (ctx.stale()) return;
 
+    // The user asked (Re-simulate): every object is simulated as it is now, whole or not.
+    const asked = this.asked;
     const results = new Map<string, ProjectResult>();
     for (const d of this.discovered) {
       if (ctx.stale()) return;
@@ -514,15 +548,32 @@ export class PurgatoryServer {
       if (kernel?.warning !== undefined && kernel.source !== "default") this.noteOnce(kernel.warning);
       else if (kernel?.warning !== undefined) this.log(`${d.object}: ${kernel.warning}`);
       this.log(`simulating ${d.object}…`);
+      const asIs = asked || this.writing.get(d.object)?.givenUp === true;
       const r = await simulateProject(
         d,
         kernel ? { ...own.options, kernel: kernel.kernel } : own.options,
         this.text,
         kernel,
         { allowTools: this.trusted },
-        (b, o) => this.pool.run(b, o),
+        (object, o, max) => this.objects.simulate(object, o, max, asIs),
       );
+      if (r.writing !== undefined) {
+        // Never reported: the last whole object's findings stay, the status says it is being written.
+        this.log(`${d.object} is being written (${r.writing}); waiting for the next change`);
+        const last = this.results.get(d.object);
+        const { errors, warnings } = last?.status ?? r.status;
+        results.set(d.object, {
+          ...(last ?? r),
+          status: { ...r.status, errors, warnings },
+          writing: r.writing,
+        });
+        this.waitWhileWritten(d.object);
+        continue;
+      }
+      this.writing.delete(d.object);
       results.set(d.object, r);
+      for (const m of [r.files.makefile, ...(r.files.extraMakefiles ?? [])])
+        if (m) this.runMakefiles.set(m.path, makefileModel(m.path, m.text).key);
       if (r.status.state === "error")
         this.connection.console.error(`simulating ${d.object} failed: ${r.problem}`);
       else
@@ -532,6 +583,7 @@ export class PurgatoryServer {
       if (r.status.state === "invalid") this.recheckWhenWritten(d.object);
     }
     this.results = results;
+    if (asked) this.asked = false;
     if (FAULT === "run") throw new Error("injected fault (PURGATORY_LENS_FAULT=run)");
     for (const doc of this.documents.all()) {
       const path = pathOf(doc.uri);
@@ -573,17 +625,48 @@ export class PurgatoryServer {
   }
 
   /**
-   * A build can still be writing an object that looked complete for the quiet window (a writer that
-   * pauses, with one change notification): poll it briefly and simulate again once it changes.
+   * An object that was read unusable may still be written by a build that paused for longer than
+   * the server waits for it (WRITING_GIVE_UP_MS): poll it a while and simulate again once it changes.
    */
   private recheckWhenWritten(object: string): void {
+    this.pollForChange(object, 200, 10_000, (changed) => {
+      if (changed) this.rerun(object, `${basename(object)} changed after it was read`);
+    });
+  }
+
+  /**
+   * An object that is not whole yet is simulated again on the next change event, or when the
+   * fallback poll sees it change (a client that sends one notification for a file written in
+   * pieces). Once it has not changed for WRITING_GIVE_UP_MS it is what the writer left (a build that
+   * failed or was stopped): it is then simulated as it is, and the simulation says what is wrong.
+   */
+  private waitWhileWritten(object: string): void {
+    const state = this.writing.get(object) ?? { givenUp: false };
+    this.writing.set(object, state);
+    this.pollForChange(object, WRITING_POLL_MS, WRITING_GIVE_UP_MS, (changed) => {
+      if (this.writing.get(object) !== state) return; // read whole in the meantime
+      if (!changed) state.givenUp = true;
+      this.rerun(object, `${basename(object)} ${changed ? "written further" : "stopped changing"}`);
+    });
+  }
+
+  private rerun(object: string, reason: string): void {
+    this.objectsChanged.add(object);
+    void this.scheduler.trigger(reason, 0);
+  }
+
+  /** Polls `object` every intervalMs for up to timeoutMs; one poll per object at a time. */
+  private pollForChange(
+    object: string,
+    intervalMs: number,
+    timeoutMs: number,
+    then: (changed: boolean) => void,
+  ): void {
     if (this.rechecks.has(object)) return;
     this.rechecks.add(object);
-    void waitForChange(object, { intervalMs: 200, timeoutMs: 10_000 }).then((changed) => {
+    void waitForChange(object, { intervalMs, timeoutMs }).then((changed) => {
       this.rechecks.delete(object);
-      if (!changed) return;
-      this.objectsChanged.add(object);
-      void this.scheduler.trigger(`${basename(object)} changed after it was read`, 0);
+      then(changed);
     });
   }
 
@@ -592,6 +675,7 @@ export class PurgatoryServer {
     const byUri = new Map<string, Diagnostic[]>();
     const add = (uri: string, list: Diagnostic[]) => byUri.set(uri, [...(byUri.get(uri) ?? []), ...list]);
     for (const [object, r] of this.results) {
+      if (!r.report && r.writing !== undefined) continue; // nothing whole read yet: nothing to say
       if (!r.report && r.problem !== undefined && r.status.state !== "missing") {
         for (const [uri, list] of problemDiagnostics(object, r)) add(uri, list);
         continue;

@@ -3,27 +3,52 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { elfCompleteness } from "../core/elf/complete";
 import { reviveResult, simulate, type SimulateOptions, type SimulationResult } from "../core/simulate";
 import type { SimulationJob } from "./simulation-worker";
 
 /** A simulation still running after this long is stopped and reported as a failure. */
 export const SIMULATION_TIMEOUT_MS = 30_000;
 
-type Reply = { id: number; result: SimulationResult } | { id: number; error: string };
+type Reply =
+  | { id: number; result: SimulationResult }
+  | { id: number; incomplete: string }
+  | { id: number; error: string };
+
+/** Why an object is not simulated yet: it is not a whole object (still being written, or cut short). */
+export interface Incomplete {
+  readonly incomplete: string;
+}
 
 export class SimulationPool {
   private worker: Worker | undefined;
   private nextId = 1;
   private pending = new Map<
     number,
-    { resolve: (r: SimulationResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+    { resolve: (r: SimulationResult | Incomplete) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
   >();
 
   constructor(private readonly script = join(__dirname, "simulation-worker.js")) {}
 
   run(bytes: Uint8Array, options: SimulateOptions): Promise<SimulationResult> {
+    return this.post(bytes, options, false) as Promise<SimulationResult>;
+  }
+
+  /** Simulates `bytes` if they are a whole ELF object (core/elf/complete.ts); else says why not. */
+  runWhole(bytes: Uint8Array, options: SimulateOptions): Promise<SimulationResult | Incomplete> {
+    return this.post(bytes, options, true);
+  }
+
+  private post(
+    bytes: Uint8Array,
+    options: SimulateOptions,
+    whole: boolean,
+  ): Promise<SimulationResult | Incomplete> {
     // Without the worker script (a test importing the sources directly) the simulation runs here.
-    if (!existsSync(this.script)) return Promise.resolve(simulate(bytes, options));
+    if (!existsSync(this.script)) {
+      const c = whole ? elfCompleteness(bytes) : undefined;
+      return Promise.resolve(c && !c.complete ? { incomplete: c.reason } : simulate(bytes, options));
+    }
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -33,7 +58,7 @@ export class SimulationPool {
         );
       }, SIMULATION_TIMEOUT_MS);
       this.pending.set(id, { resolve, reject, timer });
-      worker.postMessage({ id, bytes, options } satisfies SimulationJob);
+      worker.postMessage({ id, bytes, options, whole } satisfies SimulationJob);
     });
   }
 
@@ -51,6 +76,7 @@ export class SimulationPool {
       this.pending.delete(m.id);
       clearTimeout(p.timer);
       if ("error" in m) p.reject(new Error(`the simulation failed: ${m.error}`));
+      else if ("incomplete" in m) p.resolve({ incomplete: m.incomplete });
       // The clone kept the relocation tables' data but not their classes.
       else p.resolve(reviveResult(m.result));
     });

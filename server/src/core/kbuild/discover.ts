@@ -170,10 +170,24 @@ function withoutUnbuiltSources(found: DiscoveredPurgatory[]): DiscoveredPurgator
   return found.filter((p) => p.objectExists || !p.kexecTools || !built.has(p.kexecTools.srcRoot));
 }
 
+/**
+ * .cmd records read before, by text: an editor discovers again on every Makefile or linker-script
+ * change, and a record with a long deps_ list costs milliseconds to parse.
+ */
+const commands = new Map<string, Omit<DiscoveredCommand, "cmdFile"> | undefined>();
+const COMMANDS_KEPT = 1024;
+
 async function readCommand(fs: TreeFs, cmdFile: string): Promise<DiscoveredCommand | undefined> {
   const text = await readText(fs, cmdFile);
-  const cmd = text === undefined ? undefined : parseCmdFile(text);
-  return cmd ? { ...parseCommand(cmd.argv), cmdFile, cmd } : undefined;
+  if (text === undefined) return undefined;
+  let parsed = commands.get(text);
+  if (parsed === undefined && !commands.has(text)) {
+    const cmd = parseCmdFile(text);
+    parsed = cmd ? { ...parseCommand(cmd.argv), cmd } : undefined;
+    if (commands.size >= COMMANDS_KEPT) commands.delete(commands.keys().next().value!);
+    commands.set(text, parsed);
+  }
+  return parsed ? { ...parsed, cmdFile } : undefined;
 }
 
 /** Where the source tree is, for a build whose objtree and target folder are known. */
