@@ -49,22 +49,24 @@ export function missing(...tools: string[]): string | false {
   return absent.length === 0 ? false : `${absent.join(", ")} not installed`;
 }
 
-/** The example trees (test/fixtures/trees), which take some sources from the fixture sources. */
+/** The example trees (test/fixtures/trees), which take some sources from elsewhere in the repository. */
 export const TREES = join(repoRoot, "test", "fixtures", "trees");
 
-/** The tree's sources that live with the fixture sources (sources.txt): [path in the tree, fixture path]. */
+/** The tree's sources that live elsewhere (sources.txt): [path in the tree, path of the original]. */
 function sharedSources(name: string): [string, string][] {
   return readFileSync(join(TREES, "sources.txt"), "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "" && !l.startsWith("#"))
     .map((l) => l.trim().split(/\s+/))
     .filter(([tree]) => tree === name)
-    .map(([, path, from]) => [path!, fixturePath(from!)]);
+    .map(([, path, from]) => [path!, join(repoRoot, from!)]);
 }
 
-/** A copy of one example tree in a temporary folder (tests edit and rebuild it), sources included. */
-export function copyTree(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `pl-${name}-`));
+/**
+ * A copy of one example tree, sources included, in `dir` (by default a new temporary folder): the
+ * trees in place lack their shared sources until build.sh copies them in, and tests edit and rebuild.
+ */
+export function copyTree(name: string, dir = mkdtempSync(join(tmpdir(), `pl-${name}-`))): string {
   cpSync(join(TREES, name), dir, { recursive: true });
   for (const [path, from] of sharedSources(name)) copyFileSync(from, join(dir, path));
   return dir;
