@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { main } from "../server/src/cli";
 import { simulate, type SimulateOptions, type SimulationReport } from "../server/src/core/simulate";
 
 /** The repository root: the nearest folder above this file with a package.json. */
@@ -25,6 +26,18 @@ export function mustSimulate(bytes: Uint8Array, options: SimulateOptions = {}): 
   const r = simulate(bytes, options);
   if (!r.ok) throw new Error(`simulation refused the input: ${r.error}`);
   return r.report;
+}
+
+/** `purgatory-lens <argv>` in this process: its exit status and what it wrote to each stream. */
+export function runCli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = "";
+  let err = "";
+  const code = main(
+    argv,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
+  return { code, out, err };
 }
 
 export function errLines(report: SimulationReport, load = 0): string[] {

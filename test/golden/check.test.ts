@@ -19,11 +19,11 @@ import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { main, run } from "../../server/src/cli";
+import { run } from "../../server/src/cli";
 import { runCheck } from "../../server/src/cli/check";
 import { FINGERPRINT } from "../../server/src/core/report/sarif";
 import { RULES } from "../../server/src/core/report/rule-catalog";
-import { copyTree, repoRoot } from "../helpers";
+import { copyTree, repoRoot, runCli } from "../helpers";
 
 const P = "arch/x86/purgatory";
 
@@ -371,31 +371,20 @@ describe("purgatory-lens simulate and the tree's release", () => {
   let large: string;
   before(() => (large = copyTree("x86-6.8.6")));
   after(() => rmSync(large, { recursive: true, force: true }));
-  const capture = (argv: string[]) => {
-    let out = "";
-    let err = "";
-    const code = main(
-      argv,
-      (s) => (out += s),
-      (s) => (err += s),
-    );
-    return { code, out, err };
-  };
-
   it("models the tree the object lives in, with --kernel still winning", () => {
     const obj = join(large, P, "purgatory.ro");
-    const r = capture(["simulate", obj]);
+    const r = runCli("simulate", obj);
     assert.match(r.out, /^ {2}kernel 6\.8\.6 \(from Makefile\): v6\.4 on: first executable section/m);
-    const j = JSON.parse(capture(["simulate", obj, "--json"]).out) as {
+    const j = JSON.parse(runCli("simulate", obj, "--json").out) as {
       kernel: string;
       kernelSource: string;
     };
     assert.deepEqual([j.kernel, j.kernelSource], ["6.8.6", "Makefile"]);
-    assert.match(capture(["simulate", obj, "--kernel", "5.10"]).out, /kernel 5\.10 \(from --kernel\)/);
+    assert.match(runCli("simulate", obj, "--kernel", "5.10").out, /kernel 5\.10 \(from --kernel\)/);
   });
 
   it("keeps the newest modelled release without a tree, and says so", () => {
-    const r = capture(["simulate", join(repoRoot, "examples/linux", P, "purgatory.ro")]);
+    const r = runCli("simulate", join(repoRoot, "examples/linux", P, "purgatory.ro"));
     assert.match(r.out, /kernel 7\.2 \(newest modelled, no kernel tree found\)/);
     assert.match(r.out, /note: no kernel tree found above /);
   });
