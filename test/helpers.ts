@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { main } from "../server/src/cli";
 import { simulate, type SimulateOptions, type SimulationReport } from "../server/src/core/simulate";
 
 /** The repository root: the nearest folder above this file with a package.json. */
@@ -25,6 +26,18 @@ export function mustSimulate(bytes: Uint8Array, options: SimulateOptions = {}): 
   const r = simulate(bytes, options);
   if (!r.ok) throw new Error(`simulation refused the input: ${r.error}`);
   return r.report;
+}
+
+/** `purgatory-lens <argv>` in this process: its exit status and what it wrote to each stream. */
+export function runCli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = "";
+  let err = "";
+  const code = main(
+    argv,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
+  return { code, out, err };
 }
 
 export function errLines(report: SimulationReport, load = 0): string[] {
@@ -49,22 +62,24 @@ export function missing(...tools: string[]): string | false {
   return absent.length === 0 ? false : `${absent.join(", ")} not installed`;
 }
 
-/** The example trees (test/fixtures/trees), which take some sources from the fixture sources. */
+/** The example trees (test/fixtures/trees), which take some sources from elsewhere in the repository. */
 export const TREES = join(repoRoot, "test", "fixtures", "trees");
 
-/** The tree's sources that live with the fixture sources (sources.txt): [path in the tree, fixture path]. */
+/** The tree's sources that live elsewhere (sources.txt): [path in the tree, path of the original]. */
 function sharedSources(name: string): [string, string][] {
   return readFileSync(join(TREES, "sources.txt"), "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "" && !l.startsWith("#"))
     .map((l) => l.trim().split(/\s+/))
     .filter(([tree]) => tree === name)
-    .map(([, path, from]) => [path!, fixturePath(from!)]);
+    .map(([, path, from]) => [path!, join(repoRoot, from!)]);
 }
 
-/** A copy of one example tree in a temporary folder (tests edit and rebuild it), sources included. */
-export function copyTree(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `pl-${name}-`));
+/**
+ * A copy of one example tree, sources included, in `dir` (by default a new temporary folder): the
+ * trees in place lack their shared sources until build.sh copies them in, and tests edit and rebuild.
+ */
+export function copyTree(name: string, dir = mkdtempSync(join(tmpdir(), `pl-${name}-`))): string {
   cpSync(join(TREES, name), dir, { recursive: true });
   for (const [path, from] of sharedSources(name)) copyFileSync(from, join(dir, path));
   return dir;

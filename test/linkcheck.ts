@@ -7,6 +7,7 @@
 // (the default scripts fold `.text.*` into `.text`, .eh_frame is rewritten): every allocated section
 // is renamed `pl.<index>` so each lands in an output section of its own, exactly where we say.
 
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,6 +43,18 @@ export interface CrossTools {
   readonly ld: string;
   readonly objcopy: string;
 }
+
+/** A static final link of a purgatory entered at purgatory_start, nothing added by the linker. */
+export const STATIC_LINK: readonly string[] = [
+  "-static",
+  "-nostdlib",
+  "--no-relax",
+  "-e",
+  "purgatory_start",
+  "--build-id=none",
+  "-z",
+  "norelro",
+];
 
 /** Links `object` with every ALLOC section at the address `attempt` gave it. */
 export function finalLink(
@@ -79,20 +92,10 @@ export function finalLink(
     const starts = attempt.sechdrs
       .filter((s) => s.inBuffer || s.isBss)
       .map((s) => `--section-start=${linkName(s.index)}=${hex(s.sh_addr)}`);
-    const common = [
-      "-static",
-      "-nostdlib",
-      "--no-relax",
-      "-e",
-      "purgatory_start",
-      "--build-id=none",
-      "-z",
-      "norelro",
-    ];
     const args =
       linker === "bfd"
-        ? [...common, "-z", "noexecstack", "--no-warn-rwx-segments", "-z", "noseparate-code", ...starts]
-        : [...common, "-z", "noseparate-code", ...starts];
+        ? [...STATIC_LINK, "-z", "noexecstack", "--no-warn-rwx-segments", "-z", "noseparate-code", ...starts]
+        : [...STATIC_LINK, "-z", "noseparate-code", ...starts];
     const ld = linker === "bfd" ? (cross?.ld ?? "ld") : lldCommand();
     const defsyms = zeroSymbols.map((name) => `--defsym=${name}=0`);
     const r = spawnSync(ld, [...args, ...defsyms, prepared, "-o", out], {
@@ -110,6 +113,16 @@ export function finalLink(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Both linkers refuse the final link at `attempt`'s address, naming the relocation type that overflows. */
+export function assertLinkersOverflow(object: Uint8Array, attempt: LoadAttempt, typeName: string): void {
+  const bfd = finalLink(object, attempt, "bfd");
+  assert.equal(bfd.ok, false);
+  assert.match(bfd.output, new RegExp(`relocation truncated to fit: ${typeName}`));
+  const lld = finalLink(object, attempt, "lld");
+  assert.equal(lld.ok, false);
+  assert.match(lld.output, new RegExp(`relocation ${typeName} out of range`));
 }
 
 /** Compares every section our layout copied into the buffer with the linked one; returns mismatches. */

@@ -19,11 +19,11 @@ import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { main, run } from "../../server/src/cli";
+import { run } from "../../server/src/cli";
 import { runCheck } from "../../server/src/cli/check";
 import { FINGERPRINT } from "../../server/src/core/report/sarif";
 import { RULES } from "../../server/src/core/report/rule-catalog";
-import { fixturePath, repoRoot } from "../helpers";
+import { copyTree, repoRoot, runCli } from "../helpers";
 
 const P = "arch/x86/purgatory";
 
@@ -39,12 +39,6 @@ async function check(cwd: string, ...argv: string[]) {
   return { code, out, err };
 }
 
-function copy(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `pl-check-${name}-`));
-  cpSync(fixturePath("trees", name), dir, { recursive: true });
-  return dir;
-}
-
 const lineOf = (path: string, needle: string) =>
   readFileSync(path, "utf8")
     .split("\n")
@@ -55,8 +49,8 @@ describe("purgatory-lens check", () => {
   let small: string;
   let example: string;
   before(() => {
-    large = copy("x86-6.8.6");
-    small = copy("x86-small");
+    large = copyTree("x86-6.8.6");
+    small = copyTree("x86-small");
     example = mkdtempSync(join(tmpdir(), "pl-check-example-"));
     cpSync(join(repoRoot, "examples", "linux"), example, { recursive: true });
   });
@@ -145,7 +139,7 @@ describe("purgatory-lens check", () => {
     const tree = mkdtempSync(join(tmpdir(), "pl-check-o-"));
     try {
       const src = join(tree, "linux");
-      cpSync(fixturePath("trees", "x86-6.8.6"), src, { recursive: true });
+      copyTree("x86-6.8.6", src);
       for (const b of ["build-a", "build-b"]) {
         const pd = join(tree, b, P);
         mkdirSync(pd, { recursive: true });
@@ -374,31 +368,23 @@ describe("purgatory-lens check", () => {
 });
 
 describe("purgatory-lens simulate and the tree's release", () => {
-  const capture = (argv: string[]) => {
-    let out = "";
-    let err = "";
-    const code = main(
-      argv,
-      (s) => (out += s),
-      (s) => (err += s),
-    );
-    return { code, out, err };
-  };
-
+  let large: string;
+  before(() => (large = copyTree("x86-6.8.6")));
+  after(() => rmSync(large, { recursive: true, force: true }));
   it("models the tree the object lives in, with --kernel still winning", () => {
-    const obj = fixturePath("trees", "x86-6.8.6", P, "purgatory.ro");
-    const r = capture(["simulate", obj]);
+    const obj = join(large, P, "purgatory.ro");
+    const r = runCli("simulate", obj);
     assert.match(r.out, /^ {2}kernel 6\.8\.6 \(from Makefile\): v6\.4 on: first executable section/m);
-    const j = JSON.parse(capture(["simulate", obj, "--json"]).out) as {
+    const j = JSON.parse(runCli("simulate", obj, "--json").out) as {
       kernel: string;
       kernelSource: string;
     };
     assert.deepEqual([j.kernel, j.kernelSource], ["6.8.6", "Makefile"]);
-    assert.match(capture(["simulate", obj, "--kernel", "5.10"]).out, /kernel 5\.10 \(from --kernel\)/);
+    assert.match(runCli("simulate", obj, "--kernel", "5.10").out, /kernel 5\.10 \(from --kernel\)/);
   });
 
   it("keeps the newest modelled release without a tree, and says so", () => {
-    const r = capture(["simulate", join(repoRoot, "examples/linux", P, "purgatory.ro")]);
+    const r = runCli("simulate", join(repoRoot, "examples/linux", P, "purgatory.ro"));
     assert.match(r.out, /kernel 7\.2 \(newest modelled, no kernel tree found\)/);
     assert.match(r.out, /note: no kernel tree found above /);
   });
@@ -420,7 +406,7 @@ describe("purgatory-lens simulate and the tree's release", () => {
     () => {
       const out = execFileSync(
         process.execPath,
-        [join(repoRoot, "dist", "cli.js"), "check", fixturePath("trees", "x86-6.8.6")],
+        [join(repoRoot, "dist", "cli.js"), "check", large],
         { encoding: "utf8" },
       );
       assert.match(out, /1 purgatory checked/);

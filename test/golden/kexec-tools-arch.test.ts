@@ -30,6 +30,7 @@ import { KT_S390X } from "../../server/src/core/kexec-tools/arch/s390x";
 import type { KtArch, KtRelocResult } from "../../server/src/core/kexec-tools/types";
 import { kexecToolsVersion } from "../../server/src/core/kexec-tools/version";
 import { fixturePath, missing, readFixture } from "../helpers";
+import { STATIC_LINK } from "../linkcheck";
 
 const RELEASES = ["2.0.25", "2.0.29", "2.0.32"].map((v) => kexecToolsVersion(v));
 
@@ -152,17 +153,7 @@ function finalLink(
     const oc = spawnSync(objcopy, [...rename, file, prepared], { encoding: "utf8" });
     assert.equal(oc.status, 0, oc.stderr);
     const starts = [...addrs].map(([i, a]) => `--section-start=pl.${i}=0x${a.toString(16)}`);
-    const args = [
-      "-static",
-      "-nostdlib",
-      "--no-relax",
-      "-e",
-      "purgatory_start",
-      "--build-id=none",
-      "-z",
-      "norelro",
-    ];
-    const r = spawnSync(ld, [...args, ...extra, ...starts, prepared, "-o", out], { encoding: "utf8" });
+    const r = spawnSync(ld, [...STATIC_LINK, ...extra, ...starts, prepared, "-o", out], { encoding: "utf8" });
     assert.equal(r.status, 0, `${ld}: ${r.stdout}${r.stderr}`);
     const linked = readElf(readFileSync(out));
     const sections = new Map<number, Uint8Array>();

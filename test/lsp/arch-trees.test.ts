@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { CodeActionRequest, type CodeAction, type Diagnostic } from "vscode-languageserver-protocol/node";
 import { applyEdits, lineOf } from "./edits";
 import { nonEmpty, ServerUnderTest, uri } from "./harness";
-import { copyTree, covered, hasTool, hover, rebuild } from "./trees";
+import { covered, hasTool, hover, loadsAfterRebuild, rebuild, serveCopy } from "./trees";
 
 async function applyFix(server: ServerUnderTest, path: string, diag: Diagnostic, title: RegExp) {
   const actions = (await server.connection.sendRequest(CodeActionRequest.type, {
@@ -29,11 +29,7 @@ describe("language server on the riscv example tree", { skip: !hasTool("riscv64-
   let tree: string;
   const pdir = () => join(tree, "arch/riscv/purgatory");
   const mk = () => join(pdir(), "Makefile");
-  before(async () => {
-    tree = copyTree("riscv");
-    server = new ServerUnderTest();
-    await server.initialize(tree);
-  });
+  before(async () => ({ tree, server } = await serveCopy("riscv")));
   after(() => rmSync(tree, { recursive: true, force: true }));
 
   it("puts the medlow relocations on -mcmodel=medlow, on purgatory.o in purgatory-y and on the C line", async () => {
@@ -84,14 +80,7 @@ describe("language server on the riscv example tree", { skip: !hasTool("riscv64-
     );
     assert.equal(after, before.replace("-mcmodel=medlow", "-mcmodel=medany"));
     rebuild(tree);
-    const runs = server.results.length;
-    await server.changedOnDisk(join(pdir(), "purgatory.ro"));
-    const r = await server.until(() => server.results.length > runs && server.results.at(-1), "a new result");
-    assert.equal(r.purgatories[0]!.state, "ok", r.purgatories[0]!.summary);
-    await server.until(
-      () => (server.diagnostics.get(uri(mk()))?.length === 0 ? true : undefined),
-      "Makefile diagnostics cleared",
-    );
+    await loadsAfterRebuild(server, join(pdir(), "purgatory.ro"), mk(), "Makefile diagnostics cleared");
   });
 
   it("on 6.10, puts ADD16/SUB16 and R_RISCV_64 on entry.S's lines and on entry.o", async () => {
@@ -127,12 +116,7 @@ describe("language server on the s390 example tree", { skip: !hasTool("s390x-lin
   let tree: string;
   const pdir = () => join(tree, "arch/s390/purgatory");
   const head = () => join(pdir(), "head.S");
-  before(async () => {
-    tree = copyTree("s390");
-    server = new ServerUnderTest();
-    server.settings = { kernelVersion: "5.15" };
-    await server.initialize(tree);
-  });
+  before(async () => ({ tree, server } = await serveCopy("s390", { kernelVersion: "5.15" })));
   after(() => rmSync(tree, { recursive: true, force: true }));
 
   it("finds the purgatory through objcopy and the linker-script link", async () => {
@@ -182,14 +166,7 @@ describe("language server on the s390 example tree", { skip: !hasTool("s390x-lin
     );
     assert.equal(after, before.replace("verify_sha256_digest@PLT", "verify_sha256_digest"));
     rebuild(tree);
-    const runs = server.results.length;
-    await server.changedOnDisk(join(pdir(), "purgatory.ro"));
-    const r = await server.until(() => server.results.length > runs && server.results.at(-1), "a new result");
-    assert.equal(r.purgatories[0]!.state, "ok", r.purgatories[0]!.summary);
-    await server.until(
-      () => (server.diagnostics.get(uri(head()))?.length === 0 ? true : undefined),
-      "head.S diagnostics cleared",
-    );
+    await loadsAfterRebuild(server, join(pdir(), "purgatory.ro"), head(), "head.S diagnostics cleared");
   });
 
   it("shuts down cleanly", async () => {

@@ -14,7 +14,7 @@ import {
 } from "vscode-languageserver-protocol/node";
 import { applyEdits, lineOf } from "./edits";
 import { nonEmpty, ServerUnderTest, uri } from "./harness";
-import { copyTree, covered, hasTool, hover, rebuild, TREES } from "./trees";
+import { covered, hasTool, hover, rebuild, TREES, serveCopy } from "./trees";
 
 describe("language server on a kexec-tools tree", () => {
   let server: ServerUnderTest;
@@ -26,11 +26,7 @@ describe("language server on a kexec-tools tree", () => {
   const nextResult = (runs: number) =>
     server.until(() => server.results.length > runs && server.results.at(-1), "a new result");
 
-  before(async () => {
-    tree = copyTree("kexec-tools");
-    server = new ServerUnderTest();
-    await server.initialize(tree);
-  });
+  before(async () => ({ tree, server } = await serveCopy("kexec-tools")));
   after(() => rmSync(tree, { recursive: true, force: true }));
 
   it("finds purgatory/purgatory.ro and simulates it with kexec-tools' loader", async () => {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { lineOf } from "./edits";
 import { nonEmpty, ServerUnderTest, uri } from "./harness";
-import { copyTree, covered, hasTool, hover, rebuild } from "./trees";
+import { covered, hasTool, hover, loadsAfterRebuild, rebuild, serveCopy } from "./trees";
 
 describe("language server on the ppc64 example tree", { skip: !hasTool("powerpc64le-linux-gnu-gcc") }, () => {
   let server: ServerUnderTest;
@@ -19,13 +19,10 @@ describe("language server on the ppc64 example tree", { skip: !hasTool("powerpc6
   const mk = () => join(pdir(), "Makefile");
   // The deliberate mistake: the device tree loaded through the TOC pointer (R_PPC64_TOC16_DS).
   const TOC_LOAD = "ld\t3, dt_offset@toc(2)";
-  before(async () => {
-    tree = copyTree("ppc64");
-    // The checked-in object must be what build.sh makes of the checked-in sources.
-    rebuild(tree, join(tree, "build.sh"));
-    server = new ServerUnderTest();
-    await server.initialize(tree);
-  });
+  // The checked-in object must be what build.sh makes of the checked-in sources.
+  before(
+    async () => ({ tree, server } = await serveCopy("ppc64", {}, (t) => rebuild(t, join(t, "build.sh")))),
+  );
   after(() => rmSync(tree, { recursive: true, force: true }));
 
   it("finds purgatory.ro through the rule that links trampoline_$(BITS).o", async () => {
@@ -88,14 +85,7 @@ describe("language server on the ppc64 example tree", { skip: !hasTool("powerpc6
     assert.ok(before.includes(TOC_LOAD));
     writeFileSync(asm(), before.replace(TOC_LOAD, "ld\t3, dt_offset - .Lhere(18)"));
     rebuild(tree, join(tree, "build.sh"));
-    const runs = server.results.length;
-    await server.changedOnDisk(join(pdir(), "purgatory.ro"));
-    const r = await server.until(() => server.results.length > runs && server.results.at(-1), "a new result");
-    assert.equal(r.purgatories[0]!.state, "ok", r.purgatories[0]!.summary);
-    await server.until(
-      () => (server.diagnostics.get(uri(asm()))?.length === 0 ? true : undefined),
-      "trampoline diagnostics cleared",
-    );
+    await loadsAfterRebuild(server, join(pdir(), "purgatory.ro"), asm(), "trampoline diagnostics cleared");
     assert.deepEqual(server.diagnostics.get(uri(mk())) ?? [], []);
   });
 

@@ -13,17 +13,13 @@ import { ReportRequest } from "../../server/src/protocol";
 import { repoRoot } from "../helpers";
 import { lineOf } from "./edits";
 import { nonEmpty, ServerUnderTest, uri } from "./harness";
-import { copyTree, covered, hover } from "./trees";
+import { covered, hover, serveCopy } from "./trees";
 
 describe("language server on a 6.8.6 kernel tree with a clang -mcmodel=large purgatory", () => {
   let server: ServerUnderTest;
   let tree: string;
   const mk = () => join(tree, "arch/x86/purgatory/Makefile");
-  before(async () => {
-    tree = copyTree("x86-6.8.6");
-    server = new ServerUnderTest();
-    await server.initialize(tree);
-  });
+  before(async () => ({ tree, server } = await serveCopy("x86-6.8.6")));
   after(async () => {
     await server.shutdown();
     rmSync(tree, { recursive: true, force: true });
@@ -104,11 +100,7 @@ describe("language server on a 6.8.6 kernel tree with a clang -mcmodel=large pur
 describe("language server on a purgatory with DWARF line tables (gcc-12 -gdwarf-4, small non-PIC)", () => {
   let server: ServerUnderTest;
   let tree: string;
-  before(async () => {
-    tree = copyTree("x86-small");
-    server = new ServerUnderTest();
-    await server.initialize(tree);
-  });
+  before(async () => ({ tree, server } = await serveCopy("x86-small")));
   after(async () => {
     await server.shutdown();
     rmSync(tree, { recursive: true, force: true });

@@ -1,21 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { readdirSync, readFileSync } from "node:fs";
-import { main } from "../../server/src/cli";
 import { loadJson, reportJson, stringify } from "../../server/src/core/report/json";
 import { simulate } from "../../server/src/core/simulate";
-import { fixturePath } from "../helpers";
-
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  let out = "";
-  let err = "";
-  const code = main(
-    argv,
-    (s) => (out += s),
-    (s) => (err += s),
-  );
-  return { code, out, err };
-}
+import { fixturePath, runCli as run } from "../helpers";
 
 const edge = (n: string) => fixturePath("edge", "obj", `${n}.ro`);
 

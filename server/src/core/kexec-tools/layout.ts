@@ -3,9 +3,15 @@
 // the first executable section holding e_entry (a separate pass before layout), the padding before the
 // bss stays outside bufsz, and since 2.0.24 sh_addralign 0 counts as 1 (before, _ALIGN(x, 0) is 0).
 
-import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from "../elf/constants";
+import { SHF_ALLOC, SHF_EXECINSTR } from "../elf/constants";
 import type { ElfFile, SectionHeader } from "../elf/types";
-import { kernelSections, sectionFootprint, type KbufPlan, type LoadedSection } from "../kexec/purgatory";
+import {
+  kernelSections,
+  loadedSection,
+  sectionFootprint,
+  type KbufPlan,
+  type LoadedSection,
+} from "../kexec/purgatory";
 import { allocateStaging, type StagingBuffer } from "../kexec/staging";
 import { ALIGN, u64 } from "../kexec/u64";
 import { ktAtLeast, type KexecToolsVersion } from "./version";
@@ -88,20 +94,7 @@ export function ktLayout(
   );
   const buffer = allocateStaging(plan.bufsz);
   const ub: string[] = [];
-  const sechdrs: LoadedSection[] = sections.map((s) => ({
-    index: s.index,
-    name: s.name,
-    flags: s.sh_flags,
-    type: s.sh_type,
-    size: s.sh_size,
-    align: sectionAlign(s, version, overrides),
-    origAddr: s.sh_addr,
-    fileOffset: s.sh_offset,
-    sh_addr: s.sh_addr,
-    sh_offset: s.sh_offset,
-    inBuffer: (s.sh_flags & SHF_ALLOC) !== 0n && s.sh_type !== SHT_NOBITS,
-    isBss: (s.sh_flags & SHF_ALLOC) !== 0n && s.sh_type === SHT_NOBITS,
-  }));
+  const sechdrs: LoadedSection[] = sections.map((s) => loadedSection(s, sectionAlign(s, version, overrides)));
   let dataAddr = bufAddr;
   let bssAddr = u64(bufAddr + plan.bssOffset);
   for (const s of sechdrs) {

@@ -155,21 +155,26 @@ export interface Layout {
   readonly undefinedBehaviour: readonly string[];
 }
 
-function copySechdrs(elf: ElfFile): LoadedSection[] {
-  return kernelSections(elf).map((s) => ({
+/** A section as the loader first copies its header, before placement, with the alignment it uses. */
+export function loadedSection(s: SectionHeader, align: bigint): LoadedSection {
+  return {
     index: s.index,
     name: s.name,
     flags: s.sh_flags,
     type: s.sh_type,
     size: s.sh_size,
-    align: s.sh_addralign,
+    align,
     origAddr: s.sh_addr,
     fileOffset: s.sh_offset,
     sh_addr: s.sh_addr,
     sh_offset: s.sh_offset,
     inBuffer: (s.sh_flags & SHF_ALLOC) !== 0n && s.sh_type !== SHT_NOBITS,
     isBss: (s.sh_flags & SHF_ALLOC) !== 0n && s.sh_type === SHT_NOBITS,
-  }));
+  };
+}
+
+function copySechdrs(elf: ElfFile): LoadedSection[] {
+  return kernelSections(elf).map((s) => loadedSection(s, s.sh_addralign));
 }
 
 /** NOBITS sections go after the buffer, each aligned; every era does the same. Returns the next address. */

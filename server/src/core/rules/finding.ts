@@ -19,6 +19,26 @@ export function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
 }
 
+/** The undefined behaviour the loads stopped at, in one error finding worded by its loader. */
+export function undefinedBehaviourFindings(
+  loads: readonly { attempt: LoadAttempt }[],
+  words: Pick<Finding, "title" | "cause" | "fix">,
+): Finding[] {
+  const ub = unique(loads.flatMap((l) => l.attempt.undefinedBehaviour));
+  if (ub.length === 0) return [];
+  return [
+    finding({
+      id: "undefined-behaviour",
+      severity: "error",
+      title: words.title,
+      message: ub.join("; "),
+      cause: words.cause,
+      fix: words.fix,
+      attach: [OBJECT_TARGET],
+    }),
+  ];
+}
+
 /** The distinct error lines (kernel log or kexec's stderr) matching `pick`, over every load, in order. */
 export function errorLines(
   loads: readonly { attempt: LoadAttempt }[],

@@ -10,7 +10,7 @@ import type { KbufPlan } from "../kexec/purgatory";
 import { U64_MASK, hex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
 import { GOT_TYPES } from "../elf/x86_64-relocs";
-import { errorLines, finding, OBJECT_TARGET, unique } from "./finding";
+import { errorLines, finding, OBJECT_TARGET, undefinedBehaviourFindings, unique } from "./finding";
 import type { Attachment, Finding } from "./types";
 
 export interface KexecToolsRuleContext {
@@ -307,19 +307,11 @@ function symbolSteps(ctx: KexecToolsRuleContext): Finding[] {
 }
 
 function undefinedBehaviour(ctx: KexecToolsRuleContext): Finding[] {
-  const ub = unique(ctx.loads.flatMap((l) => l.attempt.undefinedBehaviour));
-  if (ub.length === 0) return [];
-  return [
-    finding({
-      id: "undefined-behaviour",
-      severity: "error",
-      title: `${kt(ctx)}'s behaviour with this object is undefined`,
-      message: ub.join("; "),
-      cause: "kexec-tools trusts the purgatory it was built with and checks none of this.",
-      fix: `Rebuild the purgatory as a well-formed relocatable object for ${ctx.arch}.`,
-      attach: [OBJECT_TARGET],
-    }),
-  ];
+  return undefinedBehaviourFindings(ctx.loads, {
+    title: `${kt(ctx)}'s behaviour with this object is undefined`,
+    cause: "kexec-tools trusts the purgatory it was built with and checks none of this.",
+    fix: `Rebuild the purgatory as a well-formed relocatable object for ${ctx.arch}.`,
+  });
 }
 
 export function evaluateKexecToolsRules(ctx: KexecToolsRuleContext): Finding[] {

@@ -3,7 +3,14 @@
 // "the loader". Each replaces the generic rule with its id for the architectures that list it.
 
 import type { RelocationRecord } from "../kexec/relocate";
-import { errorLines, finding, firstAttempt, OBJECT_TARGET, unique } from "./finding";
+import {
+  errorLines,
+  finding,
+  firstAttempt,
+  OBJECT_TARGET,
+  undefinedBehaviourFindings,
+  unique,
+} from "./finding";
 import { siteAttachments, sites } from "./relocation-sites";
 import type { Rule, RuleContext } from "./rule";
 import type { Attachment, Finding } from "./types";
@@ -12,19 +19,11 @@ import type { Attachment, Finding } from "./types";
 export const stepsUndefinedBehaviour: Rule = {
   id: "undefined-behaviour",
   evaluate(ctx) {
-    const ub = unique(ctx.loads.flatMap((l) => l.attempt.undefinedBehaviour));
-    if (ub.length === 0) return [];
-    return [
-      finding({
-        id: "undefined-behaviour",
-        severity: "error",
-        title: "the kernel's behaviour with this object is undefined",
-        message: ub.join("; "),
-        cause: "The kernel trusts the built-in purgatory completely and checks none of this.",
-        fix: "Rebuild the purgatory as a well-formed ELF64 relocatable object for this architecture.",
-        attach: [OBJECT_TARGET],
-      }),
-    ];
+    return undefinedBehaviourFindings(ctx.loads, {
+      title: "the kernel's behaviour with this object is undefined",
+      cause: "The kernel trusts the built-in purgatory completely and checks none of this.",
+      fix: "Rebuild the purgatory as a well-formed ELF64 relocatable object for this architecture.",
+    });
   },
 };
 

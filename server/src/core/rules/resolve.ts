@@ -6,6 +6,7 @@ import {
   findFlag,
   findAssignments,
   purgatoryObjects,
+  type FlagOccurrence,
   type MakeAssignment,
   type ParsedMakefile,
 } from "../kbuild/makefile";
@@ -281,19 +282,7 @@ function fixesFor(f: Finding, files: ProjectFiles): QuickFix[] {
   }
   if (mf && !wantsLarge && (f.id === "reloc-overflow" || f.id === "entry-multiple-sections")) {
     for (const h of findFlag(mf.parsed, "-mcmodel=large").filter((x) => !x.removed)) {
-      fixes.push({
-        title: `Switch ${h.assignment.name} to ${PIC_FIX}`,
-        edits: [
-          {
-            path: mf.path,
-            line: h.line,
-            startColumn: h.startColumn,
-            endLine: h.line,
-            endColumn: h.endColumn,
-            newText: PIC_FIX,
-          },
-        ],
-      });
+      fixes.push(switchFlag(mf, h, PIC_FIX));
     }
   }
   const wantsNoSsp = f.attach.some((a) => a.kind === "flag" && a.flag === "-fno-stack-protector");
@@ -361,23 +350,27 @@ function appendFlag(files: ProjectFiles, flag: string): QuickFix | undefined {
   };
 }
 
+/** Replaces one occurrence of a flag in the Makefile with `replacement`. */
+function switchFlag(mf: Makefile, h: FlagOccurrence, replacement: string): QuickFix {
+  return {
+    title: `Switch ${h.assignment.name} to ${replacement}`,
+    edits: [
+      {
+        path: mf.path,
+        line: h.line,
+        startColumn: h.startColumn,
+        endLine: h.line,
+        endColumn: h.endColumn,
+        newText: replacement,
+      },
+    ],
+  };
+}
+
 /** riscv medlow: switch each -mcmodel=medlow to medany, or add medany where the purgatory's flags are. */
 function riscvCodeModelFixes(mf: Makefile): QuickFix[] {
   const medlow = findFlag(mf.parsed, "-mcmodel=medlow").filter((h) => !h.removed);
-  if (medlow.length > 0)
-    return medlow.map((h) => ({
-      title: `Switch ${h.assignment.name} to ${RISCV_CODE_MODEL}`,
-      edits: [
-        {
-          path: mf.path,
-          line: h.line,
-          startColumn: h.startColumn,
-          endLine: h.line,
-          endColumn: h.endColumn,
-          newText: RISCV_CODE_MODEL,
-        },
-      ],
-    }));
+  if (medlow.length > 0) return medlow.map((h) => switchFlag(mf, h, RISCV_CODE_MODEL));
   const add = appendFlag({ object: "", makefile: mf, sources: [] }, RISCV_CODE_MODEL);
   return add ? [add] : [];
 }
