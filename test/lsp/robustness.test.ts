@@ -52,6 +52,21 @@ describe("language server: no silent failure", () => {
     tree = undefined;
   });
   const pdir = () => join(tree!, "arch/x86/purgatory");
+  /** A server on a fresh copy of the example, and what it reports for the clean build. */
+  async function startOnCleanBuild() {
+    tree = copyExample();
+    const s = new ServerUnderTest();
+    server = s;
+    await s.initialize(tree);
+    const ro = join(pdir(), "purgatory.ro");
+    const mk = uri(join(pdir(), "Makefile"));
+    const clean = await s.until(
+      () => s.results.at(-1)?.purgatories.find((p) => p.state !== "missing"),
+      "first result",
+    );
+    const cleanCodes = (s.diagnostics.get(mk) ?? []).map((d) => d.code).sort();
+    return { ro, mk, clean, cleanCodes };
+  }
 
   it("logs a run that throws and shows it in the status", async () => {
     tree = copyExample();
@@ -136,16 +151,8 @@ describe("language server: no silent failure", () => {
   });
 
   it("never reports an object a slow writer is still writing, pausing longer than any quiet window", async () => {
-    tree = copyExample();
-    server = new ServerUnderTest();
-    await server.initialize(tree);
-    const ro = join(pdir(), "purgatory.ro");
-    const mk = uri(join(pdir(), "Makefile"));
-    const clean = await server.until(
-      () => server!.results.at(-1)?.purgatories.find((p) => p.state !== "missing"),
-      "first result",
-    );
-    const cleanCodes = (server.diagnostics.get(mk) ?? []).map((d) => d.code).sort();
+    const { ro, mk, clean, cleanCodes } = await startOnCleanBuild();
+    assert.ok(server);
     // Every publication and status while the object is written, as the client saw them.
     const seen: string[] = [];
     let done = false;
@@ -192,16 +199,8 @@ describe("language server: no silent failure", () => {
   });
 
   it("replaces what it reported about an object whose writer stopped for seconds, once it is complete", async () => {
-    tree = copyExample();
-    server = new ServerUnderTest();
-    await server.initialize(tree);
-    const ro = join(pdir(), "purgatory.ro");
-    const mk = uri(join(pdir(), "Makefile"));
-    const clean = await server.until(
-      () => server!.results.at(-1)?.purgatories.find((p) => p.state !== "missing"),
-      "first result",
-    );
-    const cleanCodes = (server.diagnostics.get(mk) ?? []).map((d) => d.code).sort();
+    const { ro, mk, clean, cleanCodes } = await startOnCleanBuild();
+    assert.ok(server);
     const bytes = readFileSync(ro);
     writeFileSync(ro, bytes.subarray(0, bytes.length >> 1));
     await server.changedOnDisk(ro);
