@@ -5,7 +5,7 @@
 
 import type { LoadAttempt } from "../kexec/attempt";
 import { hex } from "../kexec/u64";
-import type { SimulationReport } from "../simulate";
+import type { SimulationReport } from "../simulation";
 import { finding, OBJECT_TARGET, unique } from "./finding";
 import type { Finding } from "./types";
 
