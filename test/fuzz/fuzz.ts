@@ -1,7 +1,6 @@
 // `npm run fuzz`: structure-aware fuzzing of the core's entry points in worker threads, with a
 // watchdog for hangs. Each distinct failure is minimised and saved to test/fuzz/corpus/<target>/, which
-// the unit tier replays. Linker-script failures with a known cause in the linker-script code are
-// counted apart as "known" (see knownLdsCause) rather than hidden.
+// the unit tier replays.
 //
 //   node out/test/fuzz/fuzz.js [--seconds N] [--inputs N | --elf N --lds N --make N --cmd N]
 //                              [--workers K] [--seed S] [--hang-ms MS] [--save] [--json FILE] [--quiet]
@@ -13,7 +12,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { minimise } from "./minimise";
 import { Rng } from "./rng";
-import { generate, knownLdsCause, loadSeeds, TARGETS, type FuzzInput, type TargetName } from "./targets";
+import { generate, loadSeeds, TARGETS, type FuzzInput, type TargetName } from "./targets";
 import type { FailureReport, TargetStats, WorkerConfig, WorkerSnapshot } from "./worker";
 
 interface Args {
@@ -81,7 +80,6 @@ interface Hang {
   target: TargetName;
   index: number;
   entry: string;
-  known?: string;
 }
 
 interface Slot {
@@ -102,25 +100,21 @@ function addStats(into: Record<string, TargetStats>, from: Record<string, Target
       inputs: 0,
       calls: 0,
       exceptions: 0,
-      knownExceptions: 0,
       slowCalls: 0,
-      knownSlowCalls: 0,
       slowest: { ms: 0, entry: "", index: -1, size: 0 },
       slowestByEntry: {},
     });
     d.inputs += s.inputs;
     d.calls += s.calls;
     d.exceptions += s.exceptions;
-    d.knownExceptions += s.knownExceptions;
     d.slowCalls += s.slowCalls;
-    d.knownSlowCalls += s.knownSlowCalls;
     if (s.slowest.ms > d.slowest.ms) d.slowest = s.slowest;
     for (const [e, ms] of Object.entries(s.slowestByEntry))
       if (ms > (d.slowestByEntry[e] ?? 0)) d.slowestByEntry[e] = ms;
   }
 }
 
-export async function fuzz(args: Args): Promise<{ ok: boolean; summary: unknown; unknownSlow: number }> {
+export async function fuzz(args: Args): Promise<{ ok: boolean; summary: unknown }> {
   const t0 = Date.now();
   const deadline = t0 + args.seconds * 1000;
   const hangs: Hang[] = [];
@@ -213,10 +207,6 @@ export async function fuzz(args: Args): Promise<{ ok: boolean; summary: unknown;
     }
 
   const seeds = loadSeeds();
-  for (const h of hangs) {
-    const known = knownLdsCause(generate(seeds, h.target, args.seed, h.index), undefined, "hang");
-    if (known) h.known = known;
-  }
   const saved: string[] = [];
   if (args.save) {
     for (const f of failures.values())
@@ -234,9 +224,7 @@ export async function fuzz(args: Args): Promise<{ ok: boolean; summary: unknown;
     }
   }
 
-  const unknownExceptions = [...failures.values()].filter((f) => f.kind === "exception" && !f.known);
-  const unknownSlow = [...failures.values()].filter((f) => f.kind === "slow" && !f.known);
-  const unknownHangs = hangs.filter((h) => !h.known);
+  const exceptions = [...failures.values()].filter((f) => f.kind === "exception");
   const summary = {
     seed: args.seed,
     seconds: Math.round((Date.now() - t0) / 1000),
@@ -246,12 +234,11 @@ export async function fuzz(args: Args): Promise<{ ok: boolean; summary: unknown;
     failures: [...failures.values()],
     saved,
   };
-  if (!args.quiet || unknownExceptions.length + unknownHangs.length > 0) printSummary(summary, hangs);
+  if (!args.quiet || exceptions.length + hangs.length > 0) printSummary(summary, hangs);
   if (args.json) writeFileSync(args.json, JSON.stringify(summary, null, 2) + "\n");
   return {
-    ok: unknownExceptions.length === 0 && (!args.failOnHangs || unknownHangs.length === 0),
+    ok: exceptions.length === 0 && (!args.failOnHangs || hangs.length === 0),
     summary,
-    unknownSlow: unknownSlow.length,
   };
 }
 
@@ -265,22 +252,18 @@ function printSummary(
   hangs: Hang[],
 ): void {
   console.log(`\nfuzz: ${summary.seconds} s`);
-  console.log("target    inputs      calls  exceptions (known lds)  calls>100ms (known lds)  slowest");
+  console.log("target    inputs      calls  exceptions  calls>100ms  slowest");
   for (const [t, s] of Object.entries(summary.targets)) {
     const h = hangs.filter((x) => x.target === t);
     console.log(
-      `${t.padEnd(6)} ${String(s.inputs).padStart(9)} ${String(s.calls).padStart(10)}  ${String(s.exceptions).padStart(6)} (${s.knownExceptions})`.padEnd(
-        52,
-      ) +
-        `${String(s.slowCalls).padStart(6)} (${s.knownSlowCalls})`.padEnd(25) +
+      `${t.padEnd(6)} ${String(s.inputs).padStart(9)} ${String(s.calls).padStart(10)}  ${String(s.exceptions).padStart(10)}  ` +
+        `${String(s.slowCalls).padStart(11)}  ` +
         `${s.slowest.ms.toFixed(1)} ms ${s.slowest.entry} (#${s.slowest.index}, ${s.slowest.size} bytes)` +
-        (h.length > 0 ? `; hangs ${h.length} (${h.filter((x) => x.known).length} known)` : ""),
+        (h.length > 0 ? `; hangs ${h.length}` : ""),
     );
   }
   for (const f of summary.failures)
-    console.log(
-      `  ${f.kind}${f.known ? ` [known, owned by lds work: ${f.known}]` : ""} ×${f.count} ${f.entry}: ${f.message.split("\n")[0]}`,
-    );
+    console.log(`  ${f.kind} ×${f.count} ${f.entry}: ${f.message.split("\n")[0]}`);
   for (const s of summary.saved) console.log(`  saved ${s}`);
 }
 
@@ -299,9 +282,7 @@ function save(
   args: Args,
 ): string {
   const base = target === "elf" && f ? elfBase(args.seed, f.index) : undefined;
-  // A known linker-script cause is saved as found: re-running it in this thread to minimise it can
-  // exhaust the heap (a glob compiled into a huge regular expression).
-  const bytes = f && !f.known ? minimise(loadSeeds(), input, f, args.slowMs, 10_000, base) : input.bytes;
+  const bytes = f ? minimise(loadSeeds(), input, f, args.slowMs, 10_000, base) : input.bytes;
   const id = createHash("sha1").update(key).digest("hex").slice(0, 12);
   const dir = join(CORPUS, target);
   mkdirSync(dir, { recursive: true });
@@ -320,7 +301,6 @@ function save(
     kind,
     entry: f?.entry ?? "?",
     message: (f?.message ?? "hang").split("\n")[0],
-    known: f?.known,
     variant: input.variant,
     found: { seed: args.seed, index: f?.index ?? indexOfHang(key) },
     bytes: bytes.length,

@@ -217,45 +217,6 @@ export function runCmd(text: string, timer: Timer): void {
 
 // ------------------------------------------------------------------------------ classification
 
-/** Maximum nesting of ( { in a text, for telling the known linker-script depth causes apart. */
-function depth(text: string): number {
-  let d = 0;
-  let max = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 40 || c === 123) max = Math.max(max, ++d);
-    else if (c === 41 || c === 125) d = Math.max(0, d - 1);
-  }
-  return max;
-}
-
-/**
- * Causes in server/src/core/lds/ that the linker-script work fixes (recursion without a depth limit,
- * glob patterns copied into regular expressions, `. /= .`, quadratic hover walk): reported as "known"
- * so they stay visible without hiding anything else. Undefined for every other failure.
- */
-export function knownLdsCause(
-  input: FuzzInput,
-  error: string | undefined,
-  slowEntry?: string,
-): string | undefined {
-  if (input.target !== "lds") return undefined;
-  const text = dec.decode(input.bytes);
-  if (error !== undefined) {
-    if (/Maximum call stack size exceeded/.test(error)) return "lds: no recursion depth limit";
-    if (/Invalid regular expression|Range out of order|too large/i.test(error))
-      return "lds: glob copied into a RegExp";
-    if (/Cannot mix BigInt/.test(error)) return "lds: `. /= .` at 0";
-    return undefined;
-  }
-  if (slowEntry === undefined) return undefined;
-  if (/\*{6,}/.test(text)) return "lds: glob backtracking on a run of *";
-  if (depth(text) >= 500) return "lds: hover/definition/completion quadratic in nesting depth";
-  if (text.length > 50_000 && /lds\.(placement|lint|hover|definition)/.test(slowEntry))
-    return "lds: glob RegExp over a huge pattern";
-  return undefined;
-}
-
 /** A stable key for a failure: its kind, entry point and first frame inside our sources. */
 export function failureKey(target: TargetName, kind: string, entry: string, stack: string): string {
   const frame =

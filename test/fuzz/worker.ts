@@ -3,16 +3,7 @@
 // running, and a heartbeat) and terminates the thread when one input runs past the hang limit.
 
 import { parentPort, workerData } from "node:worker_threads";
-import {
-  EDITOR_LIMIT,
-  failureKey,
-  generate,
-  knownLdsCause,
-  loadSeeds,
-  runInput,
-  Timer,
-  type TargetName,
-} from "./targets";
+import { EDITOR_LIMIT, failureKey, generate, loadSeeds, runInput, Timer, type TargetName } from "./targets";
 
 export interface WorkerConfig {
   readonly targets: readonly TargetName[];
@@ -37,7 +28,6 @@ export interface FailureReport {
   readonly kind: "exception" | "slow";
   readonly entry: string;
   readonly message: string;
-  readonly known?: string;
   count: number;
   ms?: number;
 }
@@ -46,9 +36,7 @@ export interface TargetStats {
   inputs: number;
   calls: number;
   exceptions: number;
-  knownExceptions: number;
   slowCalls: number;
-  knownSlowCalls: number;
   slowest: { ms: number; entry: string; index: number; size: number };
   slowestByEntry: Record<string, number>;
 }
@@ -65,9 +53,7 @@ function emptyStats(): TargetStats {
     inputs: 0,
     calls: 0,
     exceptions: 0,
-    knownExceptions: 0,
     slowCalls: 0,
-    knownSlowCalls: 0,
     slowest: { ms: 0, entry: "", index: -1, size: 0 },
     slowestByEntry: {},
   };
@@ -113,9 +99,7 @@ function main(cfg: WorkerConfig): void {
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
         const stack = err.stack ?? String(err);
-        const known = knownLdsCause(input, `${err.name}: ${err.message}`);
-        if (known) s.knownExceptions++;
-        else s.exceptions++;
+        s.exceptions++;
         const key = failureKey(target, "exception", timer.current, stack);
         const f = failures.get(key);
         if (f) f.count++;
@@ -131,7 +115,6 @@ function main(cfg: WorkerConfig): void {
               .slice(0, 6)
               .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
               .join("\n"),
-            ...(known ? { known } : {}),
             count: 1,
           });
       }
@@ -140,10 +123,8 @@ function main(cfg: WorkerConfig): void {
         if (c.ms > (s.slowestByEntry[c.entry] ?? 0)) s.slowestByEntry[c.entry] = c.ms;
         if (c.ms > s.slowest.ms) s.slowest = { ms: c.ms, entry: c.entry, index, size: input.bytes.length };
         if (c.ms <= cfg.slowMs || input.bytes.length > EDITOR_LIMIT) continue;
-        const known = knownLdsCause(input, undefined, c.entry);
-        if (known) s.knownSlowCalls++;
-        else s.slowCalls++;
-        const key = `${target}:slow:${c.entry}${known ? `:${known}` : ""}`;
+        s.slowCalls++;
+        const key = `${target}:slow:${c.entry}`;
         const f = failures.get(key);
         if (f) {
           f.count++;
@@ -156,7 +137,6 @@ function main(cfg: WorkerConfig): void {
             kind: "slow",
             entry: c.entry,
             message: `${c.entry} took ${c.ms.toFixed(0)} ms on a ${input.bytes.length}-byte input`,
-            ...(known ? { known } : {}),
             count: 1,
             ms: c.ms,
           });

@@ -11,9 +11,8 @@ import { repoRoot } from "../helpers";
 
 const CORPUS = join(repoRoot, "test", "fuzz", "corpus");
 
-/** index.json: what each saved input once did; `known` marks causes owned by the linker-script work. */
+/** index.json: what each saved input once did, and the ELF option variant it failed with. */
 interface Entry {
-  known?: string;
   variant?: number;
 }
 
@@ -35,25 +34,19 @@ function files(target: string): string[] {
 
 describe("fuzz corpus replay", () => {
   const seeds = loadSeeds();
-  const known = index();
+  const saved = index();
   for (const target of TARGETS) {
     for (const name of files(target)) {
-      // A known linker-script cause stays visible as a todo until the linker-script work fixes it.
-      const entry = known[`${target}/${name}`];
-      const todo = entry?.known;
+      const entry = saved[`${target}/${name}`];
       // The variant it failed with, and the default kernel and kexec-tools runs of x86_64's loader.
       const variants = [...new Set([entry?.variant ?? 0, 0, 1, 2])];
-      it(
-        `${target}/${name} runs through every entry point without an exception`,
-        todo ? { todo } : {},
-        () => {
-          const bytes = new Uint8Array(readFileSync(join(CORPUS, target, name)));
-          for (const variant of variants) {
-            const input: FuzzInput = { target, bytes, variant };
-            runInput(seeds, input, new Timer());
-          }
-        },
-      );
+      it(`${target}/${name} runs through every entry point without an exception`, () => {
+        const bytes = new Uint8Array(readFileSync(join(CORPUS, target, name)));
+        for (const variant of variants) {
+          const input: FuzzInput = { target, bytes, variant };
+          runInput(seeds, input, new Timer());
+        }
+      });
       if (target !== "elf") continue;
       it(`${target}/${name}: the CLI exits 2 with one line, or 0/1 with valid JSON`, () => {
         let out = "";
