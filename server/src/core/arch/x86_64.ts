@@ -11,6 +11,7 @@ import type { ElfFile, ElfRelocation, ElfSymbol } from "../elf/types";
 import { defaultPlacements } from "../kexec/memory-hole";
 import { PAGE_SIZE } from "../kexec/purgatory";
 import type { LoadAttempt } from "../kexec/attempt";
+import type { KernelModel } from "../kexec/kernel";
 import type { SymbolWork } from "../kexec/load";
 import { PREFIX } from "../kexec/log";
 import type { ArchRelocator, RelaContext } from "../kexec/relocate";
@@ -87,37 +88,16 @@ function relocateOne(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSy
   who.S = S;
   who.memCoefficient = k;
 
-  let width = 4;
-  switch (rel.type) {
-    case R_X86_64_NONE:
-      width = 0;
-      break;
-    case R_X86_64_64:
-      width = 8;
-      break;
-    case R_X86_64_32:
-    case R_X86_64_32S:
-      break;
-    case R_X86_64_PLT32:
-      if (!kernel.x86Plt32) {
-        return {
-          status: "unknown-type",
-          computed: who,
-          message: `${PREFIX.x86Kexec}Unknown rela relocation: ${rel.type}`,
-        };
-      }
-      value = u64(value - P);
-      break;
-    case R_X86_64_PC32:
-      value = u64(value - P);
-      break;
-    default:
-      return {
-        status: "unknown-type",
-        computed: who,
-        message: `${PREFIX.x86Kexec}Unknown rela relocation: ${rel.type}`,
-      };
+  const field = x86Field(rel.type, kernel);
+  if (!field) {
+    return {
+      status: "unknown-type",
+      computed: who,
+      message: `${PREFIX.x86Kexec}Unknown rela relocation: ${rel.type}`,
+    };
   }
+  const width = field.width;
+  if (field.pcRel) value = u64(value - P);
   who.value = value;
   who.width = width;
 
@@ -153,6 +133,40 @@ function relocateOne(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSy
     };
   }
   return { status: "ok", computed: who, store };
+}
+
+/** The field a relocation type writes: its width in bytes, and whether P is subtracted (S + A - P). */
+interface X86Field {
+  readonly width: 0 | 4 | 8;
+  readonly pcRel: boolean;
+}
+
+const FIELD_NONE: X86Field = { width: 0, pcRel: false };
+const FIELD_64: X86Field = { width: 8, pcRel: false };
+const FIELD_32: X86Field = { width: 4, pcRel: false };
+const FIELD_PC32: X86Field = { width: 4, pcRel: true };
+
+/**
+ * The field `type` writes under this kernel, or undefined for a type it does not know ("Unknown rela
+ * relocation"; R_X86_64_PLT32 before the kernels that handle it). Both the bigint and the number
+ * path ask here, so they cannot disagree on a type.
+ */
+function x86Field(type: number, kernel: KernelModel): X86Field | undefined {
+  switch (type) {
+    case R_X86_64_NONE:
+      return FIELD_NONE;
+    case R_X86_64_64:
+      return FIELD_64;
+    case R_X86_64_32:
+    case R_X86_64_32S:
+      return FIELD_32;
+    case R_X86_64_PLT32:
+      return kernel.x86Plt32 ? FIELD_PC32 : undefined;
+    case R_X86_64_PC32:
+      return FIELD_PC32;
+    default:
+      return undefined;
+  }
 }
 
 /** What the number path needs of a symbol: S at this load and whether it moves with kbuf.mem. */
@@ -197,27 +211,10 @@ function fastRela(): FastRela<FastSymbol> {
       const type = entries.type[i]!;
       const { S, k } = sym;
       let value = S + A;
-      let width = 4;
-      switch (type) {
-        case R_X86_64_NONE:
-          width = 0;
-          break;
-        case R_X86_64_64:
-          width = 8;
-          break;
-        case R_X86_64_32:
-        case R_X86_64_32S:
-          break;
-        case R_X86_64_PLT32:
-          if (!ctx.kernel.x86Plt32) return false;
-          value -= P;
-          break;
-        case R_X86_64_PC32:
-          value -= P;
-          break;
-        default:
-          return false;
-      }
+      const field = x86Field(type, ctx.kernel);
+      if (!field) return false;
+      const width = field.width;
+      if (field.pcRel) value -= P;
       if (value > MAX_SAFE || value < -MAX_SAFE) return false;
       out.P = P;
       out.S = S;
