@@ -8,7 +8,17 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { missing, repoRoot } from "../helpers";
-import { CONFIGS, EDITORS, lineWith, readJson, rebuildExample, runEditor, workspace } from "./helpers";
+import {
+  assertRebuildFollowed,
+  assertSmallPicFixSaved,
+  CONFIGS,
+  EDITORS,
+  lineWith,
+  readJson,
+  rebuildExample,
+  runEditor,
+  workspace,
+} from "./helpers";
 
 interface EmacsDiagnostic {
   line: number;
@@ -96,26 +106,11 @@ describe(
     });
 
     it("applies the small-PIC quick fix picked from eglot's menu, and saves it", () => {
-      assert.ok(
-        seen.code_actions.some((t) => t.includes("-mcmodel=small -fpic -fvisibility=hidden")),
-        JSON.stringify(seen.code_actions),
-      );
-      assert.equal(
-        seen.saved_makefile,
-        original.replace(
-          "PURGATORY_CFLAGS := -mcmodel=large",
-          "PURGATORY_CFLAGS := -mcmodel=small -fpic -fvisibility=hidden",
-        ),
-      );
+      assertSmallPicFixSaved(seen, original);
     });
 
     it("follows a rebuild done outside the editor, with no watched-file notification from eglot", () => {
-      assert.ok(seen.before_rebuild.some((d) => d.code === "entry-multiple-sections"));
-      assert.ok(
-        !seen.after_rebuild.some((d) => d.code === "entry-multiple-sections"),
-        JSON.stringify(seen.after_rebuild),
-      );
-      assert.ok(seen.after_rebuild.some((d) => d.code === "reloc-overflow"));
+      assertRebuildFollowed(seen);
       // eglot's own log of every message it sent and received.
       assert.match(seen.events, /:method "textDocument\/didSave"/);
       assert.doesNotMatch(seen.events, /:method "workspace\/didChangeWatchedFiles"/);

@@ -1,6 +1,7 @@
 // Shared by the editors tier: real editors we did not write (headless Neovim, Emacs with eglot)
 // start `purgatory-lens lsp --stdio` the way the README's configurations say, on a copy of
 // examples/linux, and report what they saw; the tests check it.
+import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -82,4 +83,40 @@ export function lineWith(text: string, needle: string): number {
   const i = text.split("\n").findIndex((l) => l.includes(needle));
   if (i < 0) throw new Error(`no line contains ${needle}`);
   return i;
+}
+
+/** What both editors report of the quick fix and the rebuild (their own fields come beside these). */
+export interface FixAndRebuild {
+  readonly code_actions: readonly string[];
+  readonly saved_makefile: string;
+  readonly before_rebuild: readonly { readonly code: string }[];
+  readonly after_rebuild: readonly { readonly code: string }[];
+}
+
+/** The small-PIC quick fix was offered in the editor's menu, applied and saved to the Makefile. */
+export function assertSmallPicFixSaved(seen: FixAndRebuild, original: string): void {
+  assert.ok(
+    seen.code_actions.some((t) => t.includes("-mcmodel=small -fpic -fvisibility=hidden")),
+    JSON.stringify(seen.code_actions),
+  );
+  assert.equal(
+    seen.saved_makefile,
+    original.replace(
+      "PURGATORY_CFLAGS := -mcmodel=large",
+      "PURGATORY_CFLAGS := -mcmodel=small -fpic -fvisibility=hidden",
+    ),
+  );
+}
+
+/**
+ * The rebuild changed the diagnostics: the .ltext WARN is gone, and the overflow stays (the
+ * Makefile's LLVM 18 knob still writes the 32-bit reference).
+ */
+export function assertRebuildFollowed(seen: FixAndRebuild): void {
+  assert.ok(seen.before_rebuild.some((d) => d.code === "entry-multiple-sections"));
+  assert.ok(
+    !seen.after_rebuild.some((d) => d.code === "entry-multiple-sections"),
+    JSON.stringify(seen.after_rebuild),
+  );
+  assert.ok(seen.after_rebuild.some((d) => d.code === "reloc-overflow"));
 }
