@@ -53,6 +53,14 @@ export interface Outcome {
 }
 
 export function readField(buf: StagingBuffer, at: number, width: number, littleEndian: boolean): bigint {
+  if (buf instanceof Uint8Array && at >= 0 && at + width <= buf.byteLength) {
+    // The common case, a dense buffer and an in-bounds field, in one DataView read.
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (width === 8) return dv.getBigUint64(at, littleEndian);
+    if (width === 4) return BigInt(dv.getUint32(at, littleEndian));
+    if (width === 2) return BigInt(dv.getUint16(at, littleEndian));
+    if (width === 1) return BigInt(buf[at]!);
+  }
   let v = 0n;
   for (let i = 0; i < width; i++) {
     const b = BigInt(byteAt(buf, littleEndian ? at + width - 1 - i : at + i));
@@ -62,9 +70,18 @@ export function readField(buf: StagingBuffer, at: number, width: number, littleE
 }
 
 export function writeField(buf: StagingBuffer, s: Store, littleEndian: boolean): void {
+  const { at, width } = s;
+  if (buf instanceof Uint8Array && at >= 0 && at + width <= buf.byteLength) {
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (width === 8) return dv.setBigUint64(at, BigInt.asUintN(64, s.value), littleEndian);
+    if (width === 4) return dv.setUint32(at, Number(BigInt.asUintN(32, s.value)), littleEndian);
+    if (width === 2) return dv.setUint16(at, Number(BigInt.asUintN(16, s.value)), littleEndian);
+    if (width === 1) return dv.setUint8(at, Number(BigInt.asUintN(8, s.value)));
+  }
+  // A sparse buffer, a field running off the end (its bytes past the end are dropped), odd widths.
   let v = s.value;
-  for (let i = 0; i < s.width; i++) {
-    setByteAt(buf, littleEndian ? s.at + i : s.at + s.width - 1 - i, Number(v & 0xffn));
+  for (let i = 0; i < width; i++) {
+    setByteAt(buf, littleEndian ? at + i : at + width - 1 - i, Number(v & 0xffn));
     v >>= 8n;
   }
 }

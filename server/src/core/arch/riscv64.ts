@@ -44,6 +44,7 @@ import {
   fieldOffset,
   readField,
   stableFrom,
+  type Computed,
   type Outcome,
   type RelaHook,
 } from "./common";
@@ -157,7 +158,9 @@ function riscvHook(era: RiscvEra): RelaHook {
       const S = u64(sym.st_value + secBase);
       const val = u64(S + rel.r_addend);
       const d = u64(val - P);
-      const base = { ...who, S, memCoefficient: k, ...(note ? { note } : {}) };
+      // One record object, filled in as the checks pass (object spreads cost microseconds each).
+      const base: Computed = { symbol: name, symShndx: sym.st_shndx, S, memCoefficient: k };
+      if (note) base.note = note;
 
       // [width, new field from the old one, value shown, moves with mem]
       let op: { width: number; value: bigint; abs: boolean; apply: (old: bigint) => bigint } | undefined;
@@ -213,7 +216,9 @@ function riscvHook(era: RiscvEra): RelaHook {
         case R_RISCV_PCREL_LO12_I:
         case R_RISCV_ALIGN:
         case R_RISCV_RELAX:
-          return { status: "ok", computed: { ...base, value: val, width: 0 } };
+          base.value = val;
+          base.width = 0;
+          return { status: "ok", computed: base };
         case R_RISCV_64:
           if (!era.r64) break;
           op = { width: 8, value: val, abs: true, apply: () => val };
@@ -226,11 +231,17 @@ function riscvHook(era: RiscvEra): RelaHook {
           message: `${era.prefix}Unknown rela relocation: ${rel.type}`,
         };
       }
-      const done = { ...base, value: op.value, width: op.width, memCoefficient: (op.abs ? k : 0) as 0 | 1 };
+      base.value = op.value;
+      base.width = op.width;
+      base.memCoefficient = op.abs ? k : 0;
       const at = fieldOffset(ctx, rel, op.width);
-      if (typeof at === "string") return { status: "undefined-behaviour", computed: { ...done, note: at } };
+      if (typeof at === "string") {
+        base.note = at;
+        return { status: "undefined-behaviour", computed: base };
+      }
       const stored = op.apply(readField(layout.buffer, at, op.width, true));
-      return { status: "ok", computed: { ...done, stored }, store: { at, value: stored, width: op.width } };
+      base.stored = stored;
+      return { status: "ok", computed: base, store: { at, value: stored, width: op.width } };
     },
   };
 }

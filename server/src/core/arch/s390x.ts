@@ -36,7 +36,15 @@ import {
 import { siteAttachments, sites } from "../rules/relocation-sites";
 import type { Rule } from "../rules/rule";
 import type { KernelArch } from "./types";
-import { applyRelaWith, atLeast, fieldOffset, readField, type Outcome, type RelaHook } from "./common";
+import {
+  applyRelaWith,
+  atLeast,
+  fieldOffset,
+  readField,
+  type Computed,
+  type Outcome,
+  type RelaHook,
+} from "./common";
 
 export const R_390_NONE = 0;
 export const R_390_8 = 1;
@@ -169,7 +177,8 @@ function s390Hook(era: S390Era): RelaHook {
       const S = u64(sym.st_value + secBase);
       const val = u64(S + rel.r_addend);
       const type = era.plt32dbl && rel.type === R_390_PLT32DBL ? R_390_PC32DBL : rel.type;
-      const computed = { ...who, S, memCoefficient: k };
+      // One record object, filled in as the checks pass (object spreads cost microseconds each).
+      const computed: Computed = { symbol: name, symShndx: sym.st_shndx, S, memCoefficient: k };
       // Only the store needs the field; read it (for the read-modify-write types) if it is in range.
       let oob: string | undefined;
       const old = (width: number): bigint => {
@@ -183,13 +192,8 @@ function s390Hook(era: S390Era): RelaHook {
       const r = doRelocs(type, era, val, P, old);
       if (!r) {
         if (!era.checked) {
-          return {
-            status: "ignored",
-            computed: {
-              ...computed,
-              note: `${s390RelocName(rel.type)} is not handled by this kernel and is skipped without a message: the field keeps its unrelocated bytes`,
-            },
-          };
+          computed.note = `${s390RelocName(rel.type)} is not handled by this kernel and is skipped without a message: the field keeps its unrelocated bytes`;
+          return { status: "ignored", computed };
         }
         return {
           status: "unknown-type",
@@ -197,24 +201,26 @@ function s390Hook(era: S390Era): RelaHook {
           message: `${S390_PREFIX}Unknown rela relocation: ${type}`,
         };
       }
-      const done = {
-        ...computed,
-        value: r.value,
-        width: r.width,
-        memCoefficient: (type === R_390_PC16 ||
+      computed.value = r.value;
+      computed.width = r.width;
+      if (
+        type === R_390_PC16 ||
         type === R_390_PC16DBL ||
         type === R_390_PC32DBL ||
         type === R_390_PC32 ||
         type === R_390_PC64
-          ? 0
-          : k) as 0 | 1,
-      };
-      if (r.width === 0) return { status: "ok", computed: done };
+      )
+        computed.memCoefficient = 0;
+      if (r.width === 0) return { status: "ok", computed };
       const at = oob === undefined ? fieldOffset(ctx, rel, r.width) : oob;
-      if (typeof at === "string") return { status: "undefined-behaviour", computed: { ...done, note: at } };
+      if (typeof at === "string") {
+        computed.note = at;
+        return { status: "undefined-behaviour", computed };
+      }
+      computed.stored = r.stored;
       return {
         status: "ok",
-        computed: { ...done, stored: r.stored },
+        computed,
         store: { at, value: r.stored, width: r.width },
       };
     },

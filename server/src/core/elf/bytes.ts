@@ -1,6 +1,17 @@
 import { ElfFormatError, hex } from "./errors";
 
 /**
+ * What a read is for, named in the error if it fails. A function when the name has to be built:
+ * reads are made per section, symbol and relocation, and almost never fail, so the text is only
+ * put together when one does.
+ */
+export type What = string | (() => string);
+
+export function describe(what: What): string {
+  return typeof what === "string" ? what : what();
+}
+
+/**
  * Bounds-checked, endian-aware reads over the object's bytes. Every read that would leave the file
  * raises an ElfFormatError naming the structure, instead of returning garbage or throwing a RangeError.
  */
@@ -18,49 +29,53 @@ export class ByteView {
     return this.bytes.byteLength;
   }
 
-  check(offset: number, size: number, what: string): void {
+  check(offset: number, size: number, what: What): void {
     if (!Number.isSafeInteger(offset) || offset < 0 || size < 0 || offset + size > this.bytes.byteLength) {
+      const w = describe(what);
       throw new ElfFormatError(
-        `${what} at file offset ${hex(offset)} (${size} bytes) lies outside the ${this.bytes.byteLength}-byte file`,
-        what,
+        `${w} at file offset ${hex(offset)} (${size} bytes) lies outside the ${this.bytes.byteLength}-byte file`,
+        w,
       );
     }
   }
 
-  u8(off: number, what: string): number {
+  u8(off: number, what: What): number {
     this.check(off, 1, what);
     return this.view.getUint8(off);
   }
-  u16(off: number, what: string): number {
+  u16(off: number, what: What): number {
     this.check(off, 2, what);
     return this.view.getUint16(off, this.littleEndian);
   }
-  u32(off: number, what: string): number {
+  u32(off: number, what: What): number {
     this.check(off, 4, what);
     return this.view.getUint32(off, this.littleEndian);
   }
-  u64(off: number, what: string): bigint {
+  u64(off: number, what: What): bigint {
     this.check(off, 8, what);
     return this.view.getBigUint64(off, this.littleEndian);
   }
-  i32(off: number, what: string): number {
+  i32(off: number, what: What): number {
     this.check(off, 4, what);
     return this.view.getInt32(off, this.littleEndian);
   }
-  i64(off: number, what: string): bigint {
+  i64(off: number, what: What): bigint {
     this.check(off, 8, what);
     return this.view.getBigInt64(off, this.littleEndian);
   }
   /** A target-address-sized unsigned field: 4 bytes in ELF32, 8 in ELF64. */
-  addr(off: number, is64: boolean, what: string): bigint {
+  addr(off: number, is64: boolean, what: What): bigint {
     return is64 ? this.u64(off, what) : BigInt(this.u32(off, what));
   }
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Converts a 64-bit file offset or size to a JS number, or reports that it cannot be inside any file. */
-export function toOffset(v: bigint, what: string): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new ElfFormatError(`${what} ${hex(v)} is larger than any file`, what);
+export function toOffset(v: bigint, what: What): number {
+  if (v > MAX_SAFE) {
+    const w = describe(what);
+    throw new ElfFormatError(`${w} ${hex(v)} is larger than any file`, w);
   }
   return Number(v);
 }

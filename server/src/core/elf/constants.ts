@@ -112,25 +112,35 @@ export function sectionTypeName(type: number): string {
 }
 
 /** readelf's one-letter flag key, so our section tables read like `readelf -S`. */
+const FLAG_LETTERS: readonly (readonly [bigint, string])[] = [
+  [SHF_WRITE, "W"],
+  [SHF_ALLOC, "A"],
+  [SHF_EXECINSTR, "X"],
+  [SHF_MERGE, "M"],
+  [SHF_STRINGS, "S"],
+  [SHF_INFO_LINK, "I"],
+  [SHF_LINK_ORDER, "L"],
+  [SHF_GROUP, "G"],
+  [SHF_TLS, "T"],
+  [SHF_EXCLUDE, "E"],
+];
+
+/** Letters already worked out, per flags value: an object has few distinct values, many sections. */
+const lettersSeen = { x86: new Map<bigint, string>(), other: new Map<bigint, string>() };
+
 export function sectionFlagLetters(flags: bigint, machine: number = EM_X86_64): string {
-  const letters: [bigint, string][] = [
-    [SHF_WRITE, "W"],
-    [SHF_ALLOC, "A"],
-    [SHF_EXECINSTR, "X"],
-    [SHF_MERGE, "M"],
-    [SHF_STRINGS, "S"],
-    [SHF_INFO_LINK, "I"],
-    [SHF_LINK_ORDER, "L"],
-    [SHF_GROUP, "G"],
-    [SHF_TLS, "T"],
-    [SHF_EXCLUDE, "E"],
-  ];
   // The large-section bit is processor-specific: only x86-64 gives 0x10000000 that meaning.
-  if (machine === EM_X86_64) letters.push([SHF_X86_64_LARGE, "l"]);
-  return letters
-    .filter(([bit]) => (flags & bit) !== 0n)
-    .map(([, l]) => l)
-    .join("");
+  const x86 = machine === EM_X86_64;
+  const seen = x86 ? lettersSeen.x86 : lettersSeen.other;
+  let letters = seen.get(flags);
+  if (letters !== undefined) return letters;
+  letters = "";
+  for (const [bit, l] of FLAG_LETTERS) if ((flags & bit) !== 0n) letters += l;
+  if (x86 && (flags & SHF_X86_64_LARGE) !== 0n) letters += "l";
+  // Bounded: hostile objects can carry a different value in every header.
+  if (seen.size >= 4096) seen.clear();
+  seen.set(flags, letters);
+  return letters;
 }
 
 export function bindName(bind: number): string {

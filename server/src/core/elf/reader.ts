@@ -2,7 +2,7 @@
 // structure it touches before using it, so malformed or half-written objects produce an
 // ElfFormatError that says what is wrong and where, never an exception from deeper down.
 
-import { ByteView, toOffset } from "./bytes";
+import { ByteView, describe, toOffset, type What } from "./bytes";
 import {
   ELFCLASS32,
   ELFCLASS64,
@@ -103,7 +103,7 @@ export function readElf(bytes: Uint8Array): ElfFile {
   const shentsize = SHDR_SIZE[bits];
   const readShdr = (i: number): Omit<SectionHeader, "name"> => {
     const o = shoff + i * shentsize;
-    const what = `section header ${i}`;
+    const what = () => `section header ${i}`;
     v.check(o, shentsize, what);
     return {
       index: i,
@@ -153,7 +153,20 @@ export function readElf(bytes: Uint8Array): ElfFile {
   checkSectionData(v, shstr);
   const sections: SectionHeader[] = raw.map((s) => {
     checkSectionData(v, s);
-    return { ...s, name: readString(v, shstr, s.sh_name, `name of section ${s.index}`) };
+    return {
+      index: s.index,
+      name: readString(v, shstr, s.sh_name, () => `name of section ${s.index}`),
+      sh_name: s.sh_name,
+      sh_type: s.sh_type,
+      sh_flags: s.sh_flags,
+      sh_addr: s.sh_addr,
+      sh_offset: s.sh_offset,
+      sh_size: s.sh_size,
+      sh_link: s.sh_link,
+      sh_info: s.sh_info,
+      sh_addralign: s.sh_addralign,
+      sh_entsize: s.sh_entsize,
+    };
   });
   for (const s of sections) checkLinks(s, sections, warnings);
   return { bytes, header, sections, shstrndx, warnings };
@@ -162,9 +175,8 @@ export function readElf(bytes: Uint8Array): ElfFile {
 /** The section's file bytes must lie inside the file (SHT_NOBITS and SHT_NULL have none). */
 function checkSectionData(v: ByteView, s: Omit<SectionHeader, "name">): void {
   if (s.sh_type === SHT_NOBITS || s.sh_type === SHT_NULL) return;
-  const what = `contents of section ${s.index}`;
-  const off = toOffset(s.sh_offset, `${what} sh_offset`);
-  const size = toOffset(s.sh_size, `${what} sh_size`);
+  const off = toOffset(s.sh_offset, () => `contents of section ${s.index} sh_offset`);
+  const size = toOffset(s.sh_size, () => `contents of section ${s.index} sh_size`);
   if (off + size > v.length) {
     throw new ElfFormatError(
       `section ${s.index} claims ${size} bytes at file offset ${hex(off)}, past the end of the ${v.length}-byte file (truncated or half-written?)`,
@@ -176,6 +188,8 @@ function checkSectionData(v: ByteView, s: Omit<SectionHeader, "name">): void {
 /** sh_link/sh_info of the structural section types must name real sections of the right kind. */
 function checkLinks(s: SectionHeader, sections: readonly SectionHeader[], warnings: string[]): void {
   const n = sections.length;
+  if (s.sh_type !== SHT_SYMTAB && s.sh_type !== SHT_DYNSYM && s.sh_type !== SHT_RELA && s.sh_type !== SHT_REL)
+    return;
   const what = `section header ${s.index} (${s.name || "unnamed"})`;
   if (s.sh_type === SHT_SYMTAB || s.sh_type === SHT_DYNSYM) {
     if (s.sh_link >= n) {
@@ -202,30 +216,36 @@ function checkLinks(s: SectionHeader, sections: readonly SectionHeader[], warnin
 }
 
 /** Reads a NUL-terminated string at `offset` inside string table `strtab`. */
-function readString(v: ByteView, strtab: Omit<SectionHeader, "name">, offset: number, what: string): string {
+function readString(v: ByteView, strtab: Omit<SectionHeader, "name">, offset: number, what: What): string {
   const start = Number(strtab.sh_offset);
   const size = Number(strtab.sh_size);
   if (offset >= size) {
     if (offset === 0 && size === 0) return "";
+    const w = describe(what);
     throw new ElfFormatError(
-      `${what}: string offset ${offset} is past the end of string table section ${strtab.index} (${size} bytes)`,
-      what,
+      `${w}: string offset ${offset} is past the end of string table section ${strtab.index} (${size} bytes)`,
+      w,
     );
   }
   const end = v.bytes.indexOf(0, start + offset);
   if (end < 0 || end >= start + size) {
-    throw new ElfFormatError(
-      `${what}: string at offset ${offset} runs off the end of section ${strtab.index}`,
-      what,
-    );
+    const w = describe(what);
+    throw new ElfFormatError(`${w}: string at offset ${offset} runs off the end of section ${strtab.index}`, w);
   }
   return decodeLatin1(v.bytes.subarray(start + offset, end));
 }
 
 // Names in ELF are bytes; latin1 keeps every byte visible and round-trippable in reports.
 function decodeLatin1(b: Uint8Array): string {
+  // Most names are short: a loop beats spreading the bytes into an argument list.
+  if (b.length <= 64) {
+    let s = "";
+    for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+    return s;
+  }
   let s = "";
-  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
+  for (let i = 0; i < b.length; i += 4096)
+    s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
   return s;
 }
 
@@ -246,9 +266,12 @@ export function sectionData(elf: ElfFile, index: number): Uint8Array {
 }
 
 /** A string from the string table `strtabIndex`; throws ElfFormatError if it is out of bounds. */
-export function stringAt(elf: ElfFile, strtabIndex: number, offset: number, what: string): string {
+export function stringAt(elf: ElfFile, strtabIndex: number, offset: number, what: What): string {
   const s = elf.sections[strtabIndex];
-  if (!s) throw new ElfFormatError(`${what}: string table index ${strtabIndex} does not exist`, what);
+  if (!s) {
+    const w = describe(what);
+    throw new ElfFormatError(`${w}: string table index ${strtabIndex} does not exist`, w);
+  }
   return readString(view(elf), s, offset, what);
 }
 
@@ -262,11 +285,11 @@ export function symbolCount(elf: ElfFile, symtabIndex: number): number {
 export function readSymbol(elf: ElfFile, symtabIndex: number, k: number): ElfSymbol {
   const tab = elf.sections[symtabIndex]!;
   const bits = elf.header.bits;
-  const what = `symbol ${k} of section ${symtabIndex} (${tab.name})`;
+  const what = () => `symbol ${k} of section ${symtabIndex} (${tab.name})`;
   if (k < 0 || k >= symbolCount(elf, symtabIndex)) {
     throw new ElfFormatError(
       `symbol index ${k} is past the end of symbol table ${tab.name} (${symbolCount(elf, symtabIndex)} symbols)`,
-      what,
+      what(),
     );
   }
   const v = view(elf);
@@ -289,7 +312,7 @@ export function readSymbol(elf: ElfFile, symtabIndex: number, k: number): ElfSym
   }
   let shndx = st_shndx;
   if (st_shndx === SHN_XINDEX) shndx = extendedIndex(elf, symtabIndex, k, what);
-  const name = st_name === 0 ? "" : stringAt(elf, tab.sh_link, st_name, `name of ${what}`);
+  const name = st_name === 0 ? "" : stringAt(elf, tab.sh_link, st_name, () => `name of ${what()}`);
   return {
     index: k,
     name,
@@ -305,15 +328,15 @@ export function readSymbol(elf: ElfFile, symtabIndex: number, k: number): ElfSym
   };
 }
 
-function extendedIndex(elf: ElfFile, symtabIndex: number, k: number, what: string): number {
+function extendedIndex(elf: ElfFile, symtabIndex: number, k: number, what: () => string): number {
   const x = elf.sections.find((s) => s.sh_type === SHT_SYMTAB_SHNDX && s.sh_link === symtabIndex);
   if (!x) {
     throw new ElfFormatError(
       `st_shndx is SHN_XINDEX but no SHT_SYMTAB_SHNDX section belongs to this table`,
-      what,
+      what(),
     );
   }
-  return view(elf).u32(Number(x.sh_offset) + 4 * k, `${what} extended section index`);
+  return view(elf).u32(Number(x.sh_offset) + 4 * k, () => `${what()} extended section index`);
 }
 
 /** All symbols of a table, in order. */
@@ -388,7 +411,7 @@ function stringIfInside(v: ByteView, strtab: SectionHeader, offset: number): str
 /** The stored fields of symbol `k`; the caller has checked that it lies inside its table. */
 function symbolFields(elf: ElfFile, tab: SectionHeader, k: number) {
   const v = view(elf);
-  const what = `symbol ${k} of section ${tab.index} (${tab.name})`;
+  const what = () => `symbol ${k} of section ${tab.index} (${tab.name})`;
   const o = Number(tab.sh_offset) + k * SYM_SIZE[elf.header.bits];
   if (elf.header.bits === 64) {
     return {
@@ -426,7 +449,7 @@ export function readRelocations(elf: ElfFile, relIndex: number): ElfRelocation[]
   const v = view(elf);
   const base = Number(s.sh_offset);
   const out: ElfRelocation[] = new Array(n);
-  const what = `relocation section ${relIndex} (${s.name})`;
+  const what = () => `relocation section ${relIndex} (${s.name})`;
   for (let i = 0; i < n; i++) {
     const o = base + i * size;
     if (bits === 64) {

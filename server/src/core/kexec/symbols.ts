@@ -16,27 +16,65 @@ export interface FoundSymbol {
 }
 
 /**
+ * One symbol table as the kernel's lookups walk it, read once per object: every symbol up to the
+ * first one that cannot be read (a name outside the string table, SHN_XINDEX without its table).
+ * A walk reaching that symbol throws its error, so the symbols after it are never looked at.
+ */
+interface WalkedTable {
+  readonly symtab: number;
+  /** Every symbol before `bad`, by name, in table order. */
+  readonly byName: Map<string, ElfSymbol[]>;
+  /** Where reading stopped, and why. */
+  readonly bad: { readonly at: number; readonly error: unknown } | undefined;
+}
+
+const walked = new WeakMap<ElfFile, readonly WalkedTable[]>();
+
+/** The SHT_SYMTAB sections the kernel searches (sh_link inside e_shnum), in section order. */
+function symbolTables(elf: ElfFile): readonly WalkedTable[] {
+  let tables = walked.get(elf);
+  if (tables) return tables;
+  const shnum = elf.header.e_shnum;
+  const list: WalkedTable[] = [];
+  for (const s of kernelSections(elf)) {
+    if (s.sh_type !== SHT_SYMTAB || s.sh_link >= shnum) continue;
+    const byName = new Map<string, ElfSymbol[]>();
+    let bad: WalkedTable["bad"];
+    const n = symbolCount(elf, s.index);
+    for (let k = 0; k < n; k++) {
+      let sym: ElfSymbol;
+      try {
+        sym = readSymbol(elf, s.index, k);
+      } catch (error) {
+        bad = { at: k, error };
+        break;
+      }
+      const same = byName.get(sym.name);
+      if (same) same.push(sym);
+      else byName.set(sym.name, [sym]);
+    }
+    list.push({ symtab: s.index, byName, bad });
+  }
+  walked.set(elf, (tables = list));
+  return tables;
+}
+
+/**
  * The first GLOBAL symbol named `name` in any SHT_SYMTAB, in section order. LOCAL and WEAK symbols
  * are skipped; a first match that is undefined or has a reserved/out-of-range st_shndx (SHN_ABS
  * included) ends the search with nothing found and a pr_debug line.
  */
 export function findSymbol(elf: ElfFile, name: string, log?: KernelLog): FoundSymbol | undefined {
-  const sections = kernelSections(elf);
   const shnum = elf.header.e_shnum;
-  for (const s of sections) {
-    if (s.sh_type !== SHT_SYMTAB) continue;
-    if (s.sh_link >= shnum) continue;
-    const n = symbolCount(elf, s.index);
-    for (let k = 0; k < n; k++) {
-      const sym = readSymbol(elf, s.index, k);
-      if (sym.bind !== STB_GLOBAL) continue;
-      if (sym.name !== name) continue;
-      if (sym.st_shndx === SHN_UNDEF || sym.st_shndx >= shnum) {
-        log?.debug(() => `${PREFIX.kexecFile}Symbol: ${name} has bad section index ${sym.st_shndx}.`);
-        return undefined;
-      }
-      return { symtab: s.index, sym };
+  for (const t of symbolTables(elf)) {
+    const sym = t.byName.get(name)?.find((x) => x.bind === STB_GLOBAL);
+    if (t.bad && (!sym || t.bad.at < sym.index)) throw t.bad.error;
+    if (!sym) continue;
+    if (sym.st_shndx === SHN_UNDEF || sym.st_shndx >= shnum) {
+      log?.debug(() => `${PREFIX.kexecFile}Symbol: ${name} has bad section index ${sym.st_shndx}.`);
+      return undefined;
     }
+    return { symtab: t.symtab, sym };
   }
   return undefined;
 }
@@ -44,13 +82,9 @@ export function findSymbol(elf: ElfFile, name: string, log?: KernelLog): FoundSy
 /** Every symbol named `name` whatever its binding: used to explain why findSymbol missed. */
 export function symbolsNamed(elf: ElfFile, name: string): ElfSymbol[] {
   const out: ElfSymbol[] = [];
-  for (const s of kernelSections(elf)) {
-    if (s.sh_type !== SHT_SYMTAB || s.sh_link >= elf.header.e_shnum) continue;
-    const n = symbolCount(elf, s.index);
-    for (let k = 0; k < n; k++) {
-      const sym = readSymbol(elf, s.index, k);
-      if (sym.name === name) out.push(sym);
-    }
+  for (const t of symbolTables(elf)) {
+    if (t.bad) throw t.bad.error;
+    out.push(...(t.byName.get(name) ?? []));
   }
   return out;
 }
