@@ -230,7 +230,10 @@ function readString(v: ByteView, strtab: Omit<SectionHeader, "name">, offset: nu
   const end = v.bytes.indexOf(0, start + offset);
   if (end < 0 || end >= start + size) {
     const w = describe(what);
-    throw new ElfFormatError(`${w}: string at offset ${offset} runs off the end of section ${strtab.index}`, w);
+    throw new ElfFormatError(
+      `${w}: string at offset ${offset} runs off the end of section ${strtab.index}`,
+      w,
+    );
   }
   return decodeLatin1(v.bytes.subarray(start + offset, end));
 }
