@@ -19,7 +19,7 @@ import {
   type CheckedPurgatory,
   type FailOn,
 } from "../core/report/check";
-import { reportJson } from "../core/report/json";
+import { reportJson, stringify } from "../core/report/json";
 import { sarifLog, type ToolInfo } from "../core/report/sarif";
 import type { Place } from "../core/rules/resolve";
 import type { SimulateOptions } from "../core/simulate";
@@ -346,14 +346,12 @@ export async function runCheck(
   switch (args.format) {
     case "json":
       text =
-        JSON.stringify(
+        stringify(
           jsonForm(
             checked,
             done.map((d) => d.report),
             cwd,
           ),
-          (_k, v: unknown) => (typeof v === "bigint" ? `0x${v.toString(16)}` : v),
-          2,
         ) + "\n";
       break;
     case "sarif":

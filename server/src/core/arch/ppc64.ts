@@ -13,7 +13,7 @@ import { runSymbolOps, type SymbolOp } from "../kexec/load";
 import { topDownFit } from "../kexec/memory-hole";
 import { kernelSections } from "../kexec/purgatory";
 import { hex } from "../kexec/u64";
-import { errorLines, finding, OBJECT_TARGET, unique } from "../rules/finding";
+import { errorLines, finding, listed, OBJECT_TARGET, unique } from "../rules/finding";
 import {
   stepsPurgatorySymbol,
   stepsUndefinedBehaviour,
@@ -48,7 +48,7 @@ const relaUnsupported: Rule = {
       finding({
         id: "rela-unsupported",
         severity: "error",
-        title: `${relas.map((s) => s.name).join(", ")}: relocations against allocated sections, which powerpc cannot apply`,
+        title: `${listed(relas.map((s) => s.name))}: relocations against allocated sections, which powerpc cannot apply`,
         message:
           'powerpc defines no arch_kexec_apply_relocations_add(): the generic stub prints "RELA relocation unsupported." and kexec_file_load fails.',
         cause:

@@ -29,7 +29,7 @@ import { PAGE_SIZE } from "../kexec/purgatory";
 import type { ArchRelocator, RelaContext } from "../kexec/relocate";
 import type { RelocationTable } from "../kexec/relocation-table";
 import { U64_MASK, hex, u64 } from "../kexec/u64";
-import { finding, firstAttempt, unique } from "../rules/finding";
+import { finding, firstAttempt, listed, unique } from "../rules/finding";
 import {
   stepsPurgatorySymbol,
   stepsUndefinedBehaviour,
@@ -281,7 +281,7 @@ const undefinedAsZero: Rule = {
       finding({
         id: "riscv-undefined-symbol",
         severity: "error",
-        title: `undefined symbol${names.length === 1 ? "" : "s"} relocated as address 0: ${names.join(", ")}`,
+        title: `undefined symbol${names.length === 1 ? "" : "s"} relocated as address 0: ${listed(names)}`,
         message:
           "The riscv relocator has no SHN_UNDEF check: it takes sechdrs[0].sh_addr (0) as the section base, so kexec_file_load succeeds and the purgatory calls or reads address 0 + addend.",
         cause: "The purgatory references a symbol it does not define; `ld -r` does not complain.",

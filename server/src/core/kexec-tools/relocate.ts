@@ -19,19 +19,16 @@ import { readRelocations, readSymbol, symbolCount } from "../elf/reader";
 import { copyOf, type StagingBuffer } from "../kexec/staging";
 import type { ElfFile, ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelLog } from "../kexec/log";
-import {
-  relocationRecord,
-  type RecordFacts,
-  type RelocationRecord,
-  type RelocStatus,
-} from "../kexec/relocate";
+import type { RecordFacts, RelocStatus } from "../kexec/relocate";
+import type { RelocationList } from "../kexec/relocation-record";
+import { RelocationTable } from "../kexec/relocation-table";
 import { hex, u64 } from "../kexec/u64";
 import type { KtLayout } from "./layout";
 import type { KtArch } from "./types";
 import type { KexecToolsVersion } from "./version";
 
 export interface KtRelocationOutcome {
-  readonly records: RelocationRecord[];
+  readonly records: RelocationList;
   /** die()'s text when the walk dies (already in the log). */
   readonly died: boolean;
   /** Why the behaviour is undefined, when the walk reached such a relocation first. */
@@ -53,8 +50,17 @@ export function ktApplyRelocations(
   log: KernelLog,
 ): KtRelocationOutcome {
   const shnum = elf.header.e_shnum;
-  const records: RelocationRecord[] = [];
+  // Columns, as the kernel's walks keep them: a million records as objects would cost gigabytes.
+  const table = new RelocationTable();
   const ub: string[] = [];
+  // Type names are made once per type, the way the kernel's walks intern them.
+  const typeNames = new Map<number, string>();
+  const typeNameOf = (type: number): string => {
+    let name = typeNames.get(type);
+    if (name === undefined) typeNames.set(type, (name = arch.typeName?.(type) ?? `type ${type}`));
+    return name;
+  };
+  const sectionAddress = (i: number): bigint => layout.sechdrs[i]?.sh_addr ?? 0n;
   let live = true;
   let scratch: StagingBuffer | undefined;
   const stop = (message: string | undefined, why?: string): void => {
@@ -92,12 +98,16 @@ export function ktApplyRelocations(
       stop(undefined, `${e.message}: kexec-tools would read past the end of the file`);
       continue;
     }
-    for (const rel of rels) {
-      const address = u64(target.sh_addr + rel.r_offset);
-      const push = (r: RecordFacts & { typeName: string; status: RelocStatus }): void => {
-        records.push(relocationRecord(relsec, target, rel, address, r.typeName, r.status, r, live));
-      };
-      const typeName = arch.typeName?.(rel.type) ?? `type ${rel.type}`;
+    table.reserve(rels.length);
+    const group = table.addGroup(relsec, target);
+    let rel: ElfRelocation;
+    let address: bigint;
+    const push = (r: RecordFacts & { typeName: string; status: RelocStatus }): void => {
+      table.add(group, rel, address, r.typeName, r.status, r, live);
+    };
+    for (rel of rels) {
+      address = u64(target.sh_addr + rel.r_offset);
+      const typeName = typeNameOf(rel.type);
       if (rel.sym >= nsyms) {
         const note = `symbol index ${rel.sym} is past the end of the ${nsyms}-entry symbol table: kexec-tools would read whatever follows it`;
         push({ typeName, status: "undefined-behaviour", symbol: "?", symShndx: -1, note });
@@ -187,7 +197,7 @@ export function ktApplyRelocations(
         value,
         bufAddr,
         symMoves: k === 1,
-        sectionAddress: (i) => layout.sechdrs[i]?.sh_addr ?? 0n,
+        sectionAddress,
       });
       if (field + r.width > data.byteLength) {
         const note = `the ${r.width}-byte field at buffer offset ${hex(BigInt(field))} runs past the end of the ${data.byteLength}-byte buffer: kexec-tools would access memory out of bounds`;
@@ -213,7 +223,7 @@ export function ktApplyRelocations(
       if (r.die !== undefined) stop(r.die);
     }
   }
-  return { records, died: !live && ub.length === 0, undefinedBehaviour: ub };
+  return { records: table.records(), died: !live && ub.length === 0, undefinedBehaviour: ub };
 }
 
 function hex2(n: number): string {

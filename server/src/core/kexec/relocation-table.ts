@@ -96,6 +96,7 @@ export class RelocationTable {
   /** Interned windows: records share the array, so consumers can intersect each distinct one once. */
   readonly windows: (readonly Interval[])[] = [];
   private readonly windowIds = new Map<readonly Interval[], number>();
+  private readonly windowKeys = new Map<string, number>();
 
   /** Makes room for `more` rows (a section's entry count is known before its walk). */
   reserve(more: number): void {
@@ -136,6 +137,21 @@ export class RelocationTable {
   }
 
   stringId(s: string): number {
+    // Rows alternate between a symbol name and a type name, mostly the same ones as the row before.
+    if (s === this.recent[0]) return this.recentIds[0]!;
+    if (s === this.recent[1]) return this.recentIds[1]!;
+    const id = this.internedId(s);
+    this.recent[1] = this.recent[0];
+    this.recentIds[1] = this.recentIds[0]!;
+    this.recent[0] = s;
+    this.recentIds[0] = id;
+    return id;
+  }
+
+  private readonly recent: (string | undefined)[] = [undefined, undefined];
+  private readonly recentIds = [0, 0];
+
+  private internedId(s: string): number {
     let id = this.stringIds.get(s);
     if (id === undefined) {
       id = this.strings.length;
@@ -149,8 +165,14 @@ export class RelocationTable {
     if (w === undefined) return -1;
     let id = this.windowIds.get(w);
     if (id === undefined) {
-      id = this.windows.length;
-      this.windows.push(w);
+      // A loader that builds a fresh array per relocation still gets one entry per distinct window.
+      const key = w.map((x) => `${x.from.toString(16)}-${x.to.toString(16)}`).join(",");
+      id = this.windowKeys.get(key);
+      if (id === undefined) {
+        id = this.windows.length;
+        this.windows.push(w);
+        this.windowKeys.set(key, id);
+      }
       this.windowIds.set(w, id);
     }
     return id;

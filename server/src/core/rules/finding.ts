@@ -19,6 +19,16 @@ export function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
 }
 
+/**
+ * Names joined for a title or message, at most `max` of them and then how many more: a hostile
+ * object can have thousands of matching sections or symbols, and a finding that lists them all is
+ * unreadable and costs every reporter.
+ */
+export function listed(names: readonly string[], max = 12, sep = ", "): string {
+  if (names.length <= max) return names.join(sep);
+  return `${names.slice(0, max).join(sep)}${sep}… (${names.length - max} more)`;
+}
+
 /** The undefined behaviour the loads stopped at, in one error finding worded by its loader. */
 export function undefinedBehaviourFindings(
   loads: readonly { attempt: LoadAttempt }[],

@@ -13,7 +13,10 @@ import { describeEra } from "../kexec/kernel";
 import { kernelSections } from "../kexec/purgatory";
 import { findSymbol, symbolsNamed } from "../kexec/symbols";
 import { hex } from "../kexec/u64";
-import { firstAttempt, finding, logLines, OBJECT_TARGET, PIC_FIX } from "./finding";
+import { firstAttempt, finding, listed, logLines, OBJECT_TARGET, PIC_FIX, unique } from "./finding";
+
+/** How many names an evidence list keeps (its count is given beside it). */
+const EVIDENCE_NAMES = 50;
 import type { Rule, RuleContext, SymbolNeed } from "./rule";
 import type { Attachment, Finding } from "./types";
 
@@ -119,7 +122,11 @@ export const GENERIC_RULES: readonly Rule[] = [
               ? "This kernel (6.4 on) keeps the first match and hits a WARN_ON for each later one: a WARNING splat, a tainted kernel, and a panic under panic_on_warn. The load itself goes on."
               : "This kernel takes the entry from purgatory_start, so it loads; older kernels would WARN (6.4–6.x) or hang (4.17–6.3).";
       const attach: Attachment[] = [
-        { kind: "linker-script", outputSection: ".text", inputSections: names.filter((n) => n !== ".text") },
+        {
+          kind: "linker-script",
+          outputSection: ".text",
+          inputSections: unique(names.filter((n) => n !== ".text")),
+        },
       ];
       if (ltext) attach.push({ kind: "flag", flag: "-mcmodel=large", present: true });
       if (!ltext && hot.length > 0) attach.push({ kind: "flag", flag: "-fprofile-use", present: true });
@@ -127,14 +134,25 @@ export const GENERIC_RULES: readonly Rule[] = [
         finding({
           id: "entry-multiple-sections",
           severity,
-          title: `${names.map((n) => "`" + n + "`").join(" and ")} ${names.length === 2 ? "both" : "all"} contain the entry point`,
+          title:
+            names.length <= 12
+              ? `${names.map((n) => "`" + n + "`").join(" and ")} ${names.length === 2 ? "both" : "all"} contain the entry point`
+              : `${names.length} executable sections contain the entry point: ${listed(
+                  names.map((n) => "`" + n + "`"),
+                  12,
+                )}`,
           message: effect,
           cause,
           fix: ltext
             ? `Build with \`${PIC_FIX}\` (what the kernel does since 2024), or merge \`.ltext .ltext.*\` into \`.text\` with a linker script.`
             : "Filter the PGO/LTO flags out of the purgatory's CFLAGS (as the kernel's Makefile does since 6.4/6.6), or merge `.text.*` into `.text` with a linker script.",
           kernelMessages: logLines(ctx, (t) => t.startsWith("WARNING")),
-          evidence: { sections: names, era: describeEra(era), e_entry: hex(ctx.elf.header.e_entry) },
+          evidence: {
+            sections: names.length <= EVIDENCE_NAMES ? names : names.slice(0, EVIDENCE_NAMES),
+            sectionCount: names.length,
+            era: describeEra(era),
+            e_entry: hex(ctx.elf.header.e_entry),
+          },
           attach,
         }),
       ];
@@ -174,7 +192,7 @@ export const GENERIC_RULES: readonly Rule[] = [
               message: `At kbuf.mem ${hex(a.mem)} the kernel would jump to ${hex(a.imageStart)} instead of the purgatory's entry: a hang or a crash right after "kexec_core: Starting new kernel", with nothing printed.`,
               cause:
                 holders.length > 1
-                  ? `Several executable sections (${holders.map((h) => h.name).join(", ")}) contain e_entry and this kernel's entry rule mishandles that.`
+                  ? `Several executable sections (${listed(holders.map((h) => h.name))}) contain e_entry and this kernel's entry rule mishandles that.`
                   : "e_entry does not point at purgatory_start's final place.",
               fix: "Keep one executable section (merge `.text.*`/`.ltext` into `.text`), or use a kernel with the purgatory_start entry rule (7.0, 6.12.75, 6.1.165 and later).",
               evidence: {
@@ -339,7 +357,7 @@ export const GENERIC_RULES: readonly Rule[] = [
           finding({
             id: "section-alignment",
             severity: "warning",
-            title: `sh_addralign is 0 for ${ctx.plan.zeroAlign.map(name).join(", ")}`,
+            title: `sh_addralign is 0 for ${listed(ctx.plan.zeroAlign.map(name))}`,
             message:
               "The kernel's ALIGN(x, 0) evaluates to 0, not x: the running offset resets to 0 and the next section is copied over the start of the buffer (kexec-tools treats 0 as 1 since 2.0.24; the kernel never did).",
             cause:
@@ -355,7 +373,7 @@ export const GENERIC_RULES: readonly Rule[] = [
           finding({
             id: "section-alignment",
             severity: "warning",
-            title: `sh_addralign is not a power of two for ${ctx.plan.oddAlign.map(name).join(", ")}`,
+            title: `sh_addralign is not a power of two for ${listed(ctx.plan.oddAlign.map(name))}`,
             message:
               "The kernel aligns with a mask, so a non-power-of-two alignment yields offsets that are not aligned at all.",
             cause: "A malformed section header.",

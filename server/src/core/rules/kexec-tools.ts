@@ -10,7 +10,7 @@ import type { KbufPlan } from "../kexec/purgatory";
 import { U64_MASK, hex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
 import { GOT_TYPES } from "../elf/x86_64-relocs";
-import { errorLines, finding, OBJECT_TARGET, undefinedBehaviourFindings, unique } from "./finding";
+import { errorLines, finding, listed, OBJECT_TARGET, undefinedBehaviourFindings, unique } from "./finding";
 import type { Attachment, Finding } from "./types";
 
 export interface KexecToolsRuleContext {
@@ -154,7 +154,7 @@ function zeroAlign(ctx: KexecToolsRuleContext): Finding[] {
     finding({
       id: "kt-zero-align",
       severity: old ? "error" : "info",
-      title: `ALLOC section${zero.length === 1 ? "" : "s"} with sh_addralign 0: ${zero.map((s) => s.name).join(", ")}`,
+      title: `ALLOC section${zero.length === 1 ? "" : "s"} with sh_addralign 0: ${listed(zero.map((s) => s.name))}`,
       message: old
         ? `${kt(ctx)} computes _ALIGN(x, 0) = 0: the section is copied to offset 0 - buf_addr, far outside the buffer.`
         : `${kt(ctx)} reads alignment 0 as 1 (since 2.0.24), so this loads; the kernel's loader does not (its ALIGN(x, 0) is 0).`,
@@ -194,7 +194,7 @@ function undefinedSymbols(ctx: KexecToolsRuleContext): Finding[] {
     finding({
       id: "undefined-symbol",
       severity: "error",
-      title: `relocation against a symbol with no usable section: ${names.join(", ")}`,
+      title: `relocation against a symbol with no usable section: ${listed(names)}`,
       message:
         "elf_rel_load() dies at the first one (undefined symbols of type NOTYPE are let through as 0, for ppc64's TOC).",
       cause:
@@ -223,7 +223,7 @@ function undefinedAsZero(ctx: KexecToolsRuleContext): Finding[] {
     finding({
       id: "kt-undefined-as-zero",
       severity: "error",
-      title: `undefined symbol${names.length === 1 ? "" : "s"} relocated as address 0 without a message: ${names.join(", ")}`,
+      title: `undefined symbol${names.length === 1 ? "" : "s"} relocated as address 0 without a message: ${listed(names)}`,
       message:
         "elf_rel_load() lets an undefined symbol of type NOTYPE through (meant for ppc64's TOC base) and uses 0 as its value: kexec loads the purgatory, which then calls or reads address 0 at kexec time. Loaded above 2 GiB, a 32-bit PC-relative displacement to 0 does not even fit and is truncated without a check.",
       cause:

@@ -7,6 +7,7 @@ import {
   errorLines,
   finding,
   firstAttempt,
+  listed,
   OBJECT_TARGET,
   undefinedBehaviourFindings,
   unique,
@@ -102,7 +103,7 @@ export function stepsUndefinedSymbol(silently?: string): Rule {
         finding({
           id: "undefined-symbol",
           severity: "error",
-          title: `relocation against a symbol with no usable section: ${names.join(", ")}`,
+          title: `relocation against a symbol with no usable section: ${listed(names)}`,
           message: silent ? silently : "The RELA hook refuses it and kexec_file_load fails.",
           cause:
             "The purgatory references a symbol it does not define (a compiler helper, instrumentation) or a common symbol.",

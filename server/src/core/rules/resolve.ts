@@ -13,7 +13,7 @@ import {
 import { isInactive, type CompiledLines } from "../kbuild/conditional";
 import type { RelocationLine } from "../kbuild/line-map";
 import { bestDefinition, findSymbolInText } from "../kbuild/locate";
-import { unique } from "./finding";
+import { listed, unique } from "./finding";
 import { findOutputSection, outputSectionMentions, type OutputSectionSpan } from "../lds/output-section";
 import type { Attachment, Finding } from "./types";
 
@@ -196,7 +196,7 @@ function placesFor(att: Attachment, files: ProjectFiles): Place[] {
             startColumn: a.column,
             endLine: b.line,
             endColumn: b.column,
-            note: `${att.inputSections.join(", ")} ${att.inputSections.length === 1 ? "is" : "are"} not merged into ${att.outputSection} here`,
+            note: `${listed(att.inputSections)} ${att.inputSections.length === 1 ? "is" : "are"} not merged into ${att.outputSection} here`,
           },
         ];
       }
@@ -207,7 +207,7 @@ function placesFor(att: Attachment, files: ProjectFiles): Place[] {
             assignmentPlace(
               mf.path,
               a,
-              `the purgatory is linked without a linker script, so ${att.inputSections.join(", ")} stay separate`,
+              `the purgatory is linked without a linker script, so ${listed(att.inputSections)} stay separate`,
             ),
           ]
         : [];
