@@ -2,6 +2,7 @@
 // editor does (kernel trees, O= build folders, kexec-tools trees, --object globs), simulates each with
 // its own tree's kernel release, resolves the findings to the causing lines with the language
 // server's code, and prints them compiler-style, as JSON, SARIF or GitHub workflow commands.
+import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, posix, resolve } from "node:path";
@@ -19,7 +20,8 @@ import {
   type CheckedPurgatory,
   type FailOn,
 } from "../core/report/check";
-import { reportJson, stringify } from "../core/report/json";
+import { stringify } from "../core/report/json";
+import { writeReportJson } from "../core/report/json-stream";
 import { sarifLog, type ToolInfo } from "../core/report/sarif";
 import type { Place } from "../core/rules/resolve";
 import type { SimulateOptions } from "../core/simulate";
@@ -204,7 +206,7 @@ export async function checkPurgatory(
   args: Pick<CheckArgs, "kernel" | "loads" | "ram">,
   cwd: string = process.cwd(),
   readText: (path: string) => Promise<string | undefined> = onceReader(),
-): Promise<{ checked: CheckedPurgatory; report: () => object | undefined }> {
+): Promise<{ checked: CheckedPurgatory; report: () => string | undefined }> {
   const base: SimulateOptions = {
     loads: args.loads,
     ...(args.ram !== undefined ? { ramSize: args.ram } : {}),
@@ -248,7 +250,14 @@ export async function checkPurgatory(
       lineText: (path, line) => texts.get(path)?.[line],
     },
     // Built only for --format json: it is most of what reporting a purgatory costs.
-    report: () => r.report && reportJson(d.object, r.report, kernel ? { kernelSource: kernel.source } : {}),
+    report: () => {
+      if (!r.report) return undefined;
+      let text = "";
+      writeReportJson(d.object, r.report, (s) => (text += s), undefined, undefined, {
+        ...(kernel ? { kernelSource: kernel.source } : {}),
+      });
+      return text.trimEnd();
+    },
   };
 }
 
@@ -281,8 +290,9 @@ export function toolInfo(): ToolInfo {
 
 function jsonForm(
   checked: readonly CheckedPurgatory[],
-  reports: readonly (() => object | undefined)[],
+  reports: readonly (() => string | undefined)[],
   cwd: string,
+  marker: (k: number) => string,
 ): object[] {
   return checked.map((c, k) => ({
     object: relativePath(cwd, c.object),
@@ -304,8 +314,41 @@ function jsonForm(
         ...(p.approximate ? { approximate: true } : {}),
       })),
     })),
-    report: reports[k]?.() ?? null,
+    // The report is simulate --json's document, written by its writer: see checkJsonText.
+    report: reports[k]?.() === undefined ? null : marker(k),
   }));
+}
+
+/**
+ * The --format json document. Each purgatory's "report" is what `simulate --json` prints for it (one
+ * writer, one format: relocations as rows named by relocationFields), spliced in where a placeholder
+ * stood and indented to its place.
+ */
+function checkJsonText(
+  checked: readonly CheckedPurgatory[],
+  done: readonly { report: () => string | undefined }[],
+  cwd: string,
+): string {
+  const nonce = randomUUID();
+  const marker = (k: number) => `@@report-${nonce}-${k}@@`;
+  const reports = done.map((d) => d.report);
+  const texts: (string | undefined)[] = [];
+  const form = jsonForm(
+    checked,
+    reports.map((r, k) => () => (texts[k] = r())),
+    cwd,
+    marker,
+  );
+  let text = stringify(form) + "\n";
+  texts.forEach((t, k) => {
+    if (t === undefined) return;
+    const m = `"${marker(k)}"`;
+    const at = text.indexOf(m);
+    const lineStart = text.lastIndexOf("\n", at) + 1;
+    const indent = " ".repeat(text.slice(lineStart, at).search(/\S/));
+    text = text.slice(0, at) + t.split("\n").join("\n" + indent) + text.slice(at + m.length);
+  });
+  return text;
 }
 
 export async function runCheck(
@@ -345,14 +388,7 @@ export async function runCheck(
   let text: string;
   switch (args.format) {
     case "json":
-      text =
-        stringify(
-          jsonForm(
-            checked,
-            done.map((d) => d.report),
-            cwd,
-          ),
-        ) + "\n";
+      text = checkJsonText(checked, done, cwd);
       break;
     case "sarif":
       text = JSON.stringify(sarifLog(checked, options, toolInfo()), null, 2) + "\n";
