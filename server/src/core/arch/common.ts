@@ -52,10 +52,21 @@ export interface Outcome {
   store?: Store;
 }
 
+/** The DataView of the last dense buffer fields were read from or stored into (a load uses one). */
+let lastBuf: Uint8Array | undefined;
+let lastView: DataView | undefined;
+function viewOf(buf: Uint8Array): DataView {
+  if (buf !== lastBuf) {
+    lastBuf = buf;
+    lastView = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  return lastView!;
+}
+
 export function readField(buf: StagingBuffer, at: number, width: number, littleEndian: boolean): bigint {
   if (buf instanceof Uint8Array && at >= 0 && at + width <= buf.byteLength) {
     // The common case, a dense buffer and an in-bounds field, in one DataView read.
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const dv = viewOf(buf);
     if (width === 8) return dv.getBigUint64(at, littleEndian);
     if (width === 4) return BigInt(dv.getUint32(at, littleEndian));
     if (width === 2) return BigInt(dv.getUint16(at, littleEndian));
@@ -72,7 +83,7 @@ export function readField(buf: StagingBuffer, at: number, width: number, littleE
 export function writeField(buf: StagingBuffer, s: Store, littleEndian: boolean): void {
   const { at, width } = s;
   if (buf instanceof Uint8Array && at >= 0 && at + width <= buf.byteLength) {
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const dv = viewOf(buf);
     if (width === 8) return dv.setBigUint64(at, BigInt.asUintN(64, s.value), littleEndian);
     if (width === 4) return dv.setUint32(at, Number(BigInt.asUintN(32, s.value)), littleEndian);
     if (width === 2) return dv.setUint16(at, Number(BigInt.asUintN(16, s.value)), littleEndian);
