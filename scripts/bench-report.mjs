@@ -1,3 +1,4 @@
+/* global window -- the evaluate() callback runs in the page */
 // The section map's data path for `npm run bench`, on an object of about 1 MB with 30,000 relocations
 // (assembled by GNU as, or BENCH_REPORT_OBJECT=path for any other object): in the language server
 // (dist/server.js over stdio), the time from the report request to its answer, and how long the
@@ -5,6 +6,7 @@
 // being made, each answered before the next is sent: the slowest of them, and the first, sent right
 // after the request -- then, in the webview's engine (headless Chromium), parsing the answer's text
 // and turning its relocation rows into objects.
+import { Buffer } from "node:buffer";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -65,7 +67,11 @@ function answerText(raw) {
 async function serverFigures(tree) {
   const server = new ServerUnderTest(undefined, {}, { contentTypeDecoder: lazyJson });
   await server.initialize(tree);
-  await server.until(() => server.results.at(-1)?.purgatories[0]?.durationMs !== undefined, "a result", 60000);
+  await server.until(
+    () => server.results.at(-1)?.purgatories[0]?.durationMs !== undefined,
+    "a result",
+    60000,
+  );
   const c = join(tree, P, "purgatory.c");
   const text = readFileSync(c, "utf8");
   await server.open(c, text, "c");
@@ -93,7 +99,12 @@ async function serverFigures(tree) {
       await hover();
       hovers.push(performance.now() - h0);
     }
-    runs.push({ report: await request, first: hovers[0], slowest: Math.max(...hovers), hovers: hovers.length });
+    runs.push({
+      report: await request,
+      first: hovers[0],
+      slowest: Math.max(...hovers),
+      hovers: hovers.length,
+    });
   }
   await server.shutdown();
   return { runs, answer };
@@ -122,7 +133,8 @@ async function webviewFigures(text) {
         const t0 = performance.now();
         const doc = window.__reportModule.readReport(window.__benchText);
         out.push(performance.now() - t0);
-        if (!doc.results?.[0]?.relocations[0]?.relSection) throw new Error(`no relocation objects: ${doc.error}`);
+        if (!doc.results?.[0]?.relocations[0]?.relSection)
+          throw new Error(`no relocation objects: ${doc.error}`);
       }
       return out;
     }, RUNS);
@@ -149,16 +161,25 @@ export async function benchReport() {
     console.log(
       `${(object.length / 1024).toFixed(0)} KB object, ${doc.results.length} loads, ${relocations.toLocaleString("en")} relocations in all; answer ${(text.length / 1e6).toFixed(1)} MB of JSON text; medians of ${RUNS}`,
     );
-    const line = (what, k) => console.log(`${what.padEnd(62)} ${median(runs.map((r) => r[k])).toFixed(0).padStart(5)} ms`);
+    const line = (what, k) =>
+      console.log(
+        `${what.padEnd(62)} ${median(runs.map((r) => r[k]))
+          .toFixed(0)
+          .padStart(5)} ms`,
+      );
     line("report request -> answer received", "report");
     line("hover sent right after the report request -> its answer", "first");
     line("slowest hover answered while the report was made", "slowest");
     console.log(
-      `${"client (extension host): parse the answer message".padEnd(62)} ${median(parsed.map((p) => p.ms)).toFixed(0).padStart(5)} ms`,
+      `${"client (extension host): parse the answer message".padEnd(62)} ${median(parsed.map((p) => p.ms))
+        .toFixed(0)
+        .padStart(5)} ms`,
     );
     if (process.env.BENCH_REPORT_VERBOSE) console.log(JSON.stringify(runs));
     const parse = await webviewFigures(text);
-    console.log(`${"webview: parse the text and adapt the relocation rows".padEnd(62)} ${median(parse).toFixed(0).padStart(5)} ms`);
+    console.log(
+      `${"webview: parse the text and adapt the relocation rows".padEnd(62)} ${median(parse).toFixed(0).padStart(5)} ms`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
