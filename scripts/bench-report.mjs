@@ -8,7 +8,7 @@
 // and turning its relocation rows into objects.
 import { Buffer } from "node:buffer";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -64,8 +64,46 @@ function answerText(raw) {
   return { text: typeof result.json === "string" ? result.json : JSON.stringify(result), ms };
 }
 
-async function serverFigures(tree) {
-  const server = new ServerUnderTest(undefined, {}, { contentTypeDecoder: lazyJson });
+/** Microseconds on the clock V8's CPU profiles use (the monotonic clock). */
+const micros = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * The longest stretch of the server's main thread without an idle sample, between `from` and `to`
+ * (µs), from its CPU profile: how long its request loop was blocked at most.
+ */
+function longestBusy(profDir, from, to) {
+  // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; the main thread is thread 0.
+  const file = readdirSync(profDir).find((f) => /\.0\.\d+\.cpuprofile$/.test(f));
+  const profile = JSON.parse(readFileSync(join(profDir, file), "utf8"));
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
+  let t = profile.startTime;
+  let start;
+  let longest = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i];
+    if (t < from || t > to) continue;
+    if (!idle.has(profile.samples[i])) start ??= t;
+    else if (start !== undefined) {
+      longest = Math.max(longest, t - start);
+      start = undefined;
+    }
+  }
+  return longest / 1000;
+}
+
+async function serverFigures(tree, profDir) {
+  const server = new ServerUnderTest(
+    [
+      process.execPath,
+      "--cpu-prof",
+      `--cpu-prof-dir=${profDir}`,
+      "--cpu-prof-interval=250",
+      "dist/server.js",
+      "--stdio",
+    ],
+    {},
+    { contentTypeDecoder: lazyJson },
+  );
   await server.initialize(tree);
   await server.until(
     () => server.results.at(-1)?.purgatories[0]?.durationMs !== undefined,
@@ -84,6 +122,7 @@ async function serverFigures(tree) {
   await hover();
   const runs = [];
   let answer;
+  const busy = []; // [from, to] of each report request, µs
   for (let i = 0; i < RUNS; i++) {
     await sleep(200);
     let done = false;
@@ -99,14 +138,25 @@ async function serverFigures(tree) {
       await hover();
       hovers.push(performance.now() - h0);
     }
+    const report = await request;
+    busy.push([micros() - Math.round(report * 1000), micros()]);
+    // The same number of hovers with no request running: what the machine gives a hover anyway.
+    const idle = [];
+    for (let k = 0; k < hovers.length; k++) {
+      const h0 = performance.now();
+      await hover();
+      idle.push(performance.now() - h0);
+    }
     runs.push({
-      report: await request,
+      report,
       first: hovers[0],
       slowest: Math.max(...hovers),
+      idle: Math.max(...idle),
       hovers: hovers.length,
     });
   }
   await server.shutdown();
+  runs.forEach((r, i) => (r.blocked = longestBusy(profDir, ...busy[i])));
   return { runs, answer };
 }
 
@@ -153,7 +203,8 @@ export async function benchReport() {
     const tree = join(work, "tree");
     cpSync("examples/linux", tree, { recursive: true });
     writeFileSync(join(tree, P, "purgatory.ro"), object);
-    const { runs, answer } = await serverFigures(tree);
+    const profDir = join(work, "profile");
+    const { runs, answer } = await serverFigures(tree, profDir);
     const parsed = [0, 1, 2].map(() => answerText(answer.raw));
     const text = parsed[0].text;
     const doc = JSON.parse(text);
@@ -170,6 +221,8 @@ export async function benchReport() {
     line("report request -> answer received", "report");
     line("hover sent right after the report request -> its answer", "first");
     line("slowest hover answered while the report was made", "slowest");
+    line("slowest of as many hovers with no request running", "idle");
+    line("longest the server's main thread went without idling meanwhile", "blocked");
     console.log(
       `${"client (extension host): parse the answer message".padEnd(62)} ${median(parsed.map((p) => p.ms))
         .toFixed(0)
