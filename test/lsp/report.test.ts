@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, it } from "node:test";
 import { HoverRequest } from "vscode-languageserver-protocol/node";
-import { RELOCATION_FIELDS } from "../../server/src/core/report/json-stream";
-import { simulate } from "../../server/src/core/simulate";
+import { RELOCATION_FIELDS, writeReportJson } from "../../server/src/core/report/json-stream";
+import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
 import { encodedJsonWriter, encodedTextAnswer } from "../../server/src/lsp/encoded-json";
 import { encodeReportAnswer } from "../../server/src/lsp/report-text";
 import { SimulationPool } from "../../server/src/lsp/simulation-pool";
@@ -130,6 +130,32 @@ describe("the simulation pool's report job", () => {
     assert.ok(!refused.ok);
     assert.deepEqual(await pool.report(new Uint8Array(64), {}, "x", {}), { error: refused.error });
   });
+});
+
+describe("the answer's bytes", () => {
+  const context = { kernelSource: "Makefile \u2013 t\u00e9st" };
+  for (const [name, bytes, options] of [
+    [
+      "the example",
+      join(repoRoot, "examples/linux", P, "purgatory.ro"),
+      { kernel: "6.8", ramSize: 11n << 30n },
+    ],
+    ["hostile names", fixturePath("edge", "obj", "hostile.ro"), {}],
+    ["kexec-tools' loader", join(repoRoot, "examples/linux", P, "purgatory.ro"), { loader: "kexec-tools" }],
+  ] as const) {
+    it(`are { json } around the report's JSON text made ASCII, in a buffer of their own: ${name}`, () => {
+      const report = mustSimulate(readFileSync(bytes), options as SimulateOptions);
+      const parts: string[] = [];
+      writeReportJson("dir/purgatory.ro", report, (s) => parts.push(s), undefined, undefined, context);
+      const answer = encodeReportAnswer("dir/purgatory.ro", report, context);
+      const json = Buffer.from(answer).toString("latin1");
+      assert.ok(/^[\x20-\x7e]*$/.test(json), "ASCII only, the text's line breaks escaped");
+      assert.deepEqual(JSON.parse(json), { json: asciiJson(parts.join("")) });
+      assert.notEqual(asciiJson(parts.join("")), parts.join(""), "the text has characters past ASCII");
+      assert.equal(answer.byteOffset, 0);
+      assert.equal(answer.buffer.byteLength, answer.length, "a buffer of its own, to transfer");
+    });
+  }
 });
 
 describe("the stdio writer", () => {
