@@ -12,9 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const { simulate } = await import("../out/server/src/core/simulate.js");
-const { reportJson } = await import("../out/server/src/core/report/json.js");
+const { reportText } = await import("../out/server/src/lsp/report-text.js");
 const { WebviewPage } = await import("../out/test/webview/harness.js");
-const { reportMessageText } = await import("../out/server/src/protocol.js");
 
 const RUNS = process.env.BENCH_MAP_RUNS ? Number(process.env.BENCH_MAP_RUNS) : 7;
 
@@ -38,7 +37,7 @@ function bigReport(dir) {
   if (as.status !== 0 || ld.status !== 0) throw new Error("building the 5,000-section object failed");
   const r = simulate(readFileSync(join(dir, "m.ro")), { loads: [0x100000n] });
   if (!r.ok) throw new Error(r.error);
-  return reportJson("m.ro", r.report);
+  return r.report;
 }
 
 /** One fresh page: every figure, in ms. Runs in the page. */
@@ -107,14 +106,15 @@ export async function benchWebview() {
   const dir = mkdtempSync(join(tmpdir(), "pl-bench-map-"));
   try {
     const report = bigReport(dir);
-    const load = report.results[0];
-    // What the panel posts (client/src/panel.ts): the report as ASCII-only JSON text.
+    const load = report.loads[0].attempt;
+    const sections = load.sechdrs.filter((s) => s.inBuffer || s.isBss).length;
+    // What the panel posts (client/src/panel.ts): the language server's report text, as it is.
     const message = {
       type: "state",
       objects: [{ uri: "file:///m.ro", label: "m.ro" }],
       object: "file:///m.ro",
       controls: { kernel: "", load: "", ram: "" },
-      report: process.env.BENCH_MAP_OBJECT ? report : reportMessageText(report),
+      report: reportText("m.ro", report),
     };
     // The report reaches the page as a script it loads (Playwright's own transfer of 16 MB takes
     // tens of seconds), so the figures are the webview's work: the message's structured clone,
@@ -138,7 +138,7 @@ export async function benchWebview() {
       console.log(`${what.padEnd(50)} ${ms.toFixed(0).padStart(5)} ms${note}`);
     };
     console.log(
-      `${load.sections.length.toLocaleString("en")} sections, ${load.relocations.length.toLocaleString("en")} relocations; ${last.domNodes.toLocaleString("en")} DOM elements after the first render; medians of ${RUNS} fresh pages`,
+      `${sections.toLocaleString("en")} sections, ${load.relocations.length.toLocaleString("en")} relocations; ${last.domNodes.toLocaleString("en")} DOM elements after the first render; medians of ${RUNS} fresh pages`,
     );
     line("first render (message to painted frame)", "first");
     line("select a relocation in the table (map follows)", "tableSelect");

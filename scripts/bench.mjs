@@ -192,6 +192,9 @@ await benchLsp();
 const { benchWebview } = await import("./bench-webview.mjs");
 await benchWebview();
 
+const { benchReport } = await import("./bench-report.mjs");
+await benchReport();
+
 // Linker scripts: parse time of a generated 5,000-line script (median of 20 after a warm-up).
 {
   const { parseScript } = await import("../out/server/src/core/lds/parser.js");

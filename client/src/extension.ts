@@ -24,11 +24,14 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel("Purgatory Lens", { log: true });
   const serverModule = context.asAbsolutePath("dist/server.js");
+  // stdio, as every other editor runs the server: its writer sends the section map's report (written
+  // by the simulation worker) without serialising it again, which Node's IPC channel would do on
+  // the thread that answers hovers.
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
+    run: { module: serverModule, transport: TransportKind.stdio },
     debug: {
       module: serverModule,
-      transport: TransportKind.ipc,
+      transport: TransportKind.stdio,
       options: { execArgv: ["--nolazy", "--inspect=6010"] },
     },
   };

@@ -9,12 +9,12 @@ import {
   LocateRequest,
   ReportRequest,
   SECTION_MAP_VIEW,
-  reportMessageText,
+  asciiJson,
   type FromWebview,
   type LocateResult,
   type MapControls,
   type PurgatoryStatus,
-  type ReportJson,
+  type ReportAnswer,
   type ReportParams,
   type ToWebview,
 } from "../../server/src/protocol";
@@ -99,13 +99,18 @@ export class SectionMap {
     }
   }
 
-  private async report(object: string): Promise<ReportJson | { error: string }> {
+  /**
+   * The report's text as the webview takes it, or why there is none. The text is passed on as the
+   * server wrote it (ASCII already, so asciiJson only scans it): never parsed and written again here.
+   */
+  private async report(object: string): Promise<string | { error: string }> {
     const params: ReportParams = { object };
     if (this.controls.kernel) params.kernel = this.controls.kernel;
     if (this.controls.load) params.loads = [this.controls.load];
     if (this.controls.ram) params.ramSize = this.controls.ram;
-    const r = await this.client.sendRequest<ReportJson | { error: string } | null>(ReportRequest, params);
-    return r ?? { error: "no purgatory object found in this workspace" };
+    const r = await this.client.sendRequest<ReportAnswer>(ReportRequest, params);
+    if (!r) return { error: "no purgatory object found in this workspace" };
+    return "json" in r ? asciiJson(r.json) : r;
   }
 
   private async update(object?: string): Promise<void> {
@@ -125,7 +130,7 @@ export class SectionMap {
       objects,
       object: this.object,
       controls: this.controls,
-      report: reportMessageText(report),
+      report,
     });
   }
 

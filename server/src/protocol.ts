@@ -1,6 +1,6 @@
 // The one protocol between the extension client, the language server and the webview: method names
 // and plain-JSON payload types. Type-only imports, so all three bundles can include it.
-import type { ReportJson } from "./core/report/json";
+import type { LoadJson, ReportJson } from "./core/report/json";
 
 /** Settings under `purgatoryLens.*`, as the server reads them (per workspace folder). */
 export interface PurgatoryLensSettings {
@@ -68,7 +68,14 @@ export interface ResimulateParams {
   reason: string;
 }
 
-/** client or webview -> server: the full JSON report of one purgatory (the CLI's --json form). */
+/**
+ * client -> server: the full JSON report of one purgatory, as the text the CLI's `--json` writes
+ * (relocations as rows named once by `relocationFields`), with every character past ASCII written as
+ * a \u escape. The answer is `{ json: text }`, `{ error }` when the object cannot be simulated, or
+ * null when the server knows no purgatory. The text is made where the simulation runs, off the
+ * server's request loop, and passed on as it is: nobody between the simulation and the section map
+ * parses it or writes it again.
+ */
 export const ReportRequest = "purgatory/report";
 export interface ReportParams {
   /** file:// URI of the object; default: the first purgatory. */
@@ -97,7 +104,18 @@ export interface LocateResult {
   endCharacter: number;
 }
 
-export type { ReportJson };
+export type ReportAnswer = { json: string } | { error: string } | null;
+
+export type { LoadJson, ReportJson };
+
+/**
+ * The report request's text once parsed: the document json.ts builds, but each load's relocations
+ * are rows, their columns named once, in order, by `relocationFields` (see README, "JSON output").
+ */
+export type ReportDocument = Omit<ReportJson, "results"> & {
+  relocationFields: string[];
+  results: (Omit<LoadJson, "relocations"> & { relocations: unknown[][] })[];
+};
 
 /** What the section map's controls set; empty strings mean "the settings' value". */
 export interface MapControls {
@@ -119,12 +137,13 @@ export type ToWebview =
       object: string;
       controls: MapControls;
       /**
-       * The report, or its JSON text: the panel sends text, because one string crosses into the
-       * webview in a copy while a report of 50,000 relocations takes a structured clone of each object.
+       * The report request's text (ASCII only), or why there is none. Text, because one string
+       * crosses into the webview in a copy while a report of 50,000 relocations as objects takes a
+       * structured clone of each.
        */
-      report: ReportJson | { error: string } | string;
+      report: string | { error: string };
     }
-  | { type: "compare"; left: ReportJson | { error: string }; right: ReportJson | { error: string } };
+  | { type: "compare"; left: string | { error: string }; right: string | { error: string } };
 
 /** webview -> extension */
 export type FromWebview =
@@ -142,14 +161,16 @@ export const COMMANDS = {
 /** The webview panel type, for the serializer that restores it after a reload. */
 export const SECTION_MAP_VIEW = "purgatoryLens.sectionMap";
 
+const NON_ASCII = /[\u0080-\uffff]/;
+const EVERY_NON_ASCII = /[\u0080-\uffff]/g;
+
 /**
- * The report as the JSON text the panel posts to the webview, with every character past ASCII
- * written as a \u escape: an all-ASCII string is one byte per character in the JavaScript engine,
- * so the 16 MB text of a large object crosses into the webview and parses faster.
+ * JSON text with every character past ASCII written as a \u escape (the same value once parsed).
+ * An all-ASCII string is one byte per character in the JavaScript engine, so the 16 MB text of a
+ * large report crosses into the webview and parses faster. Text that is ASCII already is returned as
+ * it is, after one scan.
  */
-export function reportMessageText(report: unknown): string {
-  return JSON.stringify(report).replace(
-    /[\u0080-\uffff]/g,
-    (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
-  );
+export function asciiJson(text: string): string {
+  if (!NON_ASCII.test(text)) return text;
+  return text.replace(EVERY_NON_ASCII, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 }

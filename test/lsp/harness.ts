@@ -26,6 +26,7 @@ import {
   type ClientCapabilities,
   type InitializeResult,
   type Diagnostic,
+  type MessageReaderOptions,
 } from "vscode-languageserver-protocol/node";
 import { ResultNotification, type ResultParams } from "../../server/src/protocol";
 import type { ServerSettings } from "../../server/src/lsp/settings";
@@ -51,11 +52,13 @@ export class ServerUnderTest {
 
   /**
    * `command`: how to start the server (default: the bundled dist/server.js over stdio); `env`: extra
-   * environment for it (the fault-injection hook PURGATORY_LENS_FAULT).
+   * environment for it (the fault-injection hook PURGATORY_LENS_FAULT); `reader`: how the client
+   * decodes the server's messages (the benchmark's decoder leaves large answers unparsed).
    */
   constructor(
     command: readonly string[] = [process.execPath, join(repoRoot, "dist", "server.js"), "--stdio"],
     env: Record<string, string> = {},
+    reader?: MessageReaderOptions,
   ) {
     this.child = spawn(command[0]!, command.slice(1), {
       stdio: ["pipe", "pipe", "pipe"],
@@ -63,7 +66,7 @@ export class ServerUnderTest {
     });
     this.child.stderr!.on("data", (d) => (this.stderr += String(d)));
     this.connection = createProtocolConnection(
-      new StreamMessageReader(this.child.stdout!),
+      new StreamMessageReader(this.child.stdout!, reader),
       new StreamMessageWriter(this.child.stdin!),
     );
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {

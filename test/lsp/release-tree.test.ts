@@ -53,10 +53,8 @@ describe("language server on a 6.8.6 kernel tree with a clang -mcmodel=large pur
     assert.match(lenses![0]!.command!.title, /\(kernel 6\.8\.6 \(from Makefile\)\)/);
     const h = await hover(server, mk(), "-mcmodel=large");
     assert.match(h, /Simulated: x86_64, kexec_file_load, kernel 6\.8\.6 \(from Makefile\)\./);
-    const report = (await server.connection.sendRequest(ReportRequest, {})) as {
-      kernel: string;
-      kernelSource: string;
-    };
+    const answer = (await server.connection.sendRequest(ReportRequest, {})) as { json: string };
+    const report = JSON.parse(answer.json) as { kernel: string; kernelSource: string };
     assert.equal(report.kernel, "6.8.6");
     assert.equal(report.kernelSource, "Makefile");
   });

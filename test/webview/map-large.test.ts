@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { reportJson } from "../../server/src/core/report/json";
 import { simulate } from "../../server/src/core/simulate";
+import { reportText } from "../../server/src/lsp/report-text";
 import { BLOCKS_AS_PATH, spanAt, TICKS_AS_PATH } from "../../webview/src/layers";
 import { bufferMap, type Block } from "../../webview/src/model";
 import { repoRoot } from "../helpers";
@@ -19,10 +20,11 @@ const PER_SECTION = 2;
 /** 8 GiB: every 64-bit field fits, the one 32-bit field overflows. */
 const HIGH = 0x200000000n;
 
+/** The report as objects (what the tests expect) and as the language server's text (what is sent). */
 function largeReport() {
   const r = simulate(buildLargeObject(SECTIONS, PER_SECTION), { loads: [HIGH] });
   assert.ok(r.ok);
-  return reportJson("large.ro", r.report);
+  return { report: reportJson("large.ro", r.report), text: reportText("large.ro", r.report) };
 }
 
 /**
@@ -36,17 +38,17 @@ function sectionAt(blocks: readonly Block[], px: number): { block: Block; px: nu
   }
 }
 
-const state = (report: unknown) => ({
+const state = (text: string) => ({
   type: "state",
   objects: [{ uri: "file:///x/large.ro", label: "large.ro" }],
   object: "file:///x/large.ro",
   controls: { kernel: "", load: "", ram: "" },
-  // As the panel sends it: JSON text.
-  report: JSON.stringify(report),
+  // As the panel sends it: the language server's text.
+  report: text,
 });
 
 describe(`section map of ${SECTIONS} sections and ${SECTIONS * PER_SECTION + 1} relocations`, () => {
-  const report = largeReport();
+  const { report, text } = largeReport();
   const load = report.results[0]!;
   const failingIndex = load.relocations.findIndex((r) => r.status !== "ok");
   let w: WebviewPage;
@@ -56,7 +58,7 @@ describe(`section map of ${SECTIONS} sections and ${SECTIONS * PER_SECTION + 1} 
     assert.equal(load.relocations.filter((r) => r.status !== "ok").length, 1);
     assert.equal(load.relocations[failingIndex]!.typeName, "R_X86_64_32");
     w = await WebviewPage.open("dark");
-    await w.send(state(report));
+    await w.send(state(text));
     await w.page.waitForSelector("svg.buffer");
   });
   after(() => w.close());

@@ -3,32 +3,42 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { reportJson, type ReportJson } from "../../server/src/core/report/json";
+import { reportJson, type ReportContext, type ReportJson } from "../../server/src/core/report/json";
 import { simulate } from "../../server/src/core/simulate";
+import { reportText } from "../../server/src/lsp/report-text";
 import { fixturePath, repoRoot } from "../helpers";
 import { WebviewPage } from "./harness";
 
 const ARTIFACTS = join(repoRoot, "test", "artifacts", "webview");
 
+/** The text the language server answers with, for each report recorded below. */
+const texts = new WeakMap<ReportJson, string>();
+
+/** A simulation's report as objects (what the tests expect), its server text kept for state(). */
 function recorded(
   path: string,
   kernel: string,
   ramSize?: bigint,
   loader?: { loader: "kexec-tools"; kexecTools?: string },
+  context?: ReportContext,
 ): ReportJson {
   const r = simulate(readFileSync(path), { kernel, ramSize, ...loader });
   assert.ok(r.ok);
-  return reportJson(path.slice(repoRoot.length + 1), r.report);
+  const name = path.slice(repoRoot.length + 1);
+  const report = reportJson(name, r.report, context);
+  texts.set(report, reportText(name, r.report, context));
+  return report;
 }
 
 const example = () =>
   recorded(join(repoRoot, "examples/linux/arch/x86/purgatory/purgatory.ro"), "6.8", 11n << 30n);
+/** The panel's message, with the report as the server's text. */
 const state = (report: ReportJson) => ({
   type: "state",
   objects: [{ uri: "file:///x/purgatory.ro", label: "purgatory.ro" }],
   object: "file:///x/purgatory.ro",
   controls: { kernel: "6.8", load: "", ram: "11G" },
-  report,
+  report: texts.get(report) ?? assert.fail("a report recorded with recorded()"),
 });
 
 interface Box {
@@ -159,6 +169,67 @@ describe("section map (LLVM 18 example, kernel 6.8, 11 GiB)", () => {
     assert.deepEqual(saved.controls, { kernel: "6.8", load: "0x100000", ram: "11G" });
     assert.ok(saved.selection);
     assert.deepEqual(w.errors, []);
+  });
+});
+
+describe("compare view", () => {
+  /** name -> [left, right] of each row of the compare table at `n`, as drawn. */
+  const rows = (w: WebviewPage, n: number) =>
+    w.page.evaluate(
+      (n) =>
+        Object.fromEntries(
+          [...document.querySelectorAll("table.compare")[n]!.querySelectorAll("tbody tr")].map((tr) => {
+            const [name, left, right] = [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "");
+            return [name, [left, right]];
+          }),
+        ),
+      n,
+    );
+  const counts = (r: ReportJson) => {
+    const m: Record<string, number> = {};
+    for (const x of r.results[0]!.relocations) m[x.typeName] = (m[x.typeName] ?? 0) + 1;
+    return m;
+  };
+
+  it("compares two objects' sections and relocation types from their report texts", async () => {
+    const left = example();
+    const right = recorded(fixturePath("x86_64", "obj", "clang16-hot.bfd.ro"), "6.8", 11n << 30n);
+    const w = await WebviewPage.open("dark");
+    try {
+      await w.send(state(left));
+      await w.page.waitForSelector("svg.buffer");
+      await w.send({ type: "compare", left: texts.get(left), right: texts.get(right) });
+      await w.page.waitForSelector(".compare-view");
+      const [l, r] = [counts(left), counts(right)];
+      const types = [...new Set([...Object.keys(l), ...Object.keys(r)])].sort();
+      assert.ok(types.length > 1);
+      assert.deepEqual(
+        await rows(w, 1),
+        Object.fromEntries(types.map((t) => [t, [String(l[t] ?? "—"), String(r[t] ?? "—")]])),
+      );
+      const sizes = await rows(w, 0);
+      for (const s of left.results[0]!.sections)
+        assert.equal(sizes[s.name]![0], String(Number(BigInt(s.size))));
+      assert.ok(await w.page.locator(".compare-view tr.differs").count());
+      assert.deepEqual(w.errors, []);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("shows why one side has no report", async () => {
+    const left = example();
+    const w = await WebviewPage.open("dark");
+    try {
+      await w.send(state(left));
+      await w.page.waitForSelector("svg.buffer");
+      await w.send({ type: "compare", left: texts.get(left), right: { error: "other.ro is not built yet" } });
+      await w.page.waitForSelector("p.error");
+      assert.equal(await w.page.locator("p.error").textContent(), "other.ro is not built yet");
+      assert.deepEqual(w.errors, []);
+    } finally {
+      await w.close();
+    }
   });
 });
 
@@ -320,14 +391,13 @@ describe("section map of a kexec-tools report", () => {
   });
 
   it("names where the modelled kernel release came from in the header", async () => {
-    const report = {
-      ...recorded(
-        join(repoRoot, "test/fixtures/trees/x86-6.8.6/arch/x86/purgatory/purgatory.ro"),
-        "6.8.6",
-        64n << 30n,
-      ),
-      kernelSource: "Makefile",
-    };
+    const report = recorded(
+      join(repoRoot, "test/fixtures/trees/x86-6.8.6/arch/x86/purgatory/purgatory.ro"),
+      "6.8.6",
+      64n << 30n,
+      undefined,
+      { kernelSource: "Makefile" },
+    );
     await w.send({ ...state(report), controls: { kernel: "", load: "", ram: "64G" } });
     await w.page.waitForFunction(() =>
       document.querySelector(".verdict")?.textContent?.includes("kernel 6.8.6 (from Makefile)"),

@@ -1,18 +1,23 @@
 // Two objects side by side (e.g. the LLVM 17 and LLVM 18 builds of one tree): their allocated
-// sections and their relocation-type counts, with the differences highlighted.
+// sections and their relocation-type counts, with the differences highlighted. It reads the reports
+// as they arrive, relocations as rows: only the type name column is counted.
 import { el } from "./dom";
 import { num } from "./model";
-import type { ReportJson } from "../../server/src/protocol";
+import type { ReportDocument } from "../../server/src/protocol";
 
-type Maybe = ReportJson | { error: string };
+type Maybe = ReportDocument | { error: string };
 
-function sectionSizes(r: ReportJson): Map<string, number> {
+function sectionSizes(r: ReportDocument): Map<string, number> {
   return new Map((r.results[0]?.sections ?? []).map((s) => [s.name, num(s.size)]));
 }
 
-function relocCounts(r: ReportJson): Map<string, number> {
+function relocCounts(r: ReportDocument): Map<string, number> {
   const m = new Map<string, number>();
-  for (const x of r.results[0]?.relocations ?? []) m.set(x.typeName, (m.get(x.typeName) ?? 0) + 1);
+  const typeName = r.relocationFields.indexOf("typeName");
+  for (const row of r.results[0]?.relocations ?? []) {
+    const t = String(row[typeName]);
+    m.set(t, (m.get(t) ?? 0) + 1);
+  }
   return m;
 }
 

@@ -7,6 +7,7 @@ import "@vscode-elements/elements/dist/vscode-textfield/index.js";
 import { parseSize } from "../../server/src/core/kexec/u64";
 import type { MapControls, ReportJson, ToWebview } from "../../server/src/protocol";
 import { compareView } from "./compare";
+import { parseReport, readReport } from "./report";
 import { count, el } from "./dom";
 import { addressView, bufferView, fileView, type BandView } from "./map";
 import { bufferBase, logName, type LoadJson } from "./model";
@@ -428,11 +429,11 @@ window.addEventListener("message", (event: MessageEvent<ToWebview>) => {
   if (m.type === "state") {
     data.objects = m.objects;
     data.object = m.object;
-    data.report = typeof m.report === "string" ? (JSON.parse(m.report) as Data["report"]) : m.report;
+    data.report = readReport(m.report);
     state = saveState({ object: m.object, controls: state.controls ?? m.controls });
     render();
   } else if (m.type === "compare") {
-    data.compare = compareView(m.left, m.right);
+    data.compare = compareView(parseReport(m.left), parseReport(m.right));
     render();
   }
 });

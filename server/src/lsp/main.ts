@@ -1,5 +1,5 @@
-// Entry point of the bundled language server (dist/server.js): --stdio or --node-ipc, chosen by the
-// client (vscode-languageclient passes --node-ipc; tests and other editors use --stdio).
+// Entry point of the bundled language server (dist/server.js): the transport is chosen by the client
+// (the VS Code extension, the tests and other editors pass --stdio; --node-ipc and sockets work too).
 import { startServerFromArgv } from "./start";
 
 startServerFromArgv();

@@ -26,7 +26,6 @@ import {
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { discoverPurgatories, type DiscoveredPurgatory } from "../core/kbuild/discover";
 import { chooseKernel, type KernelChoice } from "../core/kbuild/release";
-import { reportJson } from "../core/report/json";
 import { flagHover, symbolHover } from "../core/report/hover";
 import { resolveFinding } from "../core/rules/resolve";
 import { parseSize } from "../core/kexec/u64";
@@ -39,10 +38,12 @@ import {
   ResultNotification,
   type LocateParams,
   type PurgatoryStatus,
+  type ReportAnswer,
   type ReportParams,
   type ResimulateParams,
 } from "../protocol";
 import { simulateCommandLine } from "./command-line";
+import { encodedTextAnswer } from "./encoded-json";
 import { diagnosticsFor, fallbackPlace, rangeOf, uriOf, type DiagnosticData } from "./diagnostics";
 import { negotiateEncoding, PositionCodec } from "./encoding";
 import {
@@ -902,7 +903,11 @@ export class PurgatoryServer {
     return lenses;
   }
 
-  private async report(p: ReportParams): Promise<unknown> {
+  /**
+   * The report request: the simulation and the answer's JSON are made in the worker; this thread
+   * only hands the bytes on (encoded-json.ts).
+   */
+  private async report(p: ReportParams): Promise<ReportAnswer> {
     const object = p.object ? pathOf(p.object) : this.discovered[0]?.object;
     if (!object) return null;
     const settings = {
@@ -932,13 +937,11 @@ export class PurgatoryServer {
       return { error: `${object} is not built yet` };
     }
     try {
-      const r = await this.pool.run(bytes, options);
-      return r.ok
-        ? reportJson(object, r.report, choice ? { kernelSource: choice.source } : {})
-        : { error: r.error };
+      const r = await this.pool.report(bytes, options, object, choice ? { kernelSource: choice.source } : {});
+      return "encoded" in r ? encodedTextAnswer(r.encoded) : r;
     } catch (e) {
       this.connection.console.error(`the report for ${object} failed: ${errorText(e)}`);
-      return { error: errorText(e).split("\n")[0] };
+      return { error: errorText(e).split("\n")[0] ?? "" };
     }
   }
 }

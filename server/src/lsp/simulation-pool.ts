@@ -1,53 +1,67 @@
-// Runs simulate() in a worker thread (simulation-worker.ts) and hands back the report. One worker,
-// created on first use and replaced if it dies or runs past the time limit; jobs queue in order.
+// Runs simulate() in a worker thread (simulation-worker.ts) and hands back the report, or the report
+// request's answer written there. One worker, created on first use and replaced if it dies or runs
+// past the time limit; jobs queue in order.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { elfCompleteness } from "../core/elf/complete";
-import { reviveResult, simulate, type SimulateOptions, type SimulationResult } from "../core/simulate";
-import type { SimulationJob } from "./simulation-worker";
+import type { ReportContext } from "../core/report/json";
+import { reviveResult, type SimulateOptions, type SimulationResult } from "../core/simulate";
+import { runJob, type Outcome, type SimulationJob } from "./simulation-job";
 
 /** A simulation still running after this long is stopped and reported as a failure. */
 export const SIMULATION_TIMEOUT_MS = 30_000;
 
-type Reply =
-  | { id: number; result: SimulationResult }
-  | { id: number; incomplete: string }
-  | { id: number; error: string };
+type Reply = { id: number } & Outcome;
 
 /** Why an object is not simulated yet: it is not a whole object (still being written, or cut short). */
 export interface Incomplete {
   readonly incomplete: string;
 }
 
+/** The report request's answer as UTF-8 JSON bytes (report-text.ts), or why the object was refused. */
+export type EncodedReport = { readonly encoded: Uint8Array } | { readonly error: string };
+
 export class SimulationPool {
   private worker: Worker | undefined;
   private nextId = 1;
   private pending = new Map<
     number,
-    { resolve: (r: SimulationResult | Incomplete) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+    { resolve: (r: Outcome) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
   >();
 
   constructor(private readonly script = join(__dirname, "simulation-worker.js")) {}
 
-  run(bytes: Uint8Array, options: SimulateOptions): Promise<SimulationResult> {
-    return this.post(bytes, options, false) as Promise<SimulationResult>;
+  async run(bytes: Uint8Array, options: SimulateOptions): Promise<SimulationResult> {
+    const r = await this.post({ bytes, options });
+    return (r as { result: SimulationResult }).result;
   }
 
   /** Simulates `bytes` if they are a whole ELF object (core/elf/complete.ts); else says why not. */
-  runWhole(bytes: Uint8Array, options: SimulateOptions): Promise<SimulationResult | Incomplete> {
-    return this.post(bytes, options, true);
+  async runWhole(bytes: Uint8Array, options: SimulateOptions): Promise<SimulationResult | Incomplete> {
+    const r = await this.post({ bytes, options, whole: true });
+    return "incomplete" in r ? r : (r as { result: SimulationResult }).result;
   }
 
-  private post(
+  /**
+   * Simulates `bytes` and writes the report request's answer in the worker: the request loop gets
+   * bytes to send, never the report itself.
+   */
+  async report(
     bytes: Uint8Array,
     options: SimulateOptions,
-    whole: boolean,
-  ): Promise<SimulationResult | Incomplete> {
-    // Without the worker script (a test importing the sources directly) the simulation runs here.
+    object: string,
+    context: ReportContext,
+  ): Promise<EncodedReport> {
+    const r = await this.post({ bytes, options, report: { object, context } });
+    if ("answer" in r) return { encoded: r.answer };
+    return { error: (r as { refused: string }).refused };
+  }
+
+  private post(job: Omit<SimulationJob, "id">): Promise<Outcome> {
+    // Without the worker script (a test importing the sources directly) the job runs here.
     if (!existsSync(this.script)) {
-      const c = whole ? elfCompleteness(bytes) : undefined;
-      return Promise.resolve(c && !c.complete ? { incomplete: c.reason } : simulate(bytes, options));
+      const outcome = runJob(job);
+      return "error" in outcome ? Promise.reject(new Error(outcome.error)) : Promise.resolve(outcome);
     }
     const worker = this.ensureWorker();
     const id = this.nextId++;
@@ -58,7 +72,7 @@ export class SimulationPool {
         );
       }, SIMULATION_TIMEOUT_MS);
       this.pending.set(id, { resolve, reject, timer });
-      worker.postMessage({ id, bytes, options, whole } satisfies SimulationJob);
+      worker.postMessage({ id, ...job } satisfies SimulationJob);
     });
   }
 
@@ -76,9 +90,9 @@ export class SimulationPool {
       this.pending.delete(m.id);
       clearTimeout(p.timer);
       if ("error" in m) p.reject(new Error(`the simulation failed: ${m.error}`));
-      else if ("incomplete" in m) p.resolve({ incomplete: m.incomplete });
       // The clone kept the relocation tables' data but not their classes.
-      else p.resolve(reviveResult(m.result));
+      else if ("result" in m) p.resolve({ result: reviveResult(m.result) });
+      else p.resolve(m);
     });
     w.on("error", (e) => this.fail(e));
     w.on("exit", (code) => {
