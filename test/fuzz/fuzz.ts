@@ -207,8 +207,20 @@ export async function fuzz(args: Args): Promise<{ ok: boolean; summary: unknown 
       addStats(stats, snap.stats);
       for (const f of snap.failures) {
         const g = failures.get(f.key);
-        if (g) g.count += f.count;
-        else failures.set(f.key, { ...f });
+        if (!g) failures.set(f.key, { ...f, examples: f.examples?.slice() });
+        else {
+          g.count += f.count;
+          if (g.examples && f.examples) g.examples.push(...f.examples);
+          // The worst input seen by any worker is the one to minimise and save.
+          if ((f.ms ?? 0) > (g.ms ?? 0))
+            Object.assign(g, {
+              index: f.index,
+              ms: f.ms,
+              firstMs: f.firstMs,
+              runs: f.runs,
+              message: f.message,
+            });
+        }
       }
     }
 

@@ -46,6 +46,8 @@ export interface FailureReport {
   ms?: number;
   firstMs?: number;
   runs?: number;
+  /** Slow calls: the first few inputs it happened on (index, best time, size), to triage from. */
+  examples?: { index: number; ms: number; size: number }[];
 }
 
 export interface TargetStats {
@@ -165,9 +167,11 @@ function main(cfg: WorkerConfig): void {
       const message =
         `${c.entry} took ${ms.toFixed(0)} ms (best of ${runs}; first ${c.ms.toFixed(0)} ms) ` +
         `on a ${input.bytes.length}-byte input`;
+      const example = { index, ms: Math.round(ms), size: input.bytes.length };
       const f = failures.get(key);
       if (f) {
         f.count++;
+        if (f.examples!.length < MAX_EXAMPLES) f.examples!.push(example);
         if (ms > (f.ms ?? 0)) Object.assign(f, { index, ms, firstMs: c.ms, runs, message });
       } else
         failures.set(key, {
@@ -181,10 +185,14 @@ function main(cfg: WorkerConfig): void {
           ms,
           firstMs: c.ms,
           runs,
+          examples: [example],
         });
     });
   }
 }
+
+/** How many inputs a slow failure lists as examples. */
+const MAX_EXAMPLES = 20;
 
 /** How long each target runs before the next one's turn. */
 const SLICE_MS = 100;
