@@ -80,7 +80,7 @@ interface Logical {
  */
 function lineIndex(lg: Logical, at: number): number {
   const s = lg.starts;
-  let k = lg.hint;
+  const k = lg.hint;
   if (s[k]! <= at && (k + 1 === s.length || s[k + 1]! > at)) return k;
   if (s[k]! <= at && (k + 2 === s.length || s[k + 2]! > at)) return (lg.hint = k + 1);
   let lo = s[k]! <= at ? k : 0;
