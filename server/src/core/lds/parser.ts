@@ -119,16 +119,57 @@ export function parseNumber(text: string): bigint | undefined {
     t = t.slice(0, -1);
   }
   let v: bigint | undefined;
-  if (/^[1-9][0-9]*$/.test(t) || t === "0") v = BigInt(t);
-  else if (/^0x[0-9a-f]+$/i.test(t)) v = BigInt(t);
-  else if (/^\$[0-9a-f]+$/i.test(t)) v = BigInt("0x" + t.slice(1));
-  else if (/^[0-9a-f]+h$/i.test(t)) v = BigInt("0x" + t.slice(0, -1));
-  else if (/^[0-7]+o$/i.test(t)) v = BigInt("0o" + t.slice(0, -1));
-  else if (/^0[0-7]+$/.test(t)) v = BigInt("0o" + t.slice(1));
-  else if (/^[01]+b$/i.test(t)) v = BigInt("0b" + t.slice(0, -1));
-  else if (/^[0-9]+d?$/i.test(t)) v = BigInt(t.replace(/d$/i, ""));
+  if (/^[1-9][0-9]*$/.test(t) || t === "0") v = scanVma(t, 10);
+  else if (/^0x[0-9a-f]+$/i.test(t)) v = scanVma(t.slice(2), 16);
+  else if (/^\$[0-9a-f]+$/i.test(t)) v = scanVma(t.slice(1), 16);
+  else if (/^[0-9a-f]+h$/i.test(t)) v = scanVma(t.slice(0, -1), 16);
+  else if (/^[0-7]+o$/i.test(t)) v = scanVma(t.slice(0, -1), 8);
+  else if (/^0[0-7]+$/.test(t)) v = scanVma(t.slice(1), 8);
+  else if (/^[01]+b$/i.test(t)) v = scanVma(t.slice(0, -1), 2);
+  else if (/^[0-9]+d?$/i.test(t)) v = scanVma(t.replace(/d$/i, ""), 10);
   return v === undefined ? undefined : v * mult;
 }
+
+const MAX_VMA = (1n << 64n) - 1n;
+/** Significant digits past which a number in each base is above 2^64 - 1. */
+const MAX_DIGITS: Record<2 | 8 | 10 | 16, number> = { 2: 64, 8: 22, 10: 20, 16: 16 };
+const RADIX_PREFIX: Record<2 | 8 | 10 | 16, string> = { 2: "0b", 8: "0o", 10: "", 16: "0x" };
+
+/**
+ * The value of validated `digits` in `base` as GNU ld reads it (bfd_scan_vma, which is strtoul on a
+ * 64-bit host): a value past 2^64 - 1 saturates there, as `ld -T` shows for `a = 0x1ffffffffffffffff`
+ * and `b = 99999999999999999999999` (both 0xffffffffffffffff). Only the significant digits are
+ * converted, at most twenty: BigInt() of a long decimal string is quadratic in its length.
+ */
+function scanVma(digits: string, base: 2 | 8 | 10 | 16): bigint {
+  let i = 0;
+  while (i < digits.length - 1 && digits.charCodeAt(i) === 48) i++;
+  if (digits.length - i > MAX_DIGITS[base]) return MAX_VMA;
+  const v = BigInt(RADIX_PREFIX[base] + digits.slice(i));
+  return v > MAX_VMA ? MAX_VMA : v;
+}
+
+/**
+ * Whether a character ends a word in a name command's arguments: white space as a regexp's `\s`
+ * reads it, `,`, `(`, `)` or `"`. (A table and a few comparisons: a regexp literal in the per-character
+ * loop made an object per character.)
+ */
+function endsNameArg(c: number): boolean {
+  if (c < 128) return ENDS_NAME_ARG[c] === 1;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+const ENDS_NAME_ARG = new Uint8Array(128);
+for (const ch of ' \t\n\v\f\r,()"') ENDS_NAME_ARG[ch.charCodeAt(0)] = 1;
 
 class Parser {
   private readonly lx: Lexer;
@@ -388,9 +429,10 @@ class Parser {
         args.push(this.nameNode(this.next("name")));
         continue;
       }
+      const text = this.lx.text;
       let end = start;
-      while (end < this.lx.text.length && !/[\s,()"]/.test(this.lx.text[end]!)) {
-        if (this.lx.text.startsWith("/*", end)) break;
+      while (end < text.length && !endsNameArg(text.charCodeAt(end))) {
+        if (text.charCodeAt(end) === 47 && text.charCodeAt(end + 1) === 42) break; // `/*`
         end++;
       }
       if (end === start) this.fail("syntax error", this.next("expr"));
