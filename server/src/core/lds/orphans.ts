@@ -478,7 +478,7 @@ export function placeSections(
   const inLldOrder = new Set(lldOrder);
   const classOf = (o: OutputLayout): SectionClass | undefined =>
     o.inputs.length ? classify(o.flags, o.type) : nameClass(o.name);
-  const classes = outputs.map(classOf);
+  const classes = new Map(outputs.map((o) => [o, classOf(o)]));
   const fixes = new FixFinder(osecs, outputs);
   for (const s of orphanInputs) {
     const cls = classify(s.flags, s.type);
@@ -487,7 +487,7 @@ export function placeSections(
     let target = byName.get(s.name);
     let afterBfd: string | undefined;
     if (!target) {
-      const at = orphanPlace(classes, cls);
+      const at = orphanPlace(outputs, classes, cls);
       afterBfd = at >= 0 ? outputs[at]!.name : undefined;
       target = {
         name: s.name,
@@ -500,7 +500,6 @@ export function placeSections(
         inputs: [],
       };
       outputs.splice(at + 1, 0, target);
-      classes.splice(at + 1, 0, undefined);
       byName.set(s.name, target);
     }
     const afterLld = lldDrops
@@ -514,7 +513,7 @@ export function placeSections(
     }
     target.flags |= s.flags;
     target.inputs.push({ input: s, offset: 0n });
-    classes[outputs.indexOf(target)] = classOf(target);
+    classes.set(target, classOf(target));
     if (!target.orphan) fixes.changed();
     const fix = fixes.find(s, cls);
     orphans.push({
@@ -564,7 +563,11 @@ export function orphanPattern(name: string): string {
 }
 
 /** Where GNU ld inserts a new orphan output section of class `cls`: the index it goes after (-1: first). */
-function orphanPlace(classes: readonly (SectionClass | undefined)[], cls: SectionClass): number {
+function orphanPlace(
+  outputs: readonly OutputLayout[],
+  classes: ReadonlyMap<OutputLayout, SectionClass | undefined>,
+  cls: SectionClass,
+): number {
   // After the last output section of the same class, else of the class before it, else after the
   // last allocated one (the end for a non-allocated orphan). One scan from the end finds them all.
   const chain: Record<SectionClass, readonly SectionClass[]> = {
@@ -574,12 +577,12 @@ function orphanPlace(classes: readonly (SectionClass | undefined)[], cls: Sectio
     bss: ["bss", "data", "rodata", "text"],
     nonalloc: [],
   };
-  if (cls === "nonalloc") return classes.length - 1;
+  if (cls === "nonalloc") return outputs.length - 1;
   const wanted = chain[cls];
   const last = new Map<SectionClass, number>();
   let lastAlloc = -1;
-  for (let i = classes.length - 1; i >= 0; i--) {
-    const c = classes[i];
+  for (let i = outputs.length - 1; i >= 0; i--) {
+    const c = classes.get(outputs[i]!);
     if (c === undefined || c === "nonalloc") continue;
     if (lastAlloc < 0) lastAlloc = i;
     if (!last.has(c)) last.set(c, i);
