@@ -108,6 +108,14 @@ describe("placement: cost additive in descriptions and input sections", () => {
     assert.ok(short > 0 && long < 1.25 * short, `work per input section: ${short} -> ${long}`);
   });
 
+  it("repeated section patterns in one description cost nothing per input section", () => {
+    const withCopies = (n: number) =>
+      parseScript(`SECTIONS { .rodata : { *(.rodata ${"? 1 ".repeat(n)}) } }`);
+    const few = workPerInput(withCopies(5000));
+    const many = workPerInput(withCopies(10000));
+    assert.ok(few > 0 && many < 1.25 * few, `work per input section: ${few} -> ${many}`);
+  });
+
   it("n output sections: twice the sections, twice the layout work", () => {
     const g = growth(
       (n) =>

@@ -307,13 +307,37 @@ function matchSections(desc: A.InputSectionDesc, s: InputSection): A.Pattern | u
     for (const f of desc.flags.forbid) if (((FLAG_NAMES[f] ?? 0n) & s.flags) !== 0n) return null;
   }
   if (!desc.sections) return undefined;
-  for (const p of desc.sections) {
-    // COMMON names common symbols, not a section.
-    if (p.value === "COMMON") continue;
+  for (const p of distinctPatterns(desc)) {
     if (excluded(p.excludeFiles, s.object)) continue;
     if (wildcardMatch(p.value, s.name)) return p;
   }
   return null;
+}
+
+const distinct = new WeakMap<A.InputSectionDesc, readonly A.Pattern[]>();
+
+/**
+ * A description's section patterns without repeats (the same pattern and exclusions again can never
+ * be the first to match) and without COMMON (it names common symbols, not a section). Every input
+ * section is tried against them: a list of 40,000 copies of `?` was 40,000 tries per section.
+ */
+function distinctPatterns(desc: A.InputSectionDesc): readonly A.Pattern[] {
+  let list = distinct.get(desc);
+  if (list) return list;
+  const seen = new Set<string>();
+  const out: A.Pattern[] = [];
+  for (const p of desc.sections ?? []) {
+    if (p.value === "COMMON") continue;
+    const key = p.excludeFiles.length
+      ? "x" + [p.value, ...p.excludeFiles.map((n) => n.value)].map((v) => `${v.length}:${v}`).join("")
+      : "p" + p.value;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  list = out;
+  distinct.set(desc, list);
+  return list;
 }
 
 export function collectInputs(objects: readonly InputObject[]): InputSection[] {
