@@ -10,6 +10,7 @@ import type { ElfFile } from "../../server/src/core/elf/types";
 import { parseCmdFile } from "../../server/src/core/kbuild/cmdfile";
 import { kbuildTargets, parseMakefile, purgatoryObjects } from "../../server/src/core/kbuild/makefile";
 import { placeSections, type InputObject } from "../../server/src/core/lds/orphans";
+import { Lexer } from "../../server/src/core/lds/lexer";
 import { parseNumber, parseScript } from "../../server/src/core/lds/parser";
 
 const MAKEFILE = ["kbuild/makefile"];
@@ -165,6 +166,33 @@ describe("linker-script numbers", () => {
       RegExp.prototype.test = real;
     }
     assert.ok(calls < text.length / 20, `${calls} regexp tests for ${text.length} characters`);
+  });
+});
+
+describe("linker-script lexer", () => {
+  it("a line of n strings and no comment: twice the strings, twice the text searched", () => {
+    // String searches run in the engine, not in counted blocks: count the characters they pass over.
+    const real = String.prototype.indexOf;
+    let scanned = 0;
+    String.prototype.indexOf = function (this: string, needle: string, from = 0): number {
+      const at = real.call(this, needle, from);
+      scanned += (at < 0 ? this.length : at + needle.length) - Math.max(0, from);
+      return at;
+    };
+    const searched = (n: number) => {
+      const text = `INPUT(${'"a" '.repeat(n)})\n`;
+      scanned = 0;
+      new Lexer(text);
+      return scanned;
+    };
+    let small: number, large: number;
+    try {
+      small = searched(5000);
+      large = searched(10000);
+    } finally {
+      String.prototype.indexOf = real;
+    }
+    assert.ok(large / small < 2.5, `characters searched ${small} -> ${large}`);
   });
 });
 
