@@ -10,7 +10,7 @@
 // kbuild escapes the command with make-cmd before writing it: `$` is doubled to `$$`, and `#` becomes
 // `$(pound)` (v4.x and later) or `\#` (older). argv undoes that after shell splitting, so the word
 // ranges still point at the file's characters.
-import { splitCommands, splitShellWords, type ShellWord } from "./shell";
+import { splitShellWords, type ShellWord } from "./shell";
 
 export interface CmdFile {
   /** The target as kbuild wrote it, usually relative to the build root: "arch/x86/purgatory/purgatory.o". */
@@ -106,8 +106,8 @@ export function parseCmdFile(text: string): CmdFile | undefined {
     const column = m[0].length;
     const rest = line.slice(column);
     if ((kind === "savedcmd" || kind === "cmd") && cmd === undefined) {
-      const words = splitShellWords(rest, column).map((w) => ({ ...w, value: unescapeMakeCmd(w.value) }));
-      const commands = splitCommands(words).map((c) => c.map((w) => w.value));
+      const words = splitShellWords(rest, column, unescapeMakeCmd);
+      const commands = commandValues(words);
       cmd = {
         target: m[2]!,
         command: rest,
@@ -146,6 +146,20 @@ export function parseCmdFile(text: string): CmdFile | undefined {
   }
   if (!cmd) return undefined;
   return { ...cmd, ...(source !== undefined ? { source } : {}), deps, wildcardDeps };
+}
+
+/** Every simple command's argv (splitCommands' grouping, as values, in one pass). */
+function commandValues(words: readonly ShellWord[]): string[][] {
+  const out: string[][] = [];
+  let current: string[] = [];
+  for (const w of words) {
+    if (w.operator) {
+      if (current.length > 0) out.push(current);
+      current = [];
+    } else current.push(w.value);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 /** `.purgatory.o.cmd` for `purgatory.o`: the name kbuild gives a target's command file. */
