@@ -16,7 +16,7 @@
 import { readSymbols } from "../elf/reader";
 import type { ElfFile } from "../elf/types";
 import type * as A from "./ast";
-import { fnmatch, isWildcard } from "../fnmatch";
+import { fnmatch, isWildcard, PatternCache } from "../fnmatch";
 import { evaluate, type EvalContext } from "./evaluate";
 
 export const SHF_WRITE = 0x1n;
@@ -175,7 +175,7 @@ interface SectionSpec {
   readonly rest: string;
 }
 
-const specs = new Map<string, SectionSpec>();
+const specs = new PatternCache<SectionSpec>();
 
 /** A section pattern split once as spec_match does (patterns repeat across every input section). */
 function sectionSpec(pattern: string): SectionSpec {
@@ -195,7 +195,6 @@ function sectionSpec(pattern: string): SectionSpec {
     starOnly: pattern.length === pl + sl + 1 && pattern[pl] === "*",
     rest: pattern.slice(pl),
   };
-  if (specs.size > 1 << 16) specs.clear();
   specs.set(pattern, spec);
   return spec;
 }
@@ -208,7 +207,7 @@ interface FileSpec {
   readonly byPrefix: string | undefined;
 }
 
-const fileSpecs = new Map<string, FileSpec>();
+const fileSpecs = new PatternCache<FileSpec>();
 
 /** What a file pattern is made of, read once per pattern (each is matched against every object). */
 function fileSpec(pattern: string): FileSpec {
@@ -222,7 +221,6 @@ function fileSpec(pattern: string): FileSpec {
     byPrefix:
       len >= 4 && pattern[len] === "*" && len + 1 === pattern.length ? pattern.slice(0, len) : undefined,
   };
-  if (fileSpecs.size > 1 << 16) fileSpecs.clear();
   fileSpecs.set(pattern, spec);
   return spec;
 }
