@@ -15,6 +15,7 @@ import { parseNumber, parseScript } from "../../server/src/core/lds/parser";
 
 const MAKEFILE = ["kbuild/makefile"];
 const PLACEMENT = ["lds/orphans", "core/fnmatch"];
+const LDS = ["core/lds/"];
 
 /** An object with `count` code sections `.text.f<i>` (only what placement reads of an ELF file). */
 function objectWith(count: number, path = "big.o"): InputObject {
@@ -149,6 +150,15 @@ describe("linker-script numbers", () => {
       globalThis.BigInt = real;
     }
     assert.ok(longest <= 24, `BigInt() was given ${longest} characters`);
+  });
+
+  it("a .lds.S whose statements all read alike at the top level and in SECTIONS is parsed once", () => {
+    // An error inside an assignment used to make the tolerant reader parse the whole text again as
+    // the inside of SECTIONS.
+    const chain = `big = ${"x*".repeat(20000)}1;\n`;
+    const clean = workOf(() => parseScript(`a = 1;\n${chain}`, { tolerant: true }), LDS);
+    const broken = workOf(() => parseScript(`a = 1 +;\n${chain}`, { tolerant: true }), LDS);
+    assert.ok(broken < 1.3 * clean, `work ${clean} -> ${broken}`);
   });
 
   it("INPUT() of 50,000 names runs no regexp per character", () => {

@@ -82,8 +82,15 @@ export function parseScript(text: string, options: ParseOptions = {}): A.Script 
   const parser = new Parser(text, options);
   const tree = parser.script();
   if (options.tolerant) {
-    // A fragment meant for the inside of SECTIONS reads badly at the top level: try it as one.
-    if (tree.errors.length === 0 || options.fragment || tree.statements.some((s) => s.kind === "Sections"))
+    // A fragment meant for the inside of SECTIONS reads badly at the top level: try it as one. Not
+    // when every statement is read alike at both levels: the fragment would have the same errors (and
+    // a second parse of a large script costs as much as the first).
+    if (
+      tree.errors.length === 0 ||
+      options.fragment ||
+      !parser.readAsTopLevel ||
+      tree.statements.some((s) => s.kind === "Sections")
+    )
       return tree;
     const asFragment = new Parser(text, { ...options, fragment: true }).script();
     return asFragment.errors.length < tree.errors.length ? asFragment : tree;
@@ -176,6 +183,14 @@ class Parser {
   private pos = 0;
   private lastEnd = 0;
   private readonly errors: A.ParseError[] = [];
+  /**
+   * Some statement was read in a way only the top level reads it: SECTIONS, MEMORY, PHDRS or VERSION
+   * (inside SECTIONS each would be an output section, and a broken block skipped whole), or a name
+   * that starts no statement the top level knows (inside SECTIONS, an output section perhaps). Every
+   * other statement (commands, assignments, ASSERT, with their errors and recovery) is read alike at
+   * both levels.
+   */
+  readAsTopLevel = false;
 
   constructor(
     text: string,
@@ -351,13 +366,19 @@ class Parser {
     if (t.kind === "name") {
       switch (t.text) {
         case "SECTIONS":
+          this.readAsTopLevel = true;
           return this.sections();
         case "MEMORY":
+          this.readAsTopLevel = true;
           return this.memory();
         case "PHDRS":
+          this.readAsTopLevel = true;
           return this.phdrs();
         case "VERSION":
-          if (this.peek2("name", "name").text === "{") return this.version();
+          if (this.peek2("name", "name").text === "{") {
+            this.readAsTopLevel = true;
+            return this.version();
+          }
       }
     }
     const common = this.common();
@@ -365,6 +386,9 @@ class Parser {
     if (this.isAssignmentStart()) return this.assignmentStatement();
     const opaque = this.opaque();
     if (opaque) return opaque;
+    // Inside SECTIONS a name or string here would start an output section; anything else fails there
+    // as it does here, at the same token.
+    if (t.kind === "name" || t.kind === "string") this.readAsTopLevel = true;
     this.fail(t.kind === "bad" ? `invalid character \`${t.text}'` : "syntax error", t);
   }
 
