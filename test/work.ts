@@ -61,6 +61,7 @@ export function growth<T>(
   const b = make(2 * n);
   const small = workOf(() => run(a), files);
   const large = workOf(() => run(b), files);
-  if (process.env.SHOW_WORK) console.log(`work at n=${n}: ${small}, at 2n: ${large} (×${(large / small).toFixed(2)})`);
+  if (process.env.SHOW_WORK)
+    console.log(`work at n=${n}: ${small}, at 2n: ${large} (×${(large / small).toFixed(2)})`);
   return { small, large, ratio: large / small };
 }
