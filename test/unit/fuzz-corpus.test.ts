@@ -1,28 +1,15 @@
-// Replays every input the fuzzer saved (test/fuzz/corpus/<target>/): each once made an entry point
-// throw, hang or run long. ELF inputs go through the option variant they failed with and the default
-// ones, and the CLI must answer each with exit 2 and one line, or with valid JSON and exit 0 or 1.
+// Replays every input the fuzzer saved (test/fuzz/corpus/<target>/, large ones gzip-compressed as
+// `.gz`): each once made an entry point throw, hang or run long. ELF inputs go through the option
+// variant they failed with and the default ones, and the CLI must answer each with exit 2 and one line,
+// or with valid JSON and exit 0 or 1. No timing is asserted here (the fuzzer measures it, best of three).
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { main } from "../../server/src/cli";
+import { CORPUS, readIndex, readInput } from "../fuzz/corpus";
 import { loadSeeds, runInput, Timer, TARGETS, type FuzzInput } from "../fuzz/targets";
-import { repoRoot } from "../helpers";
-
-const CORPUS = join(repoRoot, "test", "fuzz", "corpus");
-
-/** index.json: what each saved input once did, and the ELF option variant it failed with. */
-interface Entry {
-  variant?: number;
-}
-
-function index(): Record<string, Entry> {
-  try {
-    return JSON.parse(readFileSync(join(CORPUS, "index.json"), "utf8")) as Record<string, Entry>;
-  } catch {
-    return {};
-  }
-}
 
 function files(target: string): string[] {
   try {
@@ -34,25 +21,41 @@ function files(target: string): string[] {
 
 describe("fuzz corpus replay", () => {
   const seeds = loadSeeds();
-  const saved = index();
+  const saved = readIndex();
+  const tmp = mkdtempSync(join(tmpdir(), "fuzz-corpus-"));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it("every input the index lists is stored, compressed when large", () => {
+    for (const [name, e] of Object.entries(saved)) {
+      assert.notEqual(e.saved, false, `${name} is only listed`);
+      const bytes = readInput(join(CORPUS, name));
+      assert.equal(bytes.length, e.bytes, `${name}: length`);
+      assert.equal(name.endsWith(".gz"), e.gzipBytes !== undefined, `${name}: gzipBytes`);
+    }
+  });
+
   for (const target of TARGETS) {
     for (const name of files(target)) {
       const entry = saved[`${target}/${name}`];
       // The variant it failed with, and the default kernel and kexec-tools runs of x86_64's loader.
       const variants = [...new Set([entry?.variant ?? 0, 0, 1, 2])];
+      const bytes = () => readInput(join(CORPUS, target, name));
       it(`${target}/${name} runs through every entry point without an exception`, () => {
-        const bytes = new Uint8Array(readFileSync(join(CORPUS, target, name)));
+        const b = bytes();
         for (const variant of variants) {
-          const input: FuzzInput = { target, bytes, variant };
+          const input: FuzzInput = { target, bytes: b, variant };
           runInput(seeds, input, new Timer());
         }
       });
       if (target !== "elf") continue;
       it(`${target}/${name}: the CLI exits 2 with one line, or 0/1 with valid JSON`, () => {
+        // The CLI reads a file: a compressed input is written out uncompressed first.
+        const path = name.endsWith(".gz") ? join(tmp, name.slice(0, -3)) : join(CORPUS, target, name);
+        if (name.endsWith(".gz")) writeFileSync(path, bytes());
         let out = "";
         let err = "";
         const code = main(
-          ["simulate", join(CORPUS, target, name), "--json"],
+          ["simulate", path, "--json"],
           (s) => (out += s),
           (s) => (err += s),
         );

@@ -135,13 +135,39 @@ function find(c: Compiled, i: number, name: string, from: number): number {
   return -1;
 }
 
-const cache = new Map<string, Compiled>();
-const CACHE_LIMIT = 1 << 16;
+/**
+ * A cache keyed by pattern text, bounded in entries and in the characters of its keys: a pattern can
+ * be hundreds of kilobytes (and what is cached for it as large), and the language server runs for
+ * hours, so a bound on entries alone would not bound memory. Full, it starts again empty.
+ */
+export class PatternCache<V> {
+  private readonly map = new Map<string, V>();
+  private chars = 0;
+
+  constructor(
+    private readonly maxEntries = 1 << 16,
+    private readonly maxChars = 1 << 20,
+  ) {}
+
+  get(pattern: string): V | undefined {
+    return this.map.get(pattern);
+  }
+
+  set(pattern: string, value: V): void {
+    if (this.map.size >= this.maxEntries || this.chars + pattern.length > this.maxChars) {
+      this.map.clear();
+      this.chars = 0;
+    }
+    this.map.set(pattern, value);
+    this.chars += pattern.length;
+  }
+}
+
+const cache = new PatternCache<Compiled>();
 
 function compiled(pattern: string): Compiled {
   let c = cache.get(pattern);
   if (!c) {
-    if (cache.size >= CACHE_LIMIT) cache.clear();
     c = compile(pattern);
     cache.set(pattern, c);
   }

@@ -10,7 +10,7 @@
 // kbuild escapes the command with make-cmd before writing it: `$` is doubled to `$$`, and `#` becomes
 // `$(pound)` (v4.x and later) or `\#` (older). argv undoes that after shell splitting, so the word
 // ranges still point at the file's characters.
-import { splitCommands, splitShellWords, type ShellWord } from "./shell";
+import { splitShellWords, type ShellWord } from "./shell";
 
 export interface CmdFile {
   /** The target as kbuild wrote it, usually relative to the build root: "arch/x86/purgatory/purgatory.o". */
@@ -45,23 +45,69 @@ export function unescapeMakeCmd(s: string): string {
 
 const ASSIGN = /^(savedcmd|cmd|source|deps)_(\S+?)\s*:=\s?/;
 
-/** Parse a .cmd file's text; undefined if it has no `savedcmd_`/`cmd_` line. */
+/** Whether a line starting at `at` can be an assignment ASSIGN reads (checked before the regexp runs). */
+function assignmentStart(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  // s(avedcmd_, ource_), c(md_), d(eps_): a dependency line starts with blanks and is skipped here.
+  return (
+    (c === 115 && (text.startsWith("savedcmd_", at) || text.startsWith("source_", at))) ||
+    (c === 99 && text.startsWith("cmd_", at)) ||
+    (c === 100 && text.startsWith("deps_", at))
+  );
+}
+
+/** JavaScript's white space and line terminators: what String.prototype.trimEnd removes. */
+function isTrimmed(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * Parse a .cmd file's text; undefined if it has no `savedcmd_`/`cmd_` line. Lines are read from the
+ * text by offsets and only those that can start an assignment are matched against ASSIGN: a `deps_`
+ * list is tens of thousands of lines, and a split, a `\r` strip and a regexp per line were most of
+ * the cost.
+ */
 export function parseCmdFile(text: string): CmdFile | undefined {
-  const lines = text.split("\n");
   let cmd: Omit<CmdFile, "source" | "deps" | "wildcardDeps"> | undefined;
   let source: string | undefined;
   const deps: string[] = [];
   const wildcardDeps: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, "");
+  // The current line: [start, end) without its newline and a trailing `\r`; `next` is where the
+  // following line starts (past the end of the text after the last line).
+  let start = 0;
+  let end = 0;
+  let next = 0;
+  const read = (from: number): void => {
+    const nl = text.indexOf("\n", from);
+    start = from;
+    next = nl < 0 ? text.length + 1 : nl + 1;
+    end = nl < 0 ? text.length : nl;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+  };
+  for (let i = 0; next <= text.length; i++) {
+    read(next);
+    if (!assignmentStart(text, start)) continue;
+    const line = text.slice(start, end);
     const m = ASSIGN.exec(line);
     if (!m) continue;
     const kind = m[1]!;
     const column = m[0].length;
     const rest = line.slice(column);
     if ((kind === "savedcmd" || kind === "cmd") && cmd === undefined) {
-      const words = splitShellWords(rest, column).map((w) => ({ ...w, value: unescapeMakeCmd(w.value) }));
-      const commands = splitCommands(words).map((c) => c.map((w) => w.value));
+      const words = splitShellWords(rest, column, unescapeMakeCmd);
+      const commands = commandValues(words);
       cmd = {
         target: m[2]!,
         command: rest,
@@ -75,24 +121,45 @@ export function parseCmdFile(text: string): CmdFile | undefined {
     } else if (kind === "source" && source === undefined) {
       source = rest.trim();
     } else if (kind === "deps") {
-      // Gather the continuation lines, then split into words keeping $(wildcard x) together. Each
-      // line is trimmed on its own and joined once: re-trimming the growing body made this quadratic.
+      // Gather the continuation lines (each without its trailing blanks and `\`), then split into
+      // words keeping $(wildcard x) together; the body is joined once.
       const parts: string[] = [];
-      let piece = rest;
-      while (piece.trimEnd().endsWith("\\") && i + 1 < lines.length) {
-        parts.push(piece.trimEnd().slice(0, -1));
-        piece = lines[++i]!.replace(/\r$/, "");
+      let from = start + column;
+      for (;;) {
+        let e = end;
+        while (e > from && isTrimmed(text.charCodeAt(e - 1))) e--;
+        if (e === from || text.charCodeAt(e - 1) !== 92 || next > text.length) break;
+        parts.push(text.slice(from, e - 1));
+        read(next);
+        i++;
+        from = start;
       }
-      parts.push(piece);
+      parts.push(text.slice(from, end));
       const body = parts.join(" ");
       for (const m2 of body.matchAll(/\$\(wildcard\s+([^)]*)\)|(\S+)/g)) {
-        if (m2[1] !== undefined) wildcardDeps.push(...m2[1].trim().split(/\s+/).filter(Boolean));
-        else deps.push(m2[2]!);
+        // Pushed one by one: a spread of a long list as call arguments overflows the stack.
+        if (m2[1] !== undefined) {
+          for (const w of m2[1].trim().split(/\s+/)) if (w) wildcardDeps.push(w);
+        } else deps.push(m2[2]!);
       }
     }
   }
   if (!cmd) return undefined;
   return { ...cmd, ...(source !== undefined ? { source } : {}), deps, wildcardDeps };
+}
+
+/** Every simple command's argv (splitCommands' grouping, as values, in one pass). */
+function commandValues(words: readonly ShellWord[]): string[][] {
+  const out: string[][] = [];
+  let current: string[] = [];
+  for (const w of words) {
+    if (w.operator) {
+      if (current.length > 0) out.push(current);
+      current = [];
+    } else current.push(w.value);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 /** `.purgatory.o.cmd` for `purgatory.o`: the name kbuild gives a target's command file. */

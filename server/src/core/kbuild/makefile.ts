@@ -67,46 +67,83 @@ interface Logical {
   starts: number[];
   first: number;
   last: number;
+  /** The index in `starts` of the last position asked for: words are asked for in text order. */
+  hint: number;
+  /** The first physical line starts with a tab (a recipe line after a rule). */
+  tab: boolean;
 }
 
-/** The physical line and column of offset `at` in a logical line. */
-function positionOf(lg: Logical, at: number): { line: number; col: number } {
-  let lo = 0;
-  let hi = lg.starts.length - 1;
+/**
+ * The index in `starts` of the physical line holding offset `at`. Words and tokens are asked for in
+ * text order, so this is usually the hint's line or the next one; otherwise a binary search. (A
+ * search per word was the biggest cost of a 30,000-line continuation.)
+ */
+function lineIndex(lg: Logical, at: number): number {
+  const s = lg.starts;
+  const k = lg.hint;
+  if (s[k]! <= at && (k + 1 === s.length || s[k + 1]! > at)) return k;
+  if (s[k]! <= at && (k + 2 === s.length || s[k + 2]! > at)) return (lg.hint = k + 1);
+  let lo = s[k]! <= at ? k : 0;
+  let hi = s[k]! <= at ? s.length - 1 : k;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (lg.starts[mid]! <= at) lo = mid;
+    if (s[mid]! <= at) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lg.first + lo, col: at - lg.starts[lo]! };
+  return (lg.hint = lo);
 }
 
-function joinContinuations(physical: readonly string[]): Logical[] {
+/**
+ * The logical lines of `text`: a physical line ending in an odd number of backslashes continues on
+ * the next one. Read from the text by offsets; a line that does not continue (most of them) is one
+ * slice, with no splitting into physical lines first.
+ */
+function joinContinuations(text: string): Logical[] {
   const out: Logical[] = [];
-  for (let i = 0; i < physical.length; i++) {
-    const lg: Logical = { text: "", starts: [], first: i, last: i };
-    const parts: string[] = [];
+  let pos = 0;
+  let line = 0;
+  for (;;) {
+    const lg: Logical = {
+      text: "",
+      starts: [0],
+      first: line,
+      last: line,
+      hint: 0,
+      tab: text.charCodeAt(pos) === TAB,
+    };
+    let parts: string[] | undefined;
     let length = 0;
+    let more: boolean;
     for (;;) {
-      const raw = physical[lg.last]!;
+      const nl = text.indexOf("\n", pos);
+      more = nl >= 0;
+      const next = more ? nl : text.length;
+      const end = next > pos && text.charCodeAt(next - 1) === CR ? next - 1 : next;
       let slashes = 0;
-      while (slashes < raw.length && raw[raw.length - 1 - slashes] === "\\") slashes++;
-      const continued = slashes % 2 === 1 && lg.last + 1 < physical.length;
-      const body = continued ? raw.slice(0, -1) : raw;
-      lg.starts.push(length);
-      parts.push(body);
+      while (end - 1 - slashes >= pos && text.charCodeAt(end - 1 - slashes) === BACKSLASH) slashes++;
+      const continued = slashes % 2 === 1 && more;
+      const body = text.slice(pos, continued ? end - 1 : end);
+      pos = next + 1;
+      if (!continued && parts === undefined) {
+        lg.text = body;
+        break;
+      }
+      (parts ??= []).push(body);
       length += body.length;
-      if (!continued) break;
+      if (!continued) {
+        lg.text = parts.join("");
+        break;
+      }
       // make turns backslash-newline (and the blanks around it) into one space.
       parts.push(" ");
       length += 1;
-      lg.last++;
+      lg.starts.push(length);
+      lg.last = ++line;
     }
-    lg.text = parts.join("");
     out.push(lg);
-    i = lg.last;
+    line++;
+    if (!more) return out;
   }
-  return out;
 }
 
 /** Index of the first unescaped `#`, or the length. */
@@ -119,34 +156,52 @@ function commentStart(s: string): number {
 }
 
 function rangeOf(lg: Logical, start: number, end: number): MakeRange {
-  const a = positionOf(lg, start);
+  const a = lineIndex(lg, start);
+  const startColumn = start - lg.starts[a]!;
   // A word never spans a continuation (the joint is a blank), so start and end share a line.
-  const b = end - 1 > start ? positionOf(lg, end - 1) : a;
-  return { line: a.line, startColumn: a.col, endColumn: b.col + 1 };
+  const endColumn = end - 1 > start ? end - lg.starts[lineIndex(lg, end - 1)]! : startColumn + 1;
+  return { line: lg.first + a, startColumn, endColumn };
 }
+
+/** A word of `lg` from `start` to `end`, with its physical range. */
+function wordOf(lg: Logical, start: number, end: number): MakeWord {
+  const a = lineIndex(lg, start);
+  const startColumn = start - lg.starts[a]!;
+  const endColumn = end - 1 > start ? end - lg.starts[lineIndex(lg, end - 1)]! : startColumn + 1;
+  return { text: lg.text.slice(start, end), line: lg.first + a, startColumn, endColumn };
+}
+
+const SPACE = 32;
+const TAB = 9;
+const DOLLAR = 36;
+const OPEN_PAREN = 40;
+const CLOSE_PAREN = 41;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const COMMA = 44;
+const CR = 13;
+const BACKSLASH = 92;
 
 /** Words split at top-level blanks; $(...) and ${...} kept whole. */
 function splitWords(lg: Logical, from: number, to: number): MakeWord[] {
+  const text = lg.text;
   const words: MakeWord[] = [];
   let depth = 0;
   let start = -1;
-  const flush = (end: number) => {
-    if (start >= 0) words.push({ text: lg.text.slice(start, end), ...rangeOf(lg, start, end) });
-    start = -1;
-  };
   for (let i = from; i < to; i++) {
-    const c = lg.text[i]!;
-    if (depth === 0 && (c === " " || c === "\t")) {
-      flush(i);
+    const c = text.charCodeAt(i);
+    if (depth === 0 && (c === SPACE || c === TAB)) {
+      if (start >= 0) words.push(wordOf(lg, start, i));
+      start = -1;
       continue;
     }
     if (start < 0) start = i;
-    if (c === "$" && (lg.text[i + 1] === "(" || lg.text[i + 1] === "{")) {
+    if (c === DOLLAR && (text.charCodeAt(i + 1) === OPEN_PAREN || text.charCodeAt(i + 1) === OPEN_BRACE)) {
       depth++;
       i++;
-    } else if ((c === ")" || c === "}") && depth > 0) depth--;
+    } else if ((c === CLOSE_PAREN || c === CLOSE_BRACE) && depth > 0) depth--;
   }
-  flush(to);
+  if (start >= 0) words.push(wordOf(lg, start, to));
   return words;
 }
 
@@ -154,68 +209,78 @@ function splitWords(lg: Logical, from: number, to: number): MakeWord[] {
 function splitTokens(lg: Logical, from: number, to: number): MakeToken[] {
   const tokens: MakeToken[] = [];
   // One frame per open $( or plain (: the function name and which argument we are in.
-  const stack: { fn: string; arg: number }[] = [];
-  let start = -1;
+  const stack: Frame[] = [];
   // How many open frames are $(filter-out ...)'s first argument, kept up to date as frames open,
   // close and move to their next argument (scanning the stack per token was quadratic in nesting).
   let removingFrames = 0;
-  const counts = (f: { fn: string; arg: number } | undefined) => f?.fn === "filter-out" && f.arg === 0;
-  const removing = () => removingFrames > 0;
-  const flush = (end: number) => {
-    if (start >= 0 && end > start) {
-      let s = start;
-      while (s < end && lg.text[s] === "$") s++;
-      if (s < end)
-        tokens.push({ text: lg.text.slice(s, end), ...rangeOf(lg, s, end), filteredOut: removing() });
-    }
-    start = -1;
-  };
+  const text = lg.text;
+  // The token being read starts here (-1: between tokens). Kept in this function's own variables,
+  // not in a closure's, since the loop runs once per character. (The stack's top is read only when
+  // it has one: `stack[-1]` is a slow property lookup, not an array read, and it cost more than
+  // the rest of the loop together.)
+  let start = -1;
   for (let i = from; i < to; i++) {
-    const c = lg.text[i]!;
-    if (c === "$" && (lg.text[i + 1] === "(" || lg.text[i + 1] === "{")) {
-      flush(i);
+    const c = text.charCodeAt(i);
+    const isOpen = c === OPEN_PAREN || c === OPEN_BRACE;
+    const isCloseOrSeparator =
+      c === CLOSE_PAREN || c === CLOSE_BRACE || c === COMMA || c === SPACE || c === TAB;
+    const isReference =
+      c === DOLLAR && (text.charCodeAt(i + 1) === OPEN_PAREN || text.charCodeAt(i + 1) === OPEN_BRACE);
+    if (!isOpen && !isCloseOrSeparator && !isReference) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0) pushToken(tokens, lg, start, i, removingFrames > 0);
+    start = -1;
+    if (isReference) {
       // A sticky match from i + 2: slicing the rest of the line at every `$(` was quadratic.
       NAME_AT.lastIndex = i + 2;
-      const m = NAME_AT.exec(lg.text);
+      const m = NAME_AT.exec(text);
       const name = m && i + 2 + m[0].length <= to ? m[0] : "";
-      const after = lg.text[i + 2 + name.length];
-      const isCall = name !== "" && i + 2 + name.length < to && (after === " " || after === "\t");
+      const after = text.charCodeAt(i + 2 + name.length);
+      const isCall = name !== "" && i + 2 + name.length < to && (after === SPACE || after === TAB);
       stack.push({ fn: isCall ? name : "", arg: isCall ? -1 : 0 });
       // A function's name is not a token; a variable reference's name is (e.g. CC_FLAGS_LTO).
       i += isCall ? 1 + name.length : 1;
-      continue;
-    }
-    if (c === "(" || c === "{") {
-      flush(i);
-      stack.push({ fn: "", arg: 0 });
-      continue;
-    }
-    if (c === ")" || c === "}") {
-      flush(i);
-      if (counts(stack.pop())) removingFrames--;
-      continue;
-    }
-    if (c === ",") {
-      flush(i);
-      const top = stack[stack.length - 1];
-      if (counts(top)) removingFrames--;
+    } else if (isOpen) stack.push({ fn: "", arg: 0 });
+    else if (c === CLOSE_PAREN || c === CLOSE_BRACE) {
+      if (removes(stack.pop())) removingFrames--;
+    } else if (c === COMMA) {
+      const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
+      if (removes(top)) removingFrames--;
       if (top) top.arg++;
-      continue;
-    }
-    if (c === " " || c === "\t") {
-      flush(i);
+    } else {
       // After a function name, the first blank starts argument 0.
-      const top = stack[stack.length - 1];
+      const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
       if (top && top.arg === -1) {
         top.arg = 0;
-        if (counts(top)) removingFrames++;
+        if (removes(top)) removingFrames++;
       }
-      continue;
     }
-    if (start < 0) start = i;
   }
-  flush(to);
+  if (start >= 0) pushToken(tokens, lg, start, to, removingFrames > 0);
   return tokens;
+}
+
+interface Frame {
+  fn: string;
+  arg: number;
+}
+
+/** Whether a frame is $(filter-out ...)'s first argument: its tokens are being removed. */
+function removes(f: Frame | undefined): boolean {
+  return f !== undefined && f.fn === "filter-out" && f.arg === 0;
+}
+
+/** A token from `start` to `end`, without leading `$`s (those of `$$`), if anything is left. */
+function pushToken(tokens: MakeToken[], lg: Logical, start: number, end: number, filteredOut: boolean): void {
+  let s = start;
+  while (s < end && lg.text.charCodeAt(s) === DOLLAR) s++;
+  if (s >= end) return;
+  const a = lineIndex(lg, s);
+  const startColumn = s - lg.starts[a]!;
+  const endColumn = end - 1 > s ? end - lg.starts[lineIndex(lg, end - 1)]! : startColumn + 1;
+  tokens.push({ text: lg.text.slice(s, end), line: lg.first + a, startColumn, endColumn, filteredOut });
 }
 
 const NAME_AT = /[A-Za-z0-9_.-]+/y;
@@ -295,14 +360,12 @@ function assignmentAt(
 }
 
 export function parseMakefile(text: string): ParsedMakefile {
-  const physical = text.split("\n").map((l) => l.replace(/\r$/, ""));
   const assignments: MakeAssignment[] = [];
   const rules: MakeRule[] = [];
   let rule: (MakeRule & { recipe: { line: number; text: string }[] }) | undefined;
   let inDefine = false;
-  for (const lg of joinContinuations(physical)) {
-    const raw = physical[lg.first]!;
-    if (rule && raw.startsWith("\t")) {
+  for (const lg of joinContinuations(text)) {
+    if (rule && lg.tab) {
       rule.recipe.push({ line: lg.first, text: lg.text.slice(1) });
       continue;
     }
@@ -351,7 +414,36 @@ export function parseMakefile(text: string): ParsedMakefile {
 
 /** Every assignment to `name` (target-specific ones included), in file order. */
 export function findAssignments(mf: ParsedMakefile, name: string): MakeAssignment[] {
-  return mf.assignments.filter((a) => a.name === name);
+  return [...assignmentsTo(mf, name).all];
+}
+
+interface Assignments {
+  readonly all: MakeAssignment[];
+  /** Without the target-specific ones (`target: NAME := value`). */
+  readonly plain: MakeAssignment[];
+}
+
+const NONE: Assignments = { all: [], plain: [] };
+const indexes = new WeakMap<readonly MakeAssignment[], Map<string, Assignments>>();
+
+/**
+ * The assignments to `name`, from an index built once per parsed Makefile: expanding an object list
+ * looks a variable up for every reference, and a scan of every assignment per reference was
+ * quadratic on a Makefile of many assignments and references.
+ */
+function assignmentsTo(mf: ParsedMakefile, name: string): Assignments {
+  let index = indexes.get(mf.assignments);
+  if (!index) {
+    index = new Map();
+    for (const a of mf.assignments) {
+      let entry = index.get(a.name);
+      if (!entry) index.set(a.name, (entry = { all: [], plain: [] }));
+      entry.all.push(a);
+      if (a.target === undefined) entry.plain.push(a);
+    }
+    indexes.set(mf.assignments, index);
+  }
+  return index.get(name) ?? NONE;
 }
 
 /**
@@ -443,7 +535,7 @@ function substitute(
     let out = whole;
     if (name in vars) out = vars[name]!;
     else {
-      const defs = findAssignments(mf, name).filter((a) => a.target === undefined);
+      const defs = assignmentsTo(mf, name).plain;
       if (defs.length === 1 && defs[0]!.op !== "+=")
         out = substitute(mf, defs[0]!.value, vars, budget, depth + 1);
     }
@@ -464,9 +556,9 @@ function budgetFor(): Budget {
 function accumulate(mf: ParsedMakefile, variable: string): MakeWord[] {
   let words: MakeWord[] = [];
   let set = false;
-  for (const a of findAssignments(mf, variable)) {
-    if (a.target !== undefined) continue;
-    if (a.op === "+=") words = [...words, ...a.words];
+  for (const a of assignmentsTo(mf, variable).plain) {
+    // Appended in place: copying the list at every `+=` was quadratic in the number of them.
+    if (a.op === "+=") for (const w of a.words) words.push(w);
     else if (a.op === "?=") {
       if (!set) words = [...a.words];
     } else words = [...a.words];
@@ -518,8 +610,12 @@ export function kbuildTargets(mf: ParsedMakefile, options: ObjectListOptions = {
   const vars = options.vars ?? { BITS: "64" };
   const budget = budgetFor();
   const out: ObjectEntry[] = [];
+  // Expanded once however often it is listed, and appended in a loop (a spread of a long list as
+  // call arguments overflows the stack).
+  let objects: ObjectEntry[] | undefined;
   for (const word of accumulate(mf, "targets")) {
-    if (/^\$[({]purgatory-y[)}]$/.test(word.text)) out.push(...purgatoryObjects(mf, options));
+    if (/^\$[({]purgatory-y[)}]$/.test(word.text))
+      for (const o of (objects ??= purgatoryObjects(mf, options))) out.push(o);
     else
       out.push({
         name: substitute(mf, word.text, vars, budget).replace(/^\$[({]obj[)}]\//, ""),

@@ -19,10 +19,20 @@ export interface ShellWord {
 }
 
 const BLANK = new Set([" ", "\t", "\n", "\r"]);
+/** Characters that end a run of plain word characters: blanks, operators, quotes, backslash. */
+const SPECIAL = new Uint8Array(65536);
+for (const ch of " \t\n\r;&|\\'\"") SPECIAL[ch.charCodeAt(0)] = 1;
 const DQ_ESCAPABLE = new Set(["$", "`", '"', "\\", "\n"]);
 
-/** Split `text` into shell words; `offset` is added to every range (the column where `text` begins). */
-export function splitShellWords(text: string, offset = 0): ShellWord[] {
+/**
+ * Split `text` into shell words; `offset` is added to every range (the column where `text` begins),
+ * and `value` is applied to each word's value (a caller's unescaping, without a second object per word).
+ */
+export function splitShellWords(
+  text: string,
+  offset = 0,
+  value: (v: string) => string = (v) => v,
+): ShellWord[] {
   const words: ShellWord[] = [];
   let i = 0;
   const n = text.length;
@@ -44,43 +54,57 @@ export function splitShellWords(text: string, offset = 0): ShellWord[] {
       continue;
     }
     const start = i;
-    let value = "";
+    let word = "";
     while (i < n) {
+      // A run of plain characters is appended as one slice, not character by character.
+      let plain = i;
+      while (plain < n && !SPECIAL[text.charCodeAt(plain)]) plain++;
+      if (plain > i) {
+        word += text.slice(i, plain);
+        i = plain;
+        if (i >= n) break;
+      }
       const ch = text[i]!;
       if (BLANK.has(ch) || ch === ";" || ch === "&" || ch === "|") break;
       if (ch === "\\") {
         if (i + 1 >= n) {
-          value += ch;
+          word += ch;
           i++;
         } else if (text[i + 1] === "\n") {
           i += 2; // line continuation inside a word joins the two halves
         } else {
-          value += text[i + 1];
+          word += text[i + 1];
           i += 2;
         }
       } else if (ch === "'") {
         const close = text.indexOf("'", i + 1);
         const stop = close < 0 ? n : close;
-        value += text.slice(i + 1, stop);
+        word += text.slice(i + 1, stop);
         i = close < 0 ? n : close + 1;
       } else if (ch === '"') {
         i++;
         while (i < n && text[i] !== '"') {
-          if (text[i] === "\\" && i + 1 < n && DQ_ESCAPABLE.has(text[i + 1]!)) {
-            if (text[i + 1] !== "\n") value += text[i + 1];
+          // Up to the closing quote or a backslash, as one slice.
+          let run = i;
+          while (run < n && text.charCodeAt(run) !== 34 && text.charCodeAt(run) !== 92) run++;
+          if (run > i) {
+            word += text.slice(i, run);
+            i = run;
+          } else if (i + 1 < n && DQ_ESCAPABLE.has(text[i + 1]!)) {
+            if (text[i + 1] !== "\n") word += text[i + 1];
             i += 2;
           } else {
-            value += text[i];
+            word += text[i];
             i++;
           }
         }
         i++; // closing quote (or past the end if unterminated: tolerated)
       } else {
-        value += ch;
+        word += ch;
         i++;
       }
     }
-    words.push({ value, start: offset + start, end: offset + Math.min(i, n) });
+    words.push({ value: value(word), start: offset + start, end: offset + Math.min(i, n) });
   }
   return words;
 }

@@ -58,8 +58,15 @@ const OPERATORS: readonly (readonly [string, number])[] = [
   [";", S | E | W],
 ]; // prettier-ignore
 
-const OPERATORS_BY_CHAR = new Map<string, (readonly [string, number])[]>();
-for (const o of OPERATORS) OPERATORS_BY_CHAR.set(o[0][0]!, [...(OPERATORS_BY_CHAR.get(o[0][0]!) ?? []), o]);
+/** The operators by the code of their first character, in rule order. */
+const OPERATORS_BY_CODE: ((readonly [string, number])[] | undefined)[] = [];
+for (const o of OPERATORS) (OPERATORS_BY_CODE[o[0].charCodeAt(0)] ??= []).push(o);
+
+const DOLLAR = 36;
+const ZERO = 48;
+const X_LOWER = 120;
+const EQUALS = 61;
+const SLASH = 47;
 
 const SE = S | E;
 /** Keywords in ldlex.l's rule order: text, states, token (when it differs from the text). */
@@ -217,52 +224,69 @@ export class LdLexer {
     this.warnings.push({ message: `ignoring invalid character \`${ch}'${where}`, start: p, line: this.line });
   }
 
-  /** Longest match among the rules active in SCRIPT, EXPRESSION, WILD or INPUTLIST; ties go to the earlier rule. */
+  /**
+   * Longest match among the rules active in SCRIPT, EXPRESSION, WILD or INPUTLIST; ties go to the
+   * earlier rule. (The best match so far is kept in two variables, not an object per offer: this
+   * runs once per token.)
+   */
   private scriptToken(p: number, bit: number): LdToken | undefined {
     const t = this.text;
     const line = this.line;
-    let best: { type: string; len: number } | undefined;
-    const offer = (type: string, len: number): void => {
-      if (len > 0 && (!best || len > best.len)) best = { type, len };
-    };
+    const c0 = t.charCodeAt(p);
+    let bestType: string | undefined;
+    let bestLen = 0;
     if (bit === E) {
-      if (t[p] === "$" && run(t, p + 1, HEX) > 0) offer("INT", 1 + run(t, p + 1, HEX));
+      if (c0 === DOLLAR) {
+        const h = run(t, p + 1, HEX);
+        if (h > 0) {
+          bestType = "INT";
+          bestLen = 1 + h;
+        }
+      }
       // [0-9A-Fa-f]+ followed by a radix letter: the longest such prefix.
       const h = run(t, p, HEX);
       for (let n = h; n >= 1; n--) {
         if (inClass(HEX_SUFFIX, t.charCodeAt(p + n))) {
-          offer("INT", n + 1);
+          if (n + 1 > bestLen) {
+            bestType = "INT";
+            bestLen = n + 1;
+          }
           break;
         }
       }
     }
     if (bit & (S | E)) {
       let n: number;
-      if (
-        (t[p] === "$" || (t[p] === "0" && (t[p + 1] === "x" || t[p + 1] === "X"))) &&
-        inClass(HEX, t.charCodeAt(p + (t[p] === "$" ? 1 : 2)))
-      ) {
-        const pre = t[p] === "$" ? 1 : 2;
-        n = pre + run(t, p + pre, HEX);
-      } else n = run(t, p, DIGIT);
+      const hex = c0 === DOLLAR ? 1 : c0 === ZERO && (t.charCodeAt(p + 1) | 0x20) === X_LOWER ? 2 : 0;
+      if (hex > 0 && inClass(HEX, t.charCodeAt(p + hex))) n = hex + run(t, p + hex, HEX);
+      else n = run(t, p, DIGIT);
       if (n > 0 && inClass(KM_SUFFIX, t.charCodeAt(p + n))) n++;
-      offer("INT", n);
+      if (n > bestLen) {
+        bestType = "INT";
+        bestLen = n;
+      }
     }
-    for (const [op, states] of OPERATORS_BY_CHAR.get(t[p]!) ?? [])
-      if (states & bit && t.startsWith(op, p)) offer(op, op.length);
+    const ops = c0 < 128 ? OPERATORS_BY_CODE[c0] : undefined;
+    if (ops)
+      for (const [op, states] of ops)
+        if (states & bit && op.length > bestLen && t.startsWith(op, p)) {
+          bestType = op;
+          bestLen = op.length;
+        }
     // Keywords are made of [A-Za-z0-9_]; a shorter one than that run always loses to a name rule.
     const id = run(t, p, ID_CHARS);
-    if (id > 0 && id <= 24) {
+    if (id > bestLen && id <= 24) {
       const kw = KEYWORD_BY_TEXT.get(t.slice(p, p + id));
-      if (kw && kw.states & bit) offer(kw.token, id);
+      if (kw && kw.states & bit) {
+        bestType = kw.token;
+        bestLen = id;
+      }
     }
-    const keywordLen = best?.len ?? 0;
-    const keywordType = best?.type;
     let nameLen = 0;
     let nameType = "NAME";
-    if (bit & (S | I) && inClass(FILENAMECHAR1, t.charCodeAt(p))) nameLen = 1 + run(t, p + 1, FILENAMECHAR);
+    if (bit & (S | I) && inClass(FILENAMECHAR1, c0)) nameLen = 1 + run(t, p + 1, FILENAMECHAR);
     if (bit === I) {
-      if (t[p] === "=" && inClass(FILENAMECHAR1, t.charCodeAt(p + 1)))
+      if (c0 === EQUALS && inClass(FILENAMECHAR1, t.charCodeAt(p + 1)))
         nameLen = Math.max(nameLen, 2 + run(t, p + 2, FILENAMECHAR));
       if (t.startsWith("-l", p)) {
         const n = run(t, p + 2, FILENAMECHAR);
@@ -273,11 +297,11 @@ export class LdLexer {
       }
     }
     if (bit === E) {
-      if (inClass(SYMBOLNAMECHAR1, t.charCodeAt(p))) nameLen = 1 + run(t, p + 1, SYMBOLNAMECHAR);
-      if (t.startsWith("/DISCARD/", p)) nameLen = Math.max(nameLen, 9);
+      if (inClass(SYMBOLNAMECHAR1, c0)) nameLen = 1 + run(t, p + 1, SYMBOLNAMECHAR);
+      if (c0 === SLASH && t.startsWith("/DISCARD/", p)) nameLen = Math.max(nameLen, 9);
     }
     if (bit === W) nameLen = run(t, p, WILDCHAR);
-    if (nameLen > keywordLen) {
+    if (nameLen > bestLen) {
       const text = t.slice(p, p + nameLen);
       return {
         type: nameType,
@@ -287,8 +311,8 @@ export class LdLexer {
         line,
       };
     }
-    if (!keywordType) return undefined;
-    return { type: keywordType, text: t.slice(p, p + keywordLen), start: p, end: p + keywordLen, line };
+    if (bestType === undefined) return undefined;
+    return { type: bestType, text: t.slice(p, p + bestLen), start: p, end: p + bestLen, line };
   }
 
   /** VERSION { ... }: tags in VERS_SCRIPT, symbol patterns and global/local/extern in VERS_NODE. */

@@ -45,6 +45,15 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const PUNCT3 = new Set(["<<=", ">>="]);
 const PUNCT2 = new Set(["<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=", "&=", "|="]);
 const PUNCT1 = "(){};:,=+-*/%<>!~&|^?";
+/**
+ * Punctuation by character codes: the text of each one-, two- and three-character token, looked up
+ * rather than sliced and searched for (the lexer runs once per token). PUNCT_TEXT[c] is the token
+ * of one character c; PUNCT_TEXT[c * 128 + d] of two, where one exists; three-character tokens are
+ * two-character ones followed by `=` (PUNCT3).
+ */
+const PUNCT_TEXT: (string | undefined)[] = [];
+for (const p of PUNCT1) PUNCT_TEXT[p.charCodeAt(0)] = p;
+for (const p of PUNCT2) PUNCT_TEXT[p.charCodeAt(0) * 128 + p.charCodeAt(1)] = p;
 
 const LINE_MARKER = /^#\s*(?:line\s+)?(\d+)\s+"((?:[^"\\]|\\.)*)"((?:\s+\d+)*)\s*$/;
 const CONDITIONAL_OPEN = /^#\s*if(?:def|ndef)?\b/;
@@ -132,7 +141,10 @@ export class Lexer {
         continue;
       }
       // Track whether the line ends inside a block comment, so `#` inside comments is not a directive.
+      // The next `/*` is searched for again only once `i` has passed it: searching on every string
+      // was quadratic in a line of many strings and no comment.
       let i = 0;
+      let open = -2;
       while (i < line.length) {
         if (inComment) {
           const c = line.indexOf("*/", i);
@@ -140,7 +152,8 @@ export class Lexer {
           inComment = false;
           i = c + 2;
         } else {
-          const c = line.indexOf("/*", i);
+          if (open !== -1 && open < i) open = line.indexOf("/*", i);
+          const c = open;
           const q = line.indexOf('"', i);
           if (q >= 0 && (c < 0 || q < c)) {
             const close = line.indexOf('"', q + 1);
@@ -162,22 +175,38 @@ export class Lexer {
     return this.text.slice(s, e);
   }
 
-  /** 0-based line and column of an offset. */
-  position(offset: number): { line: number; col: number } {
+  /** The line of the last position asked for: ranges are mostly asked for in text order. */
+  private lineHint = 0;
+
+  /** 0-based line of an offset: the hint's line or the next one, else a binary search. */
+  private lineOf(offset: number): number {
+    const starts = this.lineStarts;
+    const k = this.lineHint;
+    if (starts[k]! <= offset) {
+      if (k + 1 === starts.length || starts[k + 1]! > offset) return k;
+      if (k + 2 === starts.length || starts[k + 2]! > offset) return (this.lineHint = k + 1);
+    }
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) lo = mid;
+      if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, col: offset - this.lineStarts[lo]! };
+    return (this.lineHint = lo);
+  }
+
+  /** 0-based line and column of an offset. */
+  position(offset: number): { line: number; col: number } {
+    const line = this.lineOf(offset);
+    return { line, col: offset - this.lineStarts[line]! };
   }
 
   range(start: number, end: number): Range {
-    const a = this.position(start);
-    const b = this.position(end);
-    return { start, end, line: a.line, col: a.col, endLine: b.line, endCol: b.col };
+    const line = this.lineOf(start);
+    const col = start - this.lineStarts[line]!;
+    const endLine = end === start ? line : this.lineOf(end);
+    return { start, end, line, col, endLine, endCol: end - this.lineStarts[endLine]! };
   }
 
   private reported = new Set<number>();
@@ -283,20 +312,31 @@ export class Lexer {
       while (end < t.length && isName(t.charCodeAt(end))) end++;
       return { kind: "name", text: t.slice(start, end), start, end };
     }
-    if (PUNCT1.includes(ch)) {
-      const two = t.slice(start, start + 2);
-      if (PUNCT2.has(two)) {
-        const three = t.slice(start, start + 3);
-        if (PUNCT3.has(three)) return { kind: "punct", text: three, start, end: start + 3 };
+    const c0 = t.charCodeAt(start);
+    const one = c0 < 128 ? PUNCT_TEXT[c0] : undefined;
+    if (one !== undefined) {
+      const c1 = t.charCodeAt(start + 1);
+      const two = c1 < 128 ? PUNCT_TEXT[c0 * 128 + c1] : undefined;
+      if (two !== undefined) {
+        if (t.charCodeAt(start + 2) === 61 /* = */ && PUNCT3.has(two + "="))
+          return { kind: "punct", text: two + "=", start, end: start + 3 };
         return { kind: "punct", text: two, start, end: start + 2 };
       }
-      return { kind: "punct", text: ch, start, end: start + 1 };
+      return { kind: "punct", text: one, start, end: start + 1 };
     }
     // A run of characters no token can hold is one bad token (a hostile file can be a megabyte of them).
     let end = start + 1;
     while (end < t.length) {
       const c = t.charCodeAt(end);
-      if (c <= 32 || isName(c) || isExpr(c) || PUNCT1.includes(t[end]!) || c === 34 || c === 35 || c === 92)
+      if (
+        c <= 32 ||
+        isName(c) ||
+        isExpr(c) ||
+        (c < 128 && PUNCT_TEXT[c] !== undefined) ||
+        c === 34 ||
+        c === 35 ||
+        c === 92
+      )
         break;
       end++;
     }

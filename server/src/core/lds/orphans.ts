@@ -16,7 +16,7 @@
 import { readSymbols } from "../elf/reader";
 import type { ElfFile } from "../elf/types";
 import type * as A from "./ast";
-import { fnmatch, isWildcard } from "../fnmatch";
+import { fnmatch, isWildcard, PatternCache } from "../fnmatch";
 import { evaluate, type EvalContext } from "./evaluate";
 
 export const SHF_WRITE = 0x1n;
@@ -175,7 +175,7 @@ interface SectionSpec {
   readonly rest: string;
 }
 
-const specs = new Map<string, SectionSpec>();
+const specs = new PatternCache<SectionSpec>();
 
 /** A section pattern split once as spec_match does (patterns repeat across every input section). */
 function sectionSpec(pattern: string): SectionSpec {
@@ -195,41 +195,65 @@ function sectionSpec(pattern: string): SectionSpec {
     starOnly: pattern.length === pl + sl + 1 && pattern[pl] === "*",
     rest: pattern.slice(pl),
   };
-  if (specs.size > 1 << 16) specs.clear();
   specs.set(pattern, spec);
+  return spec;
+}
+
+interface FileSpec {
+  readonly wildcard: boolean;
+  readonly colon: number;
+  readonly slash: boolean;
+  /** `abcd*` (a literal prefix of at least four characters, then one `*`): matched by prefix. */
+  readonly byPrefix: string | undefined;
+}
+
+const fileSpecs = new PatternCache<FileSpec>();
+
+/** What a file pattern is made of, read once per pattern (each is matched against every object). */
+function fileSpec(pattern: string): FileSpec {
+  let spec = fileSpecs.get(pattern);
+  if (spec) return spec;
+  const len = literalPrefix(pattern);
+  spec = {
+    wildcard: isWildcard(pattern),
+    colon: pattern.indexOf(":"),
+    slash: pattern.includes("/"),
+    byPrefix:
+      len >= 4 && pattern[len] === "*" && len + 1 === pattern.length ? pattern.slice(0, len) : undefined,
+  };
+  fileSpecs.set(pattern, spec);
   return spec;
 }
 
 /** A file pattern against a file name, as GNU ld's name_match: `abcd*` by prefix, wildcards by fnmatch, the rest exactly. */
 export function nameMatch(pattern: string, name: string): boolean {
-  const len = literalPrefix(pattern);
-  if (len >= 4 && pattern[len] === "*" && len + 1 === pattern.length)
-    return name.startsWith(pattern.slice(0, len));
-  return isWildcard(pattern) ? fnmatch(pattern, name) : pattern === name;
+  const spec = fileSpec(pattern);
+  if (spec.byPrefix !== undefined) return name.startsWith(spec.byPrefix);
+  return spec.wildcard ? fnmatch(pattern, name) : pattern === name;
 }
 
 /** File patterns match the path as given, or its base name (`purgatory.o` matches `dir/purgatory.o`). */
 export function fileMatches(pattern: string, path: string): boolean {
   if (pattern === "*") return true;
-  if (!isWildcard(pattern) && !pattern.includes(":")) {
+  const spec = fileSpec(pattern);
+  if (!spec.wildcard && spec.colon < 0) {
     if (pattern === path) return true;
     return (
-      !pattern.includes("/") &&
+      !spec.slash &&
       path.endsWith(pattern) &&
       (path.length === pattern.length || path[path.length - pattern.length - 1] === "/")
     );
   }
   // `archive:member`: an archive part matches only members of archives, and our inputs are plain
   // objects; `:file` is a file outside any archive (GNU ld's archive_path).
-  const colon = pattern.indexOf(":");
-  if (colon >= 0) {
-    if (colon > 0) return false;
+  if (spec.colon >= 0) {
+    if (spec.colon > 0) return false;
     const member = pattern.slice(1);
     return member !== "" && fileMatches(member, path);
   }
   if (nameMatch(pattern, path)) return true;
   const base = path.slice(path.lastIndexOf("/") + 1);
-  return !pattern.includes("/") && nameMatch(pattern, base);
+  return !spec.slash && nameMatch(pattern, base);
 }
 
 function excluded(list: readonly A.Name[], path: string): boolean {
@@ -241,14 +265,26 @@ const FLAG_NAMES: Record<string, bigint> = {
   SHF_LINK_ORDER: 0x80n, SHF_OS_NONCONFORMING: 0x100n, SHF_GROUP: 0x200n, SHF_TLS, SHF_EXCLUDE: 0x80000000n,
 }; // prettier-ignore
 
-/** What decides whether a description takes an input section (not its sorting or KEEP). */
+/**
+ * What decides whether a description takes an input section (not its sorting or KEEP), as one string:
+ * each part is prefixed with its length, so different descriptions never give the same string.
+ */
 function descSignature(d: A.InputSectionDesc): string {
-  return JSON.stringify([
-    d.file.value,
-    d.excludeFiles.map((n) => n.value),
-    d.sections?.map((p) => [p.value, p.excludeFiles.map((n) => n.value)]) ?? null,
-    d.flags ?? null,
-  ]);
+  const parts: string[] = [];
+  const add = (tag: string, v: string) => parts.push(tag, String(v.length), ":", v);
+  add("f", d.file.value);
+  for (const n of d.excludeFiles) add("x", n.value);
+  if (d.sections)
+    for (const p of d.sections) {
+      add("s", p.value);
+      for (const n of p.excludeFiles) add("X", n.value);
+    }
+  else parts.push("n");
+  if (d.flags) {
+    for (const f of d.flags.require) add("r", f);
+    for (const f of d.flags.forbid) add("!", f);
+  }
+  return parts.join("");
 }
 
 /** The section pattern of `desc` matching `s`, or null when the description does not take it. */
@@ -259,18 +295,47 @@ export function matchDesc(
 ): A.Pattern | undefined | null {
   if (!fileMatches(desc.file.value, s.object)) return null;
   if (linker === "bfd" && excluded(desc.excludeFiles, s.object)) return null;
+  return matchSections(desc, s);
+}
+
+/** matchDesc for a description whose file part already takes the input's object. */
+function matchSections(desc: A.InputSectionDesc, s: InputSection): A.Pattern | undefined | null {
   if (desc.flags) {
     for (const f of desc.flags.require) if (((FLAG_NAMES[f] ?? 0n) & s.flags) === 0n) return null;
     for (const f of desc.flags.forbid) if (((FLAG_NAMES[f] ?? 0n) & s.flags) !== 0n) return null;
   }
   if (!desc.sections) return undefined;
-  for (const p of desc.sections) {
-    // COMMON names common symbols, not a section.
-    if (p.value === "COMMON") continue;
+  for (const p of distinctPatterns(desc)) {
     if (excluded(p.excludeFiles, s.object)) continue;
     if (wildcardMatch(p.value, s.name)) return p;
   }
   return null;
+}
+
+const distinct = new WeakMap<A.InputSectionDesc, readonly A.Pattern[]>();
+
+/**
+ * A description's section patterns without repeats (the same pattern and exclusions again can never
+ * be the first to match) and without COMMON (it names common symbols, not a section). Every input
+ * section is tried against them: a list of 40,000 copies of `?` was 40,000 tries per section.
+ */
+function distinctPatterns(desc: A.InputSectionDesc): readonly A.Pattern[] {
+  let list = distinct.get(desc);
+  if (list) return list;
+  const seen = new Set<string>();
+  const out: A.Pattern[] = [];
+  for (const p of desc.sections ?? []) {
+    if (p.value === "COMMON") continue;
+    const key = p.excludeFiles.length
+      ? "x" + [p.value, ...p.excludeFiles.map((n) => n.value)].map((v) => `${v.length}:${v}`).join("")
+      : "p" + p.value;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  list = out;
+  distinct.set(desc, list);
+  return list;
 }
 
 export function collectInputs(objects: readonly InputObject[]): InputSection[] {
@@ -358,10 +423,20 @@ export function placeSections(
     signatures.add(sig);
     firstDescs.push(d);
   }
+  // The descriptions whose file part (pattern and EXCLUDE_FILE) takes each object, in script order:
+  // decided once per object, not once per input section (a script of 20,000 descriptions for files
+  // that are not there, or one file pattern of 500 KB, made that the whole cost).
+  const forObject = objects.map((o) =>
+    firstDescs.filter(
+      (d) =>
+        fileMatches(d.desc.file.value, o.path) &&
+        !(linker === "bfd" && excluded(d.desc.excludeFiles, o.path)),
+    ),
+  );
   for (const s of inputs) {
     let rule: Rule | undefined;
-    for (const d of firstDescs) {
-      const m = matchDesc(d.desc, s, linker);
+    for (const d of forObject[s.objectIndex]!) {
+      const m = matchSections(d.desc, s);
       if (m === null) continue;
       rule = m ? { ...d, pattern: m } : d;
       break;
@@ -397,7 +472,6 @@ export function placeSections(
     outputs.push(o);
     byName.set(o.name, o);
   }
-  const contents = new Map<OutputLayout, InputSection[]>(outputs.map((o) => [o, []]));
   for (const os of osecs) {
     const o = byName.get(os.name.value);
     if (!o) continue;
@@ -415,15 +489,19 @@ export function placeSections(
         else if (s.type !== SHT_NOBITS) o.type = s.type;
         o.inputs.push({ input: s, offset: 0n });
       }
-      contents.get(o)!.push(...list);
     }
   }
 
-  // 3. Orphans, in input order.
+  // 3. Orphans, in input order. The class of each output is kept beside it (recomputed when an
+  // orphan joins it), and lld's order is a set too: per orphan, one scan of the outputs at most,
+  // with no regexp or list search per output.
   const orphans: Orphan[] = [];
   const lldOrder: string[] = outputs.map((o) => o.name);
+  const inLldOrder = new Set(lldOrder);
   const classOf = (o: OutputLayout): SectionClass | undefined =>
     o.inputs.length ? classify(o.flags, o.type) : nameClass(o.name);
+  const classes = new Map(outputs.map((o) => [o, classOf(o)]));
+  const fixes = new FixFinder(osecs, outputs);
   for (const s of orphanInputs) {
     const cls = classify(s.flags, s.type);
     const lldDrops = s.name === ".note.GNU-stack";
@@ -431,23 +509,7 @@ export function placeSections(
     let target = byName.get(s.name);
     let afterBfd: string | undefined;
     if (!target) {
-      // GNU ld: after the last output section of the same class, else of the class before it.
-      const chain: Record<SectionClass, SectionClass[]> = {
-        text: ["text"],
-        rodata: ["rodata", "text"],
-        data: ["data", "rodata", "text"],
-        bss: ["bss", "data", "rodata", "text"],
-        nonalloc: [],
-      };
-      let at = -1;
-      for (const c of chain[cls]) {
-        for (let i = outputs.length - 1; i >= 0; i--) if (classOf(outputs[i]!) === c) { at = i; break; } // prettier-ignore
-        if (at >= 0) break;
-      }
-      if (at < 0) {
-        if (cls === "nonalloc") at = outputs.length - 1;
-        else for (let i = outputs.length - 1; i >= 0; i--) if (classOf(outputs[i]!) !== "nonalloc" && classOf(outputs[i]!) !== undefined) { at = i; break; } // prettier-ignore
-      }
+      const at = orphanPlace(outputs, classes, cls);
       afterBfd = at >= 0 ? outputs[at]!.name : undefined;
       target = {
         name: s.name,
@@ -461,18 +523,21 @@ export function placeSections(
       };
       outputs.splice(at + 1, 0, target);
       byName.set(s.name, target);
-      contents.set(target, []);
     }
     const afterLld = lldDrops
       ? undefined
-      : lldOrder.includes(s.name)
+      : inLldOrder.has(s.name)
         ? undefined
         : lldOrder[lldOrder.length - 1];
-    if (!lldDrops && !lldOrder.includes(s.name)) lldOrder.push(s.name);
+    if (!lldDrops && !inLldOrder.has(s.name)) {
+      lldOrder.push(s.name);
+      inLldOrder.add(s.name);
+    }
     target.flags |= s.flags;
     target.inputs.push({ input: s, offset: 0n });
-    contents.get(target)!.push(s);
-    const fix = suggestFix(s, cls, outputs, osecs);
+    classes.set(target, classOf(target));
+    if (!target.orphan) fixes.changed();
+    const fix = fixes.find(s, cls);
     orphans.push({
       input: s,
       placedIn: target.name,
@@ -519,35 +584,88 @@ export function orphanPattern(name: string): string {
   return /^\.[A-Za-z0-9_]+$/.test(name) ? `${name} ${name}.*` : name;
 }
 
-function suggestFix(
-  s: InputSection,
-  cls: SectionClass,
+/** Where GNU ld inserts a new orphan output section of class `cls`: the index it goes after (-1: first). */
+function orphanPlace(
   outputs: readonly OutputLayout[],
-  osecs: readonly A.OutputSection[],
-): OrphanFix | undefined {
-  const preferred: Record<SectionClass, string | undefined> = {
-    text: ".text",
-    rodata: ".rodata",
-    data: ".data",
-    bss: ".bss",
-    nonalloc: undefined,
+  classes: ReadonlyMap<OutputLayout, SectionClass | undefined>,
+  cls: SectionClass,
+): number {
+  // After the last output section of the same class, else of the class before it, else after the
+  // last allocated one (the end for a non-allocated orphan). One scan from the end finds them all.
+  const chain: Record<SectionClass, readonly SectionClass[]> = {
+    text: ["text"],
+    rodata: ["rodata", "text"],
+    data: ["data", "rodata", "text"],
+    bss: ["bss", "data", "rodata", "text"],
+    nonalloc: [],
   };
-  let node: A.OutputSection | undefined;
-  if (cls === "nonalloc") {
-    node = osecs.find((o) => o.name.value === "/DISCARD/");
-  } else {
-    node = osecs.find((o) => o.name.value === preferred[cls]);
-    node ??= outputs.find(
-      (o) => !o.orphan && o.node && o.inputs.length && classify(o.flags, o.type) === cls,
-    )?.node;
+  if (cls === "nonalloc") return outputs.length - 1;
+  const wanted = chain[cls];
+  const last = new Map<SectionClass, number>();
+  let lastAlloc = -1;
+  for (let i = outputs.length - 1; i >= 0; i--) {
+    const c = classes.get(outputs[i]!);
+    if (c === undefined || c === "nonalloc") continue;
+    if (lastAlloc < 0) lastAlloc = i;
+    if (!last.has(c)) last.set(c, i);
+    // The first class of the chain wins wherever the others are: nothing earlier can change the answer.
+    if (c === wanted[0]) return i;
   }
-  if (!node) return undefined;
-  return {
-    outputSection: node.name.value,
-    text: `*(${orphanPattern(s.name)})`,
-    insertBefore: node.bodyRange.end - 1,
-    node,
-  };
+  for (const c of wanted) {
+    const at = last.get(c);
+    if (at !== undefined) return at;
+  }
+  return lastAlloc;
+}
+
+/**
+ * The quick fix for an orphan: add it to the script's output section of its class (`.text`, ...,
+ * `/DISCARD/` for a non-allocated one), else to the first script output section holding inputs of
+ * that class. Names are looked up in a map; the second answer is kept per class until an orphan
+ * joins one of the script's output sections (which changes its class).
+ */
+class FixFinder {
+  private readonly byName = new Map<string, A.OutputSection>();
+  private readonly byClass = new Map<SectionClass, A.OutputSection | undefined>();
+
+  constructor(
+    osecs: readonly A.OutputSection[],
+    private readonly outputs: readonly OutputLayout[],
+  ) {
+    for (const o of osecs) if (!this.byName.has(o.name.value)) this.byName.set(o.name.value, o);
+  }
+
+  changed(): void {
+    this.byClass.clear();
+  }
+
+  find(s: InputSection, cls: SectionClass): OrphanFix | undefined {
+    const preferred: Record<SectionClass, string> = {
+      text: ".text",
+      rodata: ".rodata",
+      data: ".data",
+      bss: ".bss",
+      nonalloc: "/DISCARD/",
+    };
+    let node = this.byName.get(preferred[cls]);
+    if (!node && cls !== "nonalloc") {
+      if (!this.byClass.has(cls))
+        this.byClass.set(
+          cls,
+          this.outputs.find(
+            (o) => !o.orphan && o.node && o.inputs.length && classify(o.flags, o.type) === cls,
+          )?.node,
+        );
+      node = this.byClass.get(cls);
+    }
+    if (!node) return undefined;
+    return {
+      outputSection: node.name.value,
+      text: `*(${orphanPattern(s.name)})`,
+      insertBefore: node.bodyRange.end - 1,
+      node,
+    };
+  }
 }
 
 // ---------------------------------------------------------------------------------------- layout
@@ -609,6 +727,10 @@ function layout(
     return val;
   };
   const placed = new Set<OutputLayout>();
+  // The outputs do not move during layout: their indexes and the orphans' are found once.
+  const indexOf = new Map(outputs.map((o, i) => [o, i]));
+  const orphanIndexes = outputs.flatMap((o, i) => (o.orphan ? [i] : []));
+  let nextOrphan = 0;
   const layoutOne = (o: OutputLayout): void => {
     if (placed.has(o)) return;
     placed.add(o);
@@ -630,12 +752,20 @@ function layout(
       }
     } else {
       const sub = node.subalign ? evaluate(node.subalign, ctx(dot)) : undefined;
+      // The inputs each description took, in input order: grouped once, not searched per description.
+      const taken = new Map<A.InputSectionDesc, OutputLayout["inputs"]>();
+      for (const e of o.inputs) {
+        const owner = e.input ? owners.get(e.input) : undefined;
+        if (!owner) continue;
+        const list = taken.get(owner);
+        if (list) list.push(e);
+        else taken.set(owner, [e]);
+      }
       // Every definition with this name contributes (both linkers merge them).
       for (const part of parts.get(o.name) ?? []) {
         for (const it of part.body) {
           if (it.kind === "InputSection") {
-            for (const e of o.inputs) {
-              if (!e.input || owners.get(e.input) !== it) continue;
+            for (const e of taken.get(it) ?? []) {
               off = alignUp(off, sub ?? e.input.align);
               e.offset = off;
               off += e.input.size;
@@ -698,11 +828,11 @@ function layout(
         for (const n of nodes) {
           const o = byName.get(n.name.value);
           if (!o || o.node !== n) continue;
-          // Orphans GNU ld inserted before this section come first.
-          const idx = outputs.indexOf(o);
-          for (let i = 0; i < idx; i++)
-            if (outputs[i]!.orphan && !placed.has(outputs[i]!) && precedesAll(outputs, i, o))
-              layoutOne(outputs[i]!);
+          // Orphans GNU ld inserted before this section come first. (Those before an earlier section
+          // were placed with it: the scan resumes where the last one stopped.)
+          const idx = indexOf.get(o)!;
+          for (; nextOrphan < orphanIndexes.length && orphanIndexes[nextOrphan]! < idx; nextOrphan++)
+            layoutOne(outputs[orphanIndexes[nextOrphan]!]!);
           layoutOne(o);
           for (let i = idx + 1; i < outputs.length && outputs[i]!.orphan; i++) layoutOne(outputs[i]!);
         }
@@ -711,10 +841,6 @@ function layout(
   }
   for (const o of outputs) layoutOne(o);
   return { symbols, backwards, context: ctx(dot) };
-}
-
-function precedesAll(outputs: readonly OutputLayout[], i: number, o: OutputLayout): boolean {
-  return outputs.indexOf(o) > i;
 }
 
 function maxBig(a: bigint, b: bigint): bigint {

@@ -82,8 +82,15 @@ export function parseScript(text: string, options: ParseOptions = {}): A.Script 
   const parser = new Parser(text, options);
   const tree = parser.script();
   if (options.tolerant) {
-    // A fragment meant for the inside of SECTIONS reads badly at the top level: try it as one.
-    if (tree.errors.length === 0 || options.fragment || tree.statements.some((s) => s.kind === "Sections"))
+    // A fragment meant for the inside of SECTIONS reads badly at the top level: try it as one. Not
+    // when every statement is read alike at both levels: the fragment would have the same errors (and
+    // a second parse of a large script costs as much as the first).
+    if (
+      tree.errors.length === 0 ||
+      options.fragment ||
+      !parser.readAsTopLevel ||
+      tree.statements.some((s) => s.kind === "Sections")
+    )
       return tree;
     const asFragment = new Parser(text, { ...options, fragment: true }).script();
     return asFragment.errors.length < tree.errors.length ? asFragment : tree;
@@ -119,22 +126,71 @@ export function parseNumber(text: string): bigint | undefined {
     t = t.slice(0, -1);
   }
   let v: bigint | undefined;
-  if (/^[1-9][0-9]*$/.test(t) || t === "0") v = BigInt(t);
-  else if (/^0x[0-9a-f]+$/i.test(t)) v = BigInt(t);
-  else if (/^\$[0-9a-f]+$/i.test(t)) v = BigInt("0x" + t.slice(1));
-  else if (/^[0-9a-f]+h$/i.test(t)) v = BigInt("0x" + t.slice(0, -1));
-  else if (/^[0-7]+o$/i.test(t)) v = BigInt("0o" + t.slice(0, -1));
-  else if (/^0[0-7]+$/.test(t)) v = BigInt("0o" + t.slice(1));
-  else if (/^[01]+b$/i.test(t)) v = BigInt("0b" + t.slice(0, -1));
-  else if (/^[0-9]+d?$/i.test(t)) v = BigInt(t.replace(/d$/i, ""));
+  if (/^[1-9][0-9]*$/.test(t) || t === "0") v = scanVma(t, 10);
+  else if (/^0x[0-9a-f]+$/i.test(t)) v = scanVma(t.slice(2), 16);
+  else if (/^\$[0-9a-f]+$/i.test(t)) v = scanVma(t.slice(1), 16);
+  else if (/^[0-9a-f]+h$/i.test(t)) v = scanVma(t.slice(0, -1), 16);
+  else if (/^[0-7]+o$/i.test(t)) v = scanVma(t.slice(0, -1), 8);
+  else if (/^0[0-7]+$/.test(t)) v = scanVma(t.slice(1), 8);
+  else if (/^[01]+b$/i.test(t)) v = scanVma(t.slice(0, -1), 2);
+  else if (/^[0-9]+d?$/i.test(t)) v = scanVma(t.replace(/d$/i, ""), 10);
   return v === undefined ? undefined : v * mult;
 }
+
+const MAX_VMA = (1n << 64n) - 1n;
+/** Significant digits past which a number in each base is above 2^64 - 1. */
+const MAX_DIGITS: Record<2 | 8 | 10 | 16, number> = { 2: 64, 8: 22, 10: 20, 16: 16 };
+const RADIX_PREFIX: Record<2 | 8 | 10 | 16, string> = { 2: "0b", 8: "0o", 10: "", 16: "0x" };
+
+/**
+ * The value of validated `digits` in `base` as GNU ld reads it (bfd_scan_vma, which is strtoul on a
+ * 64-bit host): a value past 2^64 - 1 saturates there, as `ld -T` shows for `a = 0x1ffffffffffffffff`
+ * and `b = 99999999999999999999999` (both 0xffffffffffffffff). Only the significant digits are
+ * converted, at most twenty: BigInt() of a long decimal string is quadratic in its length.
+ */
+function scanVma(digits: string, base: 2 | 8 | 10 | 16): bigint {
+  let i = 0;
+  while (i < digits.length - 1 && digits.charCodeAt(i) === 48) i++;
+  if (digits.length - i > MAX_DIGITS[base]) return MAX_VMA;
+  const v = BigInt(RADIX_PREFIX[base] + digits.slice(i));
+  return v > MAX_VMA ? MAX_VMA : v;
+}
+
+/**
+ * Whether a character ends a word in a name command's arguments: white space as a regexp's `\s`
+ * reads it, `,`, `(`, `)` or `"`. (A table and a few comparisons: a regexp literal in the per-character
+ * loop made an object per character.)
+ */
+function endsNameArg(c: number): boolean {
+  if (c < 128) return ENDS_NAME_ARG[c] === 1;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+const ENDS_NAME_ARG = new Uint8Array(128);
+for (const ch of ' \t\n\v\f\r,()"') ENDS_NAME_ARG[ch.charCodeAt(0)] = 1;
 
 class Parser {
   private readonly lx: Lexer;
   private pos = 0;
   private lastEnd = 0;
   private readonly errors: A.ParseError[] = [];
+  /**
+   * Some statement was read in a way only the top level reads it: SECTIONS, MEMORY, PHDRS or VERSION
+   * (inside SECTIONS each would be an output section, and a broken block skipped whole), or a name
+   * that starts no statement the top level knows (inside SECTIONS, an output section perhaps). Every
+   * other statement (commands, assignments, ASSERT, with their errors and recovery) is read alike at
+   * both levels.
+   */
+  readAsTopLevel = false;
 
   constructor(
     text: string,
@@ -310,13 +366,19 @@ class Parser {
     if (t.kind === "name") {
       switch (t.text) {
         case "SECTIONS":
+          this.readAsTopLevel = true;
           return this.sections();
         case "MEMORY":
+          this.readAsTopLevel = true;
           return this.memory();
         case "PHDRS":
+          this.readAsTopLevel = true;
           return this.phdrs();
         case "VERSION":
-          if (this.peek2("name", "name").text === "{") return this.version();
+          if (this.peek2("name", "name").text === "{") {
+            this.readAsTopLevel = true;
+            return this.version();
+          }
       }
     }
     const common = this.common();
@@ -324,6 +386,9 @@ class Parser {
     if (this.isAssignmentStart()) return this.assignmentStatement();
     const opaque = this.opaque();
     if (opaque) return opaque;
+    // Inside SECTIONS a name or string here would start an output section; anything else fails there
+    // as it does here, at the same token.
+    if (t.kind === "name" || t.kind === "string") this.readAsTopLevel = true;
     this.fail(t.kind === "bad" ? `invalid character \`${t.text}'` : "syntax error", t);
   }
 
@@ -388,9 +453,10 @@ class Parser {
         args.push(this.nameNode(this.next("name")));
         continue;
       }
+      const text = this.lx.text;
       let end = start;
-      while (end < this.lx.text.length && !/[\s,()"]/.test(this.lx.text[end]!)) {
-        if (this.lx.text.startsWith("/*", end)) break;
+      while (end < text.length && !endsNameArg(text.charCodeAt(end))) {
+        if (text.charCodeAt(end) === 47 && text.charCodeAt(end + 1) === 42) break; // `/*`
         end++;
       }
       if (end === start) this.fail("syntax error", this.next("expr"));
