@@ -36,7 +36,7 @@ export const uri = (path: string) => pathToFileURL(path).href;
 
 export class ServerUnderTest {
   readonly connection: ProtocolConnection;
-  private readonly child: ChildProcess;
+  readonly child: ChildProcess;
   /** The latest diagnostics per URI. */
   readonly diagnostics = new Map<string, Diagnostic[]>();
   /** How many publishDiagnostics each URI has received. */

@@ -15,9 +15,16 @@ export const HASH_LIMIT = 16 << 20;
 const PAGE = 4096;
 const ZERO_PAGE = new Uint8Array(PAGE);
 
-/** A buffer larger than DENSE_LIMIT: pages materialise on first write. */
+/**
+ * A buffer larger than DENSE_LIMIT: pages materialise on first write. A whole page copied in from
+ * the object is kept as a view of the object's bytes until something writes to it: an object whose
+ * thousands of sections all point at the same file bytes asks for tens of megabytes of copies (the
+ * kernel makes them), which would otherwise cost a page allocation and a copy each.
+ */
 export class SparseBuffer {
   private readonly pages = new Map<number, Uint8Array>();
+  /** Pages that are views of the bytes set() was given, copied before any write. */
+  private readonly borrowed = new Set<number>();
 
   constructor(readonly byteLength: number) {}
 
@@ -29,14 +36,21 @@ export class SparseBuffer {
     this.page(Math.floor(at / PAGE))[at % PAGE] = value;
   }
 
-  /** Copies `bytes` in at `offset`, page by page. */
+  /**
+   * Copies `bytes` in at `offset`, page by page. Whole pages may stay views of `bytes`: the caller
+   * must not change them afterwards (the loaders pass the object's bytes, which nothing writes).
+   */
   set(bytes: Uint8Array, offset: number): void {
     let done = 0;
     while (done < bytes.length) {
       const at = offset + done;
       const inPage = at % PAGE;
       const n = Math.min(PAGE - inPage, bytes.length - done);
-      this.page(Math.floor(at / PAGE)).set(bytes.subarray(done, done + n), inPage);
+      const k = Math.floor(at / PAGE);
+      if (n === PAGE) {
+        this.pages.set(k, bytes.subarray(done, done + PAGE));
+        this.borrowed.add(k);
+      } else this.page(k).set(bytes.subarray(done, done + n), inPage);
       done += n;
     }
   }
@@ -49,7 +63,12 @@ export class SparseBuffer {
 
   clone(): SparseBuffer {
     const c = new SparseBuffer(this.byteLength);
-    for (const [k, p] of this.pages) c.pages.set(k, p.slice());
+    for (const [k, p] of this.pages) {
+      if (this.borrowed.has(k)) {
+        c.pages.set(k, p);
+        c.borrowed.add(k);
+      } else c.pages.set(k, p.slice());
+    }
     return c;
   }
 
@@ -61,9 +80,14 @@ export class SparseBuffer {
     if (rest > 0) yield (this.pages.get(full) ?? ZERO_PAGE).subarray(0, rest);
   }
 
+  /** Page `k`, owned and writable. */
   private page(k: number): Uint8Array {
     let p = this.pages.get(k);
     if (!p) this.pages.set(k, (p = new Uint8Array(PAGE)));
+    else if (this.borrowed.has(k)) {
+      this.pages.set(k, (p = p.slice()));
+      this.borrowed.delete(k);
+    }
     return p;
   }
 }

@@ -1,0 +1,78 @@
+// The sparse staging buffer (buffers past DENSE_LIMIT): zero where never written, whole pages copied
+// from the object kept as views until written, and never a write through to the object's bytes.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { describe, it } from "node:test";
+import {
+  allocateStaging,
+  copyOf,
+  DENSE_LIMIT,
+  SparseBuffer,
+  stagingSha256,
+} from "../../server/src/core/kexec/staging";
+
+/** The same writes on a plain array, to compare with. */
+function dense(size: number): Uint8Array {
+  return new Uint8Array(size);
+}
+
+describe("sparse staging buffer", () => {
+  const size = 64 * 4096 + 123;
+  const source = Uint8Array.from({ length: 5 * 4096 + 77 }, (_, i) => (i * 7 + 3) & 0xff);
+  const original = source.slice();
+
+  it("is what a dense buffer would be after the same copies and stores, and leaves the source alone", () => {
+    const s = new SparseBuffer(size);
+    const d = dense(size);
+    // Page-aligned (whole pages become views), unaligned, and overlapping copies.
+    for (const [from, to, at] of [
+      [0, 3 * 4096, 4096],
+      [100, 2 * 4096 + 100, 10 * 4096 + 17],
+      [4096, 5 * 4096 + 77, 20 * 4096],
+      [0, 4096, 21 * 4096],
+    ] as const) {
+      s.set(source.subarray(from, to), at);
+      d.set(source.subarray(from, to), at);
+    }
+    // Stores into a borrowed page, a partly written page, and an untouched one.
+    for (const [at, v] of [
+      [4096 + 5, 0xaa],
+      [2 * 4096, 0xbb],
+      [20 * 4096 + 4095, 0xcc],
+      [40 * 4096 + 1, 0xdd],
+    ] as const) {
+      s.put(at, v);
+      d[at] = v;
+    }
+    assert.deepEqual(source, original, "a store went through to the copied-from bytes");
+    assert.deepEqual(s.slice(0, size), d);
+    const h = createHash("sha256");
+    for (const c of s.chunks()) h.update(c);
+    assert.equal(h.digest("hex"), createHash("sha256").update(d).digest("hex"));
+  });
+
+  it("gives a clone its own pages: a store into one is not seen in the other", () => {
+    const s = new SparseBuffer(size);
+    s.set(source.subarray(0, 2 * 4096), 0);
+    const c = s.clone();
+    c.put(10, 0x11);
+    s.put(4096 + 10, 0x22);
+    assert.equal(s.get(10), source[10]);
+    assert.equal(c.get(10), 0x11);
+    assert.equal(c.get(4096 + 10), source[4096 + 10]);
+    assert.equal(s.get(4096 + 10), 0x22);
+    assert.deepEqual(source, original);
+  });
+
+  it("is used past DENSE_LIMIT only, and copyOf keeps the source untouched too", () => {
+    assert.ok(allocateStaging(BigInt(DENSE_LIMIT)) instanceof Uint8Array);
+    const big = allocateStaging(BigInt(DENSE_LIMIT) + 1n);
+    assert.ok(big instanceof SparseBuffer);
+    big.set(source.subarray(0, 4096), 0);
+    const copy = copyOf(big) as SparseBuffer;
+    copy.put(0, (source[0]! + 1) & 0xff);
+    assert.equal(big.get(0), source[0]);
+    assert.deepEqual(source, original);
+    assert.equal(stagingSha256(big), undefined, "past HASH_LIMIT no digest is computed");
+  });
+});
