@@ -4,7 +4,7 @@
 // sections packs into tens of KB), and otherwise only listed in the index with the seed and index that
 // regenerate them.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { TargetName } from "./targets";
@@ -30,6 +30,15 @@ export interface IndexEntry {
   /** Too large to store even compressed: regenerate it from `found`. */
   saved?: false;
   regenerate?: string;
+}
+
+/** The stored inputs of one target, by file name, sorted (none when the folder is missing). */
+export function storedNames(target: string, corpus = CORPUS): string[] {
+  try {
+    return readdirSync(join(corpus, target)).sort();
+  } catch {
+    return [];
+  }
 }
 
 export function readIndex(corpus = CORPUS): Record<string, IndexEntry> {

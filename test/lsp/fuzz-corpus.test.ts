@@ -3,23 +3,15 @@
 // Makefile and .cmd file written over the tree's own, and after each one the server must still answer
 // a hover and report something for the object (a result or a logged failure), never go quiet or exit.
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DocumentSymbolRequest, HoverRequest } from "vscode-languageserver-protocol/node";
 import { ResimulateRequest } from "../../server/src/protocol";
-import { CORPUS, readInput } from "../fuzz/corpus";
+import { CORPUS, readInput, storedNames } from "../fuzz/corpus";
 import { repoRoot } from "../helpers";
 import { ServerUnderTest, uri } from "./harness";
-
-function saved(target: string): string[] {
-  try {
-    return readdirSync(join(CORPUS, target)).sort();
-  } catch {
-    return [];
-  }
-}
 
 describe("language server on every saved fuzz input", () => {
   let tree: string;
@@ -71,7 +63,7 @@ describe("language server on every saved fuzz input", () => {
     await stillAnswers();
   });
 
-  for (const name of saved("elf")) {
+  for (const name of storedNames("elf")) {
     it(`elf/${name}: simulated or diagnosed, and the server still answers`, async () => {
       const ro = join(pdir(), "purgatory.ro");
       writeFileSync(ro, readInput(join(CORPUS, "elf", name)));
@@ -81,7 +73,7 @@ describe("language server on every saved fuzz input", () => {
     });
   }
 
-  for (const name of saved("lds")) {
+  for (const name of storedNames("lds")) {
     it(`lds/${name}: outline and hover answer on it, and the server still answers`, async () => {
       const lds = join(pdir(), `corpus-${name.replace(/\.gz$/, "")}`);
       const text = Buffer.from(readInput(join(CORPUS, "lds", name))).toString("utf8");
@@ -99,7 +91,7 @@ describe("language server on every saved fuzz input", () => {
     ["make", "Makefile"],
     ["cmd", ".purgatory.o.cmd"],
   ] as const) {
-    for (const name of saved(target)) {
+    for (const name of storedNames(target)) {
       it(`${target}/${name} as ${file}: read again, and the server still answers`, async () => {
         const path = join(pdir(), file);
         const original = readFileSync(path);

@@ -3,21 +3,13 @@
 // variant they failed with and the default ones, and the CLI must answer each with exit 2 and one line,
 // or with valid JSON and exit 0 or 1. No timing is asserted here (the fuzzer measures it, best of three).
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { main } from "../../server/src/cli";
-import { CORPUS, readIndex, readInput } from "../fuzz/corpus";
+import { CORPUS, readIndex, readInput, storedNames } from "../fuzz/corpus";
 import { loadSeeds, runInput, Timer, TARGETS, type FuzzInput } from "../fuzz/targets";
-
-function files(target: string): string[] {
-  try {
-    return readdirSync(join(CORPUS, target)).sort();
-  } catch {
-    return [];
-  }
-}
 
 describe("fuzz corpus replay", () => {
   const seeds = loadSeeds();
@@ -35,7 +27,7 @@ describe("fuzz corpus replay", () => {
   });
 
   for (const target of TARGETS) {
-    for (const name of files(target)) {
+    for (const name of storedNames(target)) {
       const entry = saved[`${target}/${name}`];
       // The variant it failed with, and the default kernel and kexec-tools runs of x86_64's loader.
       const variants = [...new Set([entry?.variant ?? 0, 0, 1, 2])];

@@ -10,6 +10,7 @@
 // kbuild escapes the command with make-cmd before writing it: `$` is doubled to `$$`, and `#` becomes
 // `$(pound)` (v4.x and later) or `\#` (older). argv undoes that after shell splitting, so the word
 // ranges still point at the file's characters.
+import { isWideSpace } from "../chars";
 import { splitShellWords, type ShellWord } from "./shell";
 
 export interface CmdFile {
@@ -59,18 +60,7 @@ function assignmentStart(text: string, at: number): boolean {
 /** JavaScript's white space and line terminators: what String.prototype.trimEnd removes. */
 function isTrimmed(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
+  return c >= 0xa0 && isWideSpace(c);
 }
 
 /**

@@ -5,6 +5,7 @@
 // throws `Fail`, which the enclosing statement loop catches, then skips to a point where parsing can
 // resume: after a `;`, before a `}` that closes the current block, or before a statement keyword.
 // Every loop consumes at least one token per iteration, so the parser always terminates.
+import { isWideSpace } from "../chars";
 import type * as A from "./ast";
 import { ldVerdict, MAX_NESTING } from "./ldgram";
 import { Lexer, type LexMode, type Token } from "./lexer";
@@ -162,18 +163,7 @@ function scanVma(digits: string, base: 2 | 8 | 10 | 16): bigint {
  * loop made an object per character.)
  */
 function endsNameArg(c: number): boolean {
-  if (c < 128) return ENDS_NAME_ARG[c] === 1;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
+  return c < 128 ? ENDS_NAME_ARG[c] === 1 : isWideSpace(c);
 }
 const ENDS_NAME_ARG = new Uint8Array(128);
 for (const ch of ' \t\n\v\f\r,()"') ENDS_NAME_ARG[ch.charCodeAt(0)] = 1;
