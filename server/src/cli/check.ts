@@ -21,7 +21,7 @@ import {
   type FailOn,
 } from "../core/report/check";
 import { stringify } from "../core/report/json";
-import { writeReportJson } from "../core/report/json-stream";
+import { indentAt, writeReportJson } from "../core/report/json-stream";
 import { sarifLog, type ToolInfo } from "../core/report/sarif";
 import type { Place } from "../core/rules/resolve";
 import type { SimulateOptions } from "../core/simulate";
@@ -344,8 +344,7 @@ function checkJsonText(
     if (t === undefined) return;
     const m = `"${marker(k)}"`;
     const at = text.indexOf(m);
-    const lineStart = text.lastIndexOf("\n", at) + 1;
-    const indent = " ".repeat(text.slice(lineStart, at).search(/\S/));
+    const indent = indentAt(text, at);
     text = text.slice(0, at) + t.split("\n").join("\n" + indent) + text.slice(at + m.length);
   });
   return text;

@@ -78,14 +78,20 @@ export function writeReportJson(
     const m = `"${marker(i)}"`;
     const at = rest.indexOf(m);
     if (at < 0) continue;
-    const lineStart = rest.lastIndexOf("\n", at) + 1;
-    const indent = " ".repeat(rest.slice(lineStart).search(/\S/));
+    const indent = indentAt(rest, at);
     emit(rest.slice(0, at));
     writeRows(loads[i]!.attempt, indent, emit, emitBytes);
     rest = rest.slice(at + m.length);
   }
   emit(rest + "\n");
   if (pending) write(pending);
+}
+
+/** The indentation of the line that holds offset `at` of a pretty-printed JSON text. */
+export function indentAt(text: string, at: number): string {
+  const lineStart = text.lastIndexOf("\n", at) + 1;
+  // The text at `at` (a placeholder string) is not white space, so a match is always found.
+  return " ".repeat(text.slice(lineStart, at + 1).search(/\S/));
 }
 
 /** `[` rows `]`, one row per line, indented one level below `indent`. */
