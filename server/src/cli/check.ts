@@ -290,7 +290,7 @@ export function toolInfo(): ToolInfo {
 
 function jsonForm(
   checked: readonly CheckedPurgatory[],
-  reports: readonly (() => string | undefined)[],
+  reports: readonly (string | undefined)[],
   cwd: string,
   marker: (k: number) => string,
 ): object[] {
@@ -315,7 +315,7 @@ function jsonForm(
       })),
     })),
     // The report is simulate --json's document, written by its writer: see checkJsonText.
-    report: reports[k]?.() === undefined ? null : marker(k),
+    report: reports[k] === undefined ? null : marker(k),
   }));
 }
 
@@ -331,15 +331,8 @@ function checkJsonText(
 ): string {
   const nonce = randomUUID();
   const marker = (k: number) => `@@report-${nonce}-${k}@@`;
-  const reports = done.map((d) => d.report);
-  const texts: (string | undefined)[] = [];
-  const form = jsonForm(
-    checked,
-    reports.map((r, k) => () => (texts[k] = r())),
-    cwd,
-    marker,
-  );
-  let text = stringify(form) + "\n";
+  const texts = done.map((d) => d.report());
+  let text = stringify(jsonForm(checked, texts, cwd, marker)) + "\n";
   texts.forEach((t, k) => {
     if (t === undefined) return;
     const m = `"${marker(k)}"`;

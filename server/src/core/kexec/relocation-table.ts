@@ -137,21 +137,6 @@ export class RelocationTable {
   }
 
   stringId(s: string): number {
-    // Rows alternate between a symbol name and a type name, mostly the same ones as the row before.
-    if (s === this.recent[0]) return this.recentIds[0]!;
-    if (s === this.recent[1]) return this.recentIds[1]!;
-    const id = this.internedId(s);
-    this.recent[1] = this.recent[0];
-    this.recentIds[1] = this.recentIds[0]!;
-    this.recent[0] = s;
-    this.recentIds[0] = id;
-    return id;
-  }
-
-  private readonly recent: (string | undefined)[] = [undefined, undefined];
-  private readonly recentIds = [0, 0];
-
-  private internedId(s: string): number {
     let id = this.stringIds.get(s);
     if (id === undefined) {
       id = this.strings.length;
