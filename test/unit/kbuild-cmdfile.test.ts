@@ -100,6 +100,35 @@ describe("kbuild .cmd files", () => {
     assert.equal(parseCommand(c.argv).codeModel, "large");
   });
 
+  it("splits a deps_ body as the regexp /\\$\\(wildcard\\s+([^)]*)\\)|(\\S+)/g would, words and wildcards", () => {
+    // The reader scans by hand (the regexp backtracks quadratically on an unclosed `$(wildcard`);
+    // the regexp stays the definition it is compared with.
+    const byRegexp = (body: string) => {
+      const deps: string[] = [];
+      const wildcardDeps: string[] = [];
+      for (const m of body.matchAll(/\$\(wildcard\s+([^)]*)\)|(\S+)/g)) {
+        if (m[1] !== undefined) wildcardDeps.push(...m[1].trim().split(/\s+/).filter(Boolean));
+        else deps.push(m[2]!);
+      }
+      return { deps, wildcardDeps };
+    };
+    const atoms = ["$(wildcard", " ", "  ", "\t", ")", "a.h", "b", "\u00a0", "\u2028", "$(", "x)", "\ufeff"];
+    let seed = 7;
+    const pick = () => atoms[(seed = (seed * 1103515245 + 12345) >>> 0) % atoms.length]!;
+    for (let i = 0; i < 20000; i++) {
+      let body = "";
+      for (let j = 0; j < 1 + (i % 11); j++) body += pick();
+      const c = parseCmdFile(`savedcmd_x := ld\ndeps_x := ${body}\n`)!;
+      assert.deepEqual({ deps: c.deps, wildcardDeps: c.wildcardDeps }, byRegexp(body), JSON.stringify(body));
+    }
+  });
+
+  it("an unclosed $(wildcard before 100,000 blank continuation lines is one word", () => {
+    const c = parseCmdFile(`savedcmd_x := ld\ndeps_x := \\\n  a.h $(wildcard \\\n${"\\\n".repeat(100000)}  b.h\n`)!;
+    assert.deepEqual(c.deps, ["a.h", "$(wildcard", "b.h"]);
+    assert.deepEqual(c.wildcardDeps, []);
+  });
+
   it("undoes make-cmd's escaping and splits a compound command", () => {
     assert.equal(unescapeMakeCmd("-DX=$$HOME$(pound)"), "-DX=$HOME#");
     const c = parseCmdFile(

@@ -125,18 +125,50 @@ export function parseCmdFile(text: string): CmdFile | undefined {
         from = start;
       }
       parts.push(text.slice(from, end));
-      const body = parts.join(" ");
-      for (const m2 of body.matchAll(/\$\(wildcard\s+([^)]*)\)|(\S+)/g)) {
-        // Pushed one by one: a spread of a long list as call arguments overflows the stack.
-        if (m2[1] !== undefined) {
-          for (const w of m2[1].trim().split(/\s+/)) if (w) wildcardDeps.push(w);
-        } else deps.push(m2[2]!);
-      }
+      splitDeps(parts.join(" "), deps, wildcardDeps);
     }
   }
   if (!cmd) return undefined;
   return { ...cmd, ...(source !== undefined ? { source } : {}), deps, wildcardDeps };
 }
+
+/**
+ * The words of a `deps_` body: `$(wildcard a b)` gives its names to `wildcard`, every other word goes
+ * to `deps`. Scanned by hand: a regexp with `\s+` before `[^)]*` backtracks quadratically over the
+ * blanks after an unclosed `$(wildcard`.
+ */
+function splitDeps(body: string, deps: string[], wildcard: string[]): void {
+  const n = body.length;
+  // No `)` at or after this offset: an unclosed `$(wildcard` is then an ordinary word.
+  let noCloseFrom = n;
+  let p = 0;
+  for (;;) {
+    while (p < n && isTrimmed(body.charCodeAt(p))) p++;
+    if (p >= n) return;
+    const open = p + WILDCARD.length;
+    if (body.startsWith(WILDCARD, p) && open < n && isTrimmed(body.charCodeAt(open)) && open < noCloseFrom) {
+      const close = body.indexOf(")", open);
+      if (close >= 0) {
+        let w = open;
+        for (;;) {
+          while (w < close && isTrimmed(body.charCodeAt(w))) w++;
+          if (w >= close) break;
+          const from = w;
+          while (w < close && !isTrimmed(body.charCodeAt(w))) w++;
+          wildcard.push(body.slice(from, w));
+        }
+        p = close + 1;
+        continue;
+      }
+      noCloseFrom = open;
+    }
+    const from = p;
+    while (p < n && !isTrimmed(body.charCodeAt(p))) p++;
+    deps.push(body.slice(from, p));
+  }
+}
+
+const WILDCARD = "$(wildcard";
 
 /** Every simple command's argv (splitCommands' grouping, as values, in one pass). */
 function commandValues(words: readonly ShellWord[]): string[][] {
