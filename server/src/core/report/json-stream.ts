@@ -10,7 +10,19 @@ import { hex, signedHex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
 import type { SimulatedLoad, SimulationReport } from "../simulation";
 import { putBytes, putDec, putHex } from "./byte-writer";
-import { loadJson, reportJson, stringify, type ReportContext } from "./json";
+import {
+  entrySectionLine,
+  fileSectionLine,
+  listedSections,
+  listedSymbols,
+  loadJson,
+  reportJson,
+  sectionLine,
+  stringify,
+  symbolLine,
+  type ListParts,
+  type ReportContext,
+} from "./json";
 
 /** The columns of a relocation row, in order. */
 export const RELOCATION_FIELDS = [
@@ -48,17 +60,32 @@ export function writeReportJson(
   writeBytes?: (b: Uint8Array) => void,
   context: ReportContext = {},
 ): void {
-  // Each load's relocations first stand as a unique placeholder string; the text around them is the
-  // ordinary document, and the rows are streamed where the placeholder was.
+  // The parts that grow with the object stand as unique placeholder strings in the ordinary
+  // document: each load's relocations (written as rows) and the lists of sections and symbols (one
+  // compact element per line). Pretty-printing a 15,000-section object's lists whole, at every depth,
+  // made the text several times larger and cost more than the simulation.
   const nonce = randomUUID();
-  const marker = (i: number) => `@@relocations-${nonce}-${i}@@`;
-  const loads = single ? [single] : report.loads;
-  const placeholder = (_load: SimulatedLoad, i: number) => marker(i);
-  const doc = single
-    ? loadJson(object, report, single, context, placeholder, 0)
-    : reportJson(object, report, context, placeholder);
-  const text = stringify({ ...doc, relocationFields: RELOCATION_FIELDS });
-  let rest = text;
+  const holes: Hole[] = [];
+  const hole = (fill: (indent: string) => void): string => {
+    const m = `@@part-${nonce}-${holes.length}@@`;
+    holes.push({ marker: `"${m}"`, fill });
+    return m;
+  };
+  const lines = <T>(list: readonly T[], line: (e: T) => string) =>
+    hole((indent) => writeLines(list, line, indent, emit));
+  const machine = report.elf.header.e_machine;
+  const parts: ListParts = {
+    relocations: (load) => hole((indent) => writeRows(load.attempt, indent, emit, emitBytes)),
+    sections: ({ attempt: a }) => lines(listedSections(a), (s) => sectionLine(s, a, machine)),
+    entrySections: ({ attempt: a }) => lines(a.entryMatches, entrySectionLine),
+    fileSections: () => lines(report.elf.sections, (s) => fileSectionLine(s, machine)),
+    symbols: () => lines(listedSymbols(report), (sym) => symbolLine(sym, report)),
+  };
+  const base = single
+    ? loadJson(object, report, single, context, parts, 0)
+    : reportJson(object, report, context, parts);
+  const doc = { ...base, relocationFields: RELOCATION_FIELDS };
+  const text = stringify(doc);
   let pending = "";
   const emit = (s: string) => {
     pending += s;
@@ -74,17 +101,44 @@ export function writeReportJson(
       writeBytes(b);
     } else emit(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"));
   };
-  for (let i = 0; i < loads.length; i++) {
-    const m = `"${marker(i)}"`;
-    const at = rest.indexOf(m);
-    if (at < 0) continue;
-    const indent = indentAt(rest, at);
-    emit(rest.slice(0, at));
-    writeRows(loads[i]!.attempt, indent, emit, emitBytes);
-    rest = rest.slice(at + m.length);
+  // Each placeholder is found once; the text around them is small, so searching it whole is cheap.
+  const found = holes
+    .map((h) => ({ h, at: text.indexOf(h.marker) }))
+    .filter((x) => x.at >= 0)
+    .sort((a, b) => a.at - b.at);
+  let from = 0;
+  for (const { h, at } of found) {
+    emit(text.slice(from, at));
+    h.fill(indentAt(text, at));
+    from = at + h.marker.length;
   }
-  emit(rest + "\n");
+  emit(text.slice(from) + "\n");
   if (pending) write(pending);
+}
+
+interface Hole {
+  /** The placeholder as it stands in the text, quotes included. */
+  readonly marker: string;
+  /** Writes what stands there, its first line indented by the caller's text. */
+  readonly fill: (indent: string) => void;
+}
+
+/** `[` elements `]`, each on its own line (compact), one level below `indent`. */
+function writeLines<T>(list: readonly T[], line: (e: T) => string, indent: string, emit: (s: string) => void): void {
+  if (list.length === 0) {
+    emit("[]");
+    return;
+  }
+  const lead = ",\n" + indent + "  ";
+  let out = "[" + lead.slice(1) + line(list[0]!);
+  for (let i = 1; i < list.length; i++) {
+    out += lead + line(list[i]!);
+    if (out.length >= CHUNK) {
+      emit(out);
+      out = "";
+    }
+  }
+  emit(out + "\n" + indent + "]");
 }
 
 /** The indentation of the line that holds offset `at` of a pretty-printed JSON text. */

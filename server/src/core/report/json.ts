@@ -97,15 +97,89 @@ export interface ReportContext {
   readonly kernelSource?: string;
 }
 
-/** How a load's relocations appear: by default as objects; the CLI's writer puts rows in their place. */
-export type RelocationsJson = (load: SimulatedLoad, position: number) => unknown;
+/**
+ * What stands for the lists that grow with the object, when the streaming writer (json-stream.ts)
+ * writes them itself: by default they are built as arrays of objects.
+ */
+export interface ListParts {
+  relocations(load: SimulatedLoad, position: number): unknown;
+  sections(load: SimulatedLoad): unknown;
+  entrySections(load: SimulatedLoad): unknown;
+  fileSections(): unknown;
+  symbols(): unknown;
+}
+
+type LoadedSection = LoadAttempt["sechdrs"][number];
+type EntryMatch = LoadAttempt["entryMatches"][number];
+
+/** The sections a load placed in its buffer (or as bss), as listed in `sections`. */
+export function listedSections(a: LoadAttempt): LoadedSection[] {
+  return a.sechdrs.filter((s) => s.inBuffer || s.isBss);
+}
+
+// Each list element has an object form and a one-line text form side by side; the text form is
+// JSON.stringify of the object form exactly (tested), written directly because a 15,000-section
+// object's lists were most of the JSON writer's time.
+
+export function sectionJson(s: LoadedSection, a: LoadAttempt, machine: number): LoadJson["sections"][number] {
+  return {
+    index: s.index,
+    name: s.name,
+    type: sectionTypeName(s.type),
+    flags: sectionFlagLetters(s.flags, machine),
+    align: hex(s.align),
+    addr: hex(s.sh_addr),
+    offset: signedHex(BigInt.asIntN(64, s.sh_addr - a.mem)),
+    fileOffset: hex(s.fileOffset),
+    size: hex(s.size),
+  };
+}
+
+export function sectionLine(s: LoadedSection, a: LoadAttempt, machine: number): string {
+  return (
+    `{"index":${s.index},"name":${JSON.stringify(s.name)},"type":${JSON.stringify(sectionTypeName(s.type))},` +
+    `"flags":${JSON.stringify(sectionFlagLetters(s.flags, machine))},"align":"${hex(s.align)}",` +
+    `"addr":"${hex(s.sh_addr)}","offset":"${signedHex(BigInt.asIntN(64, s.sh_addr - a.mem))}",` +
+    `"fileOffset":"${hex(s.fileOffset)}","size":"${hex(s.size)}"}`
+  );
+}
+
+export function entrySectionJson(m: EntryMatch): LoadJson["entrySections"][number] {
+  return { index: m.index, name: m.name, effect: m.effect };
+}
+
+export function entrySectionLine(m: EntryMatch): string {
+  return `{"index":${m.index},"name":${JSON.stringify(m.name)},"effect":${JSON.stringify(m.effect)}}`;
+}
+
+type ElfSection = SimulationReport["elf"]["sections"][number];
+
+export function fileSectionJson(s: ElfSection, machine: number) {
+  return {
+    index: s.index,
+    name: s.name,
+    type: sectionTypeName(s.sh_type),
+    flags: sectionFlagLetters(s.sh_flags, machine),
+    offset: hex(s.sh_offset),
+    size: hex(s.sh_size),
+    fileSize: hex(s.sh_type === SHT_NOBITS ? 0n : s.sh_size),
+  };
+}
+
+export function fileSectionLine(s: ElfSection, machine: number): string {
+  return (
+    `{"index":${s.index},"name":${JSON.stringify(s.name)},"type":${JSON.stringify(sectionTypeName(s.sh_type))},` +
+    `"flags":${JSON.stringify(sectionFlagLetters(s.sh_flags, machine))},"offset":"${hex(s.sh_offset)}",` +
+    `"size":"${hex(s.sh_size)}","fileSize":"${hex(s.sh_type === SHT_NOBITS ? 0n : s.sh_size)}"}`
+  );
+}
 
 export function loadJson(
   object: string,
   report: SimulationReport,
   load: SimulatedLoad,
   context: ReportContext = {},
-  relocations?: RelocationsJson,
+  parts?: ListParts,
   position = 0,
 ): LoadJson {
   const a = load.attempt;
@@ -130,22 +204,14 @@ export function loadJson(
     bssAlign: hex(p.bss_align),
     imageStart: a.imageStart === undefined ? null : hex(a.imageStart),
     entryOk: entryOk(a) ?? null,
-    entrySections: a.entryMatches.map((m) => ({ index: m.index, name: m.name, effect: m.effect })),
-    sections: a.sechdrs
-      .filter((s) => s.inBuffer || s.isBss)
-      .map((s) => ({
-        index: s.index,
-        name: s.name,
-        type: sectionTypeName(s.type),
-        flags: sectionFlagLetters(s.flags, machine),
-        align: hex(s.align),
-        addr: hex(s.sh_addr),
-        offset: signedHex(BigInt.asIntN(64, s.sh_addr - a.mem)),
-        fileOffset: hex(s.fileOffset),
-        size: hex(s.size),
-      })),
-    relocations: relocations
-      ? (relocations(load, position) as LoadJson["relocations"])
+    entrySections: parts
+      ? (parts.entrySections(load) as LoadJson["entrySections"])
+      : a.entryMatches.map(entrySectionJson),
+    sections: parts
+      ? (parts.sections(load) as LoadJson["sections"])
+      : listedSections(a).map((s) => sectionJson(s, a, machine)),
+    relocations: parts
+      ? (parts.relocations(load, position) as LoadJson["relocations"])
       : relocationObjects(a),
     symbols: a.symbolSteps.map((s) => ({
       name: s.name,
@@ -196,33 +262,50 @@ export interface SymbolJson {
   type: string;
 }
 
-/** The object's named symbols (no FILE or SECTION symbols), for tables and hovers. */
+type ReportedSymbol = ReturnType<typeof reportedSymbols>[number];
+
+/** The object's named symbols (no FILE or SECTION symbols): the entries of `symbols`. */
+export function listedSymbols(report: SimulationReport): ReportedSymbol[] {
+  return reportedSymbols(report.elf).filter(
+    (sym) => sym.name && sym.type !== STT_FILE && sym.type !== STT_SECTION,
+  );
+}
+
+function symbolSection(report: SimulationReport, shndx: number): string {
+  return shndx === SHN_UNDEF
+    ? "UND"
+    : shndx === SHN_ABS
+      ? "ABS"
+      : shndx === SHN_COMMON
+        ? "COM"
+        : (report.elf.sections[shndx]?.name ?? String(shndx));
+}
+
+export function symbolJson(sym: ReportedSymbol, report: SimulationReport): SymbolJson {
+  return {
+    name: sym.name,
+    section: symbolSection(report, sym.shndx),
+    shndx: sym.shndx,
+    value: hex(sym.st_value),
+    size: hex(sym.st_size),
+    bind: bindName(sym.bind),
+    type: symbolTypeName(sym.type),
+    ...(sym.problem === undefined ? {} : { problem: sym.problem }),
+  };
+}
+
+export function symbolLine(sym: ReportedSymbol, report: SimulationReport): string {
+  return (
+    `{"name":${JSON.stringify(sym.name)},"section":${JSON.stringify(symbolSection(report, sym.shndx))},` +
+    `"shndx":${sym.shndx},"value":"${hex(sym.st_value)}","size":"${hex(sym.st_size)}",` +
+    `"bind":${JSON.stringify(bindName(sym.bind))},"type":${JSON.stringify(symbolTypeName(sym.type))}` +
+    (sym.problem === undefined ? "}" : `,"problem":${JSON.stringify(sym.problem)}}`)
+  );
+}
+
+/** The object's named symbols, for tables and hovers. */
 export function symbolsJson(report: SimulationReport): SymbolJson[] {
-  const out: SymbolJson[] = [];
-  {
-    for (const sym of reportedSymbols(report.elf)) {
-      if (!sym.name || sym.type === STT_FILE || sym.type === STT_SECTION) continue;
-      const section =
-        sym.shndx === SHN_UNDEF
-          ? "UND"
-          : sym.shndx === SHN_ABS
-            ? "ABS"
-            : sym.shndx === SHN_COMMON
-              ? "COM"
-              : (report.elf.sections[sym.shndx]?.name ?? String(sym.shndx));
-      out.push({
-        name: sym.name,
-        section,
-        shndx: sym.shndx,
-        value: hex(sym.st_value),
-        size: hex(sym.st_size),
-        bind: bindName(sym.bind),
-        type: symbolTypeName(sym.type),
-        ...(sym.problem === undefined ? {} : { problem: sym.problem }),
-      });
-    }
-  }
-  return out;
+  return listedSymbols(report).map((sym) => symbolJson(sym, report));
 }
 
 /** "kernel" or "kexec-tools 2.0.32". */
@@ -235,7 +318,7 @@ export function reportJson(
   object: string,
   report: SimulationReport,
   context: ReportContext = {},
-  relocations?: RelocationsJson,
+  parts?: ListParts,
 ) {
   const h = report.elf.header;
   return {
@@ -253,18 +336,12 @@ export function reportJson(
     loadWindows: windowsJson(report.loadWindows),
     findings: [...report.findings],
     /** Every section of the object by file offset, for the map's second view. */
-    fileSections: report.elf.sections.map((s) => ({
-      index: s.index,
-      name: s.name,
-      type: sectionTypeName(s.sh_type),
-      flags: sectionFlagLetters(s.sh_flags, h.e_machine),
-      offset: hex(s.sh_offset),
-      size: hex(s.sh_size),
-      fileSize: hex(s.sh_type === SHT_NOBITS ? 0n : s.sh_size),
-    })),
+    fileSections: parts
+      ? (parts.fileSections() as ReturnType<typeof fileSectionJson>[])
+      : report.elf.sections.map((s) => fileSectionJson(s, h.e_machine)),
     fileSize: report.elf.bytes.byteLength,
-    symbols: symbolsJson(report),
-    results: report.loads.map((l, i) => loadJson(object, report, l, context, relocations, i)),
+    symbols: parts ? (parts.symbols() as SymbolJson[]) : symbolsJson(report),
+    results: report.loads.map((l, i) => loadJson(object, report, l, context, parts, i)),
   };
 }
 

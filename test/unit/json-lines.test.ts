@@ -1,0 +1,99 @@
+// The JSON writer prints the lists that grow with the object (sections, entry sections, the file's
+// sections, symbols) one element per line from its own text form; each text form must be exactly
+// JSON.stringify of the object form the rest of the code (and the documentation) describes.
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { readElf } from "../../server/src/core/elf/reader";
+import {
+  entrySectionJson,
+  entrySectionLine,
+  fileSectionJson,
+  fileSectionLine,
+  listedSections,
+  listedSymbols,
+  reportJson,
+  sectionJson,
+  sectionLine,
+  stringify,
+  symbolJson,
+  symbolLine,
+} from "../../server/src/core/report/json";
+import { writeReportJson } from "../../server/src/core/report/json-stream";
+import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
+import { fixturePath } from "../helpers";
+import { readFileSync } from "node:fs";
+
+/** Every fixture object of every architecture. */
+function fixtureObjects(): string[] {
+  const out: string[] = [];
+  for (const arch of ["edge", "x86_64", "s390x", "riscv64", "ppc64", "kexec-tools"]) {
+    const dir = fixturePath(arch, "obj");
+    for (const f of readdirSync(dir)) if (f.endsWith(".ro")) out.push(join(dir, f));
+  }
+  return out;
+}
+
+/** The last symbol's st_name pointed past its string table: a symbol with a `problem`. */
+function withBadName(bytes: Uint8Array): Uint8Array {
+  const elf = readElf(bytes);
+  const tab = elf.sections.find((s) => s.sh_type === 2)!;
+  const copy = bytes.slice();
+  const last = Number(tab.sh_size) / 24 - 1;
+  new DataView(copy.buffer).setUint32(Number(tab.sh_offset) + 24 * last, 0xfffffff0, true);
+  return copy;
+}
+
+function checkLines(bytes: Uint8Array, options: SimulateOptions, label: string): number {
+  const r = simulate(bytes, options);
+  if (!r.ok) return 0;
+  const report = r.report;
+  const machine = report.elf.header.e_machine;
+  let n = 0;
+  for (const { attempt: a } of report.loads) {
+    for (const s of listedSections(a)) {
+      assert.equal(sectionLine(s, a, machine), JSON.stringify(sectionJson(s, a, machine)), label);
+      n++;
+    }
+    for (const m of a.entryMatches) {
+      assert.equal(entrySectionLine(m), JSON.stringify(entrySectionJson(m)), label);
+      n++;
+    }
+  }
+  for (const s of report.elf.sections) {
+    assert.equal(fileSectionLine(s, machine), JSON.stringify(fileSectionJson(s, machine)), label);
+    n++;
+  }
+  for (const sym of listedSymbols(report)) {
+    assert.equal(symbolLine(sym, report), JSON.stringify(symbolJson(sym, report)), label);
+    n++;
+  }
+  // And the written document as a whole is the object form (relocations aside, which are rows).
+  let text = "";
+  writeReportJson(label, report, (s) => (text += s));
+  const written = JSON.parse(text);
+  const expected = JSON.parse(stringify(reportJson(label, report)));
+  for (const doc of [written, expected]) {
+    delete doc.relocationFields;
+    for (const res of doc.results) delete res.relocations;
+  }
+  assert.deepEqual(written, expected, label);
+  return n;
+}
+
+describe("JSON list elements: the line is JSON.stringify of the object", () => {
+  it("on every fixture object, with both loaders, and a symbol with a problem", () => {
+    let n = 0;
+    for (const path of fixtureObjects()) {
+      const bytes = new Uint8Array(readFileSync(path));
+      n += checkLines(bytes, {}, path);
+      n += checkLines(bytes, { loader: "kexec-tools" }, path);
+    }
+    const bad = withBadName(new Uint8Array(readFileSync(fixturePath("x86_64", "obj", "clang14-large.bfd.ro"))));
+    const r = simulate(bad, {});
+    assert.ok(r.ok && listedSymbols(r.report).some((s) => s.problem !== undefined));
+    n += checkLines(bad, {}, "bad st_name");
+    assert.ok(n > 1000, `only ${n} elements compared`);
+  });
+});
