@@ -69,6 +69,12 @@ export interface RowGroup {
   readonly targetName: string;
 }
 
+/** The windows seen so far, by their bounds in order (from, to, from, to, …). */
+interface WindowNode {
+  readonly next: Map<bigint, WindowNode>;
+  id?: number;
+}
+
 export class RelocationTable {
   length = 0;
   private cap = 0;
@@ -95,8 +101,7 @@ export class RelocationTable {
   private readonly stringIds = new Map<string, number>();
   /** Interned windows: records share the array, so consumers can intersect each distinct one once. */
   readonly windows: (readonly Interval[])[] = [];
-  private readonly windowIds = new Map<readonly Interval[], number>();
-  private readonly windowKeys = new Map<string, number>();
+  private readonly windowTree: WindowNode = { next: new Map() };
 
   /** Makes room for `more` rows (a section's entry count is known before its walk). */
   reserve(more: number): void {
@@ -148,19 +153,23 @@ export class RelocationTable {
 
   windowIdOf(w: readonly Interval[] | undefined): number {
     if (w === undefined) return -1;
-    let id = this.windowIds.get(w);
-    if (id === undefined) {
-      // A loader that builds a fresh array per relocation still gets one entry per distinct window.
-      const key = w.map((x) => `${x.from.toString(16)}-${x.to.toString(16)}`).join(",");
-      id = this.windowKeys.get(key);
-      if (id === undefined) {
-        id = this.windows.length;
-        this.windows.push(w);
-        this.windowKeys.set(key, id);
-      }
-      this.windowIds.set(w, id);
+    // A loader that builds a fresh array per relocation still gets one entry per distinct window,
+    // found by its bounds in a tree of maps (bigints are map keys by value), with no string made of
+    // them and nothing kept per array.
+    let node = this.windowTree;
+    for (const x of w) {
+      let child = node.next.get(x.from);
+      if (child === undefined) node.next.set(x.from, (child = { next: new Map() }));
+      node = child;
+      child = node.next.get(x.to);
+      if (child === undefined) node.next.set(x.to, (child = { next: new Map() }));
+      node = child;
     }
-    return id;
+    if (node.id === undefined) {
+      node.id = this.windows.length;
+      this.windows.push(w);
+    }
+    return node.id;
   }
 
   /**
