@@ -123,22 +123,31 @@ interface Hole {
   readonly fill: (indent: string) => void;
 }
 
-/** `[` elements `]`, each on its own line (compact), one level below `indent`. */
+/**
+ * `[` elements `]`, each on its own line (compact), one level below `indent`. Lines are joined per
+ * chunk: a joined string is flat, where `+=` would hand the caller a tree of a hundred thousand
+ * small strings for the garbage collector to copy while the caller keeps them.
+ */
 function writeLines<T>(list: readonly T[], line: (e: T) => string, indent: string, emit: (s: string) => void): void {
   if (list.length === 0) {
     emit("[]");
     return;
   }
   const lead = ",\n" + indent + "  ";
-  let out = "[" + lead.slice(1) + line(list[0]!);
-  for (let i = 1; i < list.length; i++) {
-    out += lead + line(list[i]!);
-    if (out.length >= CHUNK) {
-      emit(out);
-      out = "";
+  let chunk: string[] = [];
+  let size = 0;
+  emit("[" + lead.slice(1));
+  for (let i = 0; i < list.length; i++) {
+    const text = line(list[i]!);
+    chunk.push(text);
+    size += text.length + lead.length;
+    if (size >= CHUNK) {
+      emit(chunk.join(lead) + (i + 1 < list.length ? lead : ""));
+      chunk = [];
+      size = 0;
     }
   }
-  emit(out + "\n" + indent + "]");
+  emit(chunk.join(lead) + "\n" + indent + "]");
 }
 
 /** The indentation of the line that holds offset `at` of a pretty-printed JSON text. */
