@@ -13,6 +13,8 @@ import {
   fileSectionLine,
   listedSections,
   listedSymbols,
+  logEntryJson,
+  logEntryLine,
   reportJson,
   sectionJson,
   sectionLine,
@@ -54,6 +56,10 @@ function checkLines(bytes: Uint8Array, options: SimulateOptions, label: string):
   for (const { attempt: a } of report.loads) {
     for (const s of listedSections(a)) {
       assert.equal(sectionLine(s, a, machine), JSON.stringify(sectionJson(s, a, machine)), label);
+      n++;
+    }
+    for (const l of a.log) {
+      assert.equal(logEntryLine(l), JSON.stringify(logEntryJson(l)), label);
       n++;
     }
     for (const m of a.entryMatches) {

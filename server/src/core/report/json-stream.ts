@@ -5,6 +5,8 @@
 
 import { randomUUID } from "node:crypto";
 import type { LoadAttempt } from "../kexec/attempt";
+
+type LogEntry = LoadAttempt["log"][number];
 import { STATUSES, tableOf, WIDE, type RelocationTable } from "../kexec/relocation-table";
 import { hex, signedHex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
@@ -16,6 +18,7 @@ import {
   listedSections,
   listedSymbols,
   loadJson,
+  logEntryLine,
   reportJson,
   sectionLine,
   stringify,
@@ -61,8 +64,8 @@ export function writeReportJson(
   context: ReportContext = {},
 ): void {
   // The parts that grow with the object stand as unique placeholder strings in the ordinary
-  // document: each load's relocations (written as rows) and the lists of sections and symbols (one
-  // compact element per line). Pretty-printing a 15,000-section object's lists whole, at every depth,
+  // document: each load's relocations (written as rows) and its log, and the lists of sections and
+  // symbols (one compact element per line). Pretty-printing a 15,000-section object's lists whole, at every depth,
   // made the text several times larger and cost more than the simulation.
   const nonce = randomUUID();
   const holes: Hole[] = [];
@@ -74,10 +77,21 @@ export function writeReportJson(
   const lines = <T>(list: readonly T[], line: (e: T) => string) =>
     hole((indent) => writeLines(list, line, indent, emit));
   const machine = report.elf.header.e_machine;
+  // A log repeats its lines (a 6.4-era load WARNs once per entry-holding section): each distinct
+  // entry is written once and reused.
+  const logTexts = new Map<string, Map<string, string>>();
+  const repeatedLogLine = (l: LogEntry): string => {
+    let byText = logTexts.get(l.level);
+    if (byText === undefined) logTexts.set(l.level, (byText = new Map()));
+    let line = byText.get(l.text);
+    if (line === undefined) byText.set(l.text, (line = logEntryLine(l)));
+    return line;
+  };
   const parts: ListParts = {
     relocations: (load) => hole((indent) => writeRows(load.attempt, indent, emit, emitBytes)),
     sections: ({ attempt: a }) => lines(listedSections(a), (s) => sectionLine(s, a, machine)),
     entrySections: ({ attempt: a }) => lines(a.entryMatches, entrySectionLine),
+    log: ({ attempt: a }) => lines(a.log, repeatedLogLine),
     fileSections: () => lines(report.elf.sections, (s) => fileSectionLine(s, machine)),
     symbols: () => lines(listedSymbols(report), (sym) => symbolLine(sym, report)),
   };

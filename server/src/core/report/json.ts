@@ -104,6 +104,7 @@ export interface ReportContext {
 export interface ListParts {
   relocations(load: SimulatedLoad, position: number): unknown;
   sections(load: SimulatedLoad): unknown;
+  log(load: SimulatedLoad): unknown;
   entrySections(load: SimulatedLoad): unknown;
   fileSections(): unknown;
   symbols(): unknown;
@@ -142,6 +143,16 @@ export function sectionLine(s: LoadedSection, a: LoadAttempt, machine: number): 
     `"addr":"${hex(s.sh_addr)}","offset":"${signedHex(BigInt.asIntN(64, s.sh_addr - a.mem))}",` +
     `"fileOffset":"${hex(s.fileOffset)}","size":"${hex(s.size)}"}`
   );
+}
+
+type LogEntry = LoadAttempt["log"][number];
+
+export function logEntryJson(l: LogEntry): LoadJson["log"][number] {
+  return { level: l.level, text: l.text };
+}
+
+export function logEntryLine(l: LogEntry): string {
+  return `{"level":${JSON.stringify(l.level)},"text":${JSON.stringify(l.text)}}`;
 }
 
 export function entrySectionJson(m: EntryMatch): LoadJson["entrySections"][number] {
@@ -196,7 +207,7 @@ export function loadJson(
     mem: hex(a.mem),
     ok: a.ok,
     failedAt: a.failedAt ?? null,
-    log: a.log.map((l) => ({ level: l.level, text: l.text })),
+    log: parts ? (parts.log(load) as LoadJson["log"]) : a.log.map(logEntryJson),
     bufsz: hex(p.bufsz),
     memsz: hex(p.memsz),
     bufAlign: hex(p.buf_align),
