@@ -26,6 +26,10 @@ export class KernelLog {
   warn(text: string): void {
     this.lines.push({ level: "warn", text });
   }
+  /** A line made once and logged again (lines are never changed once logged). */
+  add(line: LogLine): void {
+    if (line.level !== "debug" || this.withDebug) this.lines.push(line);
+  }
   /** pr_debug/kexec_dprintk: only visible with dynamic debug or `kexec -d`, kept only on request. */
   debug(text: () => string): void {
     if (this.withDebug) this.lines.push({ level: "debug", text: text() });

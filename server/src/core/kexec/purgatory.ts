@@ -6,7 +6,7 @@
 import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from "../elf/constants";
 import type { ElfFile, SectionHeader } from "../elf/types";
 import type { KernelModel } from "./kernel";
-import type { KernelLog } from "./log";
+import type { KernelLog, LogLine } from "./log";
 import { allocateStaging, type StagingBuffer } from "./staging";
 import { ALIGN, isPowerOfTwo, u64 } from "./u64";
 
@@ -325,12 +325,28 @@ export function setupSechdrs(
 
 /** The WARN_ON splat's framing lines; CPU, PID and code offsets depend on the machine. */
 function emitWarn(log: KernelLog, kernel: KernelModel): void {
-  const where = `kernel/kexec_file.c:${kernel.warnLine ?? "?"}`;
-  log.warn("------------[ cut here ]------------");
-  log.warn(
-    kernel.warnFormat === "6.19"
-      ? `WARNING: ${where} at kexec_load_purgatory+0x?/0x?, CPU#?: kexec/?`
-      : `WARNING: CPU: ? PID: ? at ${where} kexec_load_purgatory+0x?/0x?`,
-  );
-  log.warn("---[ end trace 0000000000000000 ]---");
+  for (const line of warnSplat(kernel)) log.add(line);
+}
+
+const splats = new WeakMap<KernelModel, readonly LogLine[]>();
+
+/**
+ * The WARN_ON splat's lines for this kernel, made once: a load can WARN once per section (15,000 in
+ * an object fuzzing found), and the same line objects repeated are cheaper to keep and to compare.
+ */
+function warnSplat(kernel: KernelModel): readonly LogLine[] {
+  let lines = splats.get(kernel);
+  if (lines === undefined) {
+    const where = `kernel/kexec_file.c:${kernel.warnLine ?? "?"}`;
+    const texts = [
+      "------------[ cut here ]------------",
+      kernel.warnFormat === "6.19"
+        ? `WARNING: ${where} at kexec_load_purgatory+0x?/0x?, CPU#?: kexec/?`
+        : `WARNING: CPU: ? PID: ? at ${where} kexec_load_purgatory+0x?/0x?`,
+      "---[ end trace 0000000000000000 ]---",
+    ];
+    lines = texts.map((text) => Object.freeze({ level: "warn" as const, text }));
+    splats.set(kernel, lines);
+  }
+  return lines;
 }
