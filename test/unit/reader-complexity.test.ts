@@ -161,6 +161,20 @@ describe("linker-script numbers", () => {
     assert.ok(broken < 1.3 * clean, `work ${clean} -> ${broken}`);
   });
 
+  it("a .lds.S read as the inside of SECTIONS stops once it has as many errors as the first reading", () => {
+    // `SEARC 3 | 4;` is read as the top level only reads it, so the fragment reading is tried; it
+    // has that error too at once and cannot have fewer, so the chain after it is not read twice.
+    const chain = `big = ${"x*".repeat(20000)}1;\n`;
+    const text = `SEARC 3 | 4;\n${chain}`;
+    const once = workOf(() => parseScript(text, { tolerant: true, fragment: true }), LDS);
+    const tolerant = workOf(() => parseScript(text, { tolerant: true }), LDS);
+    assert.ok(tolerant < 1.3 * once, `work ${once} -> ${tolerant}`);
+    // The fragment reading still wins where it has fewer errors: output sections without SECTIONS.
+    const fragment = parseScript(`.text : { *(.text) }\n.data : { *(.data) }\n${chain}`, { tolerant: true });
+    assert.equal(fragment.errors.length, 0);
+    assert.equal(fragment.statements[0]?.kind, "Sections");
+  });
+
   it("INPUT() of 50,000 names runs no regexp per character", () => {
     const text = `INPUT(${"lib.a ".repeat(50000)})\n`;
     const real = RegExp.prototype.test;

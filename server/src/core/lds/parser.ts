@@ -22,6 +22,9 @@ export interface ParseOptions {
 
 class Fail extends Error {}
 
+/** The fragment reading of a tolerant parse already has as many errors as the first: it cannot win. */
+class GiveUp extends Error {}
+
 const ASSIGN_OPS = new Set(["=", "+=", "-=", "*=", "/=", "<<=", ">>=", "&=", "|="]);
 
 /** Commands whose arguments are names (files, symbols, formats), not expressions. */
@@ -93,8 +96,15 @@ export function parseScript(text: string, options: ParseOptions = {}): A.Script 
       tree.statements.some((s) => s.kind === "Sections")
     )
       return tree;
-    const asFragment = new Parser(text, { ...options, fragment: true }).script();
-    return asFragment.errors.length < tree.errors.length ? asFragment : tree;
+    // It is kept only with fewer errors; errors are only ever added, so it stops at as many (a long
+    // script with an early error is not read twice).
+    try {
+      const asFragment = new Parser(text, { ...options, fragment: true }, tree.errors.length).script();
+      return asFragment.errors.length < tree.errors.length ? asFragment : tree;
+    } catch (e) {
+      if (e instanceof GiveUp) return tree;
+      throw e;
+    }
   }
   const verdict = ldVerdict(text);
   const range = (start: number, end: number): A.Range => parser.rangeOf(start, end);
@@ -185,8 +195,15 @@ class Parser {
   constructor(
     text: string,
     private readonly options: ParseOptions,
+    /** Throw GiveUp once this many errors (the parser's and the lexer's) are found. */
+    private readonly giveUpAt = Infinity,
   ) {
     this.lx = new Lexer(text, { tolerant: options.tolerant === true });
+  }
+
+  /** Errors so far never decrease: past the limit the outcome is known. */
+  private checkGiveUp(): void {
+    if (this.errors.length + this.lx.trivia.errors.length >= this.giveUpAt) throw new GiveUp();
   }
 
   rangeOf(start: number, end: number): A.Range {
@@ -246,6 +263,7 @@ class Parser {
     if (this.errorKeys.has(key)) return;
     this.errorKeys.add(key);
     this.errors.push({ message, range: this.lx.range(start, end) });
+    this.checkGiveUp();
   }
 
   private fail(message: string, at: { start: number; end: number }): never {
@@ -337,6 +355,7 @@ class Parser {
       const s = this.statement(() => this.topLevel());
       if (s) statements.push(s);
       if (this.pos === before) this.next("name");
+      this.checkGiveUp();
     }
     const trivia = this.lx.trivia;
     const errors = [...trivia.errors, ...this.errors].sort((a, b) => a.range.start - b.range.start);
@@ -628,6 +647,7 @@ class Parser {
       const s = this.statement(() => this.sectionsItem());
       if (s) items.push(s);
       if (this.pos === before) this.next("name");
+      this.checkGiveUp();
     }
     return { kind: "Sections", items, range: this.lx.range(0, this.lx.text.length) };
   }
