@@ -96,7 +96,9 @@ describe("JSON list elements: the line is JSON.stringify of the object", () => {
       n += checkLines(bytes, {}, path);
       n += checkLines(bytes, { loader: "kexec-tools" }, path);
     }
-    const bad = withBadName(new Uint8Array(readFileSync(fixturePath("x86_64", "obj", "clang14-large.bfd.ro"))));
+    const bad = withBadName(
+      new Uint8Array(readFileSync(fixturePath("x86_64", "obj", "clang14-large.bfd.ro"))),
+    );
     const r = simulate(bad, {});
     assert.ok(r.ok && listedSymbols(r.report).some((s) => s.problem !== undefined));
     n += checkLines(bad, {}, "bad st_name");

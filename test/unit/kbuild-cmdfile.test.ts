@@ -124,7 +124,9 @@ describe("kbuild .cmd files", () => {
   });
 
   it("an unclosed $(wildcard before 100,000 blank continuation lines is one word", () => {
-    const c = parseCmdFile(`savedcmd_x := ld\ndeps_x := \\\n  a.h $(wildcard \\\n${"\\\n".repeat(100000)}  b.h\n`)!;
+    const c = parseCmdFile(
+      `savedcmd_x := ld\ndeps_x := \\\n  a.h $(wildcard \\\n${"\\\n".repeat(100000)}  b.h\n`,
+    )!;
     assert.deepEqual(c.deps, ["a.h", "$(wildcard", "b.h"]);
     assert.deepEqual(c.wildcardDeps, []);
   });

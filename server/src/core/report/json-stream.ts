@@ -142,7 +142,12 @@ interface Hole {
  * chunk: a joined string is flat, where `+=` would hand the caller a tree of a hundred thousand
  * small strings for the garbage collector to copy while the caller keeps them.
  */
-function writeLines<T>(list: readonly T[], line: (e: T) => string, indent: string, emit: (s: string) => void): void {
+function writeLines<T>(
+  list: readonly T[],
+  line: (e: T) => string,
+  indent: string,
+  emit: (s: string) => void,
+): void {
   if (list.length === 0) {
     emit("[]");
     return;
