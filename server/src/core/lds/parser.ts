@@ -22,6 +22,8 @@ export interface ParseOptions {
 
 class Fail extends Error {}
 
+const UNARY_OPS = new Set(["-", "+", "!", "~"]);
+
 /** The fragment reading of a tolerant parse already has as many errors as the first: it cannot win. */
 class GiveUp extends Error {}
 
@@ -1158,6 +1160,8 @@ class Parser {
 
   /** `- ! + ~` prefixes, read in a loop; a chain counts toward the nesting limit like parentheses. */
   private unary(): A.Expr {
+    const first = this.peek("expr");
+    if (first.kind !== "punct" || !UNARY_OPS.has(first.text)) return this.primary();
     const ops: Token[] = [];
     for (;;) {
       const t = this.peek("expr");

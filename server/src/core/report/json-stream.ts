@@ -5,8 +5,7 @@
 
 import { randomUUID } from "node:crypto";
 import type { LoadAttempt } from "../kexec/attempt";
-
-type LogEntry = LoadAttempt["log"][number];
+import type { LogLine } from "../kexec/log";
 import { STATUSES, tableOf, WIDE, type RelocationTable } from "../kexec/relocation-table";
 import { hex, signedHex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
@@ -65,7 +64,7 @@ export function writeReportJson(
 ): void {
   // The parts that grow with the object stand as unique placeholder strings in the ordinary
   // document: each load's relocations (written as rows) and its log, and the lists of sections and
-  // symbols (one compact element per line). Pretty-printing a 15,000-section object's lists whole, at every depth,
+  // symbols (one compact element per line). Pretty-printing a 15,000-section object's lists whole
   // made the text several times larger and cost more than the simulation.
   const nonce = randomUUID();
   const holes: Hole[] = [];
@@ -80,7 +79,7 @@ export function writeReportJson(
   // A log repeats its lines (a 6.4-era load WARNs once per entry-holding section): each distinct
   // entry is written once and reused.
   const logTexts = new Map<string, Map<string, string>>();
-  const repeatedLogLine = (l: LogEntry): string => {
+  const repeatedLogLine = (l: LogLine): string => {
     let byText = logTexts.get(l.level);
     if (byText === undefined) logTexts.set(l.level, (byText = new Map()));
     let line = byText.get(l.text);

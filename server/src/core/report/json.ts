@@ -21,6 +21,7 @@ import type { Finding } from "../rules/types";
 import { hex, signedHex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
 import type { LoadAttempt } from "../kexec/attempt";
+import type { LogLine } from "../kexec/log";
 
 export interface JsonWindow {
   from: string;
@@ -145,13 +146,11 @@ export function sectionLine(s: LoadedSection, a: LoadAttempt, machine: number): 
   );
 }
 
-type LogEntry = LoadAttempt["log"][number];
-
-export function logEntryJson(l: LogEntry): LoadJson["log"][number] {
+export function logEntryJson(l: LogLine): LoadJson["log"][number] {
   return { level: l.level, text: l.text };
 }
 
-export function logEntryLine(l: LogEntry): string {
+export function logEntryLine(l: LogLine): string {
   return `{"level":${JSON.stringify(l.level)},"text":${JSON.stringify(l.text)}}`;
 }
 
