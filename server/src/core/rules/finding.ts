@@ -2,6 +2,7 @@
 // findings with.
 
 import type { LoadAttempt } from "../kexec/attempt";
+import type { LogLine } from "../kexec/log";
 import type { Attachment, Finding } from "./types";
 
 /** A finding with empty kernel messages, evidence and attachments unless given. */
@@ -19,12 +20,15 @@ export function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
 }
 
+/** How many names a title or message lists before saying how many more. */
+export const LISTED_NAMES = 12;
+
 /**
  * Names joined for a title or message, at most `max` of them and then how many more: a hostile
  * object can have thousands of matching sections or symbols, and a finding that lists them all is
  * unreadable and costs every reporter.
  */
-export function listed(names: readonly string[], max = 12, sep = ", "): string {
+export function listed(names: readonly string[], max = LISTED_NAMES, sep = ", "): string {
   if (names.length <= max) return names.join(sep);
   return `${names.slice(0, max).join(sep)}${sep}… (${names.length - max} more)`;
 }
@@ -54,9 +58,9 @@ export function errorLines(
   loads: readonly { attempt: LoadAttempt }[],
   pick: (text: string) => boolean,
 ): string[] {
-  return unique(
-    loads.flatMap((l) => l.attempt.log.filter((x) => x.level === "err" && pick(x.text)).map((x) => x.text)),
-  );
+  return distinctLog(loads)
+    .filter((l) => l.level === "err" && pick(l.text))
+    .map((l) => l.text);
 }
 
 /** The small-PIC flag set the kernel switched to in cba786af84a0 (2024). */
@@ -74,21 +78,34 @@ export function logLines(
   ctx: { readonly loads: readonly { attempt: LoadAttempt }[] },
   pick: (text: string) => boolean,
 ): string[] {
-  return distinctLog(ctx.loads).filter(pick);
+  return unique(
+    distinctLog(ctx.loads)
+      .filter((l) => pick(l.text))
+      .map((l) => l.text),
+  );
 }
 
-const distinctLogs = new WeakMap<readonly { attempt: LoadAttempt }[], string[]>();
+const distinctLogs = new WeakMap<readonly { attempt: LoadAttempt }[], LogLine[]>();
 
 /**
- * Every distinct log text over every load, in order of first appearance: worked out once per report,
- * since several rules ask and a 6.4-era load of 15,000 entry-holding sections logs 45,000 lines.
+ * Every distinct log line (level and text) over every load, in order of first appearance: worked
+ * out once per report, since several rules ask and a 6.4-era load of 15,000 entry-holding sections
+ * logs 45,000 lines.
  */
-function distinctLog(loads: readonly { attempt: LoadAttempt }[]): string[] {
+function distinctLog(loads: readonly { attempt: LoadAttempt }[]): LogLine[] {
   let out = distinctLogs.get(loads);
   if (out === undefined) {
-    const seen = new Set<string>();
-    for (const l of loads) for (const line of l.attempt.log) seen.add(line.text);
-    distinctLogs.set(loads, (out = [...seen]));
+    out = [];
+    const seen = new Map<string, Set<string>>();
+    for (const l of loads)
+      for (const line of l.attempt.log) {
+        let texts = seen.get(line.level);
+        if (texts === undefined) seen.set(line.level, (texts = new Set()));
+        if (texts.has(line.text)) continue;
+        texts.add(line.text);
+        out.push(line);
+      }
+    distinctLogs.set(loads, out);
   }
   return out;
 }

@@ -13,12 +13,21 @@ import { describeEra } from "../kexec/kernel";
 import { kernelSections } from "../kexec/purgatory";
 import { findSymbol, symbolsNamed } from "../kexec/symbols";
 import { hex } from "../kexec/u64";
-import { firstAttempt, finding, listed, logLines, OBJECT_TARGET, PIC_FIX, unique } from "./finding";
+import {
+  firstAttempt,
+  finding,
+  listed,
+  LISTED_NAMES,
+  logLines,
+  OBJECT_TARGET,
+  PIC_FIX,
+  unique,
+} from "./finding";
+import type { Rule, RuleContext, SymbolNeed } from "./rule";
+import type { Attachment, Finding } from "./types";
 
 /** How many names an evidence list keeps (its count is given beside it). */
 const EVIDENCE_NAMES = 50;
-import type { Rule, RuleContext, SymbolNeed } from "./rule";
-import type { Attachment, Finding } from "./types";
 
 function executableSectionsHoldingEntry(elf: ElfFile): { index: number; name: string }[] {
   const e = elf.header.e_entry;
@@ -135,12 +144,9 @@ export const GENERIC_RULES: readonly Rule[] = [
           id: "entry-multiple-sections",
           severity,
           title:
-            names.length <= 12
+            names.length <= LISTED_NAMES
               ? `${names.map((n) => "`" + n + "`").join(" and ")} ${names.length === 2 ? "both" : "all"} contain the entry point`
-              : `${names.length} executable sections contain the entry point: ${listed(
-                  names.map((n) => "`" + n + "`"),
-                  12,
-                )}`,
+              : `${names.length} executable sections contain the entry point: ${listed(names.map((n) => "`" + n + "`"))}`,
           message: effect,
           cause,
           fix: ltext
