@@ -10,6 +10,7 @@ import { LDS_RULES, lintDiagnostics } from "../../server/src/core/lds/diagnostic
 import { documentSymbols } from "../../server/src/core/lds/features";
 import { includeCandidates, resolveInclude } from "../../server/src/core/lds/include-search";
 import { ldVerdict } from "../../server/src/core/lds/ldgram";
+import { LdLexer, type LdToken } from "../../server/src/core/lds/ldlex";
 import { lldIncompatibilities } from "../../server/src/core/lds/lld-compat";
 import { parseScript } from "../../server/src/core/lds/parser";
 import { repoRoot } from "../helpers";
@@ -102,6 +103,61 @@ describe("GNU ld's grammar and lexer states", () => {
       text.phdrs.map((p) => p.value),
       ["text", "note"],
     );
+  });
+});
+
+describe("GNU ld's lexer: the EXPRESSION shortcut", () => {
+  it("gives the tokens and warnings of the longest-match rules, for every start character", () => {
+    // The shortcut answers for operator-only and name-only start characters; with it turned off,
+    // every token goes through the general longest-match code.
+    const proto = LdLexer.prototype as unknown as { expressionToken: unknown };
+    const shortcut = proto.expressionToken;
+    const read = (text: string, withShortcut: boolean): string => {
+      proto.expressionToken = withShortcut ? shortcut : (): undefined => undefined;
+      try {
+        const lx = new LdLexer(text);
+        const tokens: LdToken[] = [];
+        for (let i = 0; i < 6; i++) {
+          const t = lx.next("EXPRESSION");
+          tokens.push(t);
+          if (t.type === "END") break;
+        }
+        return JSON.stringify([tokens, lx.warnings]);
+      } finally {
+        proto.expressionToken = shortcut;
+      }
+    };
+    const heads = Array.from({ length: 127 }, (_, i) => String.fromCharCode(i + 1));
+    heads.push("ALIGN", "ALIGNOF", "DEFINED", "SIZEOF_HEADERS", "NOLOAD", "TYPE", "org", "len", "CONSTANT");
+    heads.push("AT", "Xyz", "ORIGINAL", "X".repeat(30), "x.y", "BLOCKY", "MAX_K");
+    const tails = [
+      "",
+      " ",
+      "x",
+      "X",
+      "=",
+      "==",
+      "<<=",
+      "1",
+      "0x1",
+      "h",
+      "ADDR",
+      "_a.b$c",
+      "/2",
+      "\\q",
+      "~",
+      "(",
+      "9K",
+    ];
+    let compared = 0;
+    for (const h of heads)
+      for (const a of tails)
+        for (const b of tails) {
+          const text = h + a + b;
+          assert.equal(read(text, true), read(text, false), JSON.stringify(text));
+          compared++;
+        }
+    assert.equal(compared, heads.length * tails.length ** 2);
   });
 });
 

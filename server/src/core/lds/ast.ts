@@ -24,7 +24,7 @@ export interface Name {
 
 // ---------------------------------------------------------------------------------------- expressions
 
-export type Expr = NumberLit | StringLit | SymbolRef | Dot | Unary | Binary | Ternary | Call;
+export type Expr = NumberLit | StringLit | SymbolRef | Dot | Unary | Binary | Chain | Ternary | Call;
 
 export interface NumberLit {
   readonly kind: "Number";
@@ -67,6 +67,26 @@ export interface Binary {
   readonly op: BinaryOp;
   readonly left: Expr;
   readonly right: Expr;
+  readonly range: Range;
+}
+
+/**
+ * A long run of operands joined by operators of one precedence, `a + b - c + ...`, read left to right
+ * as the same run of Binary nodes would be: ((a + b) - c) + .... A script may hold a run of a hundred
+ * thousand terms; as Binary nodes that is four objects a term. The parser keeps runs of at least
+ * CHAIN_MIN operands flat (shorter ones as Binary nodes); an operand that is a symbol, a number or
+ * `.` is kept as its offsets and made into a node when asked for.
+ */
+export interface Chain {
+  readonly kind: "Chain";
+  /** Number of operands (at least two). */
+  readonly count: number;
+  /** The i-th operand (0 ≤ i < count): a new node each call for a symbol, number or `.`. */
+  operand(i: number): Expr;
+  /** The operator between operands i - 1 and i (1 ≤ i < count). */
+  op(i: number): BinaryOp;
+  /** The operands whose range holds `offset` (at most two: where one ends, the next may start). */
+  operandsAt(offset: number): Expr[];
   readonly range: Range;
 }
 

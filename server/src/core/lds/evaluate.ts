@@ -2,7 +2,7 @@
 // counter. Values are unsigned 64-bit like GNU ld's bfd_vma; a value that cannot be known (an
 // undefined symbol, a section the layout does not have) is `undefined` and propagates, so callers
 // only report what they can prove.
-import type { Binary, Expr, Name } from "./ast";
+import type { Binary, BinaryOp, Expr, Name } from "./ast";
 
 const MASK = (1n << 64n) - 1n;
 
@@ -57,6 +57,11 @@ export function evaluate(e: Expr, ctx: EvalContext): bigint | undefined {
     }
     case "Binary":
       return evaluateChain(e, ctx);
+    case "Chain": {
+      let l = evaluate(e.operand(0), ctx);
+      for (let i = 1; i < e.count; i++) l = binaryOp(e.op(i), l, e.operand(i), ctx);
+      return l;
+    }
     case "Call": {
       const a0 = e.args[0];
       const a1 = e.args[1];
@@ -149,17 +154,17 @@ function evaluateChain(top: Binary, ctx: EvalContext): bigint | undefined {
     e = e.left;
   }
   let l = evaluate(e, ctx);
-  for (let i = spine.length - 1; i >= 0; i--) l = binaryOp(spine[i]!, l, ctx);
+  for (let i = spine.length - 1; i >= 0; i--) l = binaryOp(spine[i]!.op, l, spine[i]!.right, ctx);
   return l;
 }
 
-function binaryOp(e: Binary, l: bigint | undefined, ctx: EvalContext): bigint | undefined {
+function binaryOp(op: BinaryOp, l: bigint | undefined, right: Expr, ctx: EvalContext): bigint | undefined {
   // && and || short-circuit like C, so `DEFINED(x) && x > 4` is fine when x is undefined.
-  if (e.op === "&&" && l === 0n) return 0n;
-  if (e.op === "||" && l !== undefined && l !== 0n) return 1n;
-  const r = evaluate(e.right, ctx);
+  if (op === "&&" && l === 0n) return 0n;
+  if (op === "||" && l !== undefined && l !== 0n) return 1n;
+  const r = evaluate(right, ctx);
   if (l === undefined || r === undefined) return undefined;
-  switch (e.op) {
+  switch (op) {
     case "+": return (l + r) & MASK;
     case "-": return (l - r) & MASK;
     case "*": return (l * r) & MASK;

@@ -137,6 +137,8 @@ function children(n: AnyNode): (AnyNode | undefined)[] {
       return [n.operand];
     case "Binary":
       return [n.left, n.right];
+    case "Chain":
+      return Array.from({ length: n.count }, (_, i) => n.operand(i)); // walk() takes them one by one
     case "Ternary":
       return [n.cond, n.then, n.else];
     case "Call":
@@ -184,16 +186,33 @@ function children(n: AnyNode): (AnyNode | undefined)[] {
   return [];
 }
 
+/** Where a walk is in a Chain: its operands are made one at a time, as the walk reaches them. */
+interface ChainCursor {
+  readonly chain: A.Chain;
+  next: number;
+}
+
 /**
  * Every node of the tree, parents before children. Iterative, with its own stack: a long
- * `a + b + c + ...` is a left-deep tree as deep as the chain is long.
+ * `a + (b + (c + ...))` is as deep as it is long, and a Chain's operands are not all made at once.
  */
 export function* walk(script: A.Script): Generator<AnyNode> {
-  const stack: AnyNode[] = [...script.statements].reverse();
+  const stack: (AnyNode | ChainCursor)[] = [...script.statements].reverse();
   while (stack.length > 0) {
-    const n = stack.pop()!;
-    yield n;
-    const kids = children(n);
+    const top = stack.pop()!;
+    if ("chain" in top) {
+      if (top.next < top.chain.count) {
+        stack.push(top);
+        stack.push(top.chain.operand(top.next++));
+      }
+      continue;
+    }
+    yield top;
+    if (top.kind === "Chain") {
+      stack.push({ chain: top, next: 0 });
+      continue;
+    }
+    const kids = children(top);
     for (let i = kids.length - 1; i >= 0; i--) if (kids[i]) stack.push(kids[i]!);
   }
 }
@@ -207,7 +226,8 @@ export function nodeAt(script: A.Script, offset: number): AnyNode | undefined {
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (!best || n.range.end - n.range.start <= best.range.end - best.range.start) best = n;
-    const kids = children(n);
+    // A long chain finds its operand by offset rather than making every operand to test it.
+    const kids = n.kind === "Chain" ? n.operandsAt(offset) : children(n);
     for (let i = kids.length - 1; i >= 0; i--) if (kids[i] && contains(kids[i]!)) stack.push(kids[i]!);
   }
   return best;

@@ -233,6 +233,10 @@ export class LdLexer {
     const t = this.text;
     const line = this.line;
     const c0 = t.charCodeAt(p);
+    if (bit === E && c0 < 128) {
+      const fast = this.expressionToken(p, c0, line);
+      if (fast) return fast;
+    }
     let bestType: string | undefined;
     let bestLen = 0;
     if (bit === E) {
@@ -315,6 +319,31 @@ export class LdLexer {
     return { type: bestType, text: t.slice(p, p + bestLen), start: p, end: p + bestLen, line };
   }
 
+  /**
+   * The two commonest EXPRESSION tokens, for which the rules above have one answer: an operator
+   * character that starts no number or name (only operators can match, the longest wins), and a
+   * name starting with a character that starts no number or operator (a keyword when an upper-case
+   * one matches the whole name, else the name). Undefined for anything else. Long expressions are a
+   * token per character or two: this runs for most of them.
+   */
+  private expressionToken(p: number, c0: number, line: number): LdToken | undefined {
+    const t = this.text;
+    const ops = OPERATORS_E_LONGEST_FIRST[c0];
+    if (ops !== undefined) {
+      for (const op of ops)
+        if (t.startsWith(op, p)) return { type: op, text: op, start: p, end: p + op.length, line };
+      return undefined;
+    }
+    if (NAME_ONLY_E[c0] !== 1) return undefined;
+    const n = 1 + run(t, p + 1, SYMBOLNAMECHAR);
+    const text = t.slice(p, p + n);
+    if (c0 >= 65 && c0 <= 90 && n <= 24 && run(t, p, ID_CHARS) === n) {
+      const kw = KEYWORD_BY_TEXT.get(text);
+      if (kw && kw.states & E) return { type: kw.token, text, start: p, end: p + n, line };
+    }
+    return { type: "NAME", text, start: p, end: p + n, line };
+  }
+
   /** VERSION { ... }: tags in VERS_SCRIPT, symbol patterns and global/local/extern in VERS_NODE. */
   private versionToken(p: number, bit: number): LdToken | undefined {
     const t = this.text;
@@ -343,6 +372,21 @@ export class LdLexer {
     // The keyword rules match exactly those words; a longer identifier wins by length.
     return { type: kw ?? "VERS_IDENTIFIER", text, start: p, end: e, line };
   }
+}
+
+/**
+ * EXPRESSION-state start characters with one kind of token: operators only (no number, name or
+ * `/DISCARD/` starts with them; their operators longest first, as the longest match wins), or names
+ * only (no hex digit, digit, `$` or operator).
+ */
+const OPERATORS_E_LONGEST_FIRST: (string[] | undefined)[] = [];
+const NAME_ONLY_E = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ops = (OPERATORS_BY_CODE[c] ?? []).filter(([, states]) => states & E).map(([op]) => op);
+  const startsNumber = DIGIT[c] === 1 || HEX[c] === 1 || c === DOLLAR;
+  if (ops.length > 0 && !startsNumber && SYMBOLNAMECHAR1[c] !== 1 && c !== SLASH)
+    OPERATORS_E_LONGEST_FIRST[c] = ops.sort((a, b) => b.length - a.length);
+  if (SYMBOLNAMECHAR1[c] === 1 && ops.length === 0 && !startsNumber) NAME_ONLY_E[c] = 1;
 }
 
 for (const bit of [S, E, W, I]) {

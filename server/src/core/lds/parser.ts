@@ -7,8 +7,12 @@
 // Every loop consumes at least one token per iteration, so the parser always terminates.
 import { isWideSpace } from "../chars";
 import type * as A from "./ast";
+import { OperandKind, RunBuilder } from "./chain";
 import { ldVerdict, MAX_NESTING } from "./ldgram";
 import { Lexer, type LexMode, type Token } from "./lexer";
+import { parseNumber } from "./number";
+
+export { parseNumber } from "./number";
 
 export interface ParseOptions {
   /**
@@ -124,49 +128,6 @@ export function parseScript(text: string, options: ParseOptions = {}): A.Script 
     });
   errors.sort((a, b) => a.range.start - b.range.start);
   return { ...tree, errors, recoveredErrors: tree.errors };
-}
-
-/** Parse a number as GNU ld reads it: 0x/$ hex, leading-0 octal, h/o/b/d radix and K/M/G suffixes. */
-export function parseNumber(text: string): bigint | undefined {
-  let t = text;
-  let mult = 1n;
-  // K, M and G are never digits, even in hex, so a trailing one is always the size suffix.
-  const suffix = /[KMG]$/i.exec(t);
-  if (suffix) {
-    mult = { K: 1024n, M: 1024n * 1024n, G: 1024n * 1024n * 1024n }[
-      suffix[0].toUpperCase() as "K" | "M" | "G"
-    ];
-    t = t.slice(0, -1);
-  }
-  let v: bigint | undefined;
-  if (/^[1-9][0-9]*$/.test(t) || t === "0") v = scanVma(t, 10);
-  else if (/^0x[0-9a-f]+$/i.test(t)) v = scanVma(t.slice(2), 16);
-  else if (/^\$[0-9a-f]+$/i.test(t)) v = scanVma(t.slice(1), 16);
-  else if (/^[0-9a-f]+h$/i.test(t)) v = scanVma(t.slice(0, -1), 16);
-  else if (/^[0-7]+o$/i.test(t)) v = scanVma(t.slice(0, -1), 8);
-  else if (/^0[0-7]+$/.test(t)) v = scanVma(t.slice(1), 8);
-  else if (/^[01]+b$/i.test(t)) v = scanVma(t.slice(0, -1), 2);
-  else if (/^[0-9]+d?$/i.test(t)) v = scanVma(t.replace(/d$/i, ""), 10);
-  return v === undefined ? undefined : v * mult;
-}
-
-const MAX_VMA = (1n << 64n) - 1n;
-/** Significant digits past which a number in each base is above 2^64 - 1. */
-const MAX_DIGITS: Record<2 | 8 | 10 | 16, number> = { 2: 64, 8: 22, 10: 20, 16: 16 };
-const RADIX_PREFIX: Record<2 | 8 | 10 | 16, string> = { 2: "0b", 8: "0o", 10: "", 16: "0x" };
-
-/**
- * The value of validated `digits` in `base` as GNU ld reads it (bfd_scan_vma, which is strtoul on a
- * 64-bit host): a value past 2^64 - 1 saturates there, as `ld -T` shows for `a = 0x1ffffffffffffffff`
- * and `b = 99999999999999999999999` (both 0xffffffffffffffff). Only the significant digits are
- * converted, at most twenty: BigInt() of a long decimal string is quadratic in its length.
- */
-function scanVma(digits: string, base: 2 | 8 | 10 | 16): bigint {
-  let i = 0;
-  while (i < digits.length - 1 && digits.charCodeAt(i) === 48) i++;
-  if (digits.length - i > MAX_DIGITS[base]) return MAX_VMA;
-  const v = BigInt(RADIX_PREFIX[base] + digits.slice(i));
-  return v > MAX_VMA ? MAX_VMA : v;
 }
 
 /**
@@ -1145,17 +1106,70 @@ class Parser {
     }
   }
 
-  /** Binary operators by precedence climbing: constant stack depth on long `a + b + c + ...` chains. */
+  /**
+   * Binary operators by precedence climbing (constant stack depth on long `a + b + c + ...` chains),
+   * collected per run of one precedence (chain.ts). An operand that is a symbol, a number or `.`, and
+   * that the operator after it does not bind tighter, is taken as a token: a long run keeps no node
+   * for it.
+   */
   private binary(minPrec: number): A.Expr {
-    let left = this.unary();
+    let run: RunBuilder | undefined;
+    let runPrec = 0;
+    let left: A.Expr | undefined;
+    const first = this.peek("expr");
+    const firstKind = this.tokenOperand(first, minPrec, true);
+    if (firstKind === undefined) left = this.unary();
+    else {
+      this.takeToken(first, firstKind);
+      run = new RunBuilder(this.lx.text, this.rangeOfFn);
+      run.addToken(undefined, firstKind, first.start, first.end);
+    }
     for (;;) {
       const t = this.peek("expr");
       const prec = t.kind === "punct" ? PRECEDENCE.get(t.text) : undefined;
-      if (prec === undefined || prec < minPrec) return left;
+      if (prec === undefined || prec < minPrec) break;
+      if (run === undefined || (run.count > 1 && prec !== runPrec)) {
+        const done = run === undefined ? left! : run.finish();
+        run = new RunBuilder(this.lx.text, this.rangeOfFn);
+        run.addNode(undefined, done, this.lastEnd);
+      }
+      runPrec = prec;
       this.next("expr");
-      const right = this.binary(prec + 1);
-      left = { kind: "Binary", op: t.text as A.BinaryOp, left, right, range: this.range(left.range.start) };
+      const r = this.peek("expr");
+      const kind = this.tokenOperand(r, prec, false);
+      if (kind !== undefined) {
+        this.takeToken(r, kind);
+        run.addToken(t.text, kind, r.start, r.end);
+      } else run.addNode(t.text, this.binary(prec + 1), this.lastEnd);
     }
+    return run === undefined ? left! : run.finish();
+  }
+
+  private readonly rangeOfFn = (start: number, end: number): A.Range => this.lx.range(start, end);
+
+  /**
+   * Whether `t` can be taken as a token operand: a number, `.`, or a name that is no call, followed
+   * by an operator that does not bind tighter than `prec` (for a run's first operand, by one that
+   * continues the expression at all: else the operand is the whole expression, and a node).
+   */
+  private tokenOperand(t: Token, prec: number, first: boolean): OperandKind | undefined {
+    let kind: OperandKind;
+    if (t.kind === "number") kind = OperandKind.Number;
+    else if (t.kind !== "name") return undefined;
+    else kind = t.text === "." ? OperandKind.Dot : OperandKind.Symbol;
+    const after = this.lx.tokenAt(t.end, "expr");
+    if (after.kind !== "punct") return first ? undefined : kind;
+    const next = PRECEDENCE.get(after.text);
+    if (first) return next !== undefined && next >= prec ? kind : undefined;
+    if (kind === OperandKind.Symbol && after.text === "(") return undefined;
+    return next === undefined || next <= prec ? kind : undefined;
+  }
+
+  /** Read a token operand as primary() would, without its node. */
+  private takeToken(t: Token, kind: OperandKind): void {
+    this.next("expr");
+    if (kind === OperandKind.Number && parseNumber(t.text) === undefined)
+      this.error(`invalid number \`${t.text}'`, t);
   }
 
   /** `- ! + ~` prefixes, read in a loop; a chain counts toward the nesting limit like parentheses. */
