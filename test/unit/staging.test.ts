@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
+import { Rng } from "../fuzz/rng";
 import {
   allocateStaging,
   copyOf,
@@ -61,6 +62,43 @@ describe("sparse staging buffer", () => {
     assert.equal(c.get(10), 0x11);
     assert.equal(c.get(4096 + 10), source[4096 + 10]);
     assert.equal(s.get(4096 + 10), 0x22);
+    assert.deepEqual(source, original);
+  });
+
+  it("keeps small copies into untouched pages as segments, and reads and writes as a dense buffer", () => {
+    // Random copies (inside one page, across pages, whole pages) and stores, on a sparse buffer, a
+    // clone taken halfway and two dense arrays; small copies into fresh pages become segments, which
+    // a later copy or store outside them turns into whole pages.
+    const rng = new Rng(20261127);
+    for (let round = 0; round < 40; round++) {
+      const s = new SparseBuffer(size);
+      const d = dense(size);
+      let c: SparseBuffer | undefined;
+      let dc: Uint8Array | undefined;
+      for (let op = 0; op < 200; op++) {
+        if (op === 100) {
+          c = s.clone();
+          dc = d.slice();
+        }
+        const at = rng.int(size);
+        if (rng.chance(0.5)) {
+          const len = Math.min(size - at, rng.chance(0.8) ? 1 + rng.int(64) : rng.int(3 * 4096));
+          const from = rng.int(source.length - len);
+          s.set(source.subarray(from, from + len), at);
+          d.set(source.subarray(from, from + len), at);
+        } else {
+          const v = rng.int(256);
+          s.put(at, v);
+          d[at] = v;
+        }
+        if (op % 50 === 49) assert.equal(s.get(at), d[at]);
+      }
+      assert.deepEqual(s.slice(0, size), d);
+      assert.deepEqual(c!.slice(0, size), dc!, "the clone saw stores made after it");
+      const h = createHash("sha256");
+      for (const chunk of s.chunks()) h.update(chunk);
+      assert.equal(h.digest("hex"), createHash("sha256").update(d).digest("hex"));
+    }
     assert.deepEqual(source, original);
   });
 
