@@ -61,6 +61,7 @@ export function ktApplyRelocations(
     return name;
   };
   const sectionAddress = (i: number): bigint => layout.sechdrs[i]?.sh_addr ?? 0n;
+  const bufferLength = BigInt(layout.buffer.byteLength);
   let live = true;
   let scratch: StagingBuffer | undefined;
   const stop = (message: string | undefined, why?: string): void => {
@@ -130,7 +131,7 @@ export function ktApplyRelocations(
       const symbol = name ?? `<section name read past the section headers: st_shndx ${sym.st_shndx}>`;
       const who = { typeName, symbol, symShndx: sym.st_shndx };
       // elf_rel_load's first dbgprintf comes before any check of the symbol.
-      if (live) {
+      if (live && log.withDebug) {
         log.debug(
           () =>
             `sym: ${symbol.padStart(10)} info: ${hex2(sym.st_info)} other: ${hex2(sym.st_other)} ` +
@@ -173,10 +174,12 @@ export function ktApplyRelocations(
       }
       const S = u64(sym.st_value + secBase);
       const value = u64(S + rel.r_addend);
-      if (live) log.debug(() => `sym: ${symbol} value: ${value.toString(16)} addr: ${address.toString(16)}`);
-      const applyDebug = arch.applyDebug;
-      if (live && applyDebug) log.debug(() => applyDebug(rel.type));
-      const field = fieldFor(target, rel, layout);
+      if (live && log.withDebug) {
+        log.debug(() => `sym: ${symbol} value: ${value.toString(16)} addr: ${address.toString(16)}`);
+        const applyDebug = arch.applyDebug;
+        if (applyDebug) log.debug(() => applyDebug(rel.type));
+      }
+      const field = fieldFor(target, rel, bufferLength);
       if (typeof field === "string") {
         push({ ...who, status: "undefined-behaviour", S, value, memCoefficient: k, note: field });
         stop(undefined, field);
@@ -206,7 +209,9 @@ export function ktApplyRelocations(
         continue;
       }
       push({
-        typeName: r.typeName,
+        // The walk's own copy of the name when it is the same text: the table interns names by
+        // text, and an equal string it has hashed before is found without hashing it again.
+        typeName: r.typeName === typeName ? typeName : r.typeName,
         status: r.status,
         symbol,
         symShndx: sym.st_shndx,
@@ -237,13 +242,13 @@ function hex2(n: number): string {
 function fieldFor(
   target: KtLayout["sechdrs"][number],
   rel: ElfRelocation,
-  layout: KtLayout,
+  bufferLength: bigint,
 ): number | string {
   if (target.type === SHT_NOBITS) {
     return `the target ${target.name} is SHT_NOBITS: its sh_data still points into the file image, so kexec-tools writes there and the loaded bss never sees it`;
   }
   const at = u64(target.sh_offset + rel.r_offset);
-  if (rel.r_offset >= target.size || at >= BigInt(layout.buffer.byteLength)) {
+  if (rel.r_offset >= target.size || at >= bufferLength) {
     return `r_offset ${hex(rel.r_offset)} is outside ${target.name} (${target.size} bytes): kexec-tools would write outside the section without a check`;
   }
   return Number(at);
