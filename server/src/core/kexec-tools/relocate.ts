@@ -35,6 +35,20 @@ export interface KtRelocationOutcome {
   readonly undefinedBehaviour: string[];
 }
 
+const relocationCache = new WeakMap<ElfFile, Map<number, readonly ElfRelocation[]>>();
+
+/**
+ * A relocation section's entries, read once per object: each simulated load walks them again (the
+ * entries are never changed; a section that cannot be read throws each time it is asked for).
+ */
+function relocationsOf(elf: ElfFile, index: number): readonly ElfRelocation[] {
+  let perFile = relocationCache.get(elf);
+  if (!perFile) relocationCache.set(elf, (perFile = new Map()));
+  let rels = perFile.get(index);
+  if (!rels) perFile.set(index, (rels = readRelocations(elf, index)));
+  return rels;
+}
+
 /** The name kexec-tools prints: the symbol's, or for st_name 0 its section's (read without checks). */
 function ktSymbolName(elf: ElfFile, sym: ElfSymbol): string | undefined {
   if (sym.st_name !== 0) return sym.name;
@@ -90,10 +104,10 @@ export function ktApplyRelocations(
     if ((target.flags & SHF_ALLOC) === 0n) continue;
     if (symtab.sh_link > shnum) continue;
     const nsyms = symbolCount(elf, symtab.index);
-    const symbols = new Map<number, ElfSymbol>();
-    let rels: ElfRelocation[];
+    const symbols = new Map<number, KtResolvedSymbol>();
+    let rels: readonly ElfRelocation[];
     try {
-      rels = readRelocations(elf, relsec.index);
+      rels = relocationsOf(elf, relsec.index);
     } catch (e) {
       if (!(e instanceof ElfFormatError)) throw e;
       stop(undefined, `${e.message}: kexec-tools would read past the end of the file`);
@@ -115,21 +129,19 @@ export function ktApplyRelocations(
         stop(undefined, note);
         continue;
       }
-      let sym: ElfSymbol;
+      let resolved: KtResolvedSymbol;
       try {
-        // Relocations name few distinct symbols: read each once.
+        // Relocations name few distinct symbols: read and check each once.
         const cached = symbols.get(rel.sym);
-        sym = cached ?? readSymbol(elf, symtab.index, rel.sym);
-        if (!cached) symbols.set(rel.sym, sym);
+        resolved = cached ?? resolveSymbol(elf, readSymbol(elf, symtab.index, rel.sym), rel.sym, layout);
+        if (!cached) symbols.set(rel.sym, resolved);
       } catch (e) {
         if (!(e instanceof ElfFormatError)) throw e;
         push({ typeName, status: "undefined-behaviour", symbol: "?", symShndx: -1, note: e.message });
         stop(undefined, e.message);
         continue;
       }
-      const name = ktSymbolName(elf, sym);
-      const symbol = name ?? `<section name read past the section headers: st_shndx ${sym.st_shndx}>`;
-      const who = { typeName, symbol, symShndx: sym.st_shndx };
+      const { sym, symbol, failure, k } = resolved;
       // elf_rel_load's first dbgprintf comes before any check of the symbol.
       if (live && log.withDebug) {
         log.debug(
@@ -138,41 +150,12 @@ export function ktApplyRelocations(
             `shndx: ${sym.st_shndx.toString(16)} value: ${sym.st_value.toString(16)} size: ${sym.st_size.toString(16)}`,
         );
       }
-      if (sym.st_shndx === SHN_UNDEF && sym.type !== STT_NOTYPE) {
-        push({ ...who, status: "undefined-symbol" });
-        stop(`Undefined symbol: ${symbol}`);
+      if (failure !== undefined) {
+        push({ typeName, symbol, symShndx: sym.st_shndx, status: failure.status, note: failure.note });
+        stop(failure.die, failure.note);
         continue;
       }
-      if (sym.st_shndx === SHN_COMMON) {
-        push({ ...who, status: "common-symbol" });
-        stop(`symbol: '${symbol}' in common section`);
-        continue;
-      }
-      let secBase = 0n;
-      let k: 0 | 1 = 0;
-      if (sym.st_shndx !== SHN_ABS) {
-        if (sym.st_shndx > shnum) {
-          push({ ...who, status: "invalid-section" });
-          stop(`Invalid section: ${sym.st_shndx} for symbol ${symbol}`);
-          continue;
-        }
-        if (sym.st_shndx === shnum) {
-          const note = `symbol ${symbol} has st_shndx ${shnum} == e_shnum: the \`>\` check lets it through and kexec-tools reads past its section header array`;
-          push({ ...who, status: "undefined-behaviour", note });
-          stop(undefined, note);
-          continue;
-        }
-        const sec = layout.sechdrs[sym.st_shndx]!;
-        secBase = sec.sh_addr;
-        k = (sec.flags & SHF_ALLOC) !== 0n ? 1 : 0;
-      }
-      if (name === undefined) {
-        const note = `symbol ${rel.sym} has no name and st_shndx ${sym.st_shndx}: kexec-tools reads its section name past the section header array`;
-        push({ ...who, status: "undefined-behaviour", note });
-        stop(undefined, note);
-        continue;
-      }
-      const S = u64(sym.st_value + secBase);
+      const S = resolved.S;
       const value = u64(S + rel.r_addend);
       if (live && log.withDebug) {
         log.debug(() => `sym: ${symbol} value: ${value.toString(16)} addr: ${address.toString(16)}`);
@@ -181,7 +164,16 @@ export function ktApplyRelocations(
       }
       const field = fieldFor(target, rel, bufferLength);
       if (typeof field === "string") {
-        push({ ...who, status: "undefined-behaviour", S, value, memCoefficient: k, note: field });
+        push({
+          typeName,
+          symbol,
+          symShndx: sym.st_shndx,
+          status: "undefined-behaviour",
+          S,
+          value,
+          memCoefficient: k,
+          note: field,
+        });
         stop(undefined, field);
         continue;
       }
@@ -204,7 +196,15 @@ export function ktApplyRelocations(
       });
       if (field + r.width > data.byteLength) {
         const note = `the ${r.width}-byte field at buffer offset ${hex(BigInt(field))} runs past the end of the ${data.byteLength}-byte buffer: kexec-tools would access memory out of bounds`;
-        push({ ...who, typeName: r.typeName, status: "undefined-behaviour", S, value, note });
+        push({
+          typeName: r.typeName,
+          symbol,
+          symShndx: sym.st_shndx,
+          status: "undefined-behaviour",
+          S,
+          value,
+          note,
+        });
         stop(undefined, note);
         continue;
       }
@@ -229,6 +229,57 @@ export function ktApplyRelocations(
     }
   }
   return { records: table.records(), died: !live && ub.length === 0, undefinedBehaviour: ub };
+}
+
+/**
+ * What every relocation against one symbol finds, in elf_rel_load's order of checks: the name it
+ * prints, and either the check that stops the walk (with die()'s text, or the undefined behaviour)
+ * or the symbol's value S and whether it moves with the buffer.
+ */
+interface KtResolvedSymbol {
+  readonly sym: ElfSymbol;
+  readonly symbol: string;
+  readonly failure?: { readonly status: RelocStatus; readonly die?: string; readonly note?: string };
+  readonly S: bigint;
+  readonly k: 0 | 1;
+}
+
+function resolveSymbol(elf: ElfFile, sym: ElfSymbol, index: number, layout: KtLayout): KtResolvedSymbol {
+  const shnum = elf.header.e_shnum;
+  const name = ktSymbolName(elf, sym);
+  const symbol = name ?? `<section name read past the section headers: st_shndx ${sym.st_shndx}>`;
+  const fails = (status: RelocStatus, die?: string, note?: string): KtResolvedSymbol => ({
+    sym,
+    symbol,
+    failure: { status, die, note },
+    S: 0n,
+    k: 0,
+  });
+  if (sym.st_shndx === SHN_UNDEF && sym.type !== STT_NOTYPE)
+    return fails("undefined-symbol", `Undefined symbol: ${symbol}`);
+  if (sym.st_shndx === SHN_COMMON) return fails("common-symbol", `symbol: '${symbol}' in common section`);
+  let secBase = 0n;
+  let k: 0 | 1 = 0;
+  if (sym.st_shndx !== SHN_ABS) {
+    if (sym.st_shndx > shnum)
+      return fails("invalid-section", `Invalid section: ${sym.st_shndx} for symbol ${symbol}`);
+    if (sym.st_shndx === shnum)
+      return fails(
+        "undefined-behaviour",
+        undefined,
+        `symbol ${symbol} has st_shndx ${shnum} == e_shnum: the \`>\` check lets it through and kexec-tools reads past its section header array`,
+      );
+    const sec = layout.sechdrs[sym.st_shndx]!;
+    secBase = sec.sh_addr;
+    k = (sec.flags & SHF_ALLOC) !== 0n ? 1 : 0;
+  }
+  if (name === undefined)
+    return fails(
+      "undefined-behaviour",
+      undefined,
+      `symbol ${index} has no name and st_shndx ${sym.st_shndx}: kexec-tools reads its section name past the section header array`,
+    );
+  return { sym, symbol, S: u64(sym.st_value + secBase), k };
 }
 
 function hex2(n: number): string {
