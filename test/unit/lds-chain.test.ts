@@ -10,6 +10,7 @@ import type * as A from "../../server/src/core/lds/ast";
 import { CHAIN_MIN } from "../../server/src/core/lds/chain";
 import { evaluate, type EvalContext } from "../../server/src/core/lds/evaluate";
 import { definitionAt, nodeAt, walk } from "../../server/src/core/lds/features";
+import { lldIncompatibilities } from "../../server/src/core/lds/lld-compat";
 import { parseScript } from "../../server/src/core/lds/parser";
 import { Rng } from "../fuzz/rng";
 
@@ -191,6 +192,30 @@ describe("linker-script operator runs", () => {
     );
     // Its node reads 0, as a lone invalid number does.
     assert.equal(evaluate(assignmentExpr(script), context(0n)), 0n);
+  });
+
+  it("numbers past 2^53 in a long run keep their exact value", () => {
+    const terms = Array.from({ length: 40 }, (_, i) => (i === 7 ? "0xfffffffffffffff1" : "0"));
+    const script = parseScript(`v = ${terms.join(" | ")};`);
+    const e = assignmentExpr(script);
+    assert.equal(e.kind, "Chain");
+    assert.equal(evaluate(e, context(0n)), 0xfffffffffffffff1n);
+    assert.equal((e as A.Chain).numberAt(7), 0xfffffffffffffff1n);
+  });
+
+  it("ld.lld's malformed numbers inside a long run are found, each where it is", () => {
+    const terms = Array.from({ length: 300 }, (_, i) => (i === 100 || i === 250 ? "0x10K" : "1"));
+    const text = `v = ${terms.join(" + ")};\n`;
+    const found = lldIncompatibilities(parseScript(text));
+    const first = text.indexOf("0x10K");
+    assert.deepEqual(
+      found.map((f) => [f.range.start, f.rejects]),
+      [
+        [first, true],
+        [text.indexOf("0x10K", first + 1), true],
+      ],
+    );
+    assert.match(found[0]!.message, /malformed number/);
   });
 
   it("a 100,000-term run keeps a few bytes a term, not nodes", () => {

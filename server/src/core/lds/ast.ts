@@ -83,6 +83,12 @@ export interface Chain {
   readonly count: number;
   /** The i-th operand (0 ≤ i < count): a new node each call for a symbol, number or `.`. */
   operand(i: number): Expr;
+  /** What the i-th operand is, read without making its node ("Node": one the parser made). */
+  operandKind(i: number): "Symbol" | "Number" | "Dot" | "Node";
+  /** The value of a Number operand (0 for an invalid number, as its node reads). */
+  numberAt(i: number): bigint;
+  /** The text of a Symbol or Number operand (a Symbol's name). */
+  textAt(i: number): string;
   /** The operator between operands i - 1 and i (1 ≤ i < count). */
   op(i: number): BinaryOp;
   /** The operands whose range holds `offset` (at most two: where one ends, the next may start). */

@@ -32,20 +32,33 @@ export class RunBuilder {
   private starts = new Int32Array(4);
   private ends = new Int32Array(4);
   private nodes: Map<number, A.Expr> | undefined;
+  /**
+   * Number operands' values as the parser read them (reading them again costs a regexp each), as
+   * doubles: NaN where none is exact (read again then) or the operand is no number. Made with the
+   * first number.
+   */
+  private numbers: Float64Array | undefined;
 
   constructor(
     private readonly text: string,
     private readonly rangeOf: RangeOf,
   ) {}
 
-  /** A token operand (symbol, number, `.`) from `start` to `end`; `op` joins it to the one before. */
-  addToken(op: string | undefined, kind: OperandKind, start: number, end: number): void {
+  /**
+   * A token operand (symbol, number, `.`) from `start` to `end`; `op` joins it to the one before;
+   * `value` is a number's.
+   */
+  addToken(op: string | undefined, kind: OperandKind, start: number, end: number, value?: bigint): void {
     const i = this.count++;
     if (i === this.kinds.length) this.grow();
     if (op !== undefined) this.ops[i] = OP_CODE.get(op)!;
     this.kinds[i] = kind;
     this.starts[i] = start;
     this.ends[i] = end;
+    if (value !== undefined) {
+      this.numbers ??= new Float64Array(this.kinds.length).fill(NaN);
+      this.numbers[i] = value <= MAX_EXACT ? Number(value) : NaN;
+    }
   }
 
   /** An operand the parser made a node for; the text read for it ends at `end`. */
@@ -56,7 +69,7 @@ export class RunBuilder {
 
   private grow(): void {
     const n = this.kinds.length * 2;
-    const wider = <T extends Uint8Array | Int32Array>(a: T, make: (n: number) => T): T => {
+    const wider = <T extends Uint8Array | Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
       const b = make(n);
       b.set(a);
       return b;
@@ -65,13 +78,23 @@ export class RunBuilder {
     this.ops = wider(this.ops, (k) => new Uint8Array(k));
     this.starts = wider(this.starts, (k) => new Int32Array(k));
     this.ends = wider(this.ends, (k) => new Int32Array(k));
+    if (this.numbers) this.numbers = wider(this.numbers, (k) => new Float64Array(k).fill(NaN));
   }
 
   /** The run as one expression: its only operand, its Binary nodes, or a Chain. */
   finish(): A.Expr {
     const n = this.count;
     const operand = (i: number): A.Expr =>
-      makeOperand(this.text, this.rangeOf, this.kinds[i]!, this.starts[i]!, this.ends[i]!, this.nodes, i);
+      makeOperand(
+        this.text,
+        this.rangeOf,
+        this.kinds[i]!,
+        this.starts[i]!,
+        this.ends[i]!,
+        this.nodes,
+        this.numbers,
+        i,
+      );
     if (n < CHAIN_MIN) {
       let left = operand(0);
       const start = this.starts[0]!;
@@ -93,6 +116,7 @@ export class RunBuilder {
       this.starts.slice(0, n),
       this.ends.slice(0, n),
       this.nodes,
+      this.numbers?.slice(0, n),
     );
   }
 }
@@ -104,6 +128,7 @@ function makeOperand(
   start: number,
   end: number,
   nodes: Map<number, A.Expr> | undefined,
+  numbers: Float64Array | undefined,
   index: number,
 ): A.Expr {
   switch (kind) {
@@ -111,14 +136,24 @@ function makeOperand(
       return { kind: "Symbol", name: text.slice(start, end), range: rangeOf(start, end) };
     case OperandKind.Number: {
       const t = text.slice(start, end);
-      // The parser has reported an invalid number already; the node reads 0, as the parser's does.
-      return { kind: "Number", value: parseNumber(t) ?? 0n, text: t, range: rangeOf(start, end) };
+      return { kind: "Number", value: numberOf(t, numbers, index), text: t, range: rangeOf(start, end) };
     }
     case OperandKind.Dot:
       return { kind: "Dot", range: rangeOf(start, end) };
   }
   return nodes!.get(index)!;
 }
+
+/** A Number operand's value: the parser's, or 0 for an invalid number (as the parser's node reads). */
+function numberOf(text: string, numbers: Float64Array | undefined, index: number): bigint {
+  const d = numbers === undefined ? NaN : numbers[index]!;
+  return d === d ? BigInt(d) : (parseNumber(text) ?? 0n);
+}
+
+/** Numbers up to this are exact as doubles. */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+const KIND_NAMES = ["Node", "Symbol", "Number", "Dot"] as const;
 
 class OperandChain implements A.Chain {
   readonly kind = "Chain";
@@ -132,8 +167,21 @@ class OperandChain implements A.Chain {
     private readonly starts: Int32Array,
     private readonly ends: Int32Array,
     private readonly nodes: Map<number, A.Expr> | undefined,
+    private readonly numbers: Float64Array | undefined,
   ) {
     this.range = rangeOf(starts[0]!, ends[ends.length - 1]!);
+  }
+
+  operandKind(i: number): "Symbol" | "Number" | "Dot" | "Node" {
+    return KIND_NAMES[this.kinds[i]!]!;
+  }
+
+  numberAt(i: number): bigint {
+    return numberOf(this.text.slice(this.starts[i]!, this.ends[i]!), this.numbers, i);
+  }
+
+  textAt(i: number): string {
+    return this.text.slice(this.starts[i]!, this.ends[i]!);
   }
 
   get count(): number {
@@ -148,6 +196,7 @@ class OperandChain implements A.Chain {
       this.starts[i]!,
       this.ends[i]!,
       this.nodes,
+      this.numbers,
       i,
     );
   }

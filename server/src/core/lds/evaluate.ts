@@ -2,7 +2,7 @@
 // counter. Values are unsigned 64-bit like GNU ld's bfd_vma; a value that cannot be known (an
 // undefined symbol, a section the layout does not have) is `undefined` and propagates, so callers
 // only report what they can prove.
-import type { Binary, BinaryOp, Expr, Name } from "./ast";
+import type { Binary, BinaryOp, Chain, Expr, Name } from "./ast";
 
 const MASK = (1n << 64n) - 1n;
 
@@ -57,11 +57,8 @@ export function evaluate(e: Expr, ctx: EvalContext): bigint | undefined {
     }
     case "Binary":
       return evaluateChain(e, ctx);
-    case "Chain": {
-      let l = evaluate(e.operand(0), ctx);
-      for (let i = 1; i < e.count; i++) l = binaryOp(e.op(i), l, e.operand(i), ctx);
-      return l;
-    }
+    case "Chain":
+      return evaluateFlat(e, ctx);
     case "Call": {
       const a0 = e.args[0];
       const a1 = e.args[1];
@@ -158,11 +155,42 @@ function evaluateChain(top: Binary, ctx: EvalContext): bigint | undefined {
   return l;
 }
 
-function binaryOp(op: BinaryOp, l: bigint | undefined, right: Expr, ctx: EvalContext): bigint | undefined {
-  // && and || short-circuit like C, so `DEFINED(x) && x > 4` is fine when x is undefined.
+/** A Chain, operand by operand: symbols, numbers and `.` are read without making their nodes. */
+function evaluateFlat(e: Chain, ctx: EvalContext): bigint | undefined {
+  const value = (i: number): bigint | undefined => {
+    switch (e.operandKind(i)) {
+      case "Number":
+        return e.numberAt(i) & MASK;
+      case "Symbol":
+        return ctx.symbol(e.textAt(i));
+      case "Dot":
+        return ctx.dot;
+      default:
+        return evaluate(e.operand(i), ctx);
+    }
+  };
+  let l = value(0);
+  for (let i = 1; i < e.count; i++) {
+    const op = e.op(i);
+    const short = shortCircuit(op, l);
+    l = short !== undefined ? short : applyOp(op, l, value(i));
+  }
+  return l;
+}
+
+/** && and || short-circuit like C, so `DEFINED(x) && x > 4` is fine when x is undefined. */
+function shortCircuit(op: BinaryOp, l: bigint | undefined): bigint | undefined {
   if (op === "&&" && l === 0n) return 0n;
   if (op === "||" && l !== undefined && l !== 0n) return 1n;
-  const r = evaluate(right, ctx);
+  return undefined;
+}
+
+function binaryOp(op: BinaryOp, l: bigint | undefined, right: Expr, ctx: EvalContext): bigint | undefined {
+  const short = shortCircuit(op, l);
+  return short !== undefined ? short : applyOp(op, l, evaluate(right, ctx));
+}
+
+function applyOp(op: BinaryOp, l: bigint | undefined, r: bigint | undefined): bigint | undefined {
   if (l === undefined || r === undefined) return undefined;
   switch (op) {
     case "+": return (l + r) & MASK;

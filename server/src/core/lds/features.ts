@@ -194,13 +194,18 @@ interface ChainCursor {
 
 /**
  * Every node of the tree, parents before children. Iterative, with its own stack: a long
- * `a + (b + (c + ...))` is as deep as it is long, and a Chain's operands are not all made at once.
+ * `a + (b + (c + ...))` is as deep as it is long, and a Chain's operands are not all made at once;
+ * with `chainTokens` false, a Chain's symbol, number and `.` operands are not visited at all.
  */
-export function* walk(script: A.Script): Generator<AnyNode> {
+export function* walk(script: A.Script, chainTokens = true): Generator<AnyNode> {
   const stack: (AnyNode | ChainCursor)[] = [...script.statements].reverse();
   while (stack.length > 0) {
     const top = stack.pop()!;
     if ("chain" in top) {
+      // Without chainTokens, only the operands the parser made nodes for (the caller reads the
+      // symbols and numbers of a Chain itself, without a node each).
+      while (!chainTokens && top.next < top.chain.count && top.chain.operandKind(top.next) !== "Node")
+        top.next++;
       if (top.next < top.chain.count) {
         stack.push(top);
         stack.push(top.chain.operand(top.next++));

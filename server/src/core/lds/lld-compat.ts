@@ -31,8 +31,16 @@ export function lldIncompatibilities(script: A.Script): LldIncompatibility[] {
   const rejects = (range: A.Range, message: string): void => {
     out.push({ range, message, rejects: true });
   };
-  for (const n of walk(script)) {
+  const malformed = (text: string, range: A.Range): void =>
+    rejects(range, `ld.lld does not read the number \`${text}' ("malformed number"): use 0x… or a decimal`);
+  for (const n of walk(script, false)) {
     switch (n.kind) {
+      case "Chain":
+        // Its numbers are read here, by text; a node is made only for one ld.lld rejects.
+        for (let i = 0; i < n.count; i++)
+          if (n.operandKind(i) === "Number" && lldMalformedNumber(n.textAt(i)))
+            malformed(n.textAt(i), n.operand(i).range);
+        break;
       case "Command":
         if (UNKNOWN_TO_LLD.has(n.name))
           rejects(n.nameRange, `ld.lld does not know the ${n.name} command ("unknown directive")`);
@@ -58,11 +66,7 @@ export function lldIncompatibilities(script: A.Script): LldIncompatibility[] {
           rejects(n.nameRange, `ld.lld does not accept ${n.name}(): use ALIGN()`);
         break;
       case "Number":
-        if (lldMalformedNumber(n.text))
-          rejects(
-            n.range,
-            `ld.lld does not read the number \`${n.text}' ("malformed number"): use 0x… or a decimal`,
-          );
+        if (lldMalformedNumber(n.text)) malformed(n.text, n.range);
         break;
       case "InputSection":
         if (n.excludeFiles.length > 0)

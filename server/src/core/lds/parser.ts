@@ -1120,9 +1120,9 @@ class Parser {
     const firstKind = this.tokenOperand(first, minPrec, true);
     if (firstKind === undefined) left = this.unary();
     else {
-      this.takeToken(first, firstKind);
+      const value = this.takeToken(first, firstKind);
       run = new RunBuilder(this.lx.text, this.rangeOfFn);
-      run.addToken(undefined, firstKind, first.start, first.end);
+      run.addToken(undefined, firstKind, first.start, first.end, value);
     }
     for (;;) {
       const t = this.peek("expr");
@@ -1138,8 +1138,7 @@ class Parser {
       const r = this.peek("expr");
       const kind = this.tokenOperand(r, prec, false);
       if (kind !== undefined) {
-        this.takeToken(r, kind);
-        run.addToken(t.text, kind, r.start, r.end);
+        run.addToken(t.text, kind, r.start, r.end, this.takeToken(r, kind));
       } else run.addNode(t.text, this.binary(prec + 1), this.lastEnd);
     }
     return run === undefined ? left! : run.finish();
@@ -1165,11 +1164,13 @@ class Parser {
     return next === undefined || next <= prec ? kind : undefined;
   }
 
-  /** Read a token operand as primary() would, without its node. */
-  private takeToken(t: Token, kind: OperandKind): void {
+  /** Read a token operand as primary() would, without its node; a number's value (0 if invalid). */
+  private takeToken(t: Token, kind: OperandKind): bigint | undefined {
     this.next("expr");
-    if (kind === OperandKind.Number && parseNumber(t.text) === undefined)
-      this.error(`invalid number \`${t.text}'`, t);
+    if (kind !== OperandKind.Number) return undefined;
+    const value = parseNumber(t.text);
+    if (value === undefined) this.error(`invalid number \`${t.text}'`, t);
+    return value ?? 0n;
   }
 
   /** `- ! + ~` prefixes, read in a loop; a chain counts toward the nesting limit like parentheses. */
