@@ -20,29 +20,76 @@ const OP_CODE = new Map<string, number>(BINARY_OPS.map((op, i) => [op, i]));
 type RangeOf = (start: number, end: number) => A.Range;
 
 /**
- * One run being read. Per operand: its kind, where its own range starts, and where the text read for
- * it ends (past a closing parenthesis, which the operand's own range leaves out: a Binary node's
- * range runs to there, as the parser's `range()` makes it).
+ * Operands kept as offsets, what a run being read and a finished Chain share. Per operand: its kind,
+ * where its own range starts, and where the text read for it ends (past a closing parenthesis,
+ * which the operand's own range leaves out: a Binary node's range runs to there, as the parser's
+ * `range()` makes it).
  */
-export class RunBuilder {
-  count = 0;
-  // Grown by doubling: a run may be a hundred thousand operands, most runs are two.
-  private kinds = new Uint8Array(4);
-  private ops = new Uint8Array(4);
-  private starts = new Int32Array(4);
-  private ends = new Int32Array(4);
-  private nodes: Map<number, A.Expr> | undefined;
-  /**
-   * Number operands' values as the parser read them (reading them again costs a regexp each), as
-   * doubles: NaN where none is exact (read again then) or the operand is no number. Made with the
-   * first number.
-   */
-  private numbers: Float64Array | undefined;
-
+abstract class Operands {
   constructor(
-    private readonly text: string,
-    private readonly rangeOf: RangeOf,
+    protected readonly text: string,
+    protected readonly rangeOf: RangeOf,
+    protected kinds: Uint8Array,
+    protected ops: Uint8Array,
+    protected starts: Int32Array,
+    protected ends: Int32Array,
+    protected nodes: Map<number, A.Expr> | undefined,
+    /**
+     * Number operands' values as the parser read them (reading them again costs a regexp each),
+     * as doubles: NaN where none is exact (read again then) or the operand is no number.
+     */
+    protected numbers: Float64Array | undefined,
   ) {}
+
+  /** The i-th operand: a new node each call for a symbol, number or `.`. */
+  operand(i: number): A.Expr {
+    const start = this.starts[i]!;
+    const end = this.ends[i]!;
+    switch (this.kinds[i]) {
+      case OperandKind.Symbol:
+        return { kind: "Symbol", name: this.text.slice(start, end), range: this.rangeOf(start, end) };
+      case OperandKind.Number:
+        return {
+          kind: "Number",
+          value: this.numberAt(i),
+          text: this.textAt(i),
+          range: this.rangeOf(start, end),
+        };
+      case OperandKind.Dot:
+        return { kind: "Dot", range: this.rangeOf(start, end) };
+    }
+    return this.nodes!.get(i)!;
+  }
+
+  /** A Number operand's value: the parser's, or 0 for an invalid number (as the parser's node reads). */
+  numberAt(i: number): bigint {
+    const d = this.numbers === undefined ? NaN : this.numbers[i]!;
+    return d === d ? BigInt(d) : (parseNumber(this.textAt(i)) ?? 0n);
+  }
+
+  textAt(i: number): string {
+    return this.text.slice(this.starts[i]!, this.ends[i]!);
+  }
+}
+
+/** One run being read. */
+export class RunBuilder extends Operands {
+  count = 0;
+
+  constructor(text: string, rangeOf: RangeOf) {
+    // Grown by doubling: a run may be a hundred thousand operands, most runs are two. The number
+    // values are made with the first number.
+    super(
+      text,
+      rangeOf,
+      new Uint8Array(4),
+      new Uint8Array(4),
+      new Int32Array(4),
+      new Int32Array(4),
+      undefined,
+      undefined,
+    );
+  }
 
   /**
    * A token operand (symbol, number, `.`) from `start` to `end`; `op` joins it to the one before;
@@ -84,26 +131,15 @@ export class RunBuilder {
   /** The run as one expression: its only operand, its Binary nodes, or a Chain. */
   finish(): A.Expr {
     const n = this.count;
-    const operand = (i: number): A.Expr =>
-      makeOperand(
-        this.text,
-        this.rangeOf,
-        this.kinds[i]!,
-        this.starts[i]!,
-        this.ends[i]!,
-        this.nodes,
-        this.numbers,
-        i,
-      );
     if (n < CHAIN_MIN) {
-      let left = operand(0);
+      let left = this.operand(0);
       const start = this.starts[0]!;
       for (let i = 1; i < n; i++)
         left = {
           kind: "Binary",
           op: BINARY_OPS[this.ops[i]!]!,
           left,
-          right: operand(i),
+          right: this.operand(i),
           range: this.rangeOf(start, Math.max(start, this.ends[i]!)),
         };
       return left;
@@ -121,54 +157,26 @@ export class RunBuilder {
   }
 }
 
-function makeOperand(
-  text: string,
-  rangeOf: RangeOf,
-  kind: number,
-  start: number,
-  end: number,
-  nodes: Map<number, A.Expr> | undefined,
-  numbers: Float64Array | undefined,
-  index: number,
-): A.Expr {
-  switch (kind) {
-    case OperandKind.Symbol:
-      return { kind: "Symbol", name: text.slice(start, end), range: rangeOf(start, end) };
-    case OperandKind.Number: {
-      const t = text.slice(start, end);
-      return { kind: "Number", value: numberOf(t, numbers, index), text: t, range: rangeOf(start, end) };
-    }
-    case OperandKind.Dot:
-      return { kind: "Dot", range: rangeOf(start, end) };
-  }
-  return nodes!.get(index)!;
-}
-
-/** A Number operand's value: the parser's, or 0 for an invalid number (as the parser's node reads). */
-function numberOf(text: string, numbers: Float64Array | undefined, index: number): bigint {
-  const d = numbers === undefined ? NaN : numbers[index]!;
-  return d === d ? BigInt(d) : (parseNumber(text) ?? 0n);
-}
-
 /** Numbers up to this are exact as doubles. */
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 const KIND_NAMES = ["Node", "Symbol", "Number", "Dot"] as const;
 
-class OperandChain implements A.Chain {
+class OperandChain extends Operands implements A.Chain {
   readonly kind = "Chain";
   readonly range: A.Range;
 
   constructor(
-    private readonly text: string,
-    private readonly rangeOf: RangeOf,
-    private readonly kinds: Uint8Array,
-    private readonly ops: Uint8Array,
-    private readonly starts: Int32Array,
-    private readonly ends: Int32Array,
-    private readonly nodes: Map<number, A.Expr> | undefined,
-    private readonly numbers: Float64Array | undefined,
+    text: string,
+    rangeOf: RangeOf,
+    kinds: Uint8Array,
+    ops: Uint8Array,
+    starts: Int32Array,
+    ends: Int32Array,
+    nodes: Map<number, A.Expr> | undefined,
+    numbers: Float64Array | undefined,
   ) {
+    super(text, rangeOf, kinds, ops, starts, ends, nodes, numbers);
     this.range = rangeOf(starts[0]!, ends[ends.length - 1]!);
   }
 
@@ -176,29 +184,8 @@ class OperandChain implements A.Chain {
     return KIND_NAMES[this.kinds[i]!]!;
   }
 
-  numberAt(i: number): bigint {
-    return numberOf(this.text.slice(this.starts[i]!, this.ends[i]!), this.numbers, i);
-  }
-
-  textAt(i: number): string {
-    return this.text.slice(this.starts[i]!, this.ends[i]!);
-  }
-
   get count(): number {
     return this.kinds.length;
-  }
-
-  operand(i: number): A.Expr {
-    return makeOperand(
-      this.text,
-      this.rangeOf,
-      this.kinds[i]!,
-      this.starts[i]!,
-      this.ends[i]!,
-      this.nodes,
-      this.numbers,
-      i,
-    );
   }
 
   op(i: number): A.BinaryOp {

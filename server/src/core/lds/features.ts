@@ -130,15 +130,13 @@ export function documentSymbols(script: A.Script): OutlineItem[] {
 type AnyNode =
   A.TopLevel | A.SectionsItem | A.OutputSectionItem | A.Expr | A.Name | A.Pattern | A.MemoryRegion | A.Phdr;
 
-/** A node's children in source order. */
+/** A node's children in source order (a Chain's are taken one at a time by walk() and nodeAt()). */
 function children(n: AnyNode): (AnyNode | undefined)[] {
   switch (n.kind) {
     case "Unary":
       return [n.operand];
     case "Binary":
       return [n.left, n.right];
-    case "Chain":
-      return Array.from({ length: n.count }, (_, i) => n.operand(i)); // walk() takes them one by one
     case "Ternary":
       return [n.cond, n.then, n.else];
     case "Call":
