@@ -4,10 +4,13 @@ import { describe, it } from "node:test";
 import { applyRelaWith } from "../../server/src/core/arch/common";
 import { X86_64, x86Hook } from "../../server/src/core/arch/x86_64";
 import { readElf } from "../../server/src/core/elf/reader";
+import { KT_X86_64 } from "../../server/src/core/kexec-tools/arch/x86_64";
+import { loadKtPurgatory } from "../../server/src/core/kexec-tools/load";
+import { kexecToolsVersion } from "../../server/src/core/kexec-tools/version";
 import { kernelModel } from "../../server/src/core/kexec/kernel";
 import { loadPurgatory } from "../../server/src/core/kexec/load";
 import { hexU64, RelocationTable, u64Of } from "../../server/src/core/kexec/relocation-table";
-import { hex } from "../../server/src/core/kexec/u64";
+import { hex, u64 } from "../../server/src/core/kexec/u64";
 import { reportJson, stringify } from "../../server/src/core/report/json";
 import { reportText } from "../../server/src/core/report/text";
 import { reviveResult, simulate } from "../../server/src/core/simulate";
@@ -108,6 +111,105 @@ describe("x86_64 number path", () => {
           });
           assert.deepEqual(plain(fast), plain(slow), `${p.join("/")} at ${hex(mem)}`);
           compared += fast.relocations.length;
+        }
+      }
+      assert.ok(compared > 1000, `compared ${compared} relocations`);
+    });
+  }
+});
+
+describe("kexec-tools x86_64 number path", () => {
+  const alltypesBytes = readFixture("edge", "obj", "alltypes.ro");
+  // machine_apply_elf_rel in doubles must give apply()'s records, buffer and stderr exactly, and
+  // decline what it cannot (the dies, PLT32 before 2.0.18, values past 2^53, addresses near the top).
+  const bigintOnly = { ...KT_X86_64, applyFast: undefined };
+  const objects = [
+    ...readdirSync(fixturePath("edge", "obj")).map((f) => ["edge", "obj", f]),
+    ...readdirSync(fixturePath("x86_64", "obj")).map((f) => ["x86_64", "obj", f]),
+  ].filter((p) => p[2]!.endsWith(".ro"));
+  const mems = [0x3000n, 0x7fff0000n, 0x103fffe000n, (1n << 53n) - 0x10000n, 1n << 53n, TWO_64 - 0x100000n];
+  it("computes machine_apply_elf_rel's result for every value it takes, at the 32-bit limits too", () => {
+    const fastApply = KT_X86_64.applyFast!;
+    const limits = [0n, 1n, 0x7fff_ffffn, 0x8000_0000n, 0xffff_ffffn, 1n << 32n, (1n << 53n) - 1n];
+    const values = limits.flatMap((v) => [v - 1n, v, v + 1n, -v - 1n, -v, -v + 1n]);
+    const elf = readElf(alltypesBytes);
+    let taken = 0;
+    for (const release of ["2.0.17", "2.0.32"])
+      for (const r_type of [0, 1, 2, 4, 10, 11, 9, 42])
+        for (const value of values)
+          for (const bufAddr of [0x3000n, 0x7fff_0000n])
+            for (const symMoves of [false, true])
+              for (const live of [true, false]) {
+                const version = kexecToolsVersion(release);
+                const address = bufAddr + 0x40n;
+                const out = {
+                  status: "ok",
+                  width: 0,
+                  stored: 0,
+                  memCoefficient: 0,
+                  window: undefined,
+                } as never;
+                const call = {
+                  r_type,
+                  value: Number(value),
+                  address: Number(address),
+                  bufAddr: Number(bufAddr),
+                };
+                if (!fastApply.one({ ...call, symMoves, version, live }, out)) continue;
+                taken++;
+                const r = KT_X86_64.apply({
+                  elf,
+                  version,
+                  sym: undefined as never,
+                  symName: "s",
+                  r_type,
+                  data: new Uint8Array(16),
+                  at: 0,
+                  address,
+                  value: u64(value),
+                  bufAddr,
+                  symMoves,
+                });
+                const f = out as { status: string; width: number; stored: number; memCoefficient: number };
+                const what = `type ${r_type} value ${value} at ${hex(bufAddr)} moves ${symMoves} live ${live} ${release}`;
+                assert.ok(
+                  r.die === undefined || !live,
+                  `${what}: the number path took a relocation kexec dies on`,
+                );
+                assert.equal(f.status, r.status, what);
+                assert.equal(f.width, r.width, what);
+                if (r.width > 0) assert.equal(u64Of(f.stored), r.stored, what);
+                assert.equal(f.memCoefficient, r.memCoefficient, what);
+                assert.deepEqual((out as { window?: unknown }).window, r.window, what);
+              }
+    assert.ok(taken > 500, `took ${taken}`);
+  });
+  for (const release of ["2.0.17", "2.0.32"]) {
+    it(`agrees with the bigint path on every x86_64 fixture (kexec-tools ${release})`, () => {
+      const version = kexecToolsVersion(release);
+      let compared = 0;
+      for (const p of objects) {
+        const elf = readElf(readFixture(...p));
+        if (elf.header.e_machine !== 62) continue;
+        const windows = new Set<string>();
+        const report = mustSimulate(readFixture(...p), { loader: "kexec-tools", kexecTools: release });
+        for (const r of report.loads[0]!.attempt.relocations)
+          for (const w of r.window ?? []) for (const m of [w.from, w.to, w.to + 1n]) windows.add(String(m));
+        const edges = [...windows].map(BigInt).filter((m) => m < TWO_64);
+        for (const mem of [...mems, ...edges]) {
+          for (const crash of [false, true]) {
+            const fast = loadKtPurgatory(KT_X86_64, elf, version, mem, { crash });
+            const slow = loadKtPurgatory(bigintOnly, elf, version, mem, { crash });
+            const plain = (a: typeof fast) => ({
+              ...a,
+              relocations: a.relocations.map((r) =>
+                JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))),
+              ),
+              buffer: a.buffer && Buffer.from(a.buffer).toString("hex"),
+            });
+            assert.deepEqual(plain(fast), plain(slow), `${p.join("/")} at ${hex(mem)}`);
+            compared += fast.relocations.length;
+          }
         }
       }
       assert.ok(compared > 1000, `compared ${compared} relocations`);

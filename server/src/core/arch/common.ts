@@ -285,10 +285,7 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
       }
       c.windowId[row] = lastWindowId;
       if (live && fo.width > 0) {
-        // A sparse staging buffer (one padded to gigabytes) takes the store byte by byte.
-        const buf = layout.buffer;
-        if (buf instanceof Uint8Array) storeNumber(buf, fo.at, fo.stored, fo.width, hook.littleEndian);
-        else writeField(buf, { at: fo.at, value: u64Of(fo.stored), width: fo.width }, hook.littleEndian);
+        storeNumberField(layout.buffer, fo.at, fo.stored, fo.width, hook.littleEndian);
       }
       // Only not-reached relocations come back as overflows here: the kernel has already stopped.
       continue;
@@ -326,7 +323,19 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
   return failed;
 }
 
-/** Writes an exact double (a negative x meaning 2^64 + x) into a 4- or 8-byte field. */
+/** Writes an exact double (a negative x meaning 2^64 + x) into a 4- or 8-byte field of a staging buffer. */
+export function storeNumberField(
+  buf: StagingBuffer,
+  at: number,
+  value: number,
+  width: number,
+  littleEndian: boolean,
+): void {
+  // A sparse staging buffer (one padded to gigabytes) takes the store byte by byte.
+  if (buf instanceof Uint8Array) storeNumber(buf, at, value, width, littleEndian);
+  else writeField(buf, { at, value: u64Of(value), width }, littleEndian);
+}
+
 function storeNumber(buf: Uint8Array, at: number, value: number, width: number, littleEndian: boolean): void {
   // Two 32-bit words; for a negative value they are those of 2^64 + value.
   const hiWord = Math.floor(value / 0x1_0000_0000);

@@ -101,12 +101,17 @@ export function readElf(bytes: Uint8Array): ElfFile {
   }
   const shoff = toOffset(header.e_shoff, "e_shoff");
   const shentsize = SHDR_SIZE[bits];
-  const readShdr = (i: number): Omit<SectionHeader, "name"> => {
+  // One message closure for every header: the index it names is the one being read (a closure per
+  // header was garbage for every section of an object with thousands).
+  let reading = 0;
+  const what = () => `section header ${reading}`;
+  const readShdr = (i: number): SectionHeader => {
     const o = shoff + i * shentsize;
-    const what = () => `section header ${i}`;
+    reading = i;
     v.check(o, shentsize, what);
     return {
       index: i,
+      name: "",
       sh_name: v.u32(o, what),
       sh_type: v.u32(o + 4, what),
       sh_flags: v.addr(o + 8, is64, what),
@@ -139,11 +144,12 @@ export function readElf(bytes: Uint8Array): ElfFile {
   }
   v.check(shoff, shnum * shentsize, `section header table (${shnum} entries at e_shoff ${hex(shoff)})`);
 
-  const raw = Array.from({ length: shnum }, (_, i) => readShdr(i));
+  const sections: SectionHeader[] = new Array<SectionHeader>(shnum);
+  for (let i = 0; i < shnum; i++) sections[i] = readShdr(i);
   if (shstrndx >= shnum) {
     throw new ElfFormatError(`e_shstrndx ${shstrndx} is not below the section count ${shnum}`, "e_shstrndx");
   }
-  const shstr = raw[shstrndx]!;
+  const shstr = sections[shstrndx]!;
   if (shstr.sh_type !== SHT_STRTAB) {
     throw new ElfFormatError(
       `section ${shstrndx} named by e_shstrndx is of type ${shstr.sh_type}, not SHT_STRTAB`,
@@ -151,32 +157,37 @@ export function readElf(bytes: Uint8Array): ElfFile {
     );
   }
   checkSectionData(v, shstr);
-  const sections: SectionHeader[] = raw.map((s) => {
+  // Sections that share a name share its sh_name offset: each distinct one is decoded once.
+  const names = new Map<number, string>();
+  const nameWhat = () => `name of section ${reading}`;
+  for (let n = 0; n < sections.length; n++) {
+    const s = sections[n]!;
     checkSectionData(v, s);
-    return {
-      index: s.index,
-      name: readString(v, shstr, s.sh_name, () => `name of section ${s.index}`),
-      sh_name: s.sh_name,
-      sh_type: s.sh_type,
-      sh_flags: s.sh_flags,
-      sh_addr: s.sh_addr,
-      sh_offset: s.sh_offset,
-      sh_size: s.sh_size,
-      sh_link: s.sh_link,
-      sh_info: s.sh_info,
-      sh_addralign: s.sh_addralign,
-      sh_entsize: s.sh_entsize,
-    };
-  });
-  for (const s of sections) checkLinks(s, sections, warnings);
+    let name = names.get(s.sh_name);
+    if (name === undefined) {
+      reading = s.index;
+      names.set(s.sh_name, (name = readString(v, shstr, s.sh_name, nameWhat)));
+    }
+    (s as { name: string }).name = name;
+  }
+  for (let n = 0; n < shnum; n++) checkLinks(sections[n]!, sections, warnings);
   return { bytes, header, sections, shstrndx, warnings };
 }
+
+const MAX_SAFE_N = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The section's file bytes must lie inside the file (SHT_NOBITS and SHT_NULL have none). */
 function checkSectionData(v: ByteView, s: Omit<SectionHeader, "name">): void {
   if (s.sh_type === SHT_NOBITS || s.sh_type === SHT_NULL) return;
-  const off = toOffset(s.sh_offset, () => `contents of section ${s.index} sh_offset`);
-  const size = toOffset(s.sh_size, () => `contents of section ${s.index} sh_size`);
+  // Only an offset or size no file can have needs its message (made then).
+  const off =
+    s.sh_offset <= MAX_SAFE_N
+      ? Number(s.sh_offset)
+      : toOffset(s.sh_offset, `contents of section ${s.index} sh_offset`);
+  const size =
+    s.sh_size <= MAX_SAFE_N
+      ? Number(s.sh_size)
+      : toOffset(s.sh_size, `contents of section ${s.index} sh_size`);
   if (off + size > v.length) {
     throw new ElfFormatError(
       `section ${s.index} claims ${size} bytes at file offset ${hex(off)}, past the end of the ${v.length}-byte file (truncated or half-written?)`,

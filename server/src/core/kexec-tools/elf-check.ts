@@ -3,6 +3,7 @@
 // fprintf sits behind a probe_debug that is compiled as 0); the caller then dies with
 // "ELF rel parse failed". Only the entsize and note checks print.
 
+import { kernelSections } from "../kexec/purgatory";
 import {
   ELFCLASS32,
   ELFCLASS64,
@@ -72,7 +73,9 @@ export function checkElfRel(elf: ElfFile, arch: KtArch, version: KexecToolsVersi
     if (h.e_shoff + BigInt(h.e_shnum * shentsize) > len) {
       return { stderr, refused: "the section headers do not fit in the file" };
     }
-    for (const s of elf.sections.slice(0, h.e_shnum)) {
+    const sections = kernelSections(elf);
+    for (let n = 0; n < sections.length; n++) {
+      const s = sections[n]!;
       const want = entsizeFor(s.sh_type, h.bits);
       if (want !== undefined && s.sh_entsize !== want) {
         stderr.push(`Bad section header(${s.sh_type.toString(16)}) entsize: ${s.sh_entsize}`);
@@ -102,7 +105,7 @@ export function checkElfRel(elf: ElfFile, arch: KtArch, version: KexecToolsVersi
 /** build_mem_notes over the first SHT_NOTE section (an ET_REL has no PT_NOTE). */
 function checkNotes(elf: ElfFile): ElfRelCheck {
   const stderr: string[] = [];
-  const note = elf.sections.slice(0, elf.header.e_shnum).find((s) => s.sh_type === SHT_NOTE);
+  const note = kernelSections(elf).find((s) => s.sh_type === SHT_NOTE);
   if (!note) return { stderr };
   const b = elf.bytes;
   const le = elf.header.littleEndian;

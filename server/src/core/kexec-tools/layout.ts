@@ -12,8 +12,8 @@ import {
   type KbufPlan,
   type LoadedSection,
 } from "../kexec/purgatory";
-import { allocateStaging, type StagingBuffer } from "../kexec/staging";
-import { ALIGN, u64 } from "../kexec/u64";
+import { allocateStaging, copyIntoStaging, type StagingBuffer } from "../kexec/staging";
+import { addU64, ALIGN, alignU64, bigU64, narrow, subU64, sumAbove, u64, type U64 } from "../kexec/u64";
 import { ktAtLeast, type KexecToolsVersion } from "./version";
 
 /** Section index -> sh_addralign as the loader rewrote it before layout. */
@@ -95,31 +95,32 @@ export function ktLayout(
   const buffer = allocateStaging(plan.bufsz);
   const ub: string[] = [];
   const sechdrs: LoadedSection[] = sections.map((s) => loadedSection(s, sectionAlign(s, version, overrides)));
-  let dataAddr = bufAddr;
-  let bssAddr = u64(bufAddr + plan.bssOffset);
-  for (const s of sechdrs) {
-    if ((s.flags & SHF_ALLOC) === 0n) continue;
+  const base = narrow(bufAddr);
+  let dataAddr: U64 = base;
+  let bssAddr = addU64(base, plan.bssOffset);
+  for (let n = 0; n < sechdrs.length; n++) {
+    const s = sechdrs[n]!;
     if (s.isBss) {
-      bssAddr = ALIGN(bssAddr, s.align);
-      s.sh_addr = bssAddr;
-      bssAddr = u64(bssAddr + s.size);
+      bssAddr = alignU64(bssAddr, s.align);
+      s.sh_addr = bigU64(bssAddr);
+      bssAddr = addU64(bssAddr, s.size);
       continue;
     }
-    dataAddr = ALIGN(dataAddr, s.align);
-    const off = u64(dataAddr - bufAddr);
-    if (off + s.size > plan.bufsz) {
+    if (!s.inBuffer) continue;
+    dataAddr = alignU64(dataAddr, s.align);
+    const off = subU64(dataAddr, base);
+    if (sumAbove(off, s.size, plan.bufsz)) {
       // Only reachable with sh_addralign 0 before 2.0.24 or a non-power-of-two alignment.
       ub.push(
         `section ${s.index} (${s.name}) would be copied to buffer offset 0x${off.toString(16)}, ${s.size} bytes, ` +
           `past the end of the ${plan.bufsz}-byte buffer: kexec-tools would write out of bounds`,
       );
     } else {
-      const src = Number(s.fileOffset);
-      buffer.set(elf.bytes.subarray(src, src + Number(s.size)), Number(off));
+      copyIntoStaging(buffer, elf.bytes, Number(s.fileOffset), Number(s.size), Number(off));
     }
-    s.sh_addr = dataAddr;
-    s.sh_offset = off;
-    dataAddr = u64(dataAddr + s.size);
+    s.sh_addr = bigU64(dataAddr);
+    s.sh_offset = bigU64(off);
+    dataAddr = addU64(dataAddr, s.size);
   }
   const entrySection = entrySec?.index;
   const entry = entrySec ? u64(eEntry - entrySec.sh_addr + sechdrs[entrySec.index]!.sh_addr) : eEntry;

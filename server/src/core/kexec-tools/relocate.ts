@@ -4,6 +4,7 @@
 // on the first error: kexec exits, nothing is loaded. After that we keep evaluating the rest with no
 // stores ("not reached"), so reports and windows still cover every relocation.
 
+import { kernelSections } from "../kexec/purgatory";
 import {
   SHF_ALLOC,
   SHN_ABS,
@@ -14,17 +15,19 @@ import {
   SHT_RELA,
   STT_NOTYPE,
 } from "../elf/constants";
+import { exactNumber, storeNumberField } from "../arch/common";
 import { ElfFormatError } from "../elf/errors";
-import { readRelocations, readSymbol, symbolCount } from "../elf/reader";
+import { readSymbol, symbolCount } from "../elf/reader";
+import { relocationAt, relocationEntries, type RelocationEntries } from "../elf/relocation-entries";
 import { copyOf, type StagingBuffer } from "../kexec/staging";
 import type { ElfFile, ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelLog } from "../kexec/log";
 import type { RecordFacts, RelocStatus } from "../kexec/relocate";
 import type { RelocationList } from "../kexec/relocation-record";
-import { RelocationTable } from "../kexec/relocation-table";
+import { RelocationTable, STATUSES } from "../kexec/relocation-table";
 import { hex, u64 } from "../kexec/u64";
 import type { KtLayout } from "./layout";
-import type { KtArch } from "./types";
+import type { KtArch, KtFastCall, KtFastResult } from "./types";
 import type { KexecToolsVersion } from "./version";
 
 export interface KtRelocationOutcome {
@@ -33,20 +36,6 @@ export interface KtRelocationOutcome {
   readonly died: boolean;
   /** Why the behaviour is undefined, when the walk reached such a relocation first. */
   readonly undefinedBehaviour: string[];
-}
-
-const relocationCache = new WeakMap<ElfFile, Map<number, readonly ElfRelocation[]>>();
-
-/**
- * A relocation section's entries, read once per object: each simulated load walks them again (the
- * entries are never changed; a section that cannot be read throws each time it is asked for).
- */
-function relocationsOf(elf: ElfFile, index: number): readonly ElfRelocation[] {
-  let perFile = relocationCache.get(elf);
-  if (!perFile) relocationCache.set(elf, (perFile = new Map()));
-  let rels = perFile.get(index);
-  if (!rels) perFile.set(index, (rels = readRelocations(elf, index)));
-  return rels;
 }
 
 /** The name kexec-tools prints: the symbol's, or for st_name 0 its section's (read without checks). */
@@ -85,7 +74,96 @@ export function ktApplyRelocations(
     live = false;
   };
 
-  for (const relsec of elf.sections.slice(0, shnum)) {
+  const bufferLengthN = layout.buffer.byteLength;
+  const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+  const call: KtFastCall = {
+    r_type: 0,
+    value: 0.5,
+    address: 0.5,
+    bufAddr: exactNumber(bufAddr),
+    symMoves: false,
+    version,
+    live: true,
+  };
+  const result: KtFastResult = { status: "ok", width: 0, stored: 0.5, memCoefficient: 0, window: undefined };
+  const typeIds: number[] = [];
+  const overflowCode = STATUSES.indexOf("overflow");
+  let lastWindow: KtFastResult["window"];
+  let lastWindowId = -1;
+  /** The number path over one section's entries: true when it wrote entry i's row (and store). */
+  const numberPath = (
+    applyFast: NonNullable<KtArch["applyFast"]>,
+    target: KtLayout["sechdrs"][number],
+    entries: RelocationEntries,
+    nsyms: number,
+    symbolAt: (index: number) => KtResolvedSymbol | ElfFormatError,
+  ) => {
+    const targetAddr = exactNumber(target.sh_addr);
+    const targetOffset = exactNumber(target.sh_offset);
+    const targetSize = exactNumber(target.size);
+    const { r_offset: offsets, r_addend: addends, sym: symIdx, type: types } = entries;
+    return (i: number, group: number): boolean => {
+      const k = symIdx[i]!;
+      if (k >= nsyms) return false;
+      const r_offset = offsets[i]!;
+      const A = addends[i]!;
+      const P = targetAddr + r_offset;
+      // NaN (a value past 2^53) fails every comparison: the bigint path takes those.
+      if (!(P <= MAX_SAFE && A === A && r_offset < targetSize)) return false;
+      const at = targetOffset + r_offset;
+      if (!(at < bufferLengthN)) return false;
+      const resolved = symbolAt(k);
+      if (resolved instanceof ElfFormatError || resolved.failure !== undefined) return false;
+      const S = resolved.Sn;
+      const value = S + A;
+      if (!(value <= MAX_SAFE && value >= -MAX_SAFE)) return false;
+      const type = types[i]!;
+      call.r_type = type;
+      call.value = value;
+      call.address = P;
+      call.symMoves = resolved.k === 1;
+      call.live = live;
+      if (!applyFast.one(call, result)) return false;
+      const width = result.width;
+      if (at + width > bufferLengthN) return false;
+      if (width > 0) {
+        // Not reached: the store goes to the scratch copy, as on the bigint path.
+        if (!live && scratch === undefined) scratch = copyOf(layout.buffer);
+        storeNumberField(live ? layout.buffer : scratch!, at, result.stored, width, applyFast.littleEndian);
+      }
+      let typeNameId = typeIds[type];
+      if (typeNameId === undefined) typeIds[type] = typeNameId = table.stringId(typeNameOf(type));
+      if (result.window !== lastWindow) {
+        lastWindow = result.window;
+        lastWindowId = table.windowIdOf(lastWindow);
+      }
+      table.addNumbers(
+        group,
+        i,
+        type,
+        k,
+        resolved.sym.st_shndx,
+        resolved.nameId,
+        typeNameId,
+        r_offset,
+        S,
+        A,
+        P,
+        value,
+        width > 0 ? result.stored : NaN,
+        width,
+        result.status === "ok" ? 0 : overflowCode,
+        live,
+        resolved.k === 1 ? result.memCoefficient : 0,
+        lastWindowId,
+      );
+      return true;
+    };
+  };
+
+  const sections = kernelSections(elf);
+  for (let n = 0; n < sections.length; n++) {
+    const relsec = sections[n]!;
     if (relsec.sh_type !== SHT_RELA && relsec.sh_type !== SHT_REL) continue;
     if (relsec.sh_info > shnum || relsec.sh_link > shnum) {
       stop("Invalid section number");
@@ -104,23 +182,45 @@ export function ktApplyRelocations(
     if ((target.flags & SHF_ALLOC) === 0n) continue;
     if (symtab.sh_link > shnum) continue;
     const nsyms = symbolCount(elf, symtab.index);
-    const symbols = new Map<number, KtResolvedSymbol>();
-    let rels: readonly ElfRelocation[];
+    // Relocations name few distinct symbols: read and check each once.
+    const symbols = new Map<number, KtResolvedSymbol | ElfFormatError>();
+    const symbolAt = (index: number): KtResolvedSymbol | ElfFormatError => {
+      let s = symbols.get(index);
+      if (s === undefined) {
+        try {
+          s = resolveSymbol(elf, readSymbol(elf, symtab.index, index), index, layout, table);
+        } catch (e) {
+          if (!(e instanceof ElfFormatError)) throw e;
+          s = e;
+        }
+        symbols.set(index, s);
+      }
+      return s;
+    };
+    let entries: RelocationEntries;
     try {
-      rels = relocationsOf(elf, relsec.index);
+      entries = relocationEntries(elf, relsec.index);
     } catch (e) {
       if (!(e instanceof ElfFormatError)) throw e;
       stop(undefined, `${e.message}: kexec-tools would read past the end of the file`);
       continue;
     }
-    table.reserve(rels.length);
+    table.reserve(entries.count);
     const group = table.addGroup(relsec, target);
+    // The number path: every relocation whose values are exact doubles and that does not stop kexec.
+    // It writes the same row and store the bigint path below would (tests compare the two).
+    const fastRow =
+      arch.applyFast !== undefined && !log.withDebug && target.type !== SHT_NOBITS
+        ? numberPath(arch.applyFast, target, entries, nsyms, symbolAt)
+        : undefined;
     let rel: ElfRelocation;
     let address: bigint;
     const push = (r: RecordFacts & { typeName: string; status: RelocStatus }): void => {
       table.add(group, rel, address, r.typeName, r.status, r, live);
     };
-    for (rel of rels) {
+    for (let i = 0; i < entries.count; i++) {
+      if (fastRow !== undefined && fastRow(i, group)) continue;
+      rel = relocationAt(elf, relsec.index, i);
       address = u64(target.sh_addr + rel.r_offset);
       const typeName = typeNameOf(rel.type);
       if (rel.sym >= nsyms) {
@@ -129,16 +229,10 @@ export function ktApplyRelocations(
         stop(undefined, note);
         continue;
       }
-      let resolved: KtResolvedSymbol;
-      try {
-        // Relocations name few distinct symbols: read and check each once.
-        const cached = symbols.get(rel.sym);
-        resolved = cached ?? resolveSymbol(elf, readSymbol(elf, symtab.index, rel.sym), rel.sym, layout);
-        if (!cached) symbols.set(rel.sym, resolved);
-      } catch (e) {
-        if (!(e instanceof ElfFormatError)) throw e;
-        push({ typeName, status: "undefined-behaviour", symbol: "?", symShndx: -1, note: e.message });
-        stop(undefined, e.message);
+      const resolved = symbolAt(rel.sym);
+      if (resolved instanceof ElfFormatError) {
+        push({ typeName, status: "undefined-behaviour", symbol: "?", symShndx: -1, note: resolved.message });
+        stop(undefined, resolved.message);
         continue;
       }
       const { sym, symbol, failure, k } = resolved;
@@ -239,20 +333,33 @@ export function ktApplyRelocations(
 interface KtResolvedSymbol {
   readonly sym: ElfSymbol;
   readonly symbol: string;
+  /** The name's id in the walk's table. */
+  readonly nameId: number;
   readonly failure?: { readonly status: RelocStatus; readonly die?: string; readonly note?: string };
   readonly S: bigint;
+  /** S as an exact double, or NaN when it is above 2^53 - 1 (or the symbol fails). */
+  readonly Sn: number;
   readonly k: 0 | 1;
 }
 
-function resolveSymbol(elf: ElfFile, sym: ElfSymbol, index: number, layout: KtLayout): KtResolvedSymbol {
+function resolveSymbol(
+  elf: ElfFile,
+  sym: ElfSymbol,
+  index: number,
+  layout: KtLayout,
+  table: RelocationTable,
+): KtResolvedSymbol {
   const shnum = elf.header.e_shnum;
   const name = ktSymbolName(elf, sym);
   const symbol = name ?? `<section name read past the section headers: st_shndx ${sym.st_shndx}>`;
+  const nameId = table.stringId(symbol);
   const fails = (status: RelocStatus, die?: string, note?: string): KtResolvedSymbol => ({
     sym,
     symbol,
+    nameId,
     failure: { status, die, note },
     S: 0n,
+    Sn: NaN,
     k: 0,
   });
   if (sym.st_shndx === SHN_UNDEF && sym.type !== STT_NOTYPE)
@@ -279,7 +386,8 @@ function resolveSymbol(elf: ElfFile, sym: ElfSymbol, index: number, layout: KtLa
       undefined,
       `symbol ${index} has no name and st_shndx ${sym.st_shndx}: kexec-tools reads its section name past the section header array`,
     );
-  return { sym, symbol, S: u64(sym.st_value + secBase), k };
+  const S = u64(sym.st_value + secBase);
+  return { sym, symbol, nameId, S, Sn: exactNumber(S), k };
 }
 
 function hex2(n: number): string {

@@ -2,6 +2,7 @@
 // elf_rel_set_symbol). Stricter than the kernel's: a first GLOBAL match with a bad section index is
 // fatal, so is a symbol that is missing, and every failure dies with its own message.
 
+import { kernelSections } from "../kexec/purgatory";
 import { SHN_UNDEF, SHT_NOBITS, SHT_SYMTAB, STB_GLOBAL } from "../elf/constants";
 import { readSymbol, symbolCount } from "../elf/reader";
 import type { ElfFile, ElfSymbol } from "../elf/types";
@@ -13,7 +14,9 @@ export type KtFind = { found: ElfSymbol } | { die: string } | { missing: true };
 
 export function ktFindSymbol(elf: ElfFile, name: string): KtFind {
   const shnum = elf.header.e_shnum;
-  for (const s of elf.sections.slice(0, shnum)) {
+  const sections = kernelSections(elf);
+  for (let si = 0; si < sections.length; si++) {
+    const s = sections[si]!;
     if (s.sh_type !== SHT_SYMTAB || s.sh_link > shnum) continue;
     const n = symbolCount(elf, s.index);
     for (let k = 0; k < n; k++) {

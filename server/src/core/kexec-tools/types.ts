@@ -32,6 +32,41 @@ export interface KtRelocCall {
   readonly symMoves?: boolean;
 }
 
+/** One machine_apply_elf_rel call in numbers: exact doubles, a negative one meaning 2^64 + it. */
+export interface KtFastCall {
+  r_type: number;
+  /** value = S + A (may be negative: the wrapped u64). */
+  value: number;
+  /** address = sh_addr + r_offset, below 2^53. */
+  address: number;
+  /** buf_addr, below 2^53. */
+  bufAddr: number;
+  symMoves: boolean;
+  version: KexecToolsVersion;
+  /** False once kexec has died: the outcome is recorded but nothing is printed. */
+  live: boolean;
+}
+
+/** What the number path computed; `stored` is meaningful when `width` is above 0. */
+export interface KtFastResult {
+  status: "ok" | "overflow";
+  width: number;
+  stored: number;
+  memCoefficient: 0 | 1;
+  window: readonly Interval[] | undefined;
+}
+
+/**
+ * machine_apply_elf_rel with doubles, for a relocation whose values are all exact below 2^53. It
+ * declines (false) whenever that does not hold or kexec would die on it (apply() then computes that
+ * relocation, with its message), so results never depend on which path ran. It does not store.
+ */
+export interface KtFastApply {
+  /** The byte order of the stores. */
+  readonly littleEndian: boolean;
+  one(call: KtFastCall, out: KtFastResult): boolean;
+}
+
 export interface KtRelocResult {
   /** The name kexec-tools prints for the type ("R_X86_64_PLT32", "R_X86_64_42", "CALL26", ...). */
   readonly typeName: string;
@@ -93,6 +128,8 @@ export interface KtArch {
   applyDebug?(r_type: number): string;
   /** machine_apply_elf_rel(): stores into call.data and returns what happened. */
   apply(call: KtRelocCall): KtRelocResult;
+  /** The number path of apply(), if the architecture has one. */
+  readonly applyFast?: KtFastApply;
   /** getpagesize() of the machine kexec runs on. */
   readonly pageSize: bigint;
   /** RAM ranges of a typical machine with `ramSize` bytes (default: one range from 0). */

@@ -7,8 +7,19 @@ import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from "../elf/constants";
 import type { ElfFile, SectionHeader } from "../elf/types";
 import type { KernelModel } from "./kernel";
 import type { KernelLog, LogLine } from "./log";
-import { allocateStaging, type StagingBuffer } from "./staging";
-import { ALIGN, isPowerOfTwo, u64 } from "./u64";
+import { allocateStaging, copyIntoStaging, type StagingBuffer } from "./staging";
+import {
+  addU64,
+  ALIGN,
+  alignU64,
+  bigU64,
+  isPowerOfTwo,
+  narrow,
+  subU64,
+  sumAbove,
+  u64,
+  type U64,
+} from "./u64";
 
 export const PAGE_SIZE = 4096n;
 
@@ -36,8 +47,14 @@ export interface KbufPlan {
 
 /** The section headers the kernel reads: it takes e_shnum as stored (no SHN_XINDEX support). */
 export function kernelSections(elf: ElfFile): readonly SectionHeader[] {
-  return elf.sections.slice(0, elf.header.e_shnum);
+  let sections = kernelSectionsOf.get(elf);
+  if (sections === undefined)
+    kernelSectionsOf.set(elf, (sections = elf.sections.slice(0, elf.header.e_shnum)));
+  return sections;
 }
+
+// The loaders ask for them per load and per symbol lookup: one copy per object.
+const kernelSectionsOf = new WeakMap<ElfFile, readonly SectionHeader[]>();
 
 /** The sums both loaders make over the ALLOC sections before placing anything. */
 export interface SectionFootprint {
@@ -61,24 +78,25 @@ export function sectionFootprint(
 ): SectionFootprint {
   let bufAlign = 1n;
   let bssAlign = 1n;
-  let bufsz = 0n;
-  let bssSz = 0n;
+  let bufsz: U64 = 0;
+  let bssSz: U64 = 0;
   const zeroAlign: number[] = [];
   const oddAlign: number[] = [];
-  for (const s of sections) {
+  for (let n = 0; n < sections.length; n++) {
+    const s = sections[n]!;
     if ((s.sh_flags & SHF_ALLOC) === 0n) continue;
     const align = alignOf(s);
     if (align === 0n) zeroAlign.push(s.index);
     else if (!isPowerOfTwo(align)) oddAlign.push(s.index);
     if (s.sh_type !== SHT_NOBITS) {
       if (bufAlign < align) bufAlign = align;
-      bufsz = u64(ALIGN(bufsz, align) + s.sh_size);
+      bufsz = addU64(alignU64(bufsz, align), s.sh_size);
     } else {
       if (bssAlign < align) bssAlign = align;
-      bssSz = u64(ALIGN(bssSz, align) + s.sh_size);
+      bssSz = addU64(alignU64(bssSz, align), s.sh_size);
     }
   }
-  return { bufAlign, bssAlign, bufsz, bssSz, zeroAlign, oddAlign };
+  return { bufAlign, bssAlign, bufsz: bigU64(bufsz), bssSz: bigU64(bssSz), zeroAlign, oddAlign };
 }
 
 /** `pageSize` is the architecture's PAGE_SIZE (kexec_add_buffer rounds memsz and buf_align to it). */
@@ -157,6 +175,7 @@ export interface Layout {
 
 /** A section as the loader first copies its header, before placement, with the alignment it uses. */
 export function loadedSection(s: SectionHeader, align: bigint): LoadedSection {
+  const alloc = (s.sh_flags & SHF_ALLOC) !== 0n;
   return {
     index: s.index,
     name: s.name,
@@ -168,8 +187,8 @@ export function loadedSection(s: SectionHeader, align: bigint): LoadedSection {
     fileOffset: s.sh_offset,
     sh_addr: s.sh_addr,
     sh_offset: s.sh_offset,
-    inBuffer: (s.sh_flags & SHF_ALLOC) !== 0n && s.sh_type !== SHT_NOBITS,
-    isBss: (s.sh_flags & SHF_ALLOC) !== 0n && s.sh_type === SHT_NOBITS,
+    inBuffer: alloc && s.sh_type !== SHT_NOBITS,
+    isBss: alloc && s.sh_type === SHT_NOBITS,
   };
 }
 
@@ -178,10 +197,10 @@ function copySechdrs(elf: ElfFile): LoadedSection[] {
 }
 
 /** NOBITS sections go after the buffer, each aligned; every era does the same. Returns the next address. */
-function placeBss(s: LoadedSection, bssAddr: bigint): bigint {
-  const at = ALIGN(bssAddr, s.align);
-  s.sh_addr = at;
-  return u64(at + s.size);
+function placeBss(s: LoadedSection, bssAddr: U64): U64 {
+  const at = alignU64(bssAddr, s.align);
+  s.sh_addr = bigU64(at);
+  return addU64(at, s.size);
 }
 
 function holdsEntry(s: LoadedSection, eEntry: bigint): boolean {
@@ -209,43 +228,45 @@ export function setupSechdrs(
   const eEntry = elf.header.e_entry;
   const matches: EntryMatch[] = [];
   const ub: string[] = [];
-  let bssAddr = u64(mem + plan.bssOffset);
+  let bssAddr = addU64(narrow(mem), plan.bssOffset);
   let start = eEntry;
 
-  const copyInto = (s: LoadedSection, offset: bigint): void => {
-    if (offset + s.size > plan.bufsz) {
+  const copyInto = (s: LoadedSection, offset: U64): void => {
+    if (sumAbove(offset, s.size, plan.bufsz)) {
       ub.push(
         `section ${s.index} (${s.name}) would be copied to buffer offset 0x${offset.toString(16)}, ` +
           `${s.size} bytes, past the end of the ${plan.bufsz}-byte purgatory buffer: the kernel would write out of bounds`,
       );
       return;
     }
-    const src = Number(s.fileOffset);
-    buffer.set(elf.bytes.subarray(src, src + Number(s.size)), Number(offset));
+    copyIntoStaging(buffer, elf.bytes, Number(s.fileOffset), Number(s.size), Number(offset));
   };
 
   if (kernel.era === "E0") {
     // A separate pass before layout: the first ALLOC executable section holding e_entry.
     let entrySec: LoadedSection | undefined;
-    for (const s of sechdrs) {
+    for (let n = 0; n < sechdrs.length; n++) {
+      const s = sechdrs[n]!;
       if ((s.flags & SHF_ALLOC) === 0n || !holdsEntry(s, eEntry)) continue;
       entrySec = s;
       matches.push({ index: s.index, name: s.name, effect: "set" });
       break;
     }
-    let curr = mem;
-    for (const s of sechdrs) {
-      if ((s.flags & SHF_ALLOC) === 0n) continue;
+    const base = narrow(mem);
+    let curr: U64 = base;
+    for (let n = 0; n < sechdrs.length; n++) {
+      const s = sechdrs[n]!;
       if (s.isBss) {
         bssAddr = placeBss(s, bssAddr);
         continue;
       }
-      curr = ALIGN(curr, s.align);
-      const offset = u64(curr - mem);
+      if (!s.inBuffer) continue;
+      curr = alignU64(curr, s.align);
+      const offset = subU64(curr, base);
       copyInto(s, offset);
-      s.sh_addr = curr;
-      s.sh_offset = offset; // a kernel pointer to purgatory_buf + offset in E0; same meaning here
-      curr = u64(curr + s.size);
+      s.sh_addr = bigU64(curr);
+      s.sh_offset = bigU64(offset); // a kernel pointer to purgatory_buf + offset in E0; same meaning here
+      curr = addU64(curr, s.size);
     }
     if (entrySec) start = u64(eEntry - entrySec.origAddr + entrySec.sh_addr);
     return {
@@ -262,19 +283,24 @@ export function setupSechdrs(
   // Sections already in `matches` (a set: an object can have thousands of entry-holding sections).
   const matched = new Set<number>();
   let startFixed = false;
-  let offset = 0n;
-  for (const s of sechdrs) {
-    if ((s.flags & SHF_ALLOC) === 0n) continue;
+  const base = narrow(mem);
+  let offsetU: U64 = 0;
+  for (let n = 0; n < sechdrs.length; n++) {
+    const s = sechdrs[n]!;
     if (s.isBss) {
       bssAddr = placeBss(s, bssAddr);
       continue;
     }
-    offset = ALIGN(offset, s.align);
+    if (!s.inBuffer) continue;
+    offsetU = alignU64(offsetU, s.align);
+    // The entry arithmetic below is on bigints; it runs for the few sections that hold the entry.
+    let big: bigint | undefined;
+    const offsetBig = (): bigint => (big ??= bigU64(offsetU));
     switch (kernel.era) {
       case "E1":
         if (holdsEntry(s, eEntry)) {
           matches.push({ index: s.index, name: s.name, effect: matches.length === 0 ? "set" : "added" });
-          start = u64(start - s.origAddr + mem + offset);
+          start = u64(start - s.origAddr + mem + offsetBig());
         }
         break;
       case "E2":
@@ -284,7 +310,7 @@ export function setupSechdrs(
             emitWarn(log, kernel);
           } else {
             matches.push({ index: s.index, name: s.name, effect: "set" });
-            start = u64(start - s.origAddr + mem + offset);
+            start = u64(start - s.origAddr + mem + offsetBig());
           }
         }
         break;
@@ -296,14 +322,14 @@ export function setupSechdrs(
           (s.flags & SHF_EXECINSTR) !== 0n &&
           entrySymbol.value < s.size
         ) {
-          start = u64(mem + offset + entrySymbol.value);
+          start = u64(mem + offsetBig() + entrySymbol.value);
           startFixed = true;
           matches.push({ index: s.index, name: s.name, effect: "symbol" });
           matched.add(s.index);
         }
         if (holdsEntry(s, eEntry)) {
           if (!startFixed && start === eEntry) {
-            start = u64(start - s.origAddr + mem + offset);
+            start = u64(start - s.origAddr + mem + offsetBig());
             startFixed = true;
             matches.push({ index: s.index, name: s.name, effect: "set" });
             matched.add(s.index);
@@ -315,10 +341,10 @@ export function setupSechdrs(
         break;
       }
     }
-    copyInto(s, offset);
-    s.sh_addr = u64(mem + offset);
-    s.sh_offset = offset;
-    offset = u64(offset + s.size);
+    copyInto(s, offsetU);
+    s.sh_addr = bigU64(addU64(base, offsetU));
+    s.sh_offset = offsetBig();
+    offsetU = addU64(offsetU, s.size);
   }
   return { sechdrs, buffer, imageStart: start, entryMatches: matches, entrySymbol, undefinedBehaviour: ub };
 }

@@ -66,7 +66,8 @@ export function applyRelocations(
   const table = new RelocationTable();
   const notes: string[] = [];
   let failed = false;
-  for (const relsec of sections) {
+  for (let n = 0; n < sections.length; n++) {
+    const relsec = sections[n]!;
     if (relsec.sh_type !== SHT_RELA && relsec.sh_type !== SHT_REL) continue;
     if (relsec.sh_info >= shnum || relsec.sh_link >= shnum) {
       if (!failed) {

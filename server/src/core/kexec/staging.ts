@@ -196,6 +196,17 @@ export function setByteAt(buf: StagingBuffer, at: number, value: number): void {
   else buf.put(at, value);
 }
 
+/** Copies bytes[from, from + length) into the buffer at `at`. */
+export function copyIntoStaging(
+  buf: StagingBuffer,
+  bytes: Uint8Array,
+  from: number,
+  length: number,
+  at: number,
+): void {
+  buf.set(bytes.subarray(from, from + length), at);
+}
+
 export function sliceOf(buf: StagingBuffer, from: number, to: number): Uint8Array {
   return buf.slice(from, to);
 }

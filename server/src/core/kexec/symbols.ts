@@ -36,7 +36,9 @@ function symbolTables(elf: ElfFile): readonly WalkedTable[] {
   if (tables) return tables;
   const shnum = elf.header.e_shnum;
   const list: WalkedTable[] = [];
-  for (const s of kernelSections(elf)) {
+  const sections = kernelSections(elf);
+  for (let si = 0; si < sections.length; si++) {
+    const s = sections[si]!;
     if (s.sh_type !== SHT_SYMTAB || s.sh_link >= shnum) continue;
     const byName = new Map<string, ElfSymbol[]>();
     let bad: WalkedTable["bad"];

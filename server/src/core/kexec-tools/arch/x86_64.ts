@@ -8,7 +8,16 @@ import type { ElfFile } from "../../elf/types";
 import { writeField } from "../../arch/common";
 import { U32_MASK, U64_MASK, s64, u64 } from "../../kexec/u64";
 import { EVERYWHERE, memRangeFor } from "../../kexec/windows";
-import type { KtArch, KtLoadOptions, KtRelocCall, KtRelocResult, KtSymbolOp } from "../types";
+import type { Interval } from "../../kexec/windows";
+import type {
+  KtArch,
+  KtFastCall,
+  KtFastResult,
+  KtLoadOptions,
+  KtRelocCall,
+  KtRelocResult,
+  KtSymbolOp,
+} from "../types";
 import { ktAtLeast, type KexecToolsVersion } from "../version";
 
 /** reloc_name()'s table: 0..23 by name, anything above as "R_X86_64_<decimal>". */
@@ -77,6 +86,78 @@ function apply(call: KtRelocCall): KtRelocResult {
   };
 }
 
+const TWO_32_N = 0x1_0000_0000;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const NO_WINDOW: readonly Interval[] = [];
+
+/** An exact double modulo 2^32 (a negative one stands for 2^64 + it, which has the same low word). */
+function low32(x: number): number {
+  return x - Math.floor(x / TWO_32_N) * TWO_32_N;
+}
+
+/**
+ * The windows of R_X86_64_32 (0) and 32S (1) depend only on c = value - buf_addr: one array per
+ * distinct c, kept across loads (a load at another address shifts c; the cache is emptied when big).
+ */
+const windowsByC = [new Map<number, readonly Interval[]>(), new Map<number, readonly Interval[]>()];
+
+function windowFor(r_type: number, c: number): readonly Interval[] {
+  const cache = windowsByC[r_type === 10 ? 0 : 1]!;
+  let w = cache.get(c);
+  if (w === undefined) {
+    if (cache.size >= 65536) cache.clear();
+    w = memRangeFor(u64(BigInt(c)), r_type === 10 ? 0n : S32_LOW, TWO_32);
+    cache.set(c, w);
+  }
+  return w;
+}
+
+/** apply() in doubles: the same cases, declining the dies and anything not exact below 2^53. */
+function applyFast(call: KtFastCall, out: KtFastResult): boolean {
+  const { r_type, value } = call;
+  out.status = "ok";
+  out.window = undefined;
+  switch (r_type) {
+    case 0:
+      out.width = 0;
+      out.memCoefficient = 0;
+      return true;
+    case 1:
+      out.width = 8;
+      out.stored = value;
+      out.memCoefficient = 1;
+      return true;
+    case 10:
+    case 11: {
+      // For an exact double, value == (u32)value and s64(value) == (s32)value read as ranges.
+      const fits =
+        r_type === 10 ? value >= 0 && value <= 0xffffffff : value >= -0x8000_0000 && value <= 0x7fff_ffff;
+      if (!fits && call.live) return false;
+      if (call.symMoves) {
+        const c = value - call.bufAddr;
+        if (!(c <= MAX_SAFE && c >= -MAX_SAFE)) return false;
+        out.window = windowFor(r_type, c);
+      } else out.window = fits ? EVERYWHERE : NO_WINDOW;
+      out.status = fits ? "ok" : "overflow";
+      out.width = 4;
+      out.stored = low32(value);
+      out.memCoefficient = 1;
+      return true;
+    }
+    case 2:
+    case 4: {
+      if (r_type === 4 && !ktAtLeast(call.version, 2, 0, 18)) return false;
+      const pcRel = value - call.address;
+      if (!(pcRel <= MAX_SAFE && pcRel >= -MAX_SAFE)) return false;
+      out.width = 4;
+      out.stored = low32(pcRel);
+      out.memCoefficient = 0;
+      return true;
+    }
+  }
+  return false;
+}
+
 function symbolOps(_version: KexecToolsVersion, options: KtLoadOptions): KtSymbolOp[] {
   return [
     // bzImage64_load, after the kernel and setup segments are placed.
@@ -113,6 +194,7 @@ export const KT_X86_64: KtArch = {
   typeName: ktX86RelocName,
   applyDebug: ktX86RelocName,
   apply,
+  applyFast: { littleEndian: true, one: applyFast },
   pageSize: 4096n,
   placement: (options) => ({
     min: KT_X86_BZIMAGE_MIN,
