@@ -9,7 +9,7 @@ import type { ElfFile } from "./elf/types";
 import type { LoadAttempt } from "./kexec/attempt";
 import { kernelModel, type KernelModel } from "./kexec/kernel";
 import type { KbufPlan } from "./kexec/purgatory";
-import { reviveRelocationList } from "./kexec/relocation-table";
+import { distinctWindows, reviveRelocationList } from "./kexec/relocation-table";
 import { hex } from "./kexec/u64";
 import { EVERYWHERE, intersect, placeable, type Interval } from "./kexec/windows";
 import { kexecToolsLoader } from "./simulate-kexec-tools";
@@ -149,16 +149,10 @@ export function windowsOf(attempt: LoadAttempt | undefined, plan: KbufPlan, bufM
   // depend on the address either.
   if (attempt.failedAt === "relocations" && !attempt.relocations.some((r) => r.status === "overflow"))
     return [];
+  if (attempt.relocations.some((r) => r.status !== "ok" && r.status !== "overflow" && r.status !== "ignored"))
+    return [];
   let w: Interval[] = [...EVERYWHERE];
   // Records share window arrays (one per distinct constraint): intersect each distinct one once.
-  const seen = new Set<readonly Interval[]>();
-  for (const r of attempt.relocations) {
-    if (r.status !== "ok" && r.status !== "overflow" && r.status !== "ignored") return [];
-    const rw = r.window;
-    if (rw && !seen.has(rw)) {
-      seen.add(rw);
-      w = intersect(w, rw);
-    }
-  }
+  for (const rw of distinctWindows(attempt.relocations)) w = intersect(w, rw);
   return placeable(w, plan.buf_align, bufMin, plan.memsz);
 }

@@ -281,7 +281,7 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
       c.flags[row] = (live ? 1 : 0) | (fo.memCoefficient << 1);
       if (fo.window !== lastWindow) {
         lastWindow = fo.window;
-        lastWindowId = out.windowIdOf(lastWindow);
+        lastWindowId = out.windowIdOfShared(lastWindow);
       }
       c.windowId[row] = lastWindowId;
       if (live && fo.width > 0) {

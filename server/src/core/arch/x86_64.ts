@@ -14,8 +14,8 @@ import type { LoadAttempt } from "../kexec/attempt";
 import type { KernelModel } from "../kexec/kernel";
 import type { SymbolWork } from "../kexec/load";
 import { PREFIX } from "../kexec/log";
-import type { ArchRelocator, RelaContext } from "../kexec/relocate";
-import type { RelocationTable } from "../kexec/relocation-table";
+import type { ArchRelocator, RelaContext, RelocationRecord } from "../kexec/relocate";
+import { distinctWindows, scanRelocations, type RelocationTable } from "../kexec/relocation-table";
 import { U32_MASK, hex, s64, u64 } from "../kexec/u64";
 import { EVERYWHERE, intersect, memRangeFor, placeable, type Interval } from "../kexec/windows";
 import { finding, firstAttempt, logLines, PIC_FIX } from "../rules/finding";
@@ -333,9 +333,16 @@ const X86_RULES: Rule[] = [
       if (!a) return [];
       const out: Finding[] = [];
       for (const type of [R_X86_64_32, R_X86_64_32S]) {
-        const checked = a.relocations.filter((r) => r.type === type && r.window !== undefined);
-        const movable = checked.filter((r) => r.memCoefficient === 1);
-        if (movable.length === 0) continue;
+        const checked = (r: RelocationRecord) => r.type === type && r.window !== undefined;
+        let movable = 0;
+        const movableSymbols = new Set<string>();
+        scanRelocations(a.relocations, (r) => {
+          if (checked(r) && r.memCoefficient === 1) {
+            movable++;
+            movableSymbols.add(r.symbol);
+          }
+        });
+        if (movable === 0) continue;
         const failing = ctx.loads.filter((l) =>
           l.attempt.relocations.some((r) => r.type === type && r.status === "overflow"),
         );
@@ -343,12 +350,7 @@ const X86_RULES: Rule[] = [
         const limit = type === R_X86_64_32 ? "4 GiB" : "2 GiB";
         // Report only when some address the kernel could choose fails for this type.
         let fits: Interval[] = [...EVERYWHERE];
-        const seen = new Set<readonly Interval[]>();
-        for (const r of checked) {
-          if (seen.has(r.window!)) continue;
-          seen.add(r.window!);
-          fits = intersect(fits, r.window!);
-        }
+        for (const w of distinctWindows(a.relocations, checked)) fits = intersect(fits, w);
         const { buf_align, memsz } = ctx.plan;
         const typeWindows = placeable(fits, buf_align, ctx.bufMin, memsz);
         const domain = placeable(EVERYWHERE, buf_align, ctx.bufMin, memsz);
@@ -364,14 +366,14 @@ const X86_RULES: Rule[] = [
         if (type === R_X86_64_32S) attach.push({ kind: "flag", flag: "-mcmodel=kernel", present: true });
         else if (ltext) attach.push({ kind: "flag", flag: "-mcmodel=large", present: true });
         else attach.push({ kind: "flag", flag: "-fpic", present: false });
-        const symbols = [...new Set(movable.map((r) => r.symbol))];
+        const symbols = [...movableSymbols];
         for (const s of symbols.slice(0, 8)) attach.push({ kind: "symbol", name: s, role: "reference" });
         const failedAt = [...new Set(failing.map((l) => `${l.label} (${hex(l.attempt.mem)})`))];
         out.push(
           finding({
             id: "reloc-overflow",
             severity: failing.length > 0 ? "error" : "warning",
-            title: `${movable.length} ${typeName} relocation${movable.length === 1 ? "" : "s"} overflow once the purgatory is loaded above ${limit}`,
+            title: `${movable} ${typeName} relocation${movable === 1 ? "" : "s"} overflow once the purgatory is loaded above ${limit}`,
             message:
               `The kernel stores S + A in a 32-bit field and fails with "Overflow in relocation type ${type}" when it does not fit. ` +
               `These fit only for kbuf.mem in ${describeWindows(typeWindows)}.` +
@@ -381,7 +383,7 @@ const X86_RULES: Rule[] = [
             kernelMessages: logLines(ctx, (t) => t.includes("Overflow in relocation")),
             evidence: {
               type: typeName,
-              count: movable.length,
+              count: movable,
               symbols,
               windows: describeWindows(typeWindows),
             },

@@ -135,7 +135,7 @@ export function ktApplyRelocations(
       if (typeNameId === undefined) typeIds[type] = typeNameId = table.stringId(typeNameOf(type));
       if (result.window !== lastWindow) {
         lastWindow = result.window;
-        lastWindowId = table.windowIdOf(lastWindow);
+        lastWindowId = table.windowIdOfShared(lastWindow);
       }
       table.addNumbers(
         group,

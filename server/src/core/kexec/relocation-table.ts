@@ -75,6 +75,9 @@ interface WindowNode {
   id?: number;
 }
 
+/** Per table, outside it: a worker's structured clone of the table does not carry it. */
+const sharedWindowIds = new WeakMap<RelocationTable, Map<readonly Interval[], number>>();
+
 export class RelocationTable {
   length = 0;
   private cap = 0;
@@ -170,6 +173,25 @@ export class RelocationTable {
       this.windows.push(w);
     }
     return node.id;
+  }
+
+  /**
+   * The id of a window array the caller made once for its bounds and hands in again by identity
+   * (the number paths' per-constraint caches): interned by identity alone, skipping the walk over
+   * its bounds. An equal window interned another way gets its own id; consumers intersecting each
+   * id once then intersect it twice, with the same result.
+   */
+  windowIdOfShared(w: readonly Interval[] | undefined): number {
+    if (w === undefined) return -1;
+    let ids = sharedWindowIds.get(this);
+    if (ids === undefined) sharedWindowIds.set(this, (ids = new Map()));
+    let id = ids.get(w);
+    if (id === undefined) {
+      id = this.windows.length;
+      this.windows.push(w);
+      ids.set(w, id);
+    }
+    return id;
   }
 
   /**
@@ -514,6 +536,43 @@ const RECORD_KEYS = [
 /** Exact doubles only: the number path falls back to bigints outside this range. */
 export function isExact(x: number): boolean {
   return x <= MAX_SAFE && x >= -MAX_SAFE;
+}
+
+/** Visits every record with the list's cursor: `fn` must not keep the record it is given. */
+export function scanRelocations(list: RelocationList, fn: (r: RelocationRecord, i: number) => void): void {
+  list.some((r, i) => {
+    fn(r, i);
+    return false;
+  });
+}
+
+/**
+ * The distinct window arrays of the records `pred` selects (of every record without one), each once:
+ * what intersecting the windows needs, without a record made per row.
+ */
+export function distinctWindows(
+  list: RelocationList,
+  pred?: (r: RelocationRecord, i: number) => boolean,
+): (readonly Interval[])[] {
+  const t = tableOf(list);
+  if (t !== undefined) {
+    if (pred === undefined) return t.windows.slice();
+    const seen = new Uint8Array(t.windows.length);
+    const out: (readonly Interval[])[] = [];
+    scanRelocations(list, (r, i) => {
+      const id = t.windowId[i]!;
+      if (id >= 0 && seen[id] === 0 && pred(r, i)) {
+        seen[id] = 1;
+        out.push(t.windows[id]!);
+      }
+    });
+    return out;
+  }
+  const seen = new Set<readonly Interval[]>();
+  scanRelocations(list, (r, i) => {
+    if (r.window !== undefined && (pred === undefined || pred(r, i))) seen.add(r.window);
+  });
+  return [...seen];
 }
 
 /** The table behind a relocation list, when it has one (so writers can read the columns). */

@@ -9,6 +9,7 @@ import type { LoadAttempt } from "../kexec/attempt";
 import type { KbufPlan } from "../kexec/purgatory";
 import { U64_MASK, hex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
+import { scanRelocations } from "../kexec/relocation-table";
 import { GOT_TYPES } from "../elf/x86_64-relocs";
 import { errorLines, finding, listed, OBJECT_TARGET, undefinedBehaviourFindings, unique } from "./finding";
 import type { Attachment, Finding } from "./types";
@@ -85,34 +86,36 @@ function unhandled(ctx: KexecToolsRuleContext): Finding[] {
 /** Named symbols of the relocations that overflow (or are left wrong) at some simulated load. */
 function overflowingSymbols(ctx: KexecToolsRuleContext): string[] {
   const sections = new Set(ctx.elf.sections.map((s) => s.name));
-  return unique(
-    ctx.loads.flatMap((l) =>
-      l.attempt.relocations
-        .filter((r) => (r.status === "overflow" || r.status === "undefined-behaviour") && r.window)
-        .map((r) => r.symbol)
-        .filter((name) => name !== "" && !sections.has(name)),
-    ),
-  );
+  const names = new Set<string>();
+  for (const l of ctx.loads)
+    scanRelocations(l.attempt.relocations, (r) => {
+      if ((r.status === "overflow" || r.status === "undefined-behaviour") && r.window) {
+        if (r.symbol !== "" && !sections.has(r.symbol)) names.add(r.symbol);
+      }
+    });
+  return [...names];
 }
 
 function overflow(ctx: KexecToolsRuleContext): Finding[] {
-  const recs = (ctx.loads[0]?.attempt.relocations ?? []).filter((r) => r.window !== undefined);
   const failing = ctx.loads.filter((l) =>
     l.attempt.relocations.some(
       (r) => (r.status === "overflow" || r.status === "undefined-behaviour") && r.reached && r.window,
     ),
   );
-  const constrained = recs.some(
-    (r) =>
-      r.memCoefficient === 1 &&
-      !(r.window!.length === 1 && r.window![0]!.from === 0n && r.window![0]!.to === U64_MASK),
-  );
+  // Over the first load's records with a window that moves with the buffer: whether one is not
+  // "everywhere", and the type names (of the split windows first).
+  let constrained = false;
+  const splitTypes = new Set<string>();
+  const movingTypes = new Set<string>();
+  scanRelocations(ctx.loads[0]?.attempt.relocations ?? [], (r) => {
+    const w = r.window;
+    if (w === undefined || r.memCoefficient !== 1) return;
+    movingTypes.add(r.typeName);
+    if (w.length !== 1) splitTypes.add(r.typeName);
+    if (!(w.length === 1 && w[0]!.from === 0n && w[0]!.to === U64_MASK)) constrained = true;
+  });
   if (failing.length === 0 && !constrained) return [];
-  const names = unique(
-    recs.filter((r) => r.memCoefficient === 1 && r.window!.length !== 1).map((r) => r.typeName),
-  );
-  const limited =
-    names.length > 0 ? names : unique(recs.filter((r) => r.memCoefficient === 1).map((r) => r.typeName));
+  const limited = [...(splitTypes.size > 0 ? splitTypes : movingTypes)];
   const windows = ctx.loadWindows.map((w) => `${hex(w.from)}–${hex(w.to)}`);
   const x86 = ctx.arch === "x86_64";
   const at = failing.map((l) => `${l.label} (${hex(l.attempt.mem)})`).join(", ");
