@@ -19,7 +19,7 @@ import { parseScript } from "../../server/src/core/lds/parser";
 import { placeSections, type InputObject } from "../../server/src/core/lds/orphans";
 import { flagHover, symbolHover } from "../../server/src/core/report/hover";
 import { writeReportJson } from "../../server/src/core/report/json-stream";
-import { reportText } from "../../server/src/core/report/text";
+import { writeReportText } from "../../server/src/core/report/text";
 import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
 import { elfSeed, mutateElf, type ElfSeed } from "./mutate-elf";
 import { mutateCmd, mutateLds, mutateMakefile } from "./mutate-text";
@@ -166,12 +166,21 @@ export function runElf(bytes: Uint8Array, options: SimulateOptions, timer: Timer
     return;
   }
   const report = r.report;
-  timer.call("reportText", () => reportText("fuzz.ro", report, { relocations: true }));
+  // The reporters as `purgatory-lens simulate --relocs` and `--json` call them: text for the lines,
+  // bytes straight through for the relocation rows (what goes to stdout).
+  const text: Uint8Array[] = [];
+  const textSink = (s: string) => text.push(Buffer.from(s));
+  const textBytes = (b: Uint8Array) => text.push(b);
+  timer.call("writeReportText", () =>
+    writeReportText("fuzz.ro", report, { relocations: true }, textSink, textBytes),
+  );
   // The one JSON writer: simulate --json, check --format json and the section map's report all print
   // what it writes (relocations as rows); reportJson() builds the document inside it.
-  let streamed = "";
-  timer.call("writeReportJson", () => writeReportJson("fuzz.ro", report, (s) => (streamed += s)));
-  JSON.parse(streamed);
+  const json: Uint8Array[] = [];
+  const jsonSink = (s: string) => json.push(Buffer.from(s));
+  const jsonBytes = (b: Uint8Array) => json.push(b);
+  timer.call("writeReportJson", () => writeReportJson("fuzz.ro", report, jsonSink, undefined, jsonBytes));
+  JSON.parse(Buffer.concat(json).toString("utf8"));
   const names = [
     "purgatory_start",
     "entry64_regs",

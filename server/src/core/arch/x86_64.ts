@@ -183,83 +183,83 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  * stopped, overflow unreached) with every value exact below 2^53, which is every relocation of a
  * purgatory that loads below 8 PiB; everything else goes to relocateOne().
  */
-function fastRela(): FastRela<FastSymbol> {
-  // Windows depend on the type and on c = value - k·mem only: one array per distinct c.
-  const windows = [new Map<number, readonly Interval[]>(), new Map<number, readonly Interval[]>()];
-  let memN = NaN;
-  let memFor: bigint | undefined;
-  return {
-    symbol(ctx, sym) {
-      if (sym.st_shndx === SHN_UNDEF || sym.st_shndx === SHN_COMMON) return undefined;
-      let base = 0n;
-      let k: 0 | 1 = 0;
-      if (sym.st_shndx !== SHN_ABS) {
-        if (sym.st_shndx >= ctx.elf.header.e_shnum) return undefined;
-        const sec = ctx.layout.sechdrs[sym.st_shndx]!;
-        base = sec.sh_addr;
-        k = sec.inBuffer || sec.isBss ? 1 : 0;
-      }
-      const S = u64(sym.st_value + base);
-      return S <= BigInt(MAX_SAFE) ? { S: Number(S), k } : undefined;
-    },
-    one(ctx, sym, entries, i, targetAddr, live, out) {
-      const r_offset = entries.r_offset[i]!;
-      const A = entries.r_addend[i]!;
-      const P = targetAddr + r_offset;
-      // NaN (an entry or address past 2^53) fails both comparisons.
-      if (!(P <= MAX_SAFE && A === A)) return false;
-      const type = entries.type[i]!;
-      const { S, k } = sym;
-      let value = S + A;
-      const field = x86Field(type, ctx.kernel);
-      if (!field) return false;
-      const width = field.width;
-      if (field.pcRel) value -= P;
-      if (value > MAX_SAFE || value < -MAX_SAFE) return false;
-      out.P = P;
-      out.S = S;
-      out.value = value;
-      out.width = width;
-      out.memCoefficient = k;
-      out.window = undefined;
-      out.status = "ok";
-      if (width === 0) return true;
-      const target = ctx.target;
-      if (!target.inBuffer) return false;
-      const at = Number(target.sh_offset) + r_offset;
-      if (at + width > ctx.layout.buffer.byteLength) return false;
-      out.at = at;
-      // value mod 2^32 for a 4-byte field; the 8-byte field takes the whole (wrapped) value.
-      out.stored = width === 8 ? value : value - Math.floor(value / TWO_32_N) * TWO_32_N;
-      if (type === R_X86_64_32 || type === R_X86_64_32S) {
-        // For an exact double, u64(value) > U32_MASK and s64(value) != (s32)value read as ranges.
-        const overflow =
-          type === R_X86_64_32
-            ? value < 0 || value > 0xffffffff
-            : value < -0x8000_0000 || value > 0x7fff_ffff;
-        if (overflow && live) return false;
-        out.status = overflow ? "overflow" : "ok";
-        if (k === 1) {
-          if (memFor !== ctx.mem) {
-            memFor = ctx.mem;
-            memN = exactNumber(ctx.mem);
-          }
-          const c = value - memN;
-          if (!(c <= MAX_SAFE && c >= -MAX_SAFE)) return false;
-          const cache = windows[type === R_X86_64_32 ? 0 : 1]!;
-          let w = cache.get(c);
-          if (w === undefined) {
-            const cBig = u64(BigInt(c));
-            w = type === R_X86_64_32 ? memRangeFor(cBig, 0n, TWO_32) : memRangeFor(cBig, S32_LOW, TWO_32);
-            cache.set(c, w);
-          }
-          out.window = w;
-        } else out.window = overflow ? NO_WINDOW : EVERYWHERE;
-      }
-      return true;
-    },
-  };
-}
+// Windows depend on the type and on c = value - k·mem only: one array per distinct c, kept across
+// loads (emptied when large). A module-level object, not one made per call: optimised code that
+// calls it keeps one call target.
+const fastWindows = [new Map<number, readonly Interval[]>(), new Map<number, readonly Interval[]>()];
+let fastMemFor: bigint | undefined;
+let fastMemN = NaN;
+
+const X86_FAST: FastRela<FastSymbol> = {
+  symbol(ctx, sym) {
+    if (sym.st_shndx === SHN_UNDEF || sym.st_shndx === SHN_COMMON) return undefined;
+    let base = 0n;
+    let k: 0 | 1 = 0;
+    if (sym.st_shndx !== SHN_ABS) {
+      if (sym.st_shndx >= ctx.elf.header.e_shnum) return undefined;
+      const sec = ctx.layout.sechdrs[sym.st_shndx]!;
+      base = sec.sh_addr;
+      k = sec.inBuffer || sec.isBss ? 1 : 0;
+    }
+    const S = u64(sym.st_value + base);
+    return S <= BigInt(MAX_SAFE) ? { S: Number(S), k } : undefined;
+  },
+  one(ctx, sym, entries, i, targetAddr, live, out) {
+    const r_offset = entries.r_offset[i]!;
+    const A = entries.r_addend[i]!;
+    const P = targetAddr + r_offset;
+    // NaN (an entry or address past 2^53) fails both comparisons.
+    if (!(P <= MAX_SAFE && A === A)) return false;
+    const type = entries.type[i]!;
+    const { S, k } = sym;
+    let value = S + A;
+    const field = x86Field(type, ctx.kernel);
+    if (!field) return false;
+    const width = field.width;
+    if (field.pcRel) value -= P;
+    if (value > MAX_SAFE || value < -MAX_SAFE) return false;
+    out.P = P;
+    out.S = S;
+    out.value = value;
+    out.width = width;
+    out.memCoefficient = k;
+    out.window = undefined;
+    out.status = "ok";
+    if (width === 0) return true;
+    const target = ctx.target;
+    if (!target.inBuffer) return false;
+    const at = Number(target.sh_offset) + r_offset;
+    if (at + width > ctx.layout.buffer.byteLength) return false;
+    out.at = at;
+    // value mod 2^32 for a 4-byte field; the 8-byte field takes the whole (wrapped) value.
+    out.stored = width === 8 ? value : value - Math.floor(value / TWO_32_N) * TWO_32_N;
+    if (type === R_X86_64_32 || type === R_X86_64_32S) {
+      // For an exact double, u64(value) > U32_MASK and s64(value) != (s32)value read as ranges.
+      const overflow =
+        type === R_X86_64_32 ? value < 0 || value > 0xffffffff : value < -0x8000_0000 || value > 0x7fff_ffff;
+      if (overflow && live) return false;
+      out.status = overflow ? "overflow" : "ok";
+      if (k === 1) {
+        if (fastMemFor !== ctx.mem) {
+          fastMemFor = ctx.mem;
+          fastMemN = exactNumber(ctx.mem);
+        }
+        const c = value - fastMemN;
+        if (!(c <= MAX_SAFE && c >= -MAX_SAFE)) return false;
+        const cache = fastWindows[type === R_X86_64_32 ? 0 : 1]!;
+        let w = cache.get(c);
+        if (w === undefined) {
+          if (cache.size >= 65536) cache.clear();
+          const cBig = u64(BigInt(c));
+          w = type === R_X86_64_32 ? memRangeFor(cBig, 0n, TWO_32) : memRangeFor(cBig, S32_LOW, TWO_32);
+          cache.set(c, w);
+        }
+        out.window = w;
+      } else out.window = overflow ? NO_WINDOW : EVERYWHERE;
+    }
+    return true;
+  },
+};
 
 const NO_WINDOW: readonly Interval[] = [];
 
@@ -280,10 +280,10 @@ export const x86Hook: RelaHook = {
     `value=${s.st_value.toString(16)} size: ${s.st_size.toString(16)}`,
 };
 
+const x86HookWithFast: RelaHook = { ...x86Hook, fast: X86_FAST as FastRela<unknown> };
+
 const x86_64Relocator: ArchRelocator = {
-  // The number path keeps per-section caches (the windows), so each section gets its own.
-  applyRela: (ctx: RelaContext, out: RelocationTable) =>
-    applyRelaWith({ ...x86Hook, fast: fastRela() as FastRela<unknown> }, ctx, out),
+  applyRela: (ctx: RelaContext, out: RelocationTable) => applyRelaWith(x86HookWithFast, ctx, out),
 };
 
 /** Lowest address bzImage64_load lets the purgatory go (MIN_PURGATORY_ADDR). */

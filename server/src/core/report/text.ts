@@ -203,7 +203,6 @@ function writeTableLines(t: RelocationTable, emit: (b: Uint8Array) => void): voi
   const targets = t.groups.map((g) => cell(`    ${g.targetName}+`));
   const statuses = STATUSES.map((x) => cell(` ${x}`));
   const notReached = cell(" (not reached)");
-  const dash = cell("-");
   const { group, typeNameId, symbolId, status, flags } = t;
   const cols = [WIDE.r_offset, WIDE.S, WIDE.A, WIDE.P, WIDE.stored].map((c) => t.wide[c]!);
   const [rOffset, colS, colA, colP, colStored] = cols as [
@@ -213,21 +212,6 @@ function writeTableLines(t: RelocationTable, emit: (b: Uint8Array) => void): voi
     Float64Array,
     Float64Array,
   ];
-  /** A hex field padded to `width` characters (a bigint's from the table when no double holds it). */
-  const hexField = (
-    buf: Uint8Array,
-    pos: number,
-    d: number,
-    c: number,
-    i: number,
-    signed: boolean,
-    width: number,
-  ) => {
-    const start = pos;
-    if (d === d) pos = putHex(buf, pos, d, signed, false);
-    else pos = putBytes(buf, pos, (t.hexAt(c, i) === null ? dash : cell(t.hexAt(c, i)!)).bytes);
-    return padTo(buf, pos, start + width);
-  };
   let buf: Uint8Array = Buffer.allocUnsafe(CHUNK);
   let pos = 0;
   for (let i = 0; i < t.length; i++) {
@@ -256,24 +240,50 @@ function writeTableLines(t: RelocationTable, emit: (b: Uint8Array) => void): voi
     const S = colS[i]!;
     pos =
       S === S || t.hexAt(WIDE.S, i) !== null
-        ? hexField(buf, pos, S, WIDE.S, i, false, 18)
-        : putCell(buf, pos, dash, 18);
+        ? hexField(t, buf, pos, S, WIDE.S, i, false, 18)
+        : putCell(buf, pos, DASH, 18);
     buf[pos++] = 32;
-    pos = hexField(buf, pos, colA[i]!, WIDE.A, i, true, 8);
+    pos = hexField(t, buf, pos, colA[i]!, WIDE.A, i, true, 8);
     buf[pos++] = 32;
-    pos = hexField(buf, pos, colP[i]!, WIDE.P, i, false, 18);
+    pos = hexField(t, buf, pos, colP[i]!, WIDE.P, i, false, 18);
     buf[pos++] = 32;
     const stored = colStored[i]!;
     pos =
       stored === stored || t.hexAt(WIDE.stored, i) !== null
-        ? hexField(buf, pos, stored, WIDE.stored, i, false, 11)
-        : putCell(buf, pos, dash, 11);
+        ? hexField(t, buf, pos, stored, WIDE.stored, i, false, 11)
+        : putCell(buf, pos, DASH, 11);
     pos = putBytes(buf, pos, statuses[status[i]!]!.bytes);
     if ((flags[i]! & 1) === 0) pos = putBytes(buf, pos, notReached.bytes);
     buf[pos++] = 10;
   }
   if (pos > 0) emit(buf.subarray(0, pos));
 }
+
+/**
+ * A hex field padded to `width` characters (a bigint's from the table when no double holds it). One
+ * function for every call: a closure made per report changes the call target the row loop was
+ * optimised for.
+ */
+function hexField(
+  t: RelocationTable,
+  buf: Uint8Array,
+  pos: number,
+  d: number,
+  c: number,
+  i: number,
+  signed: boolean,
+  width: number,
+): number {
+  const start = pos;
+  if (d === d) pos = putHex(buf, pos, d, signed, false);
+  else {
+    const h = t.hexAt(c, i);
+    pos = putBytes(buf, pos, (h === null ? DASH : cell(h)).bytes);
+  }
+  return padTo(buf, pos, start + width);
+}
+
+const DASH = cell("-");
 
 function findingText(f: Finding, said: "kernel" | "kexec"): string[] {
   const out = [`  ${f.severity.padEnd(7)} [${f.id}] ${f.title}`];
