@@ -18,8 +18,11 @@ export interface ElfSeed {
 }
 
 export function elfSeed(name: string, bytes: Uint8Array): ElfSeed | undefined {
+  // A plain Uint8Array of its own: on a Buffer (what readFileSync gives) slice() is a view, and every
+  // mutation would write into the seed, making each input depend on the ones generated before it.
+  const own = new Uint8Array(bytes);
   try {
-    return { name, bytes, elf: readElf(bytes) };
+    return { name, bytes: own, elf: readElf(own) };
   } catch {
     return undefined;
   }

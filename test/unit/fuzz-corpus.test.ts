@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { main } from "../../server/src/cli";
 import { CORPUS, readIndex, readInput, storedNames } from "../fuzz/corpus";
-import { loadSeeds, runInput, Timer, TARGETS, type FuzzInput } from "../fuzz/targets";
+import { generate, loadSeeds, runInput, Timer, TARGETS, type FuzzInput } from "../fuzz/targets";
 
 describe("fuzz corpus replay", () => {
   const seeds = loadSeeds();
@@ -61,4 +61,22 @@ describe("fuzz corpus replay", () => {
       });
     }
   }
+});
+
+describe("fuzz input generation", () => {
+  it("makes each input from (seed, target, index) alone, whatever was generated before", () => {
+    const seeds = loadSeeds();
+    const digest = (i: number, target: (typeof TARGETS)[number]) =>
+      Buffer.from(generate(seeds, target, 7, i).bytes).toString("base64");
+    for (const target of TARGETS) {
+      const first = [0, 1, 2, 3].map((i) => digest(i, target));
+      // Enough inputs that every mutation (each writes into its own copy of a seed) has run.
+      for (let i = 4; i < 400; i++) generate(seeds, target, 7, i);
+      assert.deepEqual(
+        [0, 1, 2, 3].map((i) => digest(i, target)),
+        first,
+        `${target}: an input changed with what came before it`,
+      );
+    }
+  });
 });
