@@ -92,9 +92,9 @@ export function ktLayout(
       s.sh_addr <= eEntry &&
       u64(s.sh_addr + s.sh_size) > eEntry,
   );
+  const sechdrs: LoadedSection[] = sections.map((s) => loadedSection(s, sectionAlign(s, version, overrides)));
   const buffer = allocateStaging(plan.bufsz);
   const ub: string[] = [];
-  const sechdrs: LoadedSection[] = sections.map((s) => loadedSection(s, sectionAlign(s, version, overrides)));
   const base = narrow(bufAddr);
   let dataAddr: U64 = base;
   let bssAddr = addU64(base, plan.bssOffset);

@@ -14,28 +14,32 @@ export const HASH_LIMIT = 16 << 20;
 
 const PAGE = 4096;
 const ZERO_PAGE = new Uint8Array(PAGE);
+/** Parts of one page kept as views before the page is made whole. */
+const MAX_EXTENTS = 16;
 /** Pages allocated together (256 KiB). */
 const SLAB_PAGES = 64;
 
+/** Bytes a page holds without a copy: `length` bytes of `src` from `from`, at in-page offset `start`. */
+interface Extent {
+  readonly start: number;
+  readonly length: number;
+  readonly src: Uint8Array;
+  readonly from: number;
+}
+
 /**
- * A buffer larger than DENSE_LIMIT: pages materialise on first write. A whole page copied in from
- * the object is kept as a view of the object's bytes until something writes to it: an object whose
- * thousands of sections all point at the same file bytes asks for tens of megabytes of copies (the
- * kernel makes them), which would otherwise cost a page allocation and a copy each. A copy into a
- * page nothing else has touched keeps only its own bytes (a segment, in one growing arena): 15,000
- * small sections, each alone in its page, made 118 MB of zeroed pages per simulation.
+ * A buffer larger than DENSE_LIMIT: pages materialise on first write. What set() copies in is kept
+ * as views of the caller's bytes until something writes to the page: a whole page as the view itself,
+ * a part of one as an extent (several per page when small sections share it). Thousands of sections
+ * copied from the same file bytes (the kernel makes tens of megabytes of copies) then cost an object
+ * each instead of a page allocation and a copy each.
  */
 export class SparseBuffer {
   private readonly pages = new Map<number, Uint8Array>();
   /** Pages that are views of the bytes set() was given, copied before any write. */
   private readonly borrowed = new Set<number>();
-  /** Pages holding only a segment: where its bytes are in the arena, its in-page start and length. */
-  private readonly segments = new Map<
-    number,
-    { readonly at: number; readonly start: number; readonly length: number }
-  >();
-  private arena = new Uint8Array(PAGE);
-  private arenaUsed = 0;
+  /** Pages made only of extents, in the order set() wrote them (a later one wins where they overlap). */
+  private readonly extents = new Map<number, Extent[]>();
 
   constructor(readonly byteLength: number) {}
 
@@ -43,22 +47,22 @@ export class SparseBuffer {
     const k = Math.floor(at / PAGE);
     const p = this.pages.get(k);
     if (p !== undefined) return p[at % PAGE]!;
-    const seg = this.segments.get(k);
-    if (seg === undefined) return 0;
-    const i = (at % PAGE) - seg.start;
-    return i >= 0 && i < seg.length ? this.arena[seg.at + i]! : 0;
+    const list = this.extents.get(k);
+    if (list === undefined) return 0;
+    const i = at % PAGE;
+    for (let e = list.length - 1; e >= 0; e--) {
+      const x = list[e]!;
+      if (i >= x.start && i < x.start + x.length) return x.src[x.from + i - x.start]!;
+    }
+    return 0;
   }
 
   put(at: number, value: number): void {
-    const k = Math.floor(at / PAGE);
-    const seg = this.pages.has(k) ? undefined : this.segments.get(k);
-    const i = (at % PAGE) - (seg?.start ?? 0);
-    if (seg !== undefined && i >= 0 && i < seg.length) this.arena[seg.at + i] = value;
-    else this.page(k)[at % PAGE] = value;
+    this.page(Math.floor(at / PAGE))[at % PAGE] = value;
   }
 
   /**
-   * Copies `bytes` in at `offset`, page by page. Whole pages may stay views of `bytes`: the caller
+   * Copies `bytes` in at `offset`, page by page. Parts of it may stay views of `bytes`: the caller
    * must not change them afterwards (the loaders pass the object's bytes, which nothing writes).
    */
   set(bytes: Uint8Array, offset: number): void {
@@ -68,17 +72,20 @@ export class SparseBuffer {
       const inPage = at % PAGE;
       const n = Math.min(PAGE - inPage, bytes.length - done);
       const k = Math.floor(at / PAGE);
-      const part = bytes.subarray(done, done + n);
       if (n === PAGE) {
-        this.pages.set(k, part);
+        this.pages.set(k, bytes.subarray(done, done + n));
         this.borrowed.add(k);
-        this.segments.delete(k);
-      } else if (!this.pages.has(k) && !this.segments.has(k)) this.addSegment(k, inPage, part);
-      else {
-        const seg = this.pages.has(k) ? undefined : this.segments.get(k);
-        if (seg !== undefined && inPage >= seg.start && inPage + n <= seg.start + seg.length)
-          this.arena.set(part, seg.at + inPage - seg.start);
-        else this.page(k).set(part, inPage);
+        this.extents.delete(k);
+      } else {
+        const list = this.extents.get(k);
+        // A page with many parts is made whole: a read looks through its extents one by one.
+        if (this.pages.has(k) || (list !== undefined && list.length >= MAX_EXTENTS))
+          this.page(k).set(bytes.subarray(done, done + n), inPage);
+        else {
+          const extent = { start: inPage, length: n, src: bytes, from: done };
+          if (list === undefined) this.extents.set(k, [extent]);
+          else list.push(extent);
+        }
       }
       done += n;
     }
@@ -102,9 +109,7 @@ export class SparseBuffer {
         c.pages.set(k, q);
       }
     }
-    c.arena = this.arena.slice();
-    c.arenaUsed = this.arenaUsed;
-    for (const [k, seg] of this.segments) c.segments.set(k, seg);
+    for (const [k, list] of this.extents) c.extents.set(k, [...list]);
     return c;
   }
 
@@ -120,34 +125,22 @@ export class SparseBuffer {
   private pageBytes(k: number): Uint8Array {
     const p = this.pages.get(k);
     if (p !== undefined) return p;
-    const seg = this.segments.get(k);
-    if (seg === undefined) return ZERO_PAGE;
+    const list = this.extents.get(k);
+    if (list === undefined) return ZERO_PAGE;
     const out = new Uint8Array(PAGE);
-    out.set(this.arena.subarray(seg.at, seg.at + seg.length), seg.start);
+    for (const x of list) out.set(x.src.subarray(x.from, x.from + x.length), x.start);
     return out;
   }
 
-  /** A segment of page `k` holding a copy of `bytes` from in-page offset `start`. */
-  private addSegment(k: number, start: number, bytes: Uint8Array): void {
-    if (this.arenaUsed + bytes.length > this.arena.length) {
-      const wider = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + bytes.length));
-      wider.set(this.arena.subarray(0, this.arenaUsed));
-      this.arena = wider;
-    }
-    this.arena.set(bytes, this.arenaUsed);
-    this.segments.set(k, { at: this.arenaUsed, start, length: bytes.length });
-    this.arenaUsed += bytes.length;
-  }
-
-  /** Page `k`, owned and writable (a segment becomes a whole page around it). */
+  /** Page `k`, owned and writable (its extents copied into it). */
   private page(k: number): Uint8Array {
     let p = this.pages.get(k);
     if (!p) {
       this.pages.set(k, (p = this.newPage()));
-      const seg = this.segments.get(k);
-      if (seg !== undefined) {
-        p.set(this.arena.subarray(seg.at, seg.at + seg.length), seg.start);
-        this.segments.delete(k);
+      const list = this.extents.get(k);
+      if (list !== undefined) {
+        for (const x of list) p.set(x.src.subarray(x.from, x.from + x.length), x.start);
+        this.extents.delete(k);
       }
     } else if (this.borrowed.has(k)) {
       const copy = this.newPage();
