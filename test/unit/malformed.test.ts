@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { readElf } from "../../server/src/core/elf/reader";
+import { capped, MAX_NOTES } from "../../server/src/core/rules/finding";
 import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
 import { errLines, readFixture } from "../helpers";
 
@@ -207,6 +208,54 @@ describe("malformed input where the kernel would corrupt memory: reported, not s
       mutate((b) => b.writeUInt32LE(0x100000, symOff("target"))),
       /string offset 1048576 is past the end/,
     ));
+});
+
+describe("thousands of sections copied out of bounds", () => {
+  // alltypes.ro with 3,000 more copies of .text's header, every ALLOC section's sh_addralign 0: the
+  // kernel's ALIGN(x, 0) is 0, so the buffer is sized for one section and the layout copies the rest
+  // past its end. One undefined behaviour, the rest counted: not 3,000 notes and findings.
+  const copies = 3000;
+  const grown = (() => {
+    const shnum = elf.header.e_shnum;
+    const table = Buffer.alloc((shnum + copies) * 64);
+    base.copy(table, 0, SHOFF, SHOFF + shnum * 64);
+    for (let i = 0; i < copies; i++)
+      table.set(table.subarray(sec(".text").index * 64, sec(".text").index * 64 + 64), (shnum + i) * 64);
+    for (let i = 0; i < shnum + copies; i++) {
+      const flags = table.readBigUInt64LE(i * 64 + 8);
+      if ((flags & 2n) !== 0n) table.writeBigUInt64LE(0n, i * 64 + 48);
+    }
+    const out = Buffer.concat([base, table]);
+    out.writeBigUInt64LE(BigInt(base.length), 40);
+    out.writeUInt16LE(shnum + copies, 60);
+    return out;
+  })();
+  for (const kernel of ["4.14", "6.8"])
+    for (const loader of ["kernel", "kexec-tools"] as const)
+      it(`says so once, with a count, under the ${loader === "kernel" ? `${kernel} kernel` : "kexec-tools"} loader`, () => {
+        const r = simulated(grown, { kernel, loader, kexecTools: "2.0.23" });
+        for (const l of r.loads) {
+          const notes = l.attempt.undefinedBehaviour;
+          assert.ok(notes.length > 0 && notes.length <= 5, `${notes.length} notes`);
+          assert.match(notes.join("\n"), /past the end of the \d+-byte/);
+          // 4.14 and kexec-tools place each section past the end; 6.8 resets its offset to 0 and
+          // overwrites instead, so only a couple go past.
+          if (kernel === "4.14" || loader === "kexec-tools")
+            assert.match(notes.at(-1)!, /^\d+ more sections would be copied past the end of the buffer too/);
+        }
+        assert.ok(r.findings.length <= 12, `${r.findings.length} findings`);
+      });
+});
+
+describe("notes turned into findings one each", () => {
+  it("stop at eight, the last counting the rest", () => {
+    const notes = Array.from({ length: 20 }, (_, i) => `note ${i}`);
+    const out = capped(notes);
+    assert.equal(out.length, MAX_NOTES);
+    assert.deepEqual(out.slice(0, 7), notes.slice(0, 7));
+    assert.equal(out[7], "13 more like it, the first: note 7");
+    assert.deepEqual(capped(notes.slice(0, 8)), notes.slice(0, 8));
+  });
 });
 
 describe("robustness: random corruption never throws and never hangs", () => {

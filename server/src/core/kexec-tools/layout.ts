@@ -8,6 +8,7 @@ import type { ElfFile, SectionHeader } from "../elf/types";
 import {
   kernelSections,
   loadedSection,
+  PastEnd,
   sectionFootprint,
   type KbufPlan,
   type LoadedSection,
@@ -95,6 +96,7 @@ export function ktLayout(
   const sechdrs: LoadedSection[] = sections.map((s) => loadedSection(s, sectionAlign(s, version, overrides)));
   const buffer = allocateStaging(plan.bufsz);
   const ub: string[] = [];
+  const pastEnd = new PastEnd();
   const base = narrow(bufAddr);
   let dataAddr: U64 = base;
   let bssAddr = addU64(base, plan.bssOffset);
@@ -111,10 +113,11 @@ export function ktLayout(
     const off = subU64(dataAddr, base);
     if (sumAbove(off, s.size, plan.bufsz)) {
       // Only reachable with sh_addralign 0 before 2.0.24 or a non-power-of-two alignment.
-      ub.push(
-        `section ${s.index} (${s.name}) would be copied to buffer offset 0x${off.toString(16)}, ${s.size} bytes, ` +
-          `past the end of the ${plan.bufsz}-byte buffer: kexec-tools would write out of bounds`,
-      );
+      if (!pastEnd.more())
+        ub.push(
+          `section ${s.index} (${s.name}) would be copied to buffer offset 0x${off.toString(16)}, ${s.size} bytes, ` +
+            `past the end of the ${plan.bufsz}-byte buffer: kexec-tools would write out of bounds`,
+        );
     } else {
       copyIntoStaging(buffer, elf.bytes, Number(s.fileOffset), Number(s.size), Number(off));
     }
@@ -124,5 +127,5 @@ export function ktLayout(
   }
   const entrySection = entrySec?.index;
   const entry = entrySec ? u64(eEntry - entrySec.sh_addr + sechdrs[entrySec.index]!.sh_addr) : eEntry;
-  return { sechdrs, buffer, entrySection, entry, undefinedBehaviour: ub };
+  return { sechdrs, buffer, entrySection, entry, undefinedBehaviour: pastEnd.close(ub, "kexec-tools") };
 }

@@ -20,9 +20,18 @@ export interface KtAttemptOptions extends KtLoadOptions {
   readonly debug?: boolean;
 }
 
+/** The buffer elf_rel_load asks for; the same for every load of one object (made once each). */
 export function ktArchPlan(arch: KtArch, elf: ElfFile, version: KexecToolsVersion): KbufPlan {
-  return ktPlan(elf, version, arch.pageSize, arch.alignOverrides?.(elf));
+  let plans = plansOf.get(elf);
+  if (plans === undefined) plansOf.set(elf, (plans = new Map()));
+  const key = `${arch.id} ${version.label}`;
+  let plan = plans.get(key);
+  if (plan === undefined)
+    plans.set(key, (plan = ktPlan(elf, version, arch.pageSize, arch.alignOverrides?.(elf))));
+  return plan;
 }
+
+const plansOf = new WeakMap<ElfFile, Map<string, KbufPlan>>();
 
 /** The load at buf_addr `mem` (the placement already chose it, or failed, before this is called). */
 export function loadKtPurgatory(

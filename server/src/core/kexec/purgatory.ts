@@ -196,6 +196,31 @@ function copySechdrs(elf: ElfFile): LoadedSection[] {
   return kernelSections(elf).map((s) => loadedSection(s, s.sh_addralign));
 }
 
+/**
+ * Sections copied past the end of the buffer: each is undefined behaviour of the same kind, and an
+ * object with thousands of them gets a note for each of the first few and one line for the rest.
+ */
+export class PastEnd {
+  private count = 0;
+  /** Counts one; true when the caller should say nothing of it (past the first few). */
+  more(): boolean {
+    return this.count++ >= PAST_END_NOTES;
+  }
+  /** `ub` with a line for the ones past the first few, if any. */
+  close(ub: string[], who: string): string[] {
+    if (this.count > PAST_END_NOTES) {
+      const n = this.count - PAST_END_NOTES;
+      ub.push(
+        `${n} more section${n === 1 ? "" : "s"} would be copied past the end of the buffer too (${who} copies them all)`,
+      );
+    }
+    return ub;
+  }
+}
+
+/** Sections past the end of the buffer that get a note of their own. */
+const PAST_END_NOTES = 4;
+
 /** NOBITS sections go after the buffer, each aligned; every era does the same. Returns the next address. */
 function placeBss(s: LoadedSection, bssAddr: U64): U64 {
   const at = alignU64(bssAddr, s.align);
@@ -231,8 +256,11 @@ export function setupSechdrs(
   let bssAddr = addU64(narrow(mem), plan.bssOffset);
   let start = eEntry;
 
+  // The first copies past the end get a note each; the ones after them are counted.
+  const pastEnd = new PastEnd();
   const copyInto = (s: LoadedSection, offset: U64): void => {
     if (sumAbove(offset, s.size, plan.bufsz)) {
+      if (pastEnd.more()) return;
       ub.push(
         `section ${s.index} (${s.name}) would be copied to buffer offset 0x${offset.toString(16)}, ` +
           `${s.size} bytes, past the end of the ${plan.bufsz}-byte purgatory buffer: the kernel would write out of bounds`,
@@ -275,7 +303,7 @@ export function setupSechdrs(
       imageStart: start,
       entryMatches: matches,
       entrySymbol: undefined,
-      undefinedBehaviour: ub,
+      undefinedBehaviour: pastEnd.close(ub, "the kernel"),
     };
   }
 
@@ -346,7 +374,14 @@ export function setupSechdrs(
     s.sh_offset = offsetBig();
     offsetU = addU64(offsetU, s.size);
   }
-  return { sechdrs, buffer, imageStart: start, entryMatches: matches, entrySymbol, undefinedBehaviour: ub };
+  return {
+    sechdrs,
+    buffer,
+    imageStart: start,
+    entryMatches: matches,
+    entrySymbol,
+    undefinedBehaviour: pastEnd.close(ub, "the kernel"),
+  };
 }
 
 /** The WARN_ON splat's framing lines; CPU, PID and code offsets depend on the machine. */

@@ -38,7 +38,7 @@ export function undefinedBehaviourFindings(
   loads: readonly { attempt: LoadAttempt }[],
   words: Pick<Finding, "title" | "cause" | "fix">,
 ): Finding[] {
-  const ub = unique(loads.flatMap((l) => l.attempt.undefinedBehaviour));
+  const ub = capped(unique(loads.flatMap((l) => l.attempt.undefinedBehaviour)));
   if (ub.length === 0) return [];
   return [
     finding({
@@ -51,6 +51,20 @@ export function undefinedBehaviourFindings(
       attach: [OBJECT_TARGET],
     }),
   ];
+}
+
+/** Notes a rule turns into findings one each, up to this many. */
+export const MAX_NOTES = 8;
+
+/**
+ * At most MAX_NOTES notes: the first ones, then one that counts the rest and quotes the first of
+ * them (a fuzzed object had 15,000 sections each copied out of bounds, and an editor showed a
+ * diagnostic for each).
+ */
+export function capped(notes: readonly string[]): string[] {
+  if (notes.length <= MAX_NOTES) return [...notes];
+  const rest = notes.length - (MAX_NOTES - 1);
+  return [...notes.slice(0, MAX_NOTES - 1), `${rest} more like it, the first: ${notes[MAX_NOTES - 1]}`];
 }
 
 /** The distinct error lines (kernel log or kexec's stderr) matching `pick`, over every load, in order. */

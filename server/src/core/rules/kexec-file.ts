@@ -22,6 +22,7 @@ import {
   OBJECT_TARGET,
   PIC_FIX,
   unique,
+  capped,
 } from "./finding";
 import type { Rule, RuleContext, SymbolNeed } from "./rule";
 import type { Attachment, Finding } from "./types";
@@ -395,7 +396,7 @@ export const GENERIC_RULES: readonly Rule[] = [
   {
     id: "undefined-behaviour",
     evaluate(ctx) {
-      const notes = [...new Set(ctx.loads.flatMap((l) => l.attempt.undefinedBehaviour))];
+      const notes = capped([...new Set(ctx.loads.flatMap((l) => l.attempt.undefinedBehaviour))]);
       return notes.map((n) =>
         finding({
           id: "undefined-behaviour",
@@ -412,7 +413,7 @@ export const GENERIC_RULES: readonly Rule[] = [
   {
     id: "silent-failure",
     evaluate(ctx) {
-      const notes = [...new Set(ctx.loads.flatMap((l) => l.attempt.silent))];
+      const notes = capped([...new Set(ctx.loads.flatMap((l) => l.attempt.silent))]);
       return notes.map((n) =>
         finding({
           id: "silent-failure",

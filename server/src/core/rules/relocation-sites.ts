@@ -5,7 +5,7 @@
 import { SHT_SYMTAB } from "../elf/constants";
 import { kernelSymbolName } from "../kexec/relocate";
 import { readRelocations, readSymbol, readSymbols, symbolCount } from "../elf/reader";
-import type { ElfFile } from "../elf/types";
+import type { ElfFile, ElfSymbol } from "../elf/types";
 import type { RelocationRecord } from "../kexec/relocate";
 import { unique } from "./finding";
 import type { Attachment } from "./types";
@@ -29,14 +29,19 @@ const COMPILER_LABEL = /^\.L(ANCHOR|C|\d)/;
 /**
  * The source-level name behind a relocation: the symbol itself, or for a section symbol or a compiler
  * label, the named object or function that the target address (symbol value + addend) falls in.
+ * `symbolsOf` gives a symbol table's symbols (read once per call of siteAttachments).
  */
-function sourceName(elf: ElfFile, r: RelocationRecord): string | undefined {
+function sourceName(
+  elf: ElfFile,
+  r: RelocationRecord,
+  symbolsOf: (index: number) => readonly ElfSymbol[],
+): string | undefined {
   if (!isSectionSymbol(elf, r) && !COMPILER_LABEL.test(r.symbol)) return r.symbol;
   const symtab = elf.sections[elf.sections[r.relSection]?.sh_link ?? -1];
   if (!symtab || symtab.sh_type !== SHT_SYMTAB) return undefined;
   try {
     const target = readSymbol(elf, symtab.index, r.symIndex).st_value + r.A;
-    return readSymbols(elf, symtab.index).find(
+    return symbolsOf(symtab.index).find(
       (s) =>
         s.st_shndx === r.symShndx &&
         s.st_name !== 0 &&
@@ -52,10 +57,28 @@ function sourceName(elf: ElfFile, r: RelocationRecord): string | undefined {
 /**
  * Where the relocations come from: each named symbol's references in the sources (the line that needs
  * the relocation), with the sites as evidence so the editor can also point at the objects carrying them.
+ * The first MAX_SITES names; each distinct (section, symbol, addend) is looked up once, so forty
+ * thousand relocations against one section symbol do not read its table forty thousand times.
  */
 export function siteAttachments(elf: ElfFile, recs: readonly RelocationRecord[]): Attachment[] {
-  const names = unique(recs.map((r) => sourceName(elf, r)).filter((n) => n !== undefined));
-  return names.slice(0, MAX_SITES).map((name) => ({ kind: "symbol", name, role: "reference" }) as const);
+  const tables = new Map<number, readonly ElfSymbol[]>();
+  const symbolsOf = (index: number): readonly ElfSymbol[] => {
+    let list = tables.get(index);
+    if (list === undefined) tables.set(index, (list = readSymbols(elf, index)));
+    return list;
+  };
+  const seen = new Set<string>();
+  const names = new Set<string>();
+  for (const r of recs) {
+    const key = `${r.relSection} ${r.symIndex} ${r.A}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const name = sourceName(elf, r, symbolsOf);
+    if (name === undefined) continue;
+    names.add(name);
+    if (names.size === MAX_SITES) break;
+  }
+  return [...names].map((name) => ({ kind: "symbol", name, role: "reference" }) as const);
 }
 
 export function sites(recs: readonly RelocationRecord[]): string[] {
