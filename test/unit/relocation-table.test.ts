@@ -7,6 +7,7 @@ import { readElf } from "../../server/src/core/elf/reader";
 import { KT_X86_64 } from "../../server/src/core/kexec-tools/arch/x86_64";
 import { loadKtPurgatory } from "../../server/src/core/kexec-tools/load";
 import { kexecToolsVersion } from "../../server/src/core/kexec-tools/version";
+import type { LoadAttempt } from "../../server/src/core/kexec/attempt";
 import { kernelModel } from "../../server/src/core/kexec/kernel";
 import { loadPurgatory } from "../../server/src/core/kexec/load";
 import { hexU64, RelocationTable, u64Of } from "../../server/src/core/kexec/relocation-table";
@@ -75,6 +76,23 @@ describe("relocation table", () => {
   });
 });
 
+/** The edge and x86_64 fixture objects. */
+const objects = [
+  ...readdirSync(fixturePath("edge", "obj")).map((f) => ["edge", "obj", f]),
+  ...readdirSync(fixturePath("x86_64", "obj")).map((f) => ["x86_64", "obj", f]),
+].filter((p) => p[2]!.endsWith(".ro"));
+
+/** A load attempt with its relocations and buffer in a form deepEqual compares exactly. */
+function plainAttempt(a: LoadAttempt) {
+  return {
+    ...a,
+    relocations: a.relocations.map((r) =>
+      JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))),
+    ),
+    buffer: a.buffer && Buffer.from(a.buffer).toString("hex"),
+  };
+}
+
 describe("x86_64 number path", () => {
   // The number path must give the bigint path's records, buffer, log and verdict exactly, including
   // where it declines (overflows the kernel reports, values past 2^53, addresses near the top).
@@ -82,10 +100,6 @@ describe("x86_64 number path", () => {
     ...X86_64,
     relocator: () => ({ applyRela: (ctx, out) => applyRelaWith(x86Hook, ctx, out) }),
   } as typeof X86_64;
-  const objects = [
-    ...readdirSync(fixturePath("edge", "obj")).map((f) => ["edge", "obj", f]),
-    ...readdirSync(fixturePath("x86_64", "obj")).map((f) => ["x86_64", "obj", f]),
-  ].filter((p) => p[2]!.endsWith(".ro"));
   const mems = [0x100000n, 0x7fff0000n, 0x103fffe000n, (1n << 53n) - 0x10000n, 1n << 53n, TWO_64 - 0x100000n];
   for (const kernel of ["4.15", "6.8"]) {
     it(`agrees with the bigint path on every x86_64 fixture at ${mems.length} addresses (${kernel})`, () => {
@@ -102,14 +116,7 @@ describe("x86_64 number path", () => {
           const k = kernelModel(kernel);
           const fast = loadPurgatory(X86_64, elf, k, mem, { debug: true });
           const slow = loadPurgatory(bigintOnly, elf, k, mem, { debug: true });
-          const plain = (a: typeof fast) => ({
-            ...a,
-            relocations: a.relocations.map((r) =>
-              JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))),
-            ),
-            buffer: a.buffer && Buffer.from(a.buffer).toString("hex"),
-          });
-          assert.deepEqual(plain(fast), plain(slow), `${p.join("/")} at ${hex(mem)}`);
+          assert.deepEqual(plainAttempt(fast), plainAttempt(slow), `${p.join("/")} at ${hex(mem)}`);
           compared += fast.relocations.length;
         }
       }
@@ -123,10 +130,6 @@ describe("kexec-tools x86_64 number path", () => {
   // machine_apply_elf_rel in doubles must give apply()'s records, buffer and stderr exactly, and
   // decline what it cannot (the dies, PLT32 before 2.0.18, values past 2^53, addresses near the top).
   const bigintOnly = { ...KT_X86_64, applyFast: undefined };
-  const objects = [
-    ...readdirSync(fixturePath("edge", "obj")).map((f) => ["edge", "obj", f]),
-    ...readdirSync(fixturePath("x86_64", "obj")).map((f) => ["x86_64", "obj", f]),
-  ].filter((p) => p[2]!.endsWith(".ro"));
   const mems = [0x3000n, 0x7fff0000n, 0x103fffe000n, (1n << 53n) - 0x10000n, 1n << 53n, TWO_64 - 0x100000n];
   it("computes machine_apply_elf_rel's result for every value it takes, at the 32-bit limits too", () => {
     const fastApply = KT_X86_64.applyFast!;
@@ -200,14 +203,7 @@ describe("kexec-tools x86_64 number path", () => {
           for (const crash of [false, true]) {
             const fast = loadKtPurgatory(KT_X86_64, elf, version, mem, { crash });
             const slow = loadKtPurgatory(bigintOnly, elf, version, mem, { crash });
-            const plain = (a: typeof fast) => ({
-              ...a,
-              relocations: a.relocations.map((r) =>
-                JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))),
-              ),
-              buffer: a.buffer && Buffer.from(a.buffer).toString("hex"),
-            });
-            assert.deepEqual(plain(fast), plain(slow), `${p.join("/")} at ${hex(mem)}`);
+            assert.deepEqual(plainAttempt(fast), plainAttempt(slow), `${p.join("/")} at ${hex(mem)}`);
             compared += fast.relocations.length;
           }
         }
@@ -219,10 +215,6 @@ describe("kexec-tools x86_64 number path", () => {
 
 describe("reports from the table", () => {
   it("list every relocation in text exactly as record-by-record formatting does", () => {
-    const objects = [
-      ...readdirSync(fixturePath("edge", "obj")).map((f) => ["edge", "obj", f]),
-      ...readdirSync(fixturePath("x86_64", "obj")).map((f) => ["x86_64", "obj", f]),
-    ].filter((p) => p[2]!.endsWith(".ro"));
     let lines = 0;
     for (const p of objects) {
       const report = mustSimulate(readFixture(...p));

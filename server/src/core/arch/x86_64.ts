@@ -17,7 +17,7 @@ import { PREFIX } from "../kexec/log";
 import type { ArchRelocator, RelaContext, RelocationRecord } from "../kexec/relocate";
 import { distinctWindows, scanRelocations, type RelocationTable } from "../kexec/relocation-table";
 import { U32_MASK, hex, s64, u64 } from "../kexec/u64";
-import { EVERYWHERE, intersect, memRangeFor, placeable, type Interval } from "../kexec/windows";
+import { EVERYWHERE, intersect, memRangeFor, placeable, window32, type Interval } from "../kexec/windows";
 import { finding, firstAttempt, logLines, PIC_FIX } from "../rules/finding";
 import type { Rule } from "../rules/rule";
 import type { Attachment, Finding } from "../rules/types";
@@ -183,10 +183,8 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  * stopped, overflow unreached) with every value exact below 2^53, which is every relocation of a
  * purgatory that loads below 8 PiB; everything else goes to relocateOne().
  */
-// Windows depend on the type and on c = value - k·mem only: one array per distinct c, kept across
-// loads (emptied when large). A module-level object, not one made per call: optimised code that
-// calls it keeps one call target.
-const fastWindows = [new Map<number, readonly Interval[]>(), new Map<number, readonly Interval[]>()];
+// A module-level object, not one made per call: optimised code that calls it keeps one call target.
+// Windows depend on the type and on c = value - k·mem only (window32 keeps one array per c).
 let fastMemFor: bigint | undefined;
 let fastMemN = NaN;
 
@@ -246,15 +244,7 @@ const X86_FAST: FastRela<FastSymbol> = {
         }
         const c = value - fastMemN;
         if (!(c <= MAX_SAFE && c >= -MAX_SAFE)) return false;
-        const cache = fastWindows[type === R_X86_64_32 ? 0 : 1]!;
-        let w = cache.get(c);
-        if (w === undefined) {
-          if (cache.size >= 65536) cache.clear();
-          const cBig = u64(BigInt(c));
-          w = type === R_X86_64_32 ? memRangeFor(cBig, 0n, TWO_32) : memRangeFor(cBig, S32_LOW, TWO_32);
-          cache.set(c, w);
-        }
-        out.window = w;
+        out.window = window32(c, type === R_X86_64_32S);
       } else out.window = overflow ? NO_WINDOW : EVERYWHERE;
     }
     return true;

@@ -31,6 +31,27 @@ export function memRangeFor(c: bigint, lo: bigint, count: bigint): Interval[] {
   return modularRange(u64(lo - c), count);
 }
 
+const TWO_32 = 1n << 32n;
+const S32_LOW = U64_MASK - 0x7fff_ffffn;
+/** The windows made for each c, unsigned (0) and signed (1), kept across loads and emptied when large. */
+const windows32 = [new Map<number, readonly Interval[]>(), new Map<number, readonly Interval[]>()];
+
+/**
+ * The mem for which a 32-bit absolute field holding c + mem fits: memRangeFor(c, 0, 2^32) unsigned,
+ * memRangeFor(c, -2^31, 2^32) signed, for c an exact double (negative meaning 2^64 + c). One array
+ * per c, handed out again: the number paths give every relocation with the same c the same window.
+ */
+export function window32(c: number, signed: boolean): readonly Interval[] {
+  const cache = windows32[signed ? 1 : 0]!;
+  let w = cache.get(c);
+  if (w === undefined) {
+    if (cache.size >= 65536) cache.clear();
+    w = memRangeFor(BigInt(c) & U64_MASK, signed ? S32_LOW : 0n, TWO_32);
+    cache.set(c, w);
+  }
+  return w;
+}
+
 export function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
   const out: Interval[] = [];
   let i = 0;

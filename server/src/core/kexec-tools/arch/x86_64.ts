@@ -7,7 +7,7 @@ import { ELFCLASS32, ELFCLASS64, ELFDATA2LSB, EM_X86_64 } from "../../elf/consta
 import type { ElfFile } from "../../elf/types";
 import { writeField } from "../../arch/common";
 import { U32_MASK, U64_MASK, s64, u64 } from "../../kexec/u64";
-import { EVERYWHERE, memRangeFor } from "../../kexec/windows";
+import { EVERYWHERE, memRangeFor, window32 } from "../../kexec/windows";
 import type { Interval } from "../../kexec/windows";
 import type {
   KtArch,
@@ -95,23 +95,6 @@ function low32(x: number): number {
   return x - Math.floor(x / TWO_32_N) * TWO_32_N;
 }
 
-/**
- * The windows of R_X86_64_32 (0) and 32S (1) depend only on c = value - buf_addr: one array per
- * distinct c, kept across loads (a load at another address shifts c; the cache is emptied when big).
- */
-const windowsByC = [new Map<number, readonly Interval[]>(), new Map<number, readonly Interval[]>()];
-
-function windowFor(r_type: number, c: number): readonly Interval[] {
-  const cache = windowsByC[r_type === 10 ? 0 : 1]!;
-  let w = cache.get(c);
-  if (w === undefined) {
-    if (cache.size >= 65536) cache.clear();
-    w = memRangeFor(u64(BigInt(c)), r_type === 10 ? 0n : S32_LOW, TWO_32);
-    cache.set(c, w);
-  }
-  return w;
-}
-
 /** apply() in doubles: the same cases, declining the dies and anything not exact below 2^53. */
 function applyFast(call: KtFastCall, out: KtFastResult): boolean {
   const { r_type, value } = call;
@@ -136,7 +119,7 @@ function applyFast(call: KtFastCall, out: KtFastResult): boolean {
       if (call.symMoves) {
         const c = value - call.bufAddr;
         if (!(c <= MAX_SAFE && c >= -MAX_SAFE)) return false;
-        out.window = windowFor(r_type, c);
+        out.window = window32(c, r_type === 11);
       } else out.window = fits ? EVERYWHERE : NO_WINDOW;
       out.status = fits ? "ok" : "overflow";
       out.width = 4;
