@@ -2,7 +2,7 @@
 // exception and never a hang. The inputs are a real object (alltypes.ro) with one field broken.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { readElf } from "../../server/src/core/elf/reader";
+import { readElf, reportedSymbols } from "../../server/src/core/elf/reader";
 import { capped, MAX_NOTES } from "../../server/src/core/rules/finding";
 import { simulate, type SimulateOptions } from "../../server/src/core/simulate";
 import { errLines, readFixture } from "../helpers";
@@ -245,6 +245,23 @@ describe("thousands of sections copied out of bounds", () => {
         }
         assert.ok(r.findings.length <= 12, `${r.findings.length} findings`);
       });
+});
+
+describe("thousands of copies of the symbol table's header", () => {
+  it("lists its symbols once (the reporters read each distinct table once)", () => {
+    const shnum = elf.header.e_shnum;
+    const copies = 2000;
+    const table = Buffer.alloc((shnum + copies) * 64);
+    base.copy(table, 0, SHOFF, SHOFF + shnum * 64);
+    const at = symtab.index * 64;
+    for (let i = 0; i < copies; i++) table.set(table.subarray(at, at + 64), (shnum + i) * 64);
+    const grown = Buffer.concat([base, table]);
+    grown.writeBigUInt64LE(BigInt(base.length), 40);
+    grown.writeUInt16LE(shnum + copies, 60);
+    const once = reportedSymbols(readElf(base)).length;
+    assert.ok(once > 10);
+    assert.equal(reportedSymbols(readElf(grown)).length, once);
+  });
 });
 
 describe("notes turned into findings one each", () => {
