@@ -4,13 +4,14 @@
 // checks each hook makes live in the architecture's own module.
 
 import type { Interval } from "../kexec/windows";
+import { SHN_ABS, SHN_COMMON, SHN_UNDEF } from "../elf/constants";
 import { ElfFormatError } from "../elf/errors";
 import { readSymbol, symbolCount } from "../elf/reader";
 import { relocationAt, relocationEntries, type RelocationEntries } from "../elf/relocation-entries";
 import type { ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelVersion } from "../kexec/kernel";
 import { kernelSymbolName, type RelaContext, type RelocStatus } from "../kexec/relocate";
-import { STATUSES, u64Of, type RelocationTable } from "../kexec/relocation-table";
+import { STATUSES, WIDE, type RelocationTable } from "../kexec/relocation-table";
 import { byteAt, setByteAt, type StagingBuffer } from "../kexec/staging";
 import { hex, u64 } from "../kexec/u64";
 
@@ -118,11 +119,17 @@ export function fieldOffset(ctx: RelaContext, rel: ElfRelocation, width: number)
  * relocation table's encoding (a negative number x stands for 2^64 + x); one object is reused.
  */
 export interface FastOutcome {
-  status: "ok" | "overflow";
+  /** "ignored": a type the kernel skips without a message and carries on (s390 before 5.16). */
+  status: "ok" | "overflow" | "ignored";
+  /** The row's note (one string per kind of row, not one per row), or undefined. */
+  note: string | undefined;
   P: number;
   S: number;
   value: number;
+  /** NaN when the stored bits have no exact double: they are then storedHi·2^32 + storedLo. */
   stored: number;
+  storedHi: number;
+  storedLo: number;
   width: number;
   memCoefficient: 0 | 1;
   window: readonly Interval[] | undefined;
@@ -137,8 +144,8 @@ export interface FastOutcome {
  * computes that relocation, so results never depend on which path ran.
  */
 export interface FastRela<Sym> {
-  /** Per symbol, once per section and load: what the arithmetic needs, or undefined to decline. */
-  symbol(ctx: RelaContext, sym: ElfSymbol): Sym | undefined;
+  /** Per symbol (`index` in the table), once per section and load: what the arithmetic needs, or undefined to decline. */
+  symbol(ctx: RelaContext, sym: ElfSymbol, index: number): Sym | undefined;
   /**
    * Entry `i` of `entries` against `sym`, with the target section at `targetAddr` (an exact double,
    * or NaN). Reads its numbers from the columns itself: doubles passed as arguments get boxed.
@@ -167,6 +174,12 @@ export interface RelaHook {
   symbolDebug?(sym: ElfSymbol, name: string): string;
   /** The number path, if the hook has one. */
   readonly fast?: FastRela<unknown>;
+  /**
+   * The checks one() makes of the symbol before anything else, when the hook has them apart: rows
+   * against a failing symbol are then written without one() (a hostile object's forty thousand
+   * relocations against an undefined symbol, past the first that stops the kernel).
+   */
+  symbolFailure?(ctx: RelaContext, sym: ElfSymbol, name: string): SymbolFailure | undefined;
 }
 
 /** One symbol of the section being walked, read once: the symbol or why reading it fails. */
@@ -176,6 +189,15 @@ interface SymbolSlot {
   readonly nameId: number;
   /** The hook's number-path data, or undefined when it declines every relocation against it. */
   readonly fast: unknown;
+  /** How every relocation against the symbol fails, when it does whatever the entry says. */
+  readonly failure: SymbolFailure | undefined;
+}
+
+/** A failure decided by the symbol alone, before the entry's type or offset is looked at. */
+export interface SymbolFailure {
+  readonly status: RelocStatus;
+  /** The kernel's pr_err line, if it prints one. */
+  readonly message: string | undefined;
 }
 
 /** The exact double of a u64 below 2^53, or NaN. */
@@ -183,6 +205,8 @@ export function exactNumber(x: bigint): number {
   return x <= MAX_SAFE_N ? Number(x) : NaN;
 }
 const MAX_SAFE_N = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const STATUS_CODES = new Map(STATUSES.map((s, i) => [s, i]));
 
 /** Applies one RELA section with `hook`, appending records; true when the kernel failed on it. */
 export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationTable): boolean {
@@ -202,10 +226,13 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
   const targetAddr = exactNumber(target.sh_addr);
   const fo: FastOutcome = {
     status: "ok",
+    note: undefined,
     P: 0.5,
     S: 0.5,
     value: 0.5,
     stored: 0.5,
+    storedHi: 0,
+    storedLo: 0,
     width: 0,
     memCoefficient: 0,
     window: undefined,
@@ -222,6 +249,7 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
   let lastWindowId = -1;
   const okCode = 0;
   const overflowCode = STATUSES.indexOf("overflow");
+  const ignoredCode = STATUSES.indexOf("ignored");
   // Relocations name few distinct symbols: read each once.
   const symbols: SymbolSlot[] = [];
   const slotOf = (k: number): SymbolSlot => {
@@ -239,7 +267,11 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
         sym,
         name,
         nameId: out.stringId(name),
-        fast: fast && !(sym instanceof ElfFormatError) ? fast.symbol(ctx, sym) : undefined,
+        fast: fast && !(sym instanceof ElfFormatError) ? fast.symbol(ctx, sym, k) : undefined,
+        failure:
+          hook.symbolFailure && !(sym instanceof ElfFormatError)
+            ? hook.symbolFailure(ctx, sym, name)
+            : undefined,
       };
       symbols[k] = slot;
     }
@@ -254,6 +286,43 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
     if (live && symbolDebug && log.withDebug && sym !== undefined && !(sym instanceof ElfFormatError)) {
       const name = slot!.name;
       log.debug(() => symbolDebug(sym, name));
+    }
+    const failure = slot?.failure;
+    if (failure !== undefined) {
+      const P = targetAddr + offsets[i]!;
+      const A = addends[i]!;
+      // NaN (an entry or address past 2^53) fails the comparison: the bigint path takes those.
+      if (P <= MAX_SAFE && A === A) {
+        const type = types[i]!;
+        out.addNumbers(
+          group,
+          i,
+          type,
+          k,
+          (sym as ElfSymbol).st_shndx,
+          slot!.nameId,
+          typeNameId(type),
+          offsets[i]!,
+          NaN,
+          A,
+          P,
+          NaN,
+          NaN,
+          0,
+          STATUS_CODES.get(failure.status)!,
+          live,
+          0,
+          -1,
+        );
+        if (hook.stops(failure.status)) {
+          if (live) {
+            if (failure.message !== undefined) log.err(failure.message);
+            failed = true;
+          }
+          live = false;
+        }
+        continue;
+      }
     }
     if (
       slot !== undefined &&
@@ -276,8 +345,11 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
       c.P[row] = fo.P;
       c.value[row] = fo.value;
       c.stored[row] = fo.width > 0 ? fo.stored : NaN;
+      const exactStore = fo.stored === fo.stored;
+      if (fo.width > 0 && !exactStore) out.setWords(WIDE.stored, row, fo.storedHi, fo.storedLo);
       c.width[row] = fo.width;
-      c.status[row] = fo.status === "ok" ? okCode : overflowCode;
+      c.status[row] = fo.status === "ok" ? okCode : fo.status === "overflow" ? overflowCode : ignoredCode;
+      if (fo.note !== undefined) out.notes.set(row, fo.note);
       c.flags[row] = (live ? 1 : 0) | (fo.memCoefficient << 1);
       if (fo.window !== lastWindow) {
         lastWindow = fo.window;
@@ -285,7 +357,8 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
       }
       c.windowId[row] = lastWindowId;
       if (live && fo.width > 0) {
-        storeNumberField(layout.buffer, fo.at, fo.stored, fo.width, hook.littleEndian);
+        if (exactStore) storeNumberField(layout.buffer, fo.at, fo.stored, fo.width, hook.littleEndian);
+        else storeWordsField(layout.buffer, fo.at, fo.storedHi, fo.storedLo, fo.width, hook.littleEndian);
       }
       // Only not-reached relocations come back as overflows here: the kernel has already stopped.
       continue;
@@ -323,7 +396,7 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
   return failed;
 }
 
-/** Writes an exact double (a negative x meaning 2^64 + x) into a 4- or 8-byte field of a staging buffer. */
+/** Writes an exact double (a negative x meaning 2^64 + x) into a 1-, 2-, 4- or 8-byte field. */
 export function storeNumberField(
   buf: StagingBuffer,
   at: number,
@@ -331,38 +404,77 @@ export function storeNumberField(
   width: number,
   littleEndian: boolean,
 ): void {
-  // A sparse staging buffer (one padded to gigabytes) takes the store byte by byte.
-  if (buf instanceof Uint8Array) storeNumber(buf, at, value, width, littleEndian);
-  else writeField(buf, { at, value: u64Of(value), width }, littleEndian);
+  // Two 32-bit words; for a negative value they are those of 2^64 + value.
+  const hiWord = Math.floor(value / TWO_32_N);
+  storeWordsField(buf, at, hiWord >>> 0, (value - hiWord * TWO_32_N) >>> 0, width, littleEndian);
 }
 
-function storeNumber(buf: Uint8Array, at: number, value: number, width: number, littleEndian: boolean): void {
-  // Two 32-bit words; for a negative value they are those of 2^64 + value.
-  const hiWord = Math.floor(value / 0x1_0000_0000);
-  const lo = (value - hiWord * 0x1_0000_0000) >>> 0;
-  const hi = hiWord >>> 0;
-  if (littleEndian) {
-    buf[at] = lo;
-    buf[at + 1] = lo >>> 8;
-    buf[at + 2] = lo >>> 16;
-    buf[at + 3] = lo >>> 24;
-    if (width === 8) {
-      buf[at + 4] = hi;
-      buf[at + 5] = hi >>> 8;
-      buf[at + 6] = hi >>> 16;
-      buf[at + 7] = hi >>> 24;
-    }
-  } else {
-    const end = at + width - 1;
-    buf[end] = lo;
-    buf[end - 1] = lo >>> 8;
-    buf[end - 2] = lo >>> 16;
-    buf[end - 3] = lo >>> 24;
-    if (width === 8) {
-      buf[at + 3] = hi;
-      buf[at + 2] = hi >>> 8;
-      buf[at + 1] = hi >>> 16;
-      buf[at] = hi >>> 24;
-    }
+/** Writes the low `width` bytes (1, 2, 4 or 8) of the 64 bits hi·2^32 + lo into a field. */
+export function storeWordsField(
+  buf: StagingBuffer,
+  at: number,
+  hi: number,
+  lo: number,
+  width: number,
+  littleEndian: boolean,
+): void {
+  // A sparse staging buffer (one padded to gigabytes) takes the store byte by byte.
+  if (!(buf instanceof Uint8Array)) {
+    writeField(buf, { at, value: (BigInt(hi) << 32n) | BigInt(lo), width }, littleEndian);
+    return;
+  }
+  for (let k = 0; k < width; k++) {
+    // Byte k counted from the least significant end.
+    const byte = k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4));
+    buf[littleEndian ? at + k : at + width - 1 - k] = byte & 0xff;
   }
 }
+
+/** The unsigned field of `width` bytes (1, 2 or 4) at `at`, as a number. */
+export function readWord(buf: StagingBuffer, at: number, width: number, littleEndian: boolean): number {
+  if (buf instanceof Uint8Array) {
+    let v = 0;
+    for (let k = 0; k < width; k++) v = v * 256 + buf[littleEndian ? at + width - 1 - k : at + k]!;
+    return v;
+  }
+  return Number(readField(buf, at, width, littleEndian));
+}
+
+/** x mod 2^bits (bits up to 32) of an exact double, for a negative x that of 2^64 + x. */
+export function lowBits(x: number, bits: number): number {
+  const m = 2 ** bits;
+  return x - Math.floor(x / m) * m;
+}
+
+/**
+ * The number path's view of a symbol every RELA hook resolves the same way: S = st_value plus the
+ * section's address (none for SHN_ABS), and whether S moves with kbuf.mem. Undefined (decline) for
+ * the symbols the kernel refuses or misreads: SHN_UNDEF, SHN_COMMON, a section index past e_shnum,
+ * and an S past 2^53.
+ */
+export function sectionSymbol(ctx: RelaContext, sym: ElfSymbol): FastSymbol | undefined {
+  if (sym.st_shndx === SHN_UNDEF || sym.st_shndx === SHN_COMMON) return undefined;
+  return symbolAddress(ctx, sym);
+}
+
+/** S and whether it moves, for any section index below e_shnum (0 included) or SHN_ABS; else undefined. */
+export function symbolAddress(ctx: RelaContext, sym: ElfSymbol): FastSymbol | undefined {
+  let base = 0n;
+  let k: 0 | 1 = 0;
+  if (sym.st_shndx !== SHN_ABS) {
+    if (sym.st_shndx >= ctx.elf.header.e_shnum) return undefined;
+    const sec = ctx.layout.sechdrs[sym.st_shndx]!;
+    base = sec.sh_addr;
+    k = sec.inBuffer || sec.isBss ? 1 : 0;
+  }
+  const S = u64(sym.st_value + base);
+  return S <= MAX_SAFE_N ? { S: Number(S), k } : undefined;
+}
+
+export interface FastSymbol {
+  readonly S: number;
+  /** 1 when S moves with kbuf.mem (the symbol's section is in the buffer or is .bss). */
+  readonly k: 0 | 1;
+}
+
+const TWO_32_N = 0x1_0000_0000;

@@ -42,11 +42,17 @@ import {
   applyRelaWith,
   atLeast,
   fieldOffset,
+  lowBits,
   readField,
+  readWord,
   stableFrom,
+  symbolAddress,
   type Computed,
+  type FastRela,
+  type FastSymbol,
   type Outcome,
   type RelaHook,
+  type SymbolFailure,
 } from "./common";
 
 export const R_RISCV_64 = 2;
@@ -135,19 +141,14 @@ function riscvHook(era: RiscvEra): RelaHook {
     typeName: riscvRelocName,
     stops: () => true,
     one(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSymbol, name: string): Outcome {
-      const { elf, layout } = ctx;
+      const { layout } = ctx;
       const who = { symbol: name, symShndx: sym.st_shndx };
       let secBase = 0n;
       let k: 0 | 1 = 0;
       let note: string | undefined;
+      const failure = riscvSymbolFailure(ctx, sym, name, era);
+      if (failure) return { status: failure.status, computed: who, message: failure.message };
       if (sym.st_shndx !== SHN_ABS) {
-        if (sym.st_shndx >= elf.header.e_shnum) {
-          return {
-            status: "invalid-section",
-            computed: who,
-            message: `${era.prefix}Invalid section ${sym.st_shndx} for symbol ${name}`,
-          };
-        }
         const sec = layout.sechdrs[sym.st_shndx]!;
         secBase = sec.sh_addr;
         k = sec.inBuffer || sec.isBss ? 1 : 0;
@@ -246,8 +247,205 @@ function riscvHook(era: RiscvEra): RelaHook {
   };
 }
 
+/** The relocator's only symbol check: a section index past e_shnum (SHN_UNDEF is not checked). */
+function riscvSymbolFailure(
+  ctx: RelaContext,
+  sym: ElfSymbol,
+  name: string,
+  era: RiscvEra,
+): SymbolFailure | undefined {
+  if (sym.st_shndx !== SHN_ABS && sym.st_shndx >= ctx.elf.header.e_shnum) {
+    return {
+      status: "invalid-section",
+      message: `${era.prefix}Invalid section ${sym.st_shndx} for symbol ${name}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * S as the relocator computes it, with no SHN_UNDEF or SHN_COMMON check: any index below e_shnum
+ * names a section (0 included). Declines an undefined named symbol (the bigint path notes it), an
+ * index the relocator refuses, and an S past 2^53.
+ */
+function riscvSymbol(ctx: RelaContext, sym: ElfSymbol, index: number): FastSymbol | undefined {
+  return sym.st_shndx === 0 && index !== 0 ? undefined : symbolAddress(ctx, sym);
+}
+
+// The immediate encoders again, on the low 32 bits of the value (every bit they take is below 2^21).
+const rvX = (x: number, s: number, n: number): number => (x >>> s) & ((1 << n) - 1);
+const encodeB = (x: number): number =>
+  ((rvX(x, 1, 4) << 8) | (rvX(x, 5, 6) << 25) | (rvX(x, 11, 1) << 7) | (rvX(x, 12, 1) << 31)) >>> 0;
+const encodeJ = (x: number): number =>
+  ((rvX(x, 1, 10) << 21) | (rvX(x, 11, 1) << 20) | (rvX(x, 12, 8) << 12) | (rvX(x, 20, 1) << 31)) >>> 0;
+const encodeCB = (x: number): number =>
+  (rvX(x, 1, 2) << 3) |
+  (rvX(x, 3, 2) << 10) |
+  (rvX(x, 5, 1) << 2) |
+  (rvX(x, 6, 2) << 5) |
+  (rvX(x, 8, 1) << 12);
+const encodeCJ = (x: number): number =>
+  (rvX(x, 1, 3) << 3) |
+  (rvX(x, 4, 1) << 11) |
+  (rvX(x, 5, 1) << 2) |
+  (rvX(x, 6, 1) << 7) |
+  (rvX(x, 7, 1) << 6) |
+  (rvX(x, 8, 2) << 9) |
+  (rvX(x, 10, 1) << 8) |
+  (rvX(x, 11, 1) << 12);
+/** The bits of a 32-bit instruction an encoder leaves alone (clean() on the low word). */
+const keepOf = (encode: (x: number) => number): number => ~encode(0xffff_ffff) >>> 0;
+const KEEP_B = keepOf(encodeB);
+const KEEP_J = keepOf(encodeJ);
+const KEEP_CB = keepOf(encodeCB);
+const KEEP_CJ = keepOf(encodeCJ);
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const TWO_32_N = 0x1_0000_0000;
+const TWO_53_HI = 0x20_0000;
+
+/**
+ * The relocator with doubles, for relocations whose values are exact below 2^53 and whose field lies
+ * in the buffer. The auipc + jalr pair (CALL, PCREL_HI20) is patched as two 32-bit words.
+ */
+function riscvFast(era: RiscvEra): FastRela<FastSymbol> {
+  return {
+    symbol: riscvSymbol,
+    one(ctx, sym, entries, i, targetAddr, _live, out) {
+      const r_offset = entries.r_offset[i]!;
+      const A = entries.r_addend[i]!;
+      const P = targetAddr + r_offset;
+      // NaN (an entry or address past 2^53) fails both comparisons.
+      if (!(P <= MAX_SAFE && A === A)) return false;
+      const S = sym.S;
+      const val = S + A;
+      const d = val - P;
+      if (!(val <= MAX_SAFE && val >= -MAX_SAFE && d <= MAX_SAFE && d >= -MAX_SAFE)) return false;
+      const type = entries.type[i]!;
+      let width: number;
+      let abs = false;
+      switch (type) {
+        case R_RISCV_BRANCH:
+        case R_RISCV_JAL:
+        case R_RISCV_RVC_BRANCH:
+        case R_RISCV_RVC_JUMP:
+        case R_RISCV_ADD32:
+        case R_RISCV_SUB32:
+          width = 4;
+          abs = type === R_RISCV_ADD32 || type === R_RISCV_SUB32;
+          break;
+        case R_RISCV_CALL_PLT:
+          if (!era.callPlt) return false;
+          width = 8;
+          break;
+        case R_RISCV_PCREL_HI20:
+        case R_RISCV_CALL:
+          width = 8;
+          break;
+        case R_RISCV_ADD16:
+        case R_RISCV_SUB16:
+          if (!era.add16) return false;
+          width = 2;
+          abs = true;
+          break;
+        case R_RISCV_64:
+          if (!era.r64) return false;
+          width = 8;
+          abs = true;
+          break;
+        case R_RISCV_PCREL_LO12_I:
+        case R_RISCV_ALIGN:
+        case R_RISCV_RELAX:
+          width = 0;
+          abs = true;
+          break;
+        default:
+          return false;
+      }
+      out.status = "ok";
+      out.note = undefined;
+      out.P = P;
+      out.S = S;
+      out.value = abs ? val : d;
+      out.width = width;
+      out.memCoefficient = abs ? sym.k : 0;
+      out.window = undefined;
+      out.stored = NaN;
+      if (width === 0) return true;
+      const target = ctx.target;
+      if (!target.inBuffer) return false;
+      const at = Number(target.sh_offset) + r_offset;
+      const buf = ctx.layout.buffer;
+      if (at + width > buf.byteLength) return false;
+      out.at = at;
+      const lo = lowBits(d, 32);
+      switch (type) {
+        case R_RISCV_BRANCH:
+          out.stored = ((readWord(buf, at, 4, true) & KEEP_B) | encodeB(lo)) >>> 0;
+          break;
+        case R_RISCV_JAL:
+          out.stored = ((readWord(buf, at, 4, true) & KEEP_J) | encodeJ(lo)) >>> 0;
+          break;
+        case R_RISCV_RVC_BRANCH:
+          out.stored = ((readWord(buf, at, 4, true) & KEEP_CB) | encodeCB(lo)) >>> 0;
+          break;
+        case R_RISCV_RVC_JUMP:
+          out.stored = ((readWord(buf, at, 4, true) & KEEP_CJ) | encodeCJ(lo)) >>> 0;
+          break;
+        case R_RISCV_ADD16:
+        case R_RISCV_SUB16: {
+          const w = readWord(buf, at, 2, true);
+          const v = lowBits(val, 16);
+          out.stored = (type === R_RISCV_ADD16 ? w + v : w - v) & 0xffff;
+          break;
+        }
+        case R_RISCV_ADD32:
+        case R_RISCV_SUB32: {
+          const w = readWord(buf, at, 4, true);
+          const v = lowBits(val, 32);
+          out.stored = (type === R_RISCV_ADD32 ? w + v : w - v) >>> 0;
+          break;
+        }
+        case R_RISCV_64:
+          out.stored = val;
+          break;
+        default: {
+          // auipc takes HIGH(d) (d + 0x800 with the low 12 bits cleared), jalr/addi the low 12 bits.
+          const loWord = ((readWord(buf, at, 4, true) & 0xfff) | (((lo + 0x800) >>> 0) & 0xffff_f000)) >>> 0;
+          const hiWord = ((readWord(buf, at + 4, 4, true) & 0xf_ffff) | ((lo & 0xfff) << 20)) >>> 0;
+          // The table's encoding: exact below 2^53, or as 2^64 minus at most 2^53; else the words.
+          if (hiWord < TWO_53_HI) out.stored = hiWord * TWO_32_N + loWord;
+          else if (hiWord >= TWO_32_N - TWO_53_HI) out.stored = (hiWord - TWO_32_N) * TWO_32_N + loWord;
+          out.storedHi = hiWord;
+          out.storedLo = loWord;
+        }
+      }
+      return true;
+    },
+  };
+}
+
+/** One hook per era, made once: optimised code calling it keeps a few call targets. */
+const hooks = new Map<string, RelaHook>();
+
+/** The era's hook: with its number path and symbol check, or (for tests) the bigint path alone. */
+export function riscvRelaHook(era: RiscvEra, numberPath = true): RelaHook {
+  if (!numberPath) return riscvHook(era);
+  const key = JSON.stringify(era);
+  let hook = hooks.get(key);
+  if (hook === undefined) {
+    hook = {
+      ...riscvHook(era),
+      symbolFailure: (ctx, sym, name) => riscvSymbolFailure(ctx, sym, name, era),
+      fast: riscvFast(era) as FastRela<unknown>,
+    };
+    hooks.set(key, hook);
+  }
+  return hook;
+}
+
 function riscv64Relocator(v: KernelVersion): ArchRelocator {
-  const hook = riscvHook(riscvEra(v));
+  const hook = riscvRelaHook(riscvEra(v));
   return { applyRela: (ctx: RelaContext, out: RelocationTable) => applyRelaWith(hook, ctx, out) };
 }
 

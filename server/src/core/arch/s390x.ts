@@ -26,7 +26,7 @@ import { PAGE_SIZE } from "../kexec/purgatory";
 import type { ArchRelocator, RelaContext } from "../kexec/relocate";
 import type { RelocationTable } from "../kexec/relocation-table";
 import { ALIGN, hex, u64 } from "../kexec/u64";
-import { finding, firstAttempt, OBJECT_TARGET, unique } from "../rules/finding";
+import { cappedMap, finding, firstAttempt, OBJECT_TARGET, unique } from "../rules/finding";
 import {
   stepsPurgatorySymbol,
   stepsUndefinedBehaviour,
@@ -40,10 +40,17 @@ import {
   applyRelaWith,
   atLeast,
   fieldOffset,
+  lowBits,
   readField,
+  readWord,
+  sectionSymbol,
   type Computed,
+  type FastOutcome,
+  type FastRela,
+  type FastSymbol,
   type Outcome,
   type RelaHook,
+  type SymbolFailure,
 } from "./common";
 
 export const R_390_NONE = 0;
@@ -145,31 +152,38 @@ function doRelocs(
   }
 }
 
+/** The symbol checks, made before the type is looked at; from 5.16 each prints, before it fails silently. */
+function s390SymbolFailure(
+  ctx: RelaContext,
+  sym: ElfSymbol,
+  name: string,
+  era: S390Era,
+): SymbolFailure | undefined {
+  const say = (text: string): string | undefined => (era.checked ? `${S390_PREFIX}${text}` : undefined);
+  if (sym.st_shndx === SHN_UNDEF)
+    return { status: "undefined-symbol", message: say(`Undefined symbol: ${name}`) };
+  if (sym.st_shndx === SHN_COMMON) {
+    return { status: "common-symbol", message: say(`symbol '${name}' in common section`) };
+  }
+  if (sym.st_shndx !== SHN_ABS && sym.st_shndx >= ctx.elf.header.e_shnum) {
+    return { status: "invalid-section", message: say(`Invalid section ${sym.st_shndx} for symbol ${name}`) };
+  }
+  return undefined;
+}
+
 function s390Hook(era: S390Era): RelaHook {
   return {
     littleEndian: false,
     typeName: s390RelocName,
     stops: (status) => status !== "ignored",
     one(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSymbol, name: string): Outcome {
-      const { elf, layout } = ctx;
+      const { layout } = ctx;
       const who = { symbol: name, symShndx: sym.st_shndx };
-      const say = (text: string): string | undefined => (era.checked ? `${S390_PREFIX}${text}` : undefined);
-      if (sym.st_shndx === SHN_UNDEF) {
-        return { status: "undefined-symbol", computed: who, message: say(`Undefined symbol: ${name}`) };
-      }
-      if (sym.st_shndx === SHN_COMMON) {
-        return { status: "common-symbol", computed: who, message: say(`symbol '${name}' in common section`) };
-      }
+      const failure = s390SymbolFailure(ctx, sym, name, era);
+      if (failure) return { status: failure.status, computed: who, message: failure.message };
       let secBase = 0n;
       let k: 0 | 1 = 0;
       if (sym.st_shndx !== SHN_ABS) {
-        if (sym.st_shndx >= elf.header.e_shnum) {
-          return {
-            status: "invalid-section",
-            computed: who,
-            message: say(`Invalid section ${sym.st_shndx} for symbol ${name}`),
-          };
-        }
         const sec = layout.sechdrs[sym.st_shndx]!;
         secBase = sec.sh_addr;
         k = sec.inBuffer || sec.isBss ? 1 : 0;
@@ -192,7 +206,7 @@ function s390Hook(era: S390Era): RelaHook {
       const r = doRelocs(type, era, val, P, old);
       if (!r) {
         if (!era.checked) {
-          computed.note = `${s390RelocName(rel.type)} is not handled by this kernel and is skipped without a message: the field keeps its unrelocated bytes`;
+          computed.note = skippedNote(rel.type);
           return { status: "ignored", computed };
         }
         return {
@@ -227,8 +241,164 @@ function s390Hook(era: S390Era): RelaHook {
   };
 }
 
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * arch_kexec_do_relocs with doubles, for the relocations whose values are exact below 2^53 and whose
+ * field lies in the buffer; types the era does not handle go to the bigint path (and its message).
+ */
+function s390Fast(era: S390Era): FastRela<FastSymbol> {
+  return {
+    symbol: sectionSymbol,
+    one(ctx, sym, entries, i, targetAddr, _live, out) {
+      const r_offset = entries.r_offset[i]!;
+      const A = entries.r_addend[i]!;
+      const P = targetAddr + r_offset;
+      // NaN (an entry or address past 2^53) fails both comparisons.
+      if (!(P <= MAX_SAFE && A === A)) return false;
+      const S = sym.S;
+      const val = S + A;
+      const d = val - P;
+      if (!(val <= MAX_SAFE && val >= -MAX_SAFE && d <= MAX_SAFE && d >= -MAX_SAFE)) return false;
+      let type = entries.type[i]!;
+      if (era.plt32dbl && type === R_390_PLT32DBL) type = R_390_PC32DBL;
+      // The stored field, and for the read-modify-write types the bits kept from the old one.
+      let width: number;
+      let stored: number;
+      let keep = 0;
+      let pcRel = false;
+      switch (type) {
+        case R_390_NONE:
+          width = 0;
+          stored = 0;
+          break;
+        case R_390_8:
+          width = 1;
+          stored = lowBits(val, 8);
+          break;
+        case R_390_12:
+          width = 2;
+          stored = lowBits(val, 12);
+          keep = 0xf000;
+          break;
+        case R_390_16:
+          width = 2;
+          stored = lowBits(val, 16);
+          break;
+        case R_390_20: {
+          width = 4;
+          const v = lowBits(val, 20);
+          stored = (((v & 0xfff) << 16) | ((v & 0xff000) >>> 4)) >>> 0;
+          keep = 0xf00000ff;
+          break;
+        }
+        case R_390_32:
+          width = 4;
+          stored = lowBits(val, 32);
+          break;
+        case R_390_GLOB_DAT:
+        case R_390_JMP_SLOT:
+        case R_390_64:
+        case R_390_RELATIVE:
+          if ((type === R_390_GLOB_DAT && !era.globDat) || (type === R_390_JMP_SLOT && !era.jmpSlot)) {
+            return unhandled(type, era, P, S, sym.k, out);
+          }
+          width = 8;
+          stored = val;
+          break;
+        case R_390_PC16:
+          width = 2;
+          stored = lowBits(d, 16);
+          pcRel = true;
+          break;
+        case R_390_PC16DBL:
+          width = 2;
+          stored = lowBits(Math.floor(d / 2), 16);
+          pcRel = true;
+          break;
+        case R_390_PC32DBL:
+          width = 4;
+          stored = lowBits(Math.floor(d / 2), 32);
+          pcRel = true;
+          break;
+        case R_390_PC32:
+          width = 4;
+          stored = lowBits(d, 32);
+          pcRel = true;
+          break;
+        case R_390_PC64:
+          width = 8;
+          stored = d;
+          pcRel = true;
+          break;
+        default:
+          return unhandled(type, era, P, S, sym.k, out);
+      }
+      out.status = "ok";
+      out.note = undefined;
+      out.P = P;
+      out.S = S;
+      out.value = pcRel ? d : val;
+      out.width = width;
+      out.memCoefficient = pcRel ? 0 : sym.k;
+      out.window = undefined;
+      out.stored = stored;
+      if (width === 0) return true;
+      const target = ctx.target;
+      if (!target.inBuffer) return false;
+      const at = Number(target.sh_offset) + r_offset;
+      if (at + width > ctx.layout.buffer.byteLength) return false;
+      out.at = at;
+      if (keep !== 0) out.stored = ((readWord(ctx.layout.buffer, at, width, false) & keep) | stored) >>> 0;
+      return true;
+    },
+  };
+}
+
+const skippedNotes = new Map<number, string>();
+
+/** A type the era does not handle: before 5.16 skipped without a message; from 5.16 the bigint path's failure. */
+function unhandled(type: number, era: S390Era, P: number, S: number, k: 0 | 1, out: FastOutcome): boolean {
+  if (era.checked) return false;
+  let note = skippedNotes.get(type);
+  if (note === undefined) skippedNotes.set(type, (note = skippedNote(type)));
+  out.status = "ignored";
+  out.note = note;
+  out.P = P;
+  out.S = S;
+  out.value = NaN;
+  out.width = 0;
+  out.memCoefficient = k;
+  out.window = undefined;
+  out.stored = NaN;
+  return true;
+}
+
+function skippedNote(type: number): string {
+  return `${s390RelocName(type)} is not handled by this kernel and is skipped without a message: the field keeps its unrelocated bytes`;
+}
+
+/** One hook per era, made once: optimised code calling it keeps a few call targets. */
+const hooks = new Map<string, RelaHook>();
+
+/** The era's hook: with its number path and symbol checks, or (for tests) the bigint path alone. */
+export function s390RelaHook(era: S390Era, numberPath = true): RelaHook {
+  if (!numberPath) return s390Hook(era);
+  const key = JSON.stringify(era);
+  let hook = hooks.get(key);
+  if (hook === undefined) {
+    hook = {
+      ...s390Hook(era),
+      symbolFailure: (ctx, sym, name) => s390SymbolFailure(ctx, sym, name, era),
+      fast: s390Fast(era) as FastRela<unknown>,
+    };
+    hooks.set(key, hook);
+  }
+  return hook;
+}
+
 function s390xRelocator(v: KernelVersion): ArchRelocator {
-  const hook = s390Hook(s390Era(v));
+  const hook = s390RelaHook(s390Era(v));
   return { applyRela: (ctx: RelaContext, out: RelocationTable) => applyRelaWith(hook, ctx, out) };
 }
 
@@ -247,7 +417,8 @@ const unrelocatedBranch: Rule = {
   evaluate(ctx) {
     const ignored = (firstAttempt(ctx)?.relocations ?? []).filter((r) => r.status === "ignored");
     if (ignored.length === 0) return [];
-    const where = ignored.map(
+    const where = cappedMap(
+      ignored,
       (r) => `${r.targetName}+0x${r.r_offset.toString(16)} (${r.typeName} → ${r.symbol})`,
     );
     return [

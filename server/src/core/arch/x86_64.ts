@@ -26,9 +26,12 @@ import {
   exactNumber,
   fieldOffset,
   type Computed,
+  sectionSymbol,
   type FastRela,
+  type FastSymbol,
   type Outcome,
   type RelaHook,
+  type SymbolFailure,
 } from "./common";
 import type { KernelArch } from "./types";
 import {
@@ -51,34 +54,31 @@ function hex02(n: number | bigint): string {
 }
 
 /** The kernel's per-relocation work, minus the logging and the store. */
-function relocateOne(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSymbol, name: string): Outcome {
-  const { elf, kernel, layout, mem } = ctx;
-  const shnum = elf.header.e_shnum;
-  const who: Computed = { symbol: name, symShndx: sym.st_shndx };
+/** The kernel's checks of the symbol, made before it looks at the relocation's type. */
+function x86SymbolFailure(ctx: RelaContext, sym: ElfSymbol, name: string): SymbolFailure | undefined {
   if (sym.st_shndx === SHN_UNDEF) {
-    return {
-      status: "undefined-symbol",
-      computed: who,
-      message: `${PREFIX.x86Kexec}Undefined symbol: ${name}`,
-    };
+    return { status: "undefined-symbol", message: `${PREFIX.x86Kexec}Undefined symbol: ${name}` };
   }
   if (sym.st_shndx === SHN_COMMON) {
+    return { status: "common-symbol", message: `${PREFIX.x86Kexec}symbol '${name}' in common section` };
+  }
+  if (sym.st_shndx !== SHN_ABS && sym.st_shndx >= ctx.elf.header.e_shnum) {
     return {
-      status: "common-symbol",
-      computed: who,
-      message: `${PREFIX.x86Kexec}symbol '${name}' in common section`,
+      status: "invalid-section",
+      message: `${PREFIX.x86Kexec}Invalid section ${sym.st_shndx} for symbol ${name}`,
     };
   }
+  return undefined;
+}
+
+function relocateOne(ctx: RelaContext, rel: ElfRelocation, P: bigint, sym: ElfSymbol, name: string): Outcome {
+  const { kernel, layout, mem } = ctx;
+  const who: Computed = { symbol: name, symShndx: sym.st_shndx };
+  const failure = x86SymbolFailure(ctx, sym, name);
+  if (failure) return { status: failure.status, computed: who, message: failure.message };
   let secBase = 0n;
   let k: 0 | 1 = 0;
   if (sym.st_shndx !== SHN_ABS) {
-    if (sym.st_shndx >= shnum) {
-      return {
-        status: "invalid-section",
-        computed: who,
-        message: `${PREFIX.x86Kexec}Invalid section ${sym.st_shndx} for symbol ${name}`,
-      };
-    }
     const sec = layout.sechdrs[sym.st_shndx]!;
     secBase = sec.sh_addr;
     k = sec.inBuffer || sec.isBss ? 1 : 0;
@@ -169,12 +169,6 @@ function x86Field(type: number, kernel: KernelModel): X86Field | undefined {
   }
 }
 
-/** What the number path needs of a symbol: S at this load and whether it moves with kbuf.mem. */
-interface FastSymbol {
-  readonly S: number;
-  readonly k: 0 | 1;
-}
-
 const TWO_32_N = 0x1_0000_0000;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -189,19 +183,7 @@ let fastMemFor: bigint | undefined;
 let fastMemN = NaN;
 
 const X86_FAST: FastRela<FastSymbol> = {
-  symbol(ctx, sym) {
-    if (sym.st_shndx === SHN_UNDEF || sym.st_shndx === SHN_COMMON) return undefined;
-    let base = 0n;
-    let k: 0 | 1 = 0;
-    if (sym.st_shndx !== SHN_ABS) {
-      if (sym.st_shndx >= ctx.elf.header.e_shnum) return undefined;
-      const sec = ctx.layout.sechdrs[sym.st_shndx]!;
-      base = sec.sh_addr;
-      k = sec.inBuffer || sec.isBss ? 1 : 0;
-    }
-    const S = u64(sym.st_value + base);
-    return S <= BigInt(MAX_SAFE) ? { S: Number(S), k } : undefined;
-  },
+  symbol: sectionSymbol,
   one(ctx, sym, entries, i, targetAddr, live, out) {
     const r_offset = entries.r_offset[i]!;
     const A = entries.r_addend[i]!;
@@ -223,6 +205,7 @@ const X86_FAST: FastRela<FastSymbol> = {
     out.memCoefficient = k;
     out.window = undefined;
     out.status = "ok";
+    out.note = undefined;
     if (width === 0) return true;
     const target = ctx.target;
     if (!target.inBuffer) return false;
@@ -270,7 +253,12 @@ export const x86Hook: RelaHook = {
     `value=${s.st_value.toString(16)} size: ${s.st_size.toString(16)}`,
 };
 
-const x86HookWithFast: RelaHook = { ...x86Hook, fast: X86_FAST as FastRela<unknown> };
+/** The hook with its number path and symbol checks (what the kernel model runs). */
+export const x86HookWithFast: RelaHook = {
+  ...x86Hook,
+  symbolFailure: x86SymbolFailure,
+  fast: X86_FAST as FastRela<unknown>,
+};
 
 const x86_64Relocator: ArchRelocator = {
   applyRela: (ctx: RelaContext, out: RelocationTable) => applyRelaWith(x86HookWithFast, ctx, out),

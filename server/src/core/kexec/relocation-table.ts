@@ -5,8 +5,12 @@
 //
 // 64-bit columns hold a double when the value has an exact one: a u64 value v is stored as v when
 // v < 2^53, and as v - 2^64 (a negative number) when v > 2^64 - 2^53, which is how the relocation
-// arithmetic produces it (S + A - P below zero wraps). Other values are NaN with the exact bigint in
-// a side map; NaN with no side entry is `undefined`.
+// arithmetic produces it (S + A - P below zero wraps). Other values are NaN with their 64 bits (two's
+// complement for the addend) in a pair of 32-bit word columns made on first use, and a bit in
+// `bigMask` saying they are there; NaN without the bit is `undefined`. Words, not bigints: the
+// reporters write their hex digit by digit, and nothing is allocated per value. (A side map of
+// bigints cost a hash entry per value: with a hostile object's 40,000 relocations at offsets past
+// 2^53 it was a third of the simulation.)
 
 import type { SectionHeader } from "../elf/types";
 import type { RecordFacts, RelocationList, RelocationRecord, RelocStatus } from "./relocation-record";
@@ -95,8 +99,11 @@ export class RelocationTable {
   windowId = new Int32Array(0);
   /** The 64-bit columns, indexed by Col. */
   readonly wide: Float64Array[] = [0, 1, 2, 3, 4, 5].map(() => new Float64Array(0));
-  /** Exact values the doubles cannot hold, per 64-bit column, by row. */
-  private readonly big: (Map<number, bigint> | undefined)[] = [];
+  /** The high and low 32-bit words of the values the doubles cannot hold, per 64-bit column, by row. */
+  readonly bigHi: (Uint32Array | undefined)[] = [];
+  readonly bigLo: (Uint32Array | undefined)[] = [];
+  /** Bit c of a row: column c's value is in bigHi[c] and bigLo[c]. */
+  private bigMask: Uint8Array | undefined;
   readonly notes = new Map<number, string>();
   readonly groups: RowGroup[] = [];
   /** Interned strings (symbol and type names). */
@@ -131,6 +138,11 @@ export class RelocationTable {
     this.flags = grow(this.flags, (n) => new Uint8Array(n));
     this.windowId = grow(this.windowId, (n) => new Int32Array(n));
     for (let c = 0; c < this.wide.length; c++) this.wide[c] = grow(this.wide[c]!, (n) => new Float64Array(n));
+    if (this.bigMask) this.bigMask = grow(this.bigMask, (n) => new Uint8Array(n));
+    for (let c = 0; c < this.bigHi.length; c++) {
+      if (this.bigHi[c] !== undefined) this.bigHi[c] = grow(this.bigHi[c]!, (n) => new Uint32Array(n));
+      if (this.bigLo[c] !== undefined) this.bigLo[c] = grow(this.bigLo[c]!, (n) => new Uint32Array(n));
+    }
     this.cap = cap;
   }
 
@@ -142,6 +154,23 @@ export class RelocationTable {
       targetName: target.name,
     });
     return this.groups.length - 1;
+  }
+
+  /** The last string and id recentId() saw per slot (0: symbol names, 1: type names). */
+  private readonly recent: [string, number][] = [
+    ["", -1],
+    ["", -1],
+  ];
+
+  /**
+   * stringId() for the bigint path's rows, which repeat the previous row's names: the walks pass the
+   * same string object again, and comparing it with the last one is cheaper than hashing it.
+   */
+  private recentId(slot: 0 | 1, s: string): number {
+    const r = this.recent[slot]!;
+    if (r[0] === s && r[1] >= 0) return r[1];
+    r[0] = s;
+    return (r[1] = this.stringId(s));
   }
 
   stringId(s: string): number {
@@ -290,8 +319,8 @@ export class RelocationTable {
       rel.type,
       rel.sym,
       f.symShndx,
-      this.stringId(f.symbol),
-      this.stringId(typeName),
+      this.recentId(0, f.symbol),
+      this.recentId(1, typeName),
       NaN,
       NaN,
       NaN,
@@ -318,14 +347,37 @@ export class RelocationTable {
     if (x === undefined) return;
     const d = encode(x, signed);
     this.wide[c]![i] = d;
-    if (d !== d) (this.big[c] ??= new Map()).set(i, x);
+    if (d === d) return;
+    const bits = BigInt.asUintN(64, x);
+    this.setWords(c, i, Number(bits >> 32n), Number(bits & 0xffff_ffffn));
+  }
+
+  /** Sets column c of row i to the 64 bits hi·2^32 + lo, which have no exact double. */
+  setWords(c: Col, i: number, hi: number, lo: number): void {
+    this.wide[c]![i] = NaN;
+    const mask = (this.bigMask ??= new Uint8Array(this.cap));
+    mask[i]! |= 1 << c;
+    (this.bigHi[c] ??= new Uint32Array(this.cap))[i] = hi;
+    (this.bigLo[c] ??= new Uint32Array(this.cap))[i] = lo;
+  }
+
+  /** Whether column c of row i is a value past the doubles, in bigHi[c][i] and bigLo[c][i]. */
+  hasBig(c: Col, i: number): boolean {
+    const mask = this.bigMask;
+    return mask !== undefined && (mask[i]! & (1 << c)) !== 0;
   }
 
   /** The exact value of a 64-bit column. */
   wideAt(c: Col, i: number): bigint | undefined {
     const d = this.wide[c]![i]!;
     if (d === d) return c === Col.A ? BigInt(d) : u64Of(d);
-    return this.big[c]?.get(i);
+    return this.bigAt(c, i);
+  }
+
+  private bigAt(c: Col, i: number): bigint | undefined {
+    if (!this.hasBig(c, i)) return undefined;
+    const bits = (BigInt(this.bigHi[c]![i]!) << 32n) | BigInt(this.bigLo[c]![i]!);
+    return c === Col.A ? BigInt.asIntN(64, bits) : bits;
   }
 
   /** "0x…" of a 64-bit column (the addend as -0x… when negative), or null when undefined. */
@@ -335,7 +387,7 @@ export class RelocationTable {
       if (c === Col.A && d < 0) return "-0x" + (-d).toString(16);
       return hexU64(d);
     }
-    const x = this.big[c]?.get(i);
+    const x = this.bigAt(c, i);
     if (x === undefined) return null;
     return x < 0n ? "-0x" + (-x).toString(16) : "0x" + x.toString(16);
   }

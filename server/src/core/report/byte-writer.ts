@@ -83,6 +83,33 @@ export function putHex(buf: Uint8Array, pos: number, d: number, signed: boolean,
   return pos;
 }
 
+/**
+ * `0x…` of the 64 bits hi·2^32 + lo (with `signed`, a two's complement value written -0x… when
+ * negative), in double quotes when `quoted`: the relocation table's values past the doubles.
+ */
+export function putHexBits(
+  buf: Uint8Array,
+  pos: number,
+  hi: number,
+  lo: number,
+  signed: boolean,
+  quoted: boolean,
+): number {
+  if (quoted) buf[pos++] = 34;
+  if (signed && hi >= 0x8000_0000) {
+    buf[pos++] = 45;
+    // 2^64 minus the bits, word by word: invert and add one.
+    const carry = lo === 0 ? 1 : 0;
+    lo = (~lo + 1) >>> 0;
+    hi = (~hi + carry) >>> 0;
+  }
+  buf[pos++] = 48;
+  buf[pos++] = 120;
+  pos = putHexWords(buf, pos, hi, lo);
+  if (quoted) buf[pos++] = 34;
+  return pos;
+}
+
 /** Spaces up to `to` (String#padEnd on bytes, for ASCII fields). */
 export function padTo(buf: Uint8Array, pos: number, to: number): number {
   while (pos < to) buf[pos++] = 32;

@@ -10,7 +10,7 @@ import { STATUSES, tableOf, WIDE, type RelocationTable } from "../kexec/relocati
 import { hex, signedHex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
 import type { SimulatedLoad, SimulationReport } from "../simulation";
-import { putBytes, putDec, putHex } from "./byte-writer";
+import { putBytes, putDec, putHex, putHexBits } from "./byte-writer";
 import {
   entrySectionLine,
   fileSectionLine,
@@ -226,10 +226,7 @@ function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) 
   const NULL = utf8("null");
   const TRUE = utf8("true,");
   const FALSE = utf8("false,");
-  const bigHex = (c: number, i: number) => {
-    const h = t.hexAt(c, i);
-    return h === null ? NULL : utf8(`"${h}"`);
-  };
+
   const { group, index, type, typeNameId, symbolId, width, status, flags, windowId } = t;
   const rOffset = t.wide[WIDE.r_offset]!;
   const colS = t.wide[WIDE.S]!;
@@ -257,7 +254,7 @@ function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) 
     pos = putDec(buf, pos, index[i]!);
     buf[pos++] = 44;
     let d = rOffset[i]!;
-    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.r_offset, i));
+    pos = d === d ? putHex(buf, pos, d, false, true) : bigField(t, buf, pos, WIDE.r_offset, i, false);
     buf[pos++] = 44;
     pos = putDec(buf, pos, type[i]!);
     buf[pos++] = 44;
@@ -266,19 +263,19 @@ function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) 
     pos = putBytes(buf, pos, symbol);
     buf[pos++] = 44;
     d = colS[i]!;
-    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.S, i));
+    pos = d === d ? putHex(buf, pos, d, false, true) : bigField(t, buf, pos, WIDE.S, i, false);
     buf[pos++] = 44;
     d = colA[i]!;
-    pos = d === d ? putHex(buf, pos, d, true, true) : putBytes(buf, pos, bigHex(WIDE.A, i));
+    pos = d === d ? putHex(buf, pos, d, true, true) : bigField(t, buf, pos, WIDE.A, i, true);
     buf[pos++] = 44;
     d = colP[i]!;
-    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.P, i));
+    pos = d === d ? putHex(buf, pos, d, false, true) : bigField(t, buf, pos, WIDE.P, i, false);
     buf[pos++] = 44;
     d = colValue[i]!;
-    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.value, i));
+    pos = d === d ? putHex(buf, pos, d, false, true) : bigField(t, buf, pos, WIDE.value, i, false);
     buf[pos++] = 44;
     d = colStored[i]!;
-    pos = d === d ? putHex(buf, pos, d, false, true) : putBytes(buf, pos, bigHex(WIDE.stored, i));
+    pos = d === d ? putHex(buf, pos, d, false, true) : bigField(t, buf, pos, WIDE.stored, i, false);
     buf[pos++] = 44;
     pos = putDec(buf, pos, width[i]!);
     buf[pos++] = 44;
@@ -289,6 +286,25 @@ function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) 
     buf[pos++] = 93;
   }
   if (pos > 0) emit(buf.subarray(0, pos));
+}
+
+/** A value past the doubles from the table's words, quoted, or null when there is none. */
+function bigField(
+  t: RelocationTable,
+  buf: Uint8Array,
+  pos: number,
+  c: number,
+  i: number,
+  signed: boolean,
+): number {
+  if (!t.hasBig(c, i)) {
+    buf[pos] = 110;
+    buf[pos + 1] = 117;
+    buf[pos + 2] = 108;
+    buf[pos + 3] = 108;
+    return pos + 4;
+  }
+  return putHexBits(buf, pos, t.bigHi[c]![i]!, t.bigLo[c]![i]!, signed, true);
 }
 
 /** Rows from plain records (kexec-tools' loader keeps an ordinary array). */

@@ -8,7 +8,7 @@ import { hex, signedHex } from "../kexec/u64";
 import type { Finding } from "../rules/types";
 import type { SimulationReport } from "../simulate";
 import { STATUSES, tableOf, WIDE, type RelocationTable } from "../kexec/relocation-table";
-import { padTo, putBytes, putHex } from "./byte-writer";
+import { padTo, putBytes, putHex, putHexBits } from "./byte-writer";
 
 export interface TextOptions {
   /** List every relocation instead of a summary and the failing ones. */
@@ -229,7 +229,7 @@ function writeTableLines(t: RelocationTable, emit: (b: Uint8Array) => void): voi
     pos = putBytes(buf, pos, target.bytes);
     const d = rOffset[i]!;
     if (d === d) pos = putHex(buf, pos, d, false, false);
-    else pos = putBytes(buf, pos, cell(t.hexAt(WIDE.r_offset, i)!).bytes);
+    else pos = putHexBits(buf, pos, t.bigHi[WIDE.r_offset]![i]!, t.bigLo[WIDE.r_offset]![i]!, false, false);
     const targetChars = target.chars + (pos - lineStart - target.bytes.length);
     for (let k = targetChars; k < 4 + 25; k++) buf[pos++] = 32;
     buf[pos++] = 32;
@@ -239,7 +239,7 @@ function writeTableLines(t: RelocationTable, emit: (b: Uint8Array) => void): voi
     buf[pos++] = 32;
     const S = colS[i]!;
     pos =
-      S === S || t.hexAt(WIDE.S, i) !== null
+      S === S || t.hasBig(WIDE.S, i)
         ? hexField(t, buf, pos, S, WIDE.S, i, false, 18)
         : putCell(buf, pos, DASH, 18);
     buf[pos++] = 32;
@@ -249,7 +249,7 @@ function writeTableLines(t: RelocationTable, emit: (b: Uint8Array) => void): voi
     buf[pos++] = 32;
     const stored = colStored[i]!;
     pos =
-      stored === stored || t.hexAt(WIDE.stored, i) !== null
+      stored === stored || t.hasBig(WIDE.stored, i)
         ? hexField(t, buf, pos, stored, WIDE.stored, i, false, 11)
         : putCell(buf, pos, DASH, 11);
     pos = putBytes(buf, pos, statuses[status[i]!]!.bytes);
@@ -276,10 +276,8 @@ function hexField(
 ): number {
   const start = pos;
   if (d === d) pos = putHex(buf, pos, d, signed, false);
-  else {
-    const h = t.hexAt(c, i);
-    pos = putBytes(buf, pos, (h === null ? DASH : cell(h)).bytes);
-  }
+  else if (t.hasBig(c, i)) pos = putHexBits(buf, pos, t.bigHi[c]![i]!, t.bigLo[c]![i]!, signed, false);
+  else pos = putBytes(buf, pos, DASH.bytes);
   return padTo(buf, pos, start + width);
 }
 

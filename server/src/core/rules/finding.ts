@@ -62,9 +62,17 @@ export const MAX_NOTES = 8;
  * diagnostic for each).
  */
 export function capped(notes: readonly string[]): string[] {
-  if (notes.length <= MAX_NOTES) return [...notes];
-  const rest = notes.length - (MAX_NOTES - 1);
-  return [...notes.slice(0, MAX_NOTES - 1), `${rest} more like it, the first: ${notes[MAX_NOTES - 1]}`];
+  return cappedMap(notes, (n) => n);
+}
+
+/** capped(xs.map(note)), calling `note` only for the elements it shows. */
+export function cappedMap<T>(xs: readonly T[], note: (x: T) => string): string[] {
+  if (xs.length <= MAX_NOTES) return xs.map(note);
+  const rest = xs.length - (MAX_NOTES - 1);
+  return [
+    ...xs.slice(0, MAX_NOTES - 1).map(note),
+    `${rest} more like it, the first: ${note(xs[MAX_NOTES - 1]!)}`,
+  ];
 }
 
 /** The distinct error lines (kernel log or kexec's stderr) matching `pick`, over every load, in order. */

@@ -4,10 +4,10 @@
 
 import { SHT_SYMTAB } from "../elf/constants";
 import { kernelSymbolName } from "../kexec/relocate";
-import { readRelocations, readSymbol, readSymbols, symbolCount } from "../elf/reader";
+import { relocationEntries } from "../elf/relocation-entries";
+import { readSymbol, readSymbols, symbolCount } from "../elf/reader";
 import type { ElfFile, ElfSymbol } from "../elf/types";
 import type { RelocationRecord } from "../kexec/relocate";
-import { unique } from "./finding";
 import type { Attachment } from "./types";
 
 /** How many relocation sites a finding names at most, in its evidence and as source places. */
@@ -81,21 +81,46 @@ export function siteAttachments(elf: ElfFile, recs: readonly RelocationRecord[])
   return [...names].map((name) => ({ kind: "symbol", name, role: "reference" }) as const);
 }
 
+/** The first MAX_SITES distinct sites, each (type, symbol) pair formatted once. */
 export function sites(recs: readonly RelocationRecord[]): string[] {
-  return unique(recs.map((r) => relocationSite(r.typeName, r.symbol))).slice(0, MAX_SITES);
+  const out: string[] = [];
+  const pairs = new Map<string, Set<string>>();
+  const seen = new Set<string>();
+  for (const r of recs) {
+    let symbols = pairs.get(r.typeName);
+    if (symbols === undefined) pairs.set(r.typeName, (symbols = new Set()));
+    if (symbols.has(r.symbol)) continue;
+    symbols.add(r.symbol);
+    const site = relocationSite(r.typeName, r.symbol);
+    if (seen.has(site)) continue;
+    seen.add(site);
+    out.push(site);
+    if (out.length === MAX_SITES) break;
+  }
+  return out;
 }
 
-/** Names of the symbols a RELA section's entries use, skipping section symbols (unnamed). */
+/**
+ * Names of the symbols a RELA section's entries use, each once, in the order of first use, skipping
+ * section symbols (unnamed). Each distinct symbol index is read once: a section can hold tens of
+ * thousands of entries against a handful of symbols.
+ */
 export function relaSymbols(elf: ElfFile, relIndex: number): string[] {
   const symtab = elf.sections[elf.sections[relIndex]!.sh_link];
   if (!symtab || symtab.sh_type !== SHT_SYMTAB) return [];
   try {
     const n = symbolCount(elf, symtab.index);
-    return readRelocations(elf, relIndex)
-      .filter((r) => r.sym > 0 && r.sym < n)
-      .map((r) => readSymbol(elf, symtab.index, r.sym))
-      .filter((sym) => sym.st_name !== 0)
-      .map((sym) => kernelSymbolName(elf, sym));
+    const { sym: symIdx, count } = relocationEntries(elf, relIndex);
+    const seen = new Set<number>();
+    const names = new Set<string>();
+    for (let i = 0; i < count; i++) {
+      const k = symIdx[i]!;
+      if (k === 0 || k >= n || seen.has(k)) continue;
+      seen.add(k);
+      const sym = readSymbol(elf, symtab.index, k);
+      if (sym.st_name !== 0) names.add(kernelSymbolName(elf, sym));
+    }
+    return [...names];
   } catch {
     return []; // a corrupt table: the finding still stands, without source places
   }
