@@ -66,8 +66,10 @@ function counting(hook: RelaHook, count: { fast: number; symbol: number }): Rela
 /** The fixture objects of one architecture, and generated objects of that machine up to 64 KB. */
 function objectsFor(arch: string, e_machine: number, generated: number): { name: string; elf: ElfFile }[] {
   const out: { name: string; elf: ElfFile }[] = [];
-  for (const f of readdirSync(fixturePath(arch, "obj")).filter((f) => f.endsWith(".ro")))
-    out.push({ name: `${arch}/${f}`, elf: readElf(readFixture(arch, "obj", f)) });
+  for (const f of readdirSync(fixturePath(arch, "obj")).filter((f) => f.endsWith(".ro"))) {
+    const elf = readElf(readFixture(arch, "obj", f));
+    out.push({ name: `${arch}/${f}`, elf }, ...hostileCopies(`${arch}/${f}`, elf));
+  }
   const seeds = loadSeeds();
   for (let i = 0; out.length < generated; i++) {
     const input = generate(seeds, "elf", 20261127, i);
@@ -79,6 +81,52 @@ function objectsFor(arch: string, e_machine: number, generated: number): { name:
       continue;
     }
     if (elf.header.e_machine === e_machine) out.push({ name: `generated ${i}`, elf });
+  }
+  return out;
+}
+
+/** 64-bit values a compiler never emits, for r_offset and r_addend. */
+const HOSTILE = [
+  1n << 53n,
+  (1n << 53n) + 1n,
+  1n << 62n,
+  (1n << 63n) - 1n,
+  1n << 63n,
+  TWO_64 - 8n,
+  TWO_64 - (1n << 53n),
+  TWO_64 - (1n << 31n),
+  0xffff_ffffn,
+  (1n << 32n) + 4n,
+];
+
+/**
+ * Copies of an ELF64 object with every RELA entry's r_offset, r_addend or type replaced, in turn,
+ * by hostile values; one offset is chosen so that sh_offset + r_offset wraps back into the buffer.
+ */
+function hostileCopies(name: string, elf: ElfFile): { name: string; elf: ElfFile }[] {
+  if (elf.header.bits !== 64) return [];
+  const le = elf.header.littleEndian;
+  const out: { name: string; elf: ElfFile }[] = [];
+  const types = [9, 10, 11, 42, 1, 2, 4];
+  for (const field of ["r_offset", "r_addend", "type", "all"] as const) {
+    const bytes = new Uint8Array(elf.bytes);
+    const dv = new DataView(bytes.buffer);
+    for (const s of elf.sections) {
+      if (s.sh_type !== 4 /* SHT_RELA */) continue;
+      const target = elf.sections[s.sh_info];
+      for (let j = 0, o = Number(s.sh_offset); o + 24 <= Number(s.sh_offset + s.sh_size); j++, o += 24) {
+        const v = HOSTILE[j % HOSTILE.length]!;
+        // Every third entry: an offset that wraps mod 2^64 to 8 bytes into its section.
+        const wrap = target ? (TWO_64 - target.sh_offset + 8n) % TWO_64 : v;
+        if (field === "r_offset" || field === "all") dv.setBigUint64(o, j % 3 === 2 ? wrap : v, le);
+        if (field === "r_addend") dv.setBigUint64(o + 16, v, le);
+        // With "all", strides that pair each type with each offset and addend.
+        if (field === "all") dv.setBigUint64(o + 16, HOSTILE[(j * 3 + 1) % HOSTILE.length]!, le);
+        if (field === "type" || field === "all")
+          dv.setUint32(o + (le ? 8 : 12), types[j % types.length]!, le);
+      }
+    }
+    out.push({ name: `${name} (hostile ${field})`, elf: readElf(bytes) });
   }
   return out;
 }

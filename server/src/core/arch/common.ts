@@ -7,11 +7,16 @@ import type { Interval } from "../kexec/windows";
 import { SHN_ABS, SHN_COMMON, SHN_UNDEF } from "../elf/constants";
 import { ElfFormatError } from "../elf/errors";
 import { readSymbol, symbolCount } from "../elf/reader";
-import { relocationAt, relocationEntries, type RelocationEntries } from "../elf/relocation-entries";
+import {
+  rawEntryWords,
+  relocationAt,
+  relocationEntries,
+  type RelocationEntries,
+} from "../elf/relocation-entries";
 import type { ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelVersion } from "../kexec/kernel";
 import { kernelSymbolName, type RelaContext, type RelocStatus } from "../kexec/relocate";
-import { STATUSES, WIDE, type RelocationTable } from "../kexec/relocation-table";
+import { STATUSES, WIDE, wordsValue, type RelocationTable } from "../kexec/relocation-table";
 import { byteAt, setByteAt, type StagingBuffer } from "../kexec/staging";
 import { hex, u64 } from "../kexec/u64";
 
@@ -109,9 +114,131 @@ export function fieldOffset(ctx: RelaContext, rel: ElfRelocation, width: number)
     return `the target ${target.name} is SHT_NOBITS: its sh_offset was never rewritten, so the kernel would write at purgatory_buf + file offset ${hex(target.sh_offset)}`;
   }
   if (loc + BigInt(width) > BigInt(layout.buffer.byteLength)) {
-    return `r_offset ${hex(rel.r_offset)} + ${width} is past the end of ${target.name} in the ${layout.buffer.byteLength}-byte buffer: the kernel would access memory out of bounds`;
+    return pastEndNote(hex(rel.r_offset), width, target.name, layout.buffer.byteLength);
   }
   return Number(loc);
+}
+
+function pastEndNote(rOffset: string, width: number, target: string, bufferLength: number): string {
+  return `r_offset ${rOffset} + ${width} is past the end of ${target} in the ${bufferLength}-byte buffer: the kernel would access memory out of bounds`;
+}
+
+/** The entry's r_offset and r_addend, and P, as words; see entryWords(). */
+export interface EntryWords {
+  offHi: number;
+  offLo: number;
+  aHi: number;
+  aLo: number;
+  pHi: number;
+  pLo: number;
+}
+
+const ENTRY_WORDS: EntryWords = { offHi: 0, offLo: 0, aHi: 0, aLo: 0, pHi: 0, pLo: 0 };
+let wordsTarget: RelaContext["target"] | undefined;
+let targetHi = 0;
+let targetLo = 0;
+
+/**
+ * Entry i's r_offset and r_addend as 32-bit words (the addend's two's complement), and P = the
+ * target's sh_addr + r_offset mod 2^64, for a number path whose values leave the doubles: sets
+ * out.P, and marks the columns with no exact double in `out`. The object returned is reused.
+ */
+export function entryWords(
+  ctx: RelaContext,
+  entries: RelocationEntries,
+  i: number,
+  out: FastOutcome,
+): EntryWords {
+  const w = ENTRY_WORDS;
+  const off = entries.r_offset[i]!;
+  const A = entries.r_addend[i]!;
+  if (off !== off || A !== A) {
+    const raw = rawEntryWords(ctx.elf, ctx.relSection, i);
+    if (off !== off) setWords(out, WIDE.r_offset, raw[0]!, raw[1]!);
+    if (A !== A) setWords(out, WIDE.A, raw[2]!, raw[3]!);
+    w.offHi = raw[0]!;
+    w.offLo = raw[1]!;
+    w.aHi = raw[2]!;
+    w.aLo = raw[3]!;
+  }
+  if (off === off) {
+    w.offHi = hiOf(off);
+    w.offLo = loOf(off);
+  }
+  if (A === A) {
+    w.aHi = hiOf(A);
+    w.aLo = loOf(A);
+  }
+  if (ctx.target !== wordsTarget) {
+    wordsTarget = ctx.target;
+    const t = BigInt.asUintN(64, ctx.target.sh_addr);
+    targetHi = Number(t >> 32n);
+    targetLo = Number(t & 0xffff_ffffn);
+  }
+  const lo = targetLo + w.offLo;
+  w.pLo = lo >>> 0;
+  w.pHi = (targetHi + w.offHi + (lo >= TWO_32_N ? 1 : 0)) >>> 0;
+  out.P = wordsValue(w.pHi, w.pLo);
+  if (out.P !== out.P) setWords(out, WIDE.P, w.pHi, w.pLo);
+  return w;
+}
+
+/** The high word of an exact double (two's complement for a negative one). */
+export function hiOf(x: number): number {
+  return Math.floor(x / TWO_32_N) >>> 0;
+}
+
+/** The low word of an exact double. */
+export function loOf(x: number): number {
+  return (x - Math.floor(x / TWO_32_N) * TWO_32_N) >>> 0;
+}
+
+/**
+ * Why the field at r_offset (words) is undefined behaviour, as fieldOffset() says it, or its buffer
+ * offset: sh_offset + r_offset wraps mod 2^64 in the kernel's arithmetic.
+ */
+export function fieldOffsetWords(
+  ctx: RelaContext,
+  offHi: number,
+  offLo: number,
+  width: number,
+): number | string {
+  const { target, layout } = ctx;
+  if (!target.inBuffer)
+    return fieldOffset(ctx, { r_offset: (BigInt(offHi) << 32n) | BigInt(offLo) } as ElfRelocation, width);
+  const o = BigInt.asUintN(64, target.sh_offset);
+  const lo = Number(o & 0xffff_ffffn) + offLo;
+  const hi = (Number(o >> 32n) + offHi + (lo >= TWO_32_N ? 1 : 0)) >>> 0;
+  const at = lo >>> 0;
+  const length = layout.buffer.byteLength;
+  if (hi !== 0 || at + width > length) {
+    // The same entry repeated (a corrupt object's copies) gets the same string, made once.
+    const n = lastNote;
+    if (n.offHi !== offHi || n.offLo !== offLo || n.width !== width || n.target !== target || n.length !== length) {
+      n.offHi = offHi;
+      n.offLo = offLo;
+      n.width = width;
+      n.target = target;
+      n.length = length;
+      n.text = pastEndNote(hexWords(offHi, offLo), width, target.name, length);
+    }
+    return n.text;
+  }
+  return at;
+}
+
+const lastNote = {
+  offHi: -1,
+  offLo: -1,
+  width: -1,
+  target: undefined as RelaContext["target"] | undefined,
+  length: -1,
+  text: "",
+};
+
+/** "0x…" of the u64 hi·2^32 + lo, as hex() writes it. */
+export function hexWords(hi: number, lo: number): string {
+  return hi === 0 ? "0x" + lo.toString(16) : "0x" + hi.toString(16) + lo.toString(16).padStart(8, "0");
 }
 
 /**
@@ -119,22 +246,35 @@ export function fieldOffset(ctx: RelaContext, rel: ElfRelocation, width: number)
  * relocation table's encoding (a negative number x stands for 2^64 + x); one object is reused.
  */
 export interface FastOutcome {
-  /** "ignored": a type the kernel skips without a message and carries on (s390 before 5.16). */
-  status: "ok" | "overflow" | "ignored";
+  status: RelocStatus;
+  /** The kernel's pr_err line for a failing status, if it prints one. */
+  message: string | undefined;
   /** The row's note (one string per kind of row, not one per row), or undefined. */
   note: string | undefined;
   P: number;
   S: number;
+  /** NaN when undefined, or when its bits are in the words (see wordCols). */
   value: number;
-  /** NaN when the stored bits have no exact double: they are then storedHi·2^32 + storedLo. */
   stored: number;
-  storedHi: number;
-  storedLo: number;
   width: number;
   memCoefficient: 0 | 1;
   window: readonly Interval[] | undefined;
   /** Buffer offset of the field (meaningless when width is 0). */
   at: number;
+  /**
+   * Bit c (a WIDE column) set: the column's value has no exact double (NaN above, or the entry's
+   * r_offset or r_addend), and its 64 bits are hi[c]·2^32 + lo[c]. The walk clears it before each call.
+   */
+  wordCols: number;
+  readonly hi: number[];
+  readonly lo: number[];
+}
+
+/** Marks column c of the outcome as the words hi·2^32 + lo. */
+export function setWords(out: FastOutcome, c: number, hi: number, lo: number): void {
+  out.wordCols |= 1 << c;
+  out.hi[c] = hi;
+  out.lo[c] = lo;
 }
 
 /**
@@ -226,17 +366,19 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
   const targetAddr = exactNumber(target.sh_addr);
   const fo: FastOutcome = {
     status: "ok",
+    message: undefined,
     note: undefined,
     P: 0.5,
     S: 0.5,
     value: 0.5,
     stored: 0.5,
-    storedHi: 0,
-    storedLo: 0,
     width: 0,
     memCoefficient: 0,
     window: undefined,
     at: 0,
+    wordCols: 0,
+    hi: [0, 0, 0, 0, 0, 0],
+    lo: [0, 0, 0, 0, 0, 0],
   };
   // Per-relocation lookups by small integers: arrays, and the last window asked for.
   const typeIds: number[] = [];
@@ -247,9 +389,6 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
   };
   let lastWindow: readonly Interval[] | undefined;
   let lastWindowId = -1;
-  const okCode = 0;
-  const overflowCode = STATUSES.indexOf("overflow");
-  const ignoredCode = STATUSES.indexOf("ignored");
   // Relocations name few distinct symbols: read each once.
   const symbols: SymbolSlot[] = [];
   const slotOf = (k: number): SymbolSlot => {
@@ -324,6 +463,8 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
         continue;
       }
     }
+    fo.wordCols = 0;
+    fo.message = undefined;
     if (
       slot !== undefined &&
       slot.fast !== undefined &&
@@ -345,10 +486,13 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
       c.P[row] = fo.P;
       c.value[row] = fo.value;
       c.stored[row] = fo.width > 0 ? fo.stored : NaN;
-      const exactStore = fo.stored === fo.stored;
-      if (fo.width > 0 && !exactStore) out.setWords(WIDE.stored, row, fo.storedHi, fo.storedLo);
+      const words = fo.wordCols;
+      if (words !== 0) {
+        for (let col = 0; col < 6; col++)
+          if ((words >> col) & 1) out.setWords(col, row, fo.hi[col]!, fo.lo[col]!);
+      }
       c.width[row] = fo.width;
-      c.status[row] = fo.status === "ok" ? okCode : fo.status === "overflow" ? overflowCode : ignoredCode;
+      c.status[row] = STATUS_CODES.get(fo.status)!;
       if (fo.note !== undefined) out.notes.set(row, fo.note);
       c.flags[row] = (live ? 1 : 0) | (fo.memCoefficient << 1);
       if (fo.window !== lastWindow) {
@@ -356,11 +500,22 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
         lastWindowId = out.windowIdOfShared(lastWindow);
       }
       c.windowId[row] = lastWindowId;
-      if (live && fo.width > 0) {
-        if (exactStore) storeNumberField(layout.buffer, fo.at, fo.stored, fo.width, hook.littleEndian);
-        else storeWordsField(layout.buffer, fo.at, fo.storedHi, fo.storedLo, fo.width, hook.littleEndian);
+      const storedWords = ((words >> WIDE.stored) & 1) !== 0;
+      if (live && fo.width > 0 && (fo.stored === fo.stored || storedWords)) {
+        if (!storedWords) {
+          storeNumberField(layout.buffer, fo.at, fo.stored, fo.width, hook.littleEndian);
+        } else {
+          const w = WIDE.stored;
+          storeWordsField(layout.buffer, fo.at, fo.hi[w]!, fo.lo[w]!, fo.width, hook.littleEndian);
+        }
       }
-      // Only not-reached relocations come back as overflows here: the kernel has already stopped.
+      if (fo.status !== "ok" && hook.stops(fo.status)) {
+        if (live) {
+          if (fo.message !== undefined) log.err(fo.message);
+          failed = true;
+        }
+        live = false;
+      }
       continue;
     }
     const rel = relocationAt(elf, ctx.relSection, i);

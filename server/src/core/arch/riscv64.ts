@@ -27,7 +27,7 @@ import { EINVAL, runSymbolOps } from "../kexec/load";
 import { topDownFit } from "../kexec/memory-hole";
 import { PAGE_SIZE } from "../kexec/purgatory";
 import type { ArchRelocator, RelaContext } from "../kexec/relocate";
-import type { RelocationTable } from "../kexec/relocation-table";
+import { WIDE, wordsValue, type RelocationTable } from "../kexec/relocation-table";
 import { U64_MASK, hex, u64 } from "../kexec/u64";
 import { finding, firstAttempt, listed, unique } from "../rules/finding";
 import {
@@ -45,6 +45,7 @@ import {
   lowBits,
   readField,
   readWord,
+  setWords,
   stableFrom,
   symbolAddress,
   type Computed,
@@ -301,8 +302,6 @@ const KEEP_CB = keepOf(encodeCB);
 const KEEP_CJ = keepOf(encodeCJ);
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-const TWO_32_N = 0x1_0000_0000;
-const TWO_53_HI = 0x20_0000;
 
 /**
  * The relocator with doubles, for relocations whose values are exact below 2^53 and whose field lies
@@ -413,11 +412,8 @@ function riscvFast(era: RiscvEra): FastRela<FastSymbol> {
           // auipc takes HIGH(d) (d + 0x800 with the low 12 bits cleared), jalr/addi the low 12 bits.
           const loWord = ((readWord(buf, at, 4, true) & 0xfff) | (((lo + 0x800) >>> 0) & 0xffff_f000)) >>> 0;
           const hiWord = ((readWord(buf, at + 4, 4, true) & 0xf_ffff) | ((lo & 0xfff) << 20)) >>> 0;
-          // The table's encoding: exact below 2^53, or as 2^64 minus at most 2^53; else the words.
-          if (hiWord < TWO_53_HI) out.stored = hiWord * TWO_32_N + loWord;
-          else if (hiWord >= TWO_32_N - TWO_53_HI) out.stored = (hiWord - TWO_32_N) * TWO_32_N + loWord;
-          out.storedHi = hiWord;
-          out.storedLo = loWord;
+          out.stored = wordsValue(hiWord, loWord);
+          if (out.stored !== out.stored) setWords(out, WIDE.stored, hiWord, loWord);
         }
       }
       return true;

@@ -15,7 +15,14 @@ import type { KernelModel } from "../kexec/kernel";
 import type { SymbolWork } from "../kexec/load";
 import { PREFIX } from "../kexec/log";
 import type { ArchRelocator, RelaContext, RelocationRecord } from "../kexec/relocate";
-import { distinctWindows, scanRelocations, type RelocationTable } from "../kexec/relocation-table";
+import {
+  distinctWindows,
+  scanRelocations,
+  WIDE,
+  wordsValue,
+  type RelocationTable,
+} from "../kexec/relocation-table";
+import type { RelocationEntries } from "../elf/relocation-entries";
 import { U32_MASK, hex, s64, u64 } from "../kexec/u64";
 import { EVERYWHERE, intersect, memRangeFor, placeable, window32, type Interval } from "../kexec/windows";
 import { finding, firstAttempt, logLines, PIC_FIX } from "../rules/finding";
@@ -23,10 +30,16 @@ import type { Rule } from "../rules/rule";
 import type { Attachment, Finding } from "../rules/types";
 import {
   applyRelaWith,
+  entryWords,
   exactNumber,
+  fieldOffsetWords,
+  hiOf,
+  loOf,
+  setWords,
   fieldOffset,
   type Computed,
   sectionSymbol,
+  type FastOutcome,
   type FastRela,
   type FastSymbol,
   type Outcome,
@@ -188,16 +201,18 @@ const X86_FAST: FastRela<FastSymbol> = {
     const r_offset = entries.r_offset[i]!;
     const A = entries.r_addend[i]!;
     const P = targetAddr + r_offset;
-    // NaN (an entry or address past 2^53) fails both comparisons.
-    if (!(P <= MAX_SAFE && A === A)) return false;
     const type = entries.type[i]!;
+    const field = x86Field(type, ctx.kernel);
+    // NaN (an entry or address past 2^53) fails both comparisons.
+    if (field === undefined || !(P <= MAX_SAFE && A === A))
+      return x86Words(ctx, sym, entries, i, live, out, field);
     const { S, k } = sym;
     let value = S + A;
-    const field = x86Field(type, ctx.kernel);
-    if (!field) return false;
+    // Each step exact: S + A past 2^53 would round before P is taken off.
+    if (value > MAX_SAFE || value < -MAX_SAFE) return x86Words(ctx, sym, entries, i, live, out, field);
     const width = field.width;
     if (field.pcRel) value -= P;
-    if (value > MAX_SAFE || value < -MAX_SAFE) return false;
+    if (value > MAX_SAFE || value < -MAX_SAFE) return x86Words(ctx, sym, entries, i, live, out, field);
     out.P = P;
     out.S = S;
     out.value = value;
@@ -235,6 +250,97 @@ const X86_FAST: FastRela<FastSymbol> = {
 };
 
 const NO_WINDOW: readonly Interval[] = [];
+
+const unknownMessages = new Map<number, string>();
+let wordsMemFor: bigint | undefined;
+let memHi = 0;
+let memLo = 0;
+
+/**
+ * relocateOne() on 32-bit words, for what the doubles cannot hold: offsets and addends past 2^53
+ * (a hostile or corrupt object's), values that wrap, and the failures decided by the type or the
+ * field's place (an unknown type, a field outside the buffer). Declines only the reported overflow
+ * of a live relocation, a SHT_NOBITS target, and a window whose constant has no exact double.
+ */
+function x86Words(
+  ctx: RelaContext,
+  sym: FastSymbol,
+  entries: RelocationEntries,
+  i: number,
+  live: boolean,
+  out: FastOutcome,
+  field: X86Field | undefined,
+): boolean {
+  if (!ctx.target.inBuffer && field !== undefined && field.width > 0) return false;
+  const type = entries.type[i]!;
+  const w = entryWords(ctx, entries, i, out);
+  const { S, k } = sym;
+  out.S = S;
+  out.memCoefficient = k;
+  out.window = undefined;
+  out.note = undefined;
+  out.stored = NaN;
+  if (field === undefined) {
+    let message = unknownMessages.get(type);
+    if (message === undefined)
+      unknownMessages.set(type, (message = `${PREFIX.x86Kexec}Unknown rela relocation: ${type}`));
+    out.status = "unknown-type";
+    out.message = message;
+    out.value = NaN;
+    out.width = 0;
+    return true;
+  }
+  // value = S + A, minus P for the PC-relative types, mod 2^64.
+  const sHi = hiOf(S);
+  const sLo = loOf(S);
+  let lo = sLo + w.aLo;
+  let hi = (sHi + w.aHi + (lo >= TWO_32_N ? 1 : 0)) >>> 0;
+  lo >>>= 0;
+  if (field.pcRel) {
+    const d = lo - w.pLo;
+    hi = (hi - w.pHi - (d < 0 ? 1 : 0)) >>> 0;
+    lo = d >>> 0;
+  }
+  const width = field.width;
+  out.value = wordsValue(hi, lo);
+  if (out.value !== out.value) setWords(out, WIDE.value, hi, lo);
+  out.width = width;
+  out.status = "ok";
+  if (width === 0) return true;
+  const at = fieldOffsetWords(ctx, w.offHi, w.offLo, width);
+  if (typeof at === "string") {
+    out.status = "undefined-behaviour";
+    out.note = at;
+    return true;
+  }
+  out.at = at;
+  if (width === 8) {
+    out.stored = out.value;
+    if (out.stored !== out.stored) setWords(out, WIDE.stored, hi, lo);
+  } else out.stored = lo;
+  if (type === R_X86_64_32 || type === R_X86_64_32S) {
+    const overflow =
+      type === R_X86_64_32
+        ? hi !== 0
+        : !(hi === 0 ? lo < 0x8000_0000 : hi === 0xffff_ffff && lo >= 0x8000_0000);
+    if (overflow && live) return false;
+    out.status = overflow ? "overflow" : "ok";
+    if (k === 1) {
+      // The window's constant c = value - mem, mod 2^64, as an exact double.
+      if (wordsMemFor !== ctx.mem) {
+        wordsMemFor = ctx.mem;
+        const m = BigInt.asUintN(64, ctx.mem);
+        memHi = Number(m >> 32n);
+        memLo = Number(m & 0xffff_ffffn);
+      }
+      const d = lo - memLo;
+      const c = wordsValue((hi - memHi - (d < 0 ? 1 : 0)) >>> 0, d >>> 0);
+      if (c !== c) return false;
+      out.window = window32(c, type === R_X86_64_32S);
+    } else out.window = overflow ? NO_WINDOW : EVERYWHERE;
+  }
+  return true;
+}
 
 /** The hook with the bigint path only (tests compare the number path against it). */
 export const x86Hook: RelaHook = {

@@ -95,6 +95,40 @@ function checkInside(elf: ElfFile, relIndex: number, base: number, count: number
   throw new ElfFormatError(`${what} runs past the end of the ${length}-byte file`, what);
 }
 
+const RAW_WORDS = new Uint32Array(4);
+
+/**
+ * Entry `i`'s r_offset and r_addend as 32-bit words, high first: [offHi, offLo, addendHi, addendLo]
+ * (the addend's two's complement; 0 for REL). The array is reused by the next call.
+ */
+export function rawEntryWords(elf: ElfFile, relIndex: number, i: number): Uint32Array {
+  const s = elf.sections[relIndex]!;
+  const is64 = elf.header.bits === 64;
+  const le = elf.header.littleEndian;
+  const isRela = s.sh_type === SHT_RELA;
+  const size = isRela ? RELA_SIZE[elf.header.bits] : REL_SIZE[elf.header.bits];
+  const o = Number(s.sh_offset) + i * size;
+  let dv = views.get(elf);
+  if (!dv) views.set(elf, (dv = new DataView(elf.bytes.buffer, elf.bytes.byteOffset, elf.bytes.byteLength)));
+  const w = RAW_WORDS;
+  // The low word sits first in a little-endian file, the high word first in a big-endian one.
+  const lo = le ? 0 : 4;
+  const hi = le ? 4 : 0;
+  if (is64) {
+    w[0] = dv.getUint32(o + hi, le);
+    w[1] = dv.getUint32(o + lo, le);
+    w[2] = isRela ? dv.getUint32(o + 16 + hi, le) : 0;
+    w[3] = isRela ? dv.getUint32(o + 16 + lo, le) : 0;
+  } else {
+    w[0] = 0;
+    w[1] = dv.getUint32(o, le);
+    const a = isRela ? dv.getInt32(o + 8, le) : 0;
+    w[2] = a < 0 ? 0xffff_ffff : 0;
+    w[3] = a >>> 0;
+  }
+  return w;
+}
+
 /** Entry `i` exactly, as readRelocations() returns it. */
 export function relocationAt(elf: ElfFile, relIndex: number, i: number): ElfRelocation {
   const s = elf.sections[relIndex]!;

@@ -52,6 +52,14 @@ function encode(x: bigint, signed: boolean): number {
   return NaN;
 }
 
+/** encode() of the u64 hi·2^32 + lo (two unsigned 32-bit words): its exact double, or NaN. */
+export function wordsValue(hi: number, lo: number): number {
+  if (hi < 0x20_0000) return hi * TWO_32 + lo;
+  // 2^64 - 2^53 < hi·2^32 + lo: the wrapped value minus 2^64, above -2^53.
+  const x = (hi - TWO_32) * TWO_32 + lo;
+  return x >= -MAX_SAFE ? x : NaN;
+}
+
 /** The u64 a stored double stands for. */
 export function u64Of(x: number): bigint {
   return x < 0 ? BigInt(x) + TWO_64 : BigInt(x);
