@@ -214,7 +214,13 @@ export function fieldOffsetWords(
   if (hi !== 0 || at + width > length) {
     // The same entry repeated (a corrupt object's copies) gets the same string, made once.
     const n = lastNote;
-    if (n.offHi !== offHi || n.offLo !== offLo || n.width !== width || n.target !== target || n.length !== length) {
+    if (
+      n.offHi !== offHi ||
+      n.offLo !== offLo ||
+      n.width !== width ||
+      n.target !== target ||
+      n.length !== length
+    ) {
       n.offHi = offHi;
       n.offLo = offLo;
       n.width = width;
@@ -493,7 +499,7 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
       }
       c.width[row] = fo.width;
       c.status[row] = STATUS_CODES.get(fo.status)!;
-      if (fo.note !== undefined) out.notes.set(row, fo.note);
+      if (fo.note !== undefined) out.setNote(row, fo.note);
       c.flags[row] = (live ? 1 : 0) | (fo.memCoefficient << 1);
       if (fo.window !== lastWindow) {
         lastWindow = fo.window;

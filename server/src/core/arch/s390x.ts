@@ -24,7 +24,7 @@ import type { KernelVersion } from "../kexec/kernel";
 import { runSymbolOps } from "../kexec/load";
 import { PAGE_SIZE } from "../kexec/purgatory";
 import type { ArchRelocator, RelaContext } from "../kexec/relocate";
-import type { RelocationTable } from "../kexec/relocation-table";
+import { WIDE, wordsValue, type RelocationTable } from "../kexec/relocation-table";
 import { ALIGN, hex, u64 } from "../kexec/u64";
 import { cappedMap, finding, firstAttempt, OBJECT_TARGET, unique } from "../rules/finding";
 import {
@@ -39,9 +39,13 @@ import type { KernelArch } from "./types";
 import {
   applyRelaWith,
   atLeast,
+  entryWords,
   fieldOffset,
-  lowBits,
+  fieldOffsetWords,
+  hiOf,
+  loOf,
   readField,
+  setWords,
   readWord,
   sectionSymbol,
   type Computed,
@@ -241,142 +245,156 @@ function s390Hook(era: S390Era): RelaHook {
   };
 }
 
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-
 /**
- * arch_kexec_do_relocs with doubles, for the relocations whose values are exact below 2^53 and whose
- * field lies in the buffer; types the era does not handle go to the bigint path (and its message).
+ * arch_kexec_do_relocs on 32-bit words (no value leaves them, whatever the object holds), with the
+ * failures decided by the type and the field's place: a type the era does not handle, a field
+ * outside the buffer. Declines only a SHT_NOBITS target.
  */
 function s390Fast(era: S390Era): FastRela<FastSymbol> {
   return {
     symbol: sectionSymbol,
-    one(ctx, sym, entries, i, targetAddr, _live, out) {
-      const r_offset = entries.r_offset[i]!;
-      const A = entries.r_addend[i]!;
-      const P = targetAddr + r_offset;
-      // NaN (an entry or address past 2^53) fails both comparisons.
-      if (!(P <= MAX_SAFE && A === A)) return false;
-      const S = sym.S;
-      const val = S + A;
-      const d = val - P;
-      if (!(val <= MAX_SAFE && val >= -MAX_SAFE && d <= MAX_SAFE && d >= -MAX_SAFE)) return false;
+    one(ctx, sym, entries, i, _targetAddr, _live, out) {
       let type = entries.type[i]!;
       if (era.plt32dbl && type === R_390_PLT32DBL) type = R_390_PC32DBL;
-      // The stored field, and for the read-modify-write types the bits kept from the old one.
-      let width: number;
-      let stored: number;
-      let keep = 0;
-      let pcRel = false;
-      switch (type) {
-        case R_390_NONE:
-          width = 0;
-          stored = 0;
-          break;
-        case R_390_8:
-          width = 1;
-          stored = lowBits(val, 8);
-          break;
-        case R_390_12:
-          width = 2;
-          stored = lowBits(val, 12);
-          keep = 0xf000;
-          break;
-        case R_390_16:
-          width = 2;
-          stored = lowBits(val, 16);
-          break;
-        case R_390_20: {
-          width = 4;
-          const v = lowBits(val, 20);
-          stored = (((v & 0xfff) << 16) | ((v & 0xff000) >>> 4)) >>> 0;
-          keep = 0xf00000ff;
-          break;
-        }
-        case R_390_32:
-          width = 4;
-          stored = lowBits(val, 32);
-          break;
-        case R_390_GLOB_DAT:
-        case R_390_JMP_SLOT:
-        case R_390_64:
-        case R_390_RELATIVE:
-          if ((type === R_390_GLOB_DAT && !era.globDat) || (type === R_390_JMP_SLOT && !era.jmpSlot)) {
-            return unhandled(type, era, P, S, sym.k, out);
-          }
-          width = 8;
-          stored = val;
-          break;
-        case R_390_PC16:
-          width = 2;
-          stored = lowBits(d, 16);
-          pcRel = true;
-          break;
-        case R_390_PC16DBL:
-          width = 2;
-          stored = lowBits(Math.floor(d / 2), 16);
-          pcRel = true;
-          break;
-        case R_390_PC32DBL:
-          width = 4;
-          stored = lowBits(Math.floor(d / 2), 32);
-          pcRel = true;
-          break;
-        case R_390_PC32:
-          width = 4;
-          stored = lowBits(d, 32);
-          pcRel = true;
-          break;
-        case R_390_PC64:
-          width = 8;
-          stored = d;
-          pcRel = true;
-          break;
-        default:
-          return unhandled(type, era, P, S, sym.k, out);
-      }
-      out.status = "ok";
-      out.note = undefined;
-      out.P = P;
+      const width = s390Width(type, era);
+      if (width > 0 && !ctx.target.inBuffer) return false;
+      const w = entryWords(ctx, entries, i, out);
+      const S = sym.S;
       out.S = S;
-      out.value = pcRel ? d : val;
+      out.note = undefined;
+      out.window = undefined;
+      out.stored = NaN;
+      if (width < 0) return unhandled(entries.type[i]!, type, era, sym.k, out);
+      // val = S + A and d = val - P, mod 2^64.
+      const sHi = hiOf(S);
+      const sLo = loOf(S);
+      const lo = sLo + w.aLo;
+      const vLo = lo >>> 0;
+      const vHi = (sHi + w.aHi + (lo >= TWO_32_N ? 1 : 0)) >>> 0;
+      const dd = vLo - w.pLo;
+      const dLo = dd >>> 0;
+      const dHi = (vHi - w.pHi - (dd < 0 ? 1 : 0)) >>> 0;
+      const pcRel = PC_RELATIVE.has(type);
+      const hi = pcRel ? dHi : vHi;
+      const lo32 = pcRel ? dLo : vLo;
+      out.value = wordsValue(hi, lo32);
+      if (out.value !== out.value) setWords(out, WIDE.value, hi, lo32);
       out.width = width;
       out.memCoefficient = pcRel ? 0 : sym.k;
-      out.window = undefined;
-      out.stored = stored;
+      out.status = "ok";
       if (width === 0) return true;
-      const target = ctx.target;
-      if (!target.inBuffer) return false;
-      const at = Number(target.sh_offset) + r_offset;
-      if (at + width > ctx.layout.buffer.byteLength) return false;
+      const at = fieldOffsetWords(ctx, w.offHi, w.offLo, width);
+      if (typeof at === "string") {
+        out.status = "undefined-behaviour";
+        out.note = at;
+        return true;
+      }
       out.at = at;
-      if (keep !== 0) out.stored = ((readWord(ctx.layout.buffer, at, width, false) & keep) | stored) >>> 0;
+      const buf = ctx.layout.buffer;
+      switch (type) {
+        case R_390_8:
+          out.stored = vLo & 0xff;
+          break;
+        case R_390_12:
+          out.stored = (readWord(buf, at, 2, false) & 0xf000) | (vLo & 0xfff);
+          break;
+        case R_390_16:
+          out.stored = vLo & 0xffff;
+          break;
+        case R_390_20:
+          out.stored =
+            ((readWord(buf, at, 4, false) & 0xf00000ff) | ((vLo & 0xfff) << 16) | ((vLo & 0xff000) >>> 4)) >>>
+            0;
+          break;
+        case R_390_32:
+          out.stored = vLo;
+          break;
+        case R_390_PC16:
+          out.stored = dLo & 0xffff;
+          break;
+        case R_390_PC16DBL:
+          out.stored = (dLo >>> 1) & 0xffff;
+          break;
+        case R_390_PC32DBL:
+          // (d >> 1) & 0xffffffff: bit 0 of the high word moves into bit 31.
+          out.stored = ((dLo >>> 1) | (dHi << 31)) >>> 0;
+          break;
+        case R_390_PC32:
+          out.stored = dLo;
+          break;
+        default:
+          // The 64-bit fields store the whole value (val, or d for PC64).
+          out.stored = out.value;
+          if (out.stored !== out.stored) setWords(out, WIDE.stored, hi, lo32);
+      }
       return true;
     },
   };
 }
 
-const skippedNotes = new Map<number, string>();
+const PC_RELATIVE = new Set([R_390_PC16, R_390_PC16DBL, R_390_PC32DBL, R_390_PC32, R_390_PC64]);
 
-/** A type the era does not handle: before 5.16 skipped without a message; from 5.16 the bigint path's failure. */
-function unhandled(type: number, era: S390Era, P: number, S: number, k: 0 | 1, out: FastOutcome): boolean {
-  if (era.checked) return false;
+/** The field width the era writes for `type` (after the PLT32DBL mapping), or -1 for none it handles. */
+function s390Width(type: number, era: S390Era): number {
+  switch (type) {
+    case R_390_NONE:
+      return 0;
+    case R_390_8:
+      return 1;
+    case R_390_12:
+    case R_390_16:
+    case R_390_PC16:
+    case R_390_PC16DBL:
+      return 2;
+    case R_390_20:
+    case R_390_32:
+    case R_390_PC32:
+    case R_390_PC32DBL:
+      return 4;
+    case R_390_GLOB_DAT:
+      return era.globDat ? 8 : -1;
+    case R_390_JMP_SLOT:
+      return era.jmpSlot ? 8 : -1;
+    case R_390_64:
+    case R_390_RELATIVE:
+    case R_390_PC64:
+      return 8;
+    default:
+      return -1;
+  }
+}
+
+const skippedNotes = new Map<number, string>();
+const unknownMessages = new Map<number, string>();
+
+/**
+ * A type the era does not handle: before 5.16 skipped without a message (the walk goes on), from
+ * 5.16 "Unknown rela relocation" (printed with the type after the PLT32DBL mapping) and a failure.
+ */
+function unhandled(type: number, mapped: number, era: S390Era, k: 0 | 1, out: FastOutcome): boolean {
+  out.value = NaN;
+  out.width = 0;
+  out.memCoefficient = k;
+  if (era.checked) {
+    let message = unknownMessages.get(mapped);
+    if (message === undefined)
+      unknownMessages.set(mapped, (message = `${S390_PREFIX}Unknown rela relocation: ${mapped}`));
+    out.status = "unknown-type";
+    out.message = message;
+    return true;
+  }
   let note = skippedNotes.get(type);
   if (note === undefined) skippedNotes.set(type, (note = skippedNote(type)));
   out.status = "ignored";
   out.note = note;
-  out.P = P;
-  out.S = S;
-  out.value = NaN;
-  out.width = 0;
-  out.memCoefficient = k;
-  out.window = undefined;
-  out.stored = NaN;
   return true;
 }
 
 function skippedNote(type: number): string {
   return `${s390RelocName(type)} is not handled by this kernel and is skipped without a message: the field keeps its unrelocated bytes`;
 }
+
+const TWO_32_N = 0x1_0000_0000;
 
 /** One hook per era, made once: optimised code calling it keeps a few call targets. */
 const hooks = new Map<string, RelaHook>();

@@ -112,7 +112,13 @@ export class RelocationTable {
   readonly bigLo: (Uint32Array | undefined)[] = [];
   /** Bit c of a row: column c's value is in bigHi[c] and bigLo[c]. */
   private bigMask: Uint8Array | undefined;
-  readonly notes = new Map<number, string>();
+  /** Per row, 1 + the index of its note in `noteTexts`, or 0 for none. */
+  noteId = new Uint32Array(0);
+  /** The distinct notes (a note is written once per kind of problem, not per row). */
+  readonly noteTexts: string[] = [];
+  private readonly noteIds = new Map<string, number>();
+  private lastNote: string | undefined;
+  private lastNoteId = 0;
   readonly groups: RowGroup[] = [];
   /** Interned strings (symbol and type names). */
   readonly strings: string[] = [];
@@ -145,6 +151,7 @@ export class RelocationTable {
     this.status = grow(this.status, (n) => new Uint8Array(n));
     this.flags = grow(this.flags, (n) => new Uint8Array(n));
     this.windowId = grow(this.windowId, (n) => new Int32Array(n));
+    this.noteId = grow(this.noteId, (n) => new Uint32Array(n));
     for (let c = 0; c < this.wide.length; c++) this.wide[c] = grow(this.wide[c]!, (n) => new Float64Array(n));
     if (this.bigMask) this.bigMask = grow(this.bigMask, (n) => new Uint8Array(n));
     for (let c = 0; c < this.bigHi.length; c++) {
@@ -347,7 +354,7 @@ export class RelocationTable {
     this.setWide(Col.P, i, P, false);
     this.setWide(Col.value, i, f.value, false);
     this.setWide(Col.stored, i, f.stored, false);
-    if (f.note !== undefined) this.notes.set(i, f.note);
+    if (f.note !== undefined) this.setNote(i, f.note);
     return i;
   }
 
@@ -358,6 +365,25 @@ export class RelocationTable {
     if (d === d) return;
     const bits = BigInt.asUintN(64, x);
     this.setWords(c, i, Number(bits >> 32n), Number(bits & 0xffff_ffffn));
+  }
+
+  /** Gives row i its note. Rows repeating the previous note's string skip hashing it again. */
+  setNote(i: number, note: string): void {
+    if (note !== this.lastNote) {
+      let id = this.noteIds.get(note);
+      if (id === undefined) {
+        this.noteTexts.push(note);
+        this.noteIds.set(note, (id = this.noteTexts.length));
+      }
+      this.lastNote = note;
+      this.lastNoteId = id;
+    }
+    this.noteId[i] = this.lastNoteId;
+  }
+
+  noteAt(i: number): string | undefined {
+    const id = this.noteId[i]!;
+    return id === 0 ? undefined : this.noteTexts[id - 1];
   }
 
   /** Sets column c of row i to the 64 bits hi·2^32 + lo, which have no exact double. */
@@ -558,7 +584,7 @@ class RelocationRow implements RelocationRecord {
     return id < 0 ? undefined : this.t.windows[id];
   }
   get note(): string | undefined {
-    return this.t.notes.get(this.i);
+    return this.t.noteAt(this.i);
   }
   /** The row as a plain record (what JSON.stringify and structured clones see). */
   toJSON(): RelocationRecord {

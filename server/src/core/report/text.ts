@@ -7,7 +7,7 @@ import type { LoadAttempt } from "../kexec/attempt";
 import { hex, signedHex } from "../kexec/u64";
 import type { Finding } from "../rules/types";
 import type { SimulationReport } from "../simulate";
-import { STATUSES, tableOf, WIDE, type RelocationTable } from "../kexec/relocation-table";
+import { scanRelocations, STATUSES, tableOf, WIDE, type RelocationTable } from "../kexec/relocation-table";
 import { padTo, putBytes, putHex, putHexBits } from "./byte-writer";
 
 export interface TextOptions {
@@ -143,10 +143,14 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
     }
   }
   if (a.relocations.length > 0) {
+    // With the list's cursor: no record made per row.
     const counts = new Map<string, number>();
-    for (const r of a.relocations) counts.set(r.typeName, (counts.get(r.typeName) ?? 0) + 1);
+    let applied = 0;
+    scanRelocations(a.relocations, (r) => {
+      counts.set(r.typeName, (counts.get(r.typeName) ?? 0) + 1);
+      if (r.reached && r.status === "ok") applied++;
+    });
     const summary = [...counts].map(([n, c]) => `${n.replace("R_X86_64_", "")} ×${c}`).join(", ");
-    const applied = a.relocations.filter((r) => r.reached && r.status === "ok").length;
     out.push(
       `  relocations: ${a.relocations.length} (${summary}); ${applied} applied before the ${kt ? "loader" : "kernel"} stopped or finished`,
     );
