@@ -18,7 +18,10 @@ import type { LoadAttempt } from "../../server/src/core/kexec/attempt";
 import { kernelModel, type KernelVersion } from "../../server/src/core/kexec/kernel";
 import { loadPurgatory } from "../../server/src/core/kexec/load";
 import { hex } from "../../server/src/core/kexec/u64";
-import { generate, loadSeeds } from "../fuzz/targets";
+import { ELF_VARIANTS, generate, loadSeeds } from "../fuzz/targets";
+import { REPEATS } from "../../server/src/core/kexec/repeated-entries";
+import { writeReportJson } from "../../server/src/core/report/json-stream";
+import { simulate } from "../../server/src/core/simulate";
 import { fixturePath, readFixture } from "../helpers";
 
 const TWO_64 = 1n << 64n;
@@ -128,6 +131,14 @@ function hostileCopies(name: string, elf: ElfFile): { name: string; elf: ElfFile
     }
     out.push({ name: `${name} (hostile ${field})`, elf: readElf(bytes) });
   }
+  // Relocation targets aligned to 4 GiB: the staging buffer passes 2^32 (a sparse one).
+  const bytes = new Uint8Array(elf.bytes);
+  const dv = new DataView(bytes.buffer);
+  for (const s of elf.sections) {
+    const target = s.sh_type === 4 ? elf.sections[s.sh_info] : undefined;
+    if (target) dv.setBigUint64(Number(elf.header.e_shoff) + target.index * 64 + 48, 1n << 32n, le);
+  }
+  out.push({ name: `${name} (targets aligned to 4 GiB)`, elf: readElf(bytes) });
   return out;
 }
 
@@ -194,3 +205,86 @@ for (const c of CASES) {
     }
   });
 }
+
+/** The object with each ELF64 RELA section's entries repeated `times` over (appended to the file). */
+function repeatedRelas(elf: ElfFile, times: number): Uint8Array {
+  const relas = elf.sections.filter((s) => s.sh_type === 4 /* SHT_RELA */ && s.sh_size > 0n);
+  const grown = relas.map((s) => {
+    const one = elf.bytes.subarray(Number(s.sh_offset), Number(s.sh_offset + s.sh_size));
+    const all = new Uint8Array(one.length * times);
+    for (let k = 0; k < times; k++) all.set(one, k * one.length);
+    return all;
+  });
+  const out = new Uint8Array(elf.bytes.length + grown.reduce((n, g) => n + g.length, 0));
+  out.set(elf.bytes);
+  const dv = new DataView(out.buffer);
+  const le = elf.header.littleEndian;
+  let at = elf.bytes.length;
+  relas.forEach((s, k) => {
+    out.set(grown[k]!, at);
+    const hdr = Number(elf.header.e_shoff) + s.index * 64;
+    dv.setBigUint64(hdr + 24, BigInt(at), le);
+    dv.setBigUint64(hdr + 32, BigInt(grown[k]!.length), le);
+    at += grown[k]!.length;
+  });
+  return out;
+}
+
+describe("repeated relocation entries", () => {
+  // A not-reached entry that repeats an earlier one byte for byte gets a copy of its row: the copy
+  // must be what computing it gives, for every loader and architecture, including the failures.
+  // Every fixture, and two of its hostile copies, with each RELA section repeated 8 times over.
+  const inputs: { name: string; bytes: Uint8Array; variant: number }[] = [];
+  for (const dir of ["x86_64", "s390x", "riscv64", "ppc64", "kexec-tools"]) {
+    for (const f of readdirSync(fixturePath(dir, "obj")).filter((f) => f.endsWith(".ro"))) {
+      const elf = readElf(readFixture(dir, "obj", f));
+      for (const o of [{ name: `${dir}/${f}`, elf }, ...hostileCopies(`${dir}/${f}`, elf).slice(2)]) {
+        inputs.push({
+          name: `${o.name} (entries repeated)`,
+          bytes: repeatedRelas(o.elf, 8),
+          variant: inputs.length,
+        });
+      }
+    }
+  }
+  it(`copies rows exactly as computing them gives, on ${inputs.length} objects with copied entries`, () => {
+    let compared = 0;
+    REPEATS.copied = 0;
+    for (const { name, bytes, variant } of inputs) {
+      for (const v of [
+        ELF_VARIANTS[variant % ELF_VARIANTS.length]!,
+        {},
+        { arch: "s390x" },
+        { loader: "kexec-tools" as const },
+      ]) {
+        REPEATS.copy = true;
+        const a = simulate(bytes, v);
+        REPEATS.copy = false;
+        const b = simulate(bytes, v);
+        REPEATS.copy = true;
+        assert.equal(a.ok, b.ok, name);
+        if (!a.ok || !b.ok) continue;
+        let ja = "";
+        let jb = "";
+        writeReportJson("f.ro", a.report, (s) => (ja += s));
+        writeReportJson("f.ro", b.report, (s) => (jb += s));
+        // The report's rows leave the notes out: compare every record whole too.
+        const bigints = (_k: string, x: unknown) => (typeof x === "bigint" ? `${x}n` : x);
+        a.report.loads.forEach((load, k) => {
+          const other = b.report.loads[k]!.attempt.relocations;
+          load.attempt.relocations.forEach((r, i) => {
+            const x = JSON.stringify(r, bigints);
+            if (x !== JSON.stringify(other.at(i), bigints)) assert.fail(`${name}: record ${i} differs: ${x}`);
+          });
+        });
+        assert.ok(
+          ja === jb,
+          `${name} with ${JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? String(x) : x))}: the reports differ`,
+        );
+        compared += a.report.loads.reduce((n, l) => n + l.attempt.relocations.length, 0);
+      }
+    }
+    assert.ok(compared > 20_000, `compared ${compared} relocations`);
+    assert.ok(REPEATS.copied > 5_000, `copied ${REPEATS.copied} rows`);
+  });
+});

@@ -17,6 +17,7 @@ import type { ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelVersion } from "../kexec/kernel";
 import { kernelSymbolName, type RelaContext, type RelocStatus } from "../kexec/relocate";
 import { STATUSES, WIDE, wordsValue, type RelocationTable } from "../kexec/relocation-table";
+import { RepeatedEntries } from "../kexec/repeated-entries";
 import { byteAt, setByteAt, type StagingBuffer } from "../kexec/staging";
 import { hex, u64 } from "../kexec/u64";
 
@@ -209,9 +210,10 @@ export function fieldOffsetWords(
   const o = BigInt.asUintN(64, target.sh_offset);
   const lo = Number(o & 0xffff_ffffn) + offLo;
   const hi = (Number(o >> 32n) + offHi + (lo >= TWO_32_N ? 1 : 0)) >>> 0;
-  const at = lo >>> 0;
+  // A sparse buffer can pass 4 GiB; no buffer passes 2^53, where the high word reaches 2^21.
+  const at = hi < 0x20_0000 ? hi * TWO_32_N + (lo >>> 0) : Infinity;
   const length = layout.buffer.byteLength;
-  if (hi !== 0 || at + width > length) {
+  if (at + width > length) {
     // The same entry repeated (a corrupt object's copies) gets the same string, made once.
     const n = lastNote;
     if (
@@ -424,6 +426,8 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
   };
   const { r_offset: offsets, r_addend: addends, sym: symIdx, type: types } = entries;
   const c = out.columns();
+  const repeats = new RepeatedEntries(elf, ctx.relSection);
+  const entryOf = (row: number): number => out.index[row]!;
   for (let i = 0; i < n; i++) {
     const k = symIdx[i]!;
     const slot = k < nsyms ? slotOf(k) : undefined;
@@ -524,6 +528,14 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
       }
       continue;
     }
+    // Not reached, the walk stores nothing: an entry repeating an earlier not-reached one gets its row.
+    if (!live) {
+      const row = repeats.rowFor(i, entryOf);
+      if (row >= 0) {
+        out.copyRow(row, i);
+        continue;
+      }
+    }
     const rel = relocationAt(elf, ctx.relSection, i);
     const P = u64(target.sh_addr + rel.r_offset);
     let outcome: Outcome;
@@ -544,7 +556,8 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
     } else {
       outcome = hook.one(ctx, rel, P, sym!, slot.name);
     }
-    out.add(group, rel, P, hook.typeName(rel.type), outcome.status, outcome.computed, live);
+    const row = out.add(group, rel, P, hook.typeName(rel.type), outcome.status, outcome.computed, live);
+    if (!live) repeats.add(i, row);
     if (live && outcome.store) writeField(layout.buffer, outcome.store, hook.littleEndian);
     if (outcome.status !== "ok" && hook.stops(outcome.status)) {
       if (live) {

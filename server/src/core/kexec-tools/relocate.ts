@@ -25,6 +25,7 @@ import type { KernelLog } from "../kexec/log";
 import type { RecordFacts, RelocStatus } from "../kexec/relocate";
 import type { RelocationList } from "../kexec/relocation-record";
 import { RelocationTable, STATUSES } from "../kexec/relocation-table";
+import { RepeatedEntries } from "../kexec/repeated-entries";
 import { hex, u64 } from "../kexec/u64";
 import type { KtLayout } from "./layout";
 import type { KtArch, KtFastCall, KtFastResult } from "./types";
@@ -37,6 +38,15 @@ export interface KtRelocationOutcome {
   /** Why the behaviour is undefined, when the walk reached such a relocation first. */
   readonly undefinedBehaviour: string[];
 }
+
+/** The statuses whose relocation stored nothing. */
+const STORELESS = new Set<RelocStatus>([
+  "undefined-behaviour",
+  "unknown-type",
+  "undefined-symbol",
+  "common-symbol",
+  "invalid-section",
+]);
 
 /** The name kexec-tools prints: the symbol's, or for st_name 0 its section's (read without checks). */
 function ktSymbolName(elf: ElfFile, sym: ElfSymbol): string | undefined {
@@ -215,11 +225,24 @@ export function ktApplyRelocations(
         : undefined;
     let rel: ElfRelocation;
     let address: bigint;
+    // Not-reached failures of entries that repeat, copied (see RepeatedEntries). Only failures: a
+    // not-reached relocation that applies stores into the scratch copy, which a read-modify-write
+    // type reads back.
+    const repeats = new RepeatedEntries(elf, relsec.index);
+    const entryOf = (row: number): number => table.index[row]!;
     const push = (r: RecordFacts & { typeName: string; status: RelocStatus }): void => {
       table.add(group, rel, address, r.typeName, r.status, r, live);
+      if (!live && STORELESS.has(r.status)) repeats.add(rel.index, table.length - 1);
     };
     for (let i = 0; i < entries.count; i++) {
       if (fastRow !== undefined && fastRow(i, group)) continue;
+      if (!live) {
+        const row = repeats.rowFor(i, entryOf);
+        if (row >= 0) {
+          table.copyRow(row, i);
+          continue;
+        }
+      }
       rel = relocationAt(elf, relsec.index, i);
       address = u64(target.sh_addr + rel.r_offset);
       const typeName = typeNameOf(rel.type);

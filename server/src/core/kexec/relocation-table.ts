@@ -367,6 +367,30 @@ export class RelocationTable {
     this.setWords(c, i, Number(bits >> 32n), Number(bits & 0xffff_ffffn));
   }
 
+  /** Appends a copy of row `from` as entry `index`'s row (an entry repeating an earlier one); returns it. */
+  copyRow(from: number, index: number): number {
+    if (this.length === this.cap) this.reserve(1);
+    const i = this.length++;
+    this.group[i] = this.group[from]!;
+    this.index[i] = index;
+    this.type[i] = this.type[from]!;
+    this.symIndex[i] = this.symIndex[from]!;
+    this.symShndx[i] = this.symShndx[from]!;
+    this.symbolId[i] = this.symbolId[from]!;
+    this.typeNameId[i] = this.typeNameId[from]!;
+    this.width[i] = this.width[from]!;
+    this.status[i] = this.status[from]!;
+    this.flags[i] = this.flags[from]!;
+    this.windowId[i] = this.windowId[from]!;
+    this.noteId[i] = this.noteId[from]!;
+    for (let c = 0; c < this.wide.length; c++) {
+      const col = this.wide[c]!;
+      col[i] = col[from]!;
+      if (this.hasBig(c, from)) this.setWords(c, i, this.bigHi[c]![from]!, this.bigLo[c]![from]!);
+    }
+    return i;
+  }
+
   /** Gives row i its note. Rows repeating the previous note's string skip hashing it again. */
   setNote(i: number, note: string): void {
     if (note !== this.lastNote) {

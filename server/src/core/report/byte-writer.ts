@@ -115,3 +115,19 @@ export function padTo(buf: Uint8Array, pos: number, to: number): number {
   while (pos < to) buf[pos++] = 32;
   return pos;
 }
+
+const MAX_SAFE_N = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** `0x…` of a u64 bigint (hex() digit by digit), in double quotes when `quoted`. */
+export function putHexU64(buf: Uint8Array, pos: number, x: bigint, quoted: boolean): number {
+  if (x >= 0n && x <= MAX_SAFE_N) return putHex(buf, pos, Number(x), false, quoted);
+  const bits = BigInt.asUintN(64, x);
+  return putHexBits(buf, pos, Number(bits >> 32n), Number(bits & 0xffff_ffffn), false, quoted);
+}
+
+/** signedHex() of a signed 64-bit bigint (-0x… when negative), in double quotes when `quoted`. */
+export function putSignedHex64(buf: Uint8Array, pos: number, x: bigint, quoted: boolean): number {
+  if (x >= -MAX_SAFE_N && x <= MAX_SAFE_N) return putHex(buf, pos, Number(x), true, quoted);
+  const bits = BigInt.asUintN(64, x);
+  return putHexBits(buf, pos, Number(bits >> 32n), Number(bits & 0xffff_ffffn), true, quoted);
+}

@@ -10,21 +10,23 @@ import { STATUSES, tableOf, WIDE, type RelocationTable } from "../kexec/relocati
 import { hex, signedHex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
 import type { SimulatedLoad, SimulationReport } from "../simulation";
-import { putBytes, putDec, putHex, putHexBits } from "./byte-writer";
+import { putBytes, putDec, putHex, putHexBits, putHexU64, putSignedHex64 } from "./byte-writer";
 import {
-  entrySectionLine,
-  fileSectionLine,
   listedSections,
   listedSymbols,
   loadJson,
   logEntryLine,
   reportJson,
-  sectionLine,
   stringify,
   symbolLine,
   type ListParts,
   type ReportContext,
 } from "./json";
+import { SHT_NOBITS, sectionFlagLetters, sectionTypeName } from "../elf/constants";
+
+type LoadedSection = LoadAttempt["sechdrs"][number];
+type EntryMatch = LoadAttempt["entryMatches"][number];
+type ElfSection = SimulationReport["elf"]["sections"][number];
 
 /** The columns of a relocation row, in order. */
 export const RELOCATION_FIELDS = [
@@ -75,23 +77,17 @@ export function writeReportJson(
   };
   const lines = <T>(list: readonly T[], line: (e: T) => string) =>
     hole((indent) => writeLines(list, line, indent, emit));
+  // The lists that grow with the section count, written as bytes (see ByteLine).
+  const byteLines = <T>(list: readonly T[], line: ByteLine<T>) =>
+    hole((indent) => writeByteLines(list, line, indent, emit, emitBytes));
   const machine = report.elf.header.e_machine;
-  // A log repeats its lines (a 6.4-era load WARNs once per entry-holding section): each distinct
-  // entry is written once and reused.
-  const logTexts = new Map<string, Map<string, string>>();
-  const repeatedLogLine = (l: LogLine): string => {
-    let byText = logTexts.get(l.level);
-    if (byText === undefined) logTexts.set(l.level, (byText = new Map()));
-    let line = byText.get(l.text);
-    if (line === undefined) byText.set(l.text, (line = logEntryLine(l)));
-    return line;
-  };
+  const texts = new TextCache();
   const parts: ListParts = {
     relocations: (load) => hole((indent) => writeRows(load.attempt, indent, emit, emitBytes)),
-    sections: ({ attempt: a }) => lines(listedSections(a), (s) => sectionLine(s, a, machine)),
-    entrySections: ({ attempt: a }) => lines(a.entryMatches, entrySectionLine),
-    log: ({ attempt: a }) => lines(a.log, repeatedLogLine),
-    fileSections: () => lines(report.elf.sections, (s) => fileSectionLine(s, machine)),
+    sections: ({ attempt: a }) => byteLines(listedSections(a), sectionBytes(a, machine, texts)),
+    entrySections: ({ attempt: a }) => byteLines(a.entryMatches, entrySectionBytes()),
+    log: ({ attempt: a }) => byteLines(a.log, logBytes(texts)),
+    fileSections: () => byteLines(report.elf.sections, fileSectionBytes(machine, texts)),
     symbols: () => lines(listedSymbols(report), (sym) => symbolLine(sym, report)),
   };
   const base = single
@@ -166,6 +162,202 @@ function writeLines<T>(
     }
   }
   emit(chunk.join(lead) + "\n" + indent + "]");
+}
+
+/**
+ * One list element written as bytes at `pos` (returning the new position), with `room` its most
+ * bytes. The lines are those the string forms in json.ts give (sectionLine, fileSectionLine,
+ * entrySectionLine, logEntryLine; a test compares them): their text pieces are encoded once per
+ * distinct value, their numbers digit by digit. A 15,000-section object has some 200,000 such lines
+ * (sections twice, the file's sections, entry sections, and three log lines per entry section), and
+ * building them as strings was most of its report.
+ */
+interface ByteLine<T> {
+  room(e: T): number;
+  put(buf: Uint8Array, pos: number, e: T): number;
+}
+
+/** The UTF-8 of text pieces, made once per distinct piece. */
+class TextCache {
+  private readonly pieces = new Map<string, Uint8Array>();
+  bytes(s: string): Uint8Array {
+    let b = this.pieces.get(s);
+    if (b === undefined) this.pieces.set(s, (b = Buffer.from(s, "utf8")));
+    return b;
+  }
+}
+
+/** Room for a line's numbers: a handful of quoted 64-bit hex fields and a decimal index. */
+const LINE_NUMBERS = 160;
+const FLAGS_CACHE = new Map<number, Map<bigint, string>>();
+
+function flagLetters(flags: bigint, machine: number): string {
+  let byFlags = FLAGS_CACHE.get(machine);
+  if (byFlags === undefined) FLAGS_CACHE.set(machine, (byFlags = new Map()));
+  let letters = byFlags.get(flags);
+  if (letters === undefined) {
+    if (byFlags.size > 4096) byFlags.clear();
+    byFlags.set(flags, (letters = sectionFlagLetters(flags, machine)));
+  }
+  return letters;
+}
+
+/**
+ * `,"name":…,"type":…,"flags":…,"<next>":` for a section, encoded once per distinct (name, type,
+ * flags); the last one is kept apart, since copies of one section come in runs.
+ */
+class NamePieces {
+  private readonly byName = new Map<string, Map<string, Uint8Array>>();
+  private lastName: string | undefined;
+  private lastType = -1;
+  private lastFlags: bigint | undefined;
+  private last: Uint8Array | undefined;
+  constructor(
+    private readonly machine: number,
+    private readonly next: string,
+  ) {}
+  get(name: string, type: number, flags: bigint): Uint8Array {
+    if (name === this.lastName && type === this.lastType && flags === this.lastFlags) return this.last!;
+    const letters = flagLetters(flags, this.machine);
+    let byKey = this.byName.get(name);
+    if (byKey === undefined) this.byName.set(name, (byKey = new Map()));
+    const key = `${type} ${letters}`;
+    let b = byKey.get(key);
+    if (b === undefined) {
+      const text = `,"name":${JSON.stringify(name)},"type":${JSON.stringify(sectionTypeName(type))},"flags":${JSON.stringify(letters)},"${this.next}":`;
+      byKey.set(key, (b = Buffer.from(text, "utf8")));
+    }
+    this.lastName = name;
+    this.lastType = type;
+    this.lastFlags = flags;
+    return (this.last = b);
+  }
+}
+
+const OPEN_INDEX = Buffer.from('{"index":');
+
+function sectionBytes(a: LoadAttempt, machine: number, texts: TextCache): ByteLine<LoadedSection> {
+  const addr = texts.bytes(',"addr":');
+  const offset = texts.bytes(',"offset":');
+  const fileOffset = texts.bytes(',"fileOffset":');
+  const size = texts.bytes(',"size":');
+  const names = new NamePieces(machine, "align");
+  const piece = (s: LoadedSection) => names.get(s.name, s.type, s.flags);
+  return {
+    room: (s) => LINE_NUMBERS + piece(s).length,
+    put(buf, pos, s) {
+      pos = putBytes(buf, pos, OPEN_INDEX);
+      pos = putDec(buf, pos, s.index);
+      pos = putBytes(buf, pos, piece(s));
+      pos = putHexU64(buf, pos, s.align, true);
+      pos = putBytes(buf, pos, addr);
+      pos = putHexU64(buf, pos, s.sh_addr, true);
+      pos = putBytes(buf, pos, offset);
+      pos = putSignedHex64(buf, pos, BigInt.asIntN(64, s.sh_addr - a.mem), true);
+      pos = putBytes(buf, pos, fileOffset);
+      pos = putHexU64(buf, pos, s.fileOffset, true);
+      pos = putBytes(buf, pos, size);
+      pos = putHexU64(buf, pos, s.size, true);
+      buf[pos++] = 125;
+      return pos;
+    },
+  };
+}
+
+function fileSectionBytes(machine: number, texts: TextCache): ByteLine<ElfSection> {
+  const size = texts.bytes(',"size":');
+  const fileSize = texts.bytes(',"fileSize":');
+  const names = new NamePieces(machine, "offset");
+  const piece = (s: ElfSection) => names.get(s.name, s.sh_type, s.sh_flags);
+  return {
+    room: (s) => LINE_NUMBERS + piece(s).length,
+    put(buf, pos, s) {
+      pos = putBytes(buf, pos, OPEN_INDEX);
+      pos = putDec(buf, pos, s.index);
+      pos = putBytes(buf, pos, piece(s));
+      pos = putHexU64(buf, pos, s.sh_offset, true);
+      pos = putBytes(buf, pos, size);
+      pos = putHexU64(buf, pos, s.sh_size, true);
+      pos = putBytes(buf, pos, fileSize);
+      pos = putHexU64(buf, pos, s.sh_type === SHT_NOBITS ? 0n : s.sh_size, true);
+      buf[pos++] = 125;
+      return pos;
+    },
+  };
+}
+
+function entrySectionBytes(): ByteLine<EntryMatch> {
+  const byName = new Map<string, Map<string, Uint8Array>>();
+  let last: EntryMatch | undefined;
+  let lastPiece: Uint8Array | undefined;
+  const piece = (m: EntryMatch): Uint8Array => {
+    if (last !== undefined && m.name === last.name && m.effect === last.effect) return lastPiece!;
+    let byEffect = byName.get(m.name);
+    if (byEffect === undefined) byName.set(m.name, (byEffect = new Map()));
+    let b = byEffect.get(m.effect);
+    if (b === undefined) {
+      const text = `,"name":${JSON.stringify(m.name)},"effect":${JSON.stringify(m.effect)}}`;
+      byEffect.set(m.effect, (b = Buffer.from(text, "utf8")));
+    }
+    last = m;
+    return (lastPiece = b);
+  };
+  return {
+    room: (m) => 32 + piece(m).length,
+    put(buf, pos, m) {
+      pos = putBytes(buf, pos, OPEN_INDEX);
+      pos = putDec(buf, pos, m.index);
+      return putBytes(buf, pos, piece(m));
+    },
+  };
+}
+
+/** A log repeats its lines (a 6.4-era load WARNs once per entry-holding section): each is encoded once. */
+function logBytes(texts: TextCache): ByteLine<LogLine> {
+  const byLevel = new Map<string, Map<string, Uint8Array>>();
+  let last: LogLine | undefined;
+  let lastLine: Uint8Array | undefined;
+  const line = (l: LogLine): Uint8Array => {
+    if (l === last) return lastLine!;
+    last = l;
+    let byText = byLevel.get(l.level);
+    if (byText === undefined) byLevel.set(l.level, (byText = new Map()));
+    let b = byText.get(l.text);
+    if (b === undefined) byText.set(l.text, (b = texts.bytes(logEntryLine(l))));
+    return (lastLine = b);
+  };
+  return { room: (l) => line(l).length, put: (buf, pos, l) => putBytes(buf, pos, line(l)) };
+}
+
+/** writeLines() with each element written as bytes into chunks handed to `emitBytes`. */
+function writeByteLines<T>(
+  list: readonly T[],
+  line: ByteLine<T>,
+  indent: string,
+  emit: (s: string) => void,
+  emitBytes: (b: Uint8Array) => void,
+): void {
+  if (list.length === 0) {
+    emit("[]");
+    return;
+  }
+  const lead = Buffer.from(",\n" + indent + "  ");
+  emit("[" + lead.toString("latin1").slice(1));
+  let buf: Uint8Array = Buffer.allocUnsafe(CHUNK);
+  let pos = 0;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!;
+    const need = line.room(e) + lead.length;
+    if (pos + need > buf.length) {
+      if (pos > 0) emitBytes(buf.subarray(0, pos));
+      buf = Buffer.allocUnsafe(Math.max(CHUNK, need));
+      pos = 0;
+    }
+    if (i > 0) pos = putBytes(buf, pos, lead);
+    pos = line.put(buf, pos, e);
+  }
+  if (pos > 0) emitBytes(buf.subarray(0, pos));
+  emit("\n" + indent + "]");
 }
 
 /** The indentation of the line that holds offset `at` of a pretty-printed JSON text. */
