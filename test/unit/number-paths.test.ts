@@ -11,13 +11,19 @@ import { RISCV64, riscvEra, riscvRelaHook } from "../../server/src/core/arch/ris
 import { S390X, s390Era, s390RelaHook } from "../../server/src/core/arch/s390x";
 import type { KernelArch } from "../../server/src/core/arch/types";
 import { X86_64, x86Hook, x86HookWithFast } from "../../server/src/core/arch/x86_64";
-import { EM_RISCV, EM_S390, EM_X86_64 } from "../../server/src/core/elf/constants";
+import { EM_AARCH64, EM_RISCV, EM_S390, EM_X86_64 } from "../../server/src/core/elf/constants";
 import { readElf } from "../../server/src/core/elf/reader";
 import type { ElfFile } from "../../server/src/core/elf/types";
 import type { LoadAttempt } from "../../server/src/core/kexec/attempt";
 import { kernelModel, type KernelVersion } from "../../server/src/core/kexec/kernel";
 import { loadPurgatory } from "../../server/src/core/kexec/load";
 import { hex } from "../../server/src/core/kexec/u64";
+import { KT_ARM64 } from "../../server/src/core/kexec-tools/arch/arm64";
+import { KT_S390X } from "../../server/src/core/kexec-tools/arch/s390x";
+import { KT_X86_64 } from "../../server/src/core/kexec-tools/arch/x86_64";
+import { loadKtPurgatory } from "../../server/src/core/kexec-tools/load";
+import type { KtArch } from "../../server/src/core/kexec-tools/types";
+import { kexecToolsVersion } from "../../server/src/core/kexec-tools/version";
 import { ELF_VARIANTS, generate, loadSeeds } from "../fuzz/targets";
 import { REPEATS } from "../../server/src/core/kexec/repeated-entries";
 import { writeReportJson } from "../../server/src/core/report/json-stream";
@@ -288,3 +294,71 @@ describe("repeated relocation entries", () => {
     assert.ok(REPEATS.copied > 5_000, `copied ${REPEATS.copied} rows`);
   });
 });
+
+/** kexec-tools fixtures of one machine (and the kernel fixtures of it), with their hostile copies. */
+function ktObjectsFor(
+  prefix: string,
+  e_machine: number,
+  generated: number,
+): { name: string; elf: ElfFile }[] {
+  const out: { name: string; elf: ElfFile }[] = [];
+  for (const f of readdirSync(fixturePath("kexec-tools", "obj")).filter((f) => f.startsWith(prefix))) {
+    const elf = readElf(readFixture("kexec-tools", "obj", f));
+    out.push({ name: `kexec-tools/${f}`, elf }, ...hostileCopies(`kexec-tools/${f}`, elf));
+  }
+  const seeds = loadSeeds();
+  for (let i = 0, n = 0; n < generated; i++) {
+    const input = generate(seeds, "elf", 20261127, i);
+    if (input.bytes.length > 64 * 1024) continue;
+    let elf: ElfFile;
+    try {
+      elf = readElf(input.bytes);
+    } catch {
+      continue;
+    }
+    if (elf.header.e_machine !== e_machine) continue;
+    out.push({ name: `generated ${i}`, elf });
+    n++;
+  }
+  return out;
+}
+
+const KT_CASES: { arch: KtArch; prefix: string; e_machine: number }[] = [
+  { arch: KT_X86_64, prefix: "x86_64", e_machine: EM_X86_64 },
+  { arch: KT_S390X, prefix: "s390x", e_machine: EM_S390 },
+  { arch: KT_ARM64, prefix: "arm64", e_machine: EM_AARCH64 },
+];
+
+for (const c of KT_CASES) {
+  describe(`kexec-tools ${c.arch.id} number path`, () => {
+    const objects = ktObjectsFor(c.prefix, c.e_machine, 20);
+    const bigintOnly = { ...c.arch, applyFast: undefined };
+    const mems = [0x3000n, 0x7fff_0000n, 0x1_0000_0000n, (1n << 53n) - 0x10000n, 1n << 53n];
+    it(`gives apply()'s records, buffer and stderr on ${objects.length} objects`, () => {
+      const version = kexecToolsVersion("2.0.32");
+      let compared = 0;
+      let fastRows = 0;
+      const counted: KtArch = {
+        ...c.arch,
+        applyFast: {
+          littleEndian: c.arch.applyFast!.littleEndian,
+          one: (call, out) => {
+            const took = c.arch.applyFast!.one(call, out);
+            if (took) fastRows++;
+            return took;
+          },
+        },
+      };
+      for (const { name, elf } of objects) {
+        for (const mem of mems) {
+          const a = loadKtPurgatory(counted, elf, version, mem, { crash: true });
+          const b = loadKtPurgatory(bigintOnly, elf, version, mem, { crash: true });
+          assert.deepEqual(plainAttempt(a), plainAttempt(b), `${name} at ${hex(mem)}`);
+          compared += a.relocations.length;
+        }
+      }
+      assert.ok(compared > 1000, `compared ${compared} relocations`);
+      assert.ok(fastRows > compared / 4, `number path took ${fastRows} of ${compared}`);
+    });
+  });
+}

@@ -158,7 +158,14 @@ describe("kexec-tools x86_64 number path", () => {
                   address: Number(address),
                   bufAddr: Number(bufAddr),
                 };
-                if (!fastApply.one({ ...call, symMoves, version, live }, out)) continue;
+                const data = new Uint8Array(16);
+                if (
+                  !fastApply.one(
+                    { ...call, symMoves, version, live, data, at: 0, elfLittleEndian: true },
+                    out,
+                  )
+                )
+                  continue;
                 taken++;
                 const r = KT_X86_64.apply({
                   elf,

@@ -94,8 +94,18 @@ export function ktApplyRelocations(
     symMoves: false,
     version,
     live: true,
+    data: layout.buffer,
+    at: 0,
+    elfLittleEndian: elf.header.littleEndian,
   };
-  const result: KtFastResult = { status: "ok", width: 0, stored: 0.5, memCoefficient: 0, window: undefined };
+  const result: KtFastResult = {
+    status: "ok",
+    note: undefined,
+    width: 0,
+    stored: 0.5,
+    memCoefficient: 0,
+    window: undefined,
+  };
   const typeIds: number[] = [];
   const overflowCode = STATUSES.indexOf("overflow");
   let lastWindow: KtFastResult["window"];
@@ -133,21 +143,22 @@ export function ktApplyRelocations(
       call.address = P;
       call.symMoves = resolved.k === 1;
       call.live = live;
+      // Not reached: fields are read from and stored into the scratch copy, as on the bigint path.
+      if (!live && scratch === undefined) scratch = copyOf(layout.buffer);
+      call.data = live ? layout.buffer : scratch!;
+      call.at = at;
+      result.note = undefined;
       if (!applyFast.one(call, result)) return false;
       const width = result.width;
       if (at + width > bufferLengthN) return false;
-      if (width > 0) {
-        // Not reached: the store goes to the scratch copy, as on the bigint path.
-        if (!live && scratch === undefined) scratch = copyOf(layout.buffer);
-        storeNumberField(live ? layout.buffer : scratch!, at, result.stored, width, applyFast.littleEndian);
-      }
+      if (width > 0) storeNumberField(call.data, at, result.stored, width, applyFast.littleEndian);
       let typeNameId = typeIds[type];
       if (typeNameId === undefined) typeIds[type] = typeNameId = table.stringId(typeNameOf(type));
       if (result.window !== lastWindow) {
         lastWindow = result.window;
         lastWindowId = table.windowIdOfShared(lastWindow);
       }
-      table.addNumbers(
+      const row = table.addNumbers(
         group,
         i,
         type,
@@ -167,6 +178,7 @@ export function ktApplyRelocations(
         resolved.k === 1 ? result.memCoefficient : 0,
         lastWindowId,
       );
+      if (result.note !== undefined) table.setNote(row, result.note);
       return true;
     };
   };

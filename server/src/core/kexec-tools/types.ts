@@ -45,11 +45,19 @@ export interface KtFastCall {
   version: KexecToolsVersion;
   /** False once kexec has died: the outcome is recorded but nothing is printed. */
   live: boolean;
+  /** The buffer the field is in (the scratch copy once kexec has died), for read-modify-write types. */
+  data: StagingBuffer;
+  /** The field's offset in `data`, below its length (a field may still run past the end). */
+  at: number;
+  /** The object's byte order (arm64 stores data fields in it, instructions little-endian). */
+  elfLittleEndian: boolean;
 }
 
 /** What the number path computed; `stored` is meaningful when `width` is above 0. */
 export interface KtFastResult {
   status: "ok" | "overflow";
+  /** The row's note (one string per kind of row, not one per row), or undefined. */
+  note: string | undefined;
   width: number;
   stored: number;
   memCoefficient: 0 | 1;

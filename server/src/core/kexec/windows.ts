@@ -36,6 +36,19 @@ const S32_LOW = U64_MASK - 0x7fff_ffffn;
 /** The windows made for each c, unsigned (0) and signed (1), kept across loads and emptied when large. */
 const windows32 = [new Map<number, readonly Interval[]>(), new Map<number, readonly Interval[]>()];
 
+const windows48 = new Map<number, readonly Interval[]>();
+
+/** memRangeFor(c, 0, 2^48) for c an exact double, one array per c (as window32 keeps them). */
+export function window48(c: number): readonly Interval[] {
+  let w = windows48.get(c);
+  if (w === undefined) {
+    if (windows48.size >= 65536) windows48.clear();
+    w = memRangeFor(BigInt(c) & U64_MASK, 0n, 1n << 48n);
+    windows48.set(c, w);
+  }
+  return w;
+}
+
 /**
  * The mem for which a 32-bit absolute field holding c + mem fits: memRangeFor(c, 0, 2^32) unsigned,
  * memRangeFor(c, -2^31, 2^32) signed, for c an exact double (negative meaning 2^64 + c). One array

@@ -11,10 +11,20 @@
 
 import { EM_AARCH64 } from "../../elf/constants";
 import type { ElfFile } from "../../elf/types";
-import { readField, writeField } from "../../arch/common";
-import { EVERYWHERE, memRangeFor, type Interval } from "../../kexec/windows";
+import { lowBits, readField, readWord, writeField } from "../../arch/common";
+import { EVERYWHERE, memRangeFor, window32, window48, type Interval } from "../../kexec/windows";
 import { U32_MASK, U64_MASK, hex, u64 } from "../../kexec/u64";
-import type { KtArch, KtLoadOptions, KtPlacement, KtRelocCall, KtRelocResult, KtSymbolOp } from "../types";
+import type {
+  KtArch,
+  KtFastApply,
+  KtFastCall,
+  KtFastResult,
+  KtLoadOptions,
+  KtPlacement,
+  KtRelocCall,
+  KtRelocResult,
+  KtSymbolOp,
+} from "../types";
 
 /** The relocation types machine_apply_elf_rel handles, with the names its dbgprintf uses. */
 const HANDLED: Record<number, string> = {
@@ -166,17 +176,127 @@ function instructionAddend(r_type: number, value: bigint, address: bigint, call:
 
 /** MOVW_UABS_G2_NC / G3 as compiled: the 32-bit shift folds to 0, so nothing is added. */
 function foldedHighBits(limit: bigint, value: bigint, call: KtRelocCall): Addend {
-  const bits = limit === TWO_32 ? "32-47" : "48-63";
   const moves = call.symMoves !== false;
   const c = u64(value - (moves ? call.bufAddr : 0n));
   const window = moves ? memRangeFor(c, 0n, limit) : value < limit ? [...EVERYWHERE] : [];
   const wrong = value >= limit;
   const note =
-    `get_bits() takes a uint32_t, so bits ${bits} of the value are shifted out of a 32-bit copy ` +
-    `(undefined in C; gcc and clang -O2 fold it to 0): the field keeps 0` +
+    foldedNote(limit === TWO_32 ? "32-47" : "48-63") +
     (wrong ? `, but ${hex(value)} needs those bits, so the purgatory gets a wrong address` : "");
   return { add: 0n, memCoefficient: 1, note, window, wrong };
 }
+
+function foldedNote(bits: string): string {
+  return (
+    `get_bits() takes a uint32_t, so bits ${bits} of the value are shifted out of a 32-bit copy ` +
+    `(undefined in C; gcc and clang -O2 fold it to 0): the field keeps 0`
+  );
+}
+
+const FOLDED_G2 = foldedNote("32-47");
+const FOLDED_G3 = foldedNote("48-63");
+const EVERYWHERE_COPY: readonly Interval[] = [...EVERYWHERE];
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** Signed `x` in [-2^(bits-1), 2^(bits-1)): reachNote() has nothing to say. */
+function reaches(x: number, bits: number): boolean {
+  const half = 2 ** (bits - 1);
+  return x >= -half && x < half;
+}
+
+/**
+ * apply() with doubles, for a little-endian object: every handled type but MOVW_UABS_G2_NC/G3
+ * (whose note and window stay with apply()), for values that reach their field (those that do not
+ * get apply()'s note) and targets aligned as apply() demands (it dies on the others).
+ */
+const applyFast: KtFastApply = {
+  littleEndian: true,
+  one(call: KtFastCall, out: KtFastResult): boolean {
+    const { r_type, value, address } = call;
+    if (!call.elfLittleEndian) return false;
+    const width = r_type === 257 ? 8 : 4;
+    if (call.at + width > call.data.byteLength) return false;
+    const delta = value - address;
+    if (!(delta <= MAX_SAFE && delta >= -MAX_SAFE)) return false;
+    out.status = "ok";
+    out.width = width;
+    out.window = undefined;
+    out.memCoefficient = 1;
+    if (r_type === 257) {
+      out.stored = value;
+      return true;
+    }
+    if (r_type === 261) {
+      if (!reaches(delta, 32)) return false;
+      out.stored = lowBits(delta, 32);
+      out.memCoefficient = 0;
+      return true;
+    }
+    const lo = lowBits(value, 32);
+    const dLo = lowBits(delta, 32);
+    let add: number;
+    switch (r_type) {
+      case 264:
+        add = (lo & 0xffff) << 5;
+        break;
+      case 266:
+        add = ((lo >>> 16) & 0xffff) << 5;
+        break;
+      case 273:
+      case 274:
+        // ADR_PREL_LO21 encodes as LD_PREL_LO19, once its target is aligned.
+        if (r_type === 274 && (lo & 3) !== 0) return false;
+        if (!reaches(delta, 21)) return false;
+        add = (dLo << 3) & 0xffffe0;
+        out.memCoefficient = 0;
+        break;
+      case 275: {
+        // The page difference, shifted as an unsigned 64-bit value: a negative one has no note-free form.
+        const pages = (value - lowBits(value, 12) - (address - lowBits(address, 12))) / 4096;
+        if (!(pages >= 0 && pages < 2 ** 20)) return false;
+        add = ((pages & 3) << 29) + ((pages & 0x1ffffc) << 3);
+        out.memCoefficient = 0;
+        break;
+      }
+      case 277:
+        add = (lo & 0xfff) << 10;
+        break;
+      case 282:
+      case 283:
+        if (!reaches(delta, 28)) return false;
+        add = (dLo >>> 2) & 0x3ffffff;
+        out.memCoefficient = 0;
+        break;
+      case 286:
+        if ((lo & 7) !== 0) return false;
+        add = (lo & 0xff8) << 7;
+        break;
+      case 299:
+        if ((lo & 15) !== 0) return false;
+        add = (lo & 0xff0) << 6;
+        break;
+      case 268:
+      case 269: {
+        // foldedHighBits(): nothing added; a value that needs the folded bits is apply()'s to explain.
+        const g2 = r_type === 268;
+        if (value < 0 || value >= (g2 ? 2 ** 32 : 2 ** 48)) return false;
+        if (call.symMoves) {
+          const c = value - call.bufAddr;
+          if (!(c <= MAX_SAFE && c >= -MAX_SAFE)) return false;
+          out.window = g2 ? window32(c, false) : window48(c);
+        } else out.window = EVERYWHERE_COPY;
+        out.note = g2 ? FOLDED_G2 : FOLDED_G3;
+        add = 0;
+        break;
+      }
+      default:
+        return false;
+    }
+    out.stored = (readWord(call.data, call.at, 4, true) + add) % 0x1_0000_0000;
+    return true;
+  },
+};
 
 /** The inputs arm64_load_other_segments derives the purgatory's bounds from. */
 export interface KtArm64LoadOptions extends KtLoadOptions {
@@ -220,6 +340,7 @@ export const KT_ARM64: KtArch = {
   verify: (elf: ElfFile) => elf.header.e_machine === EM_AARCH64,
   typeName: ktArm64RelocName,
   apply,
+  applyFast,
   pageSize: 4096n,
   // QEMU's virt machine: DRAM from 1 GiB.
   memoryMap: (ramSize) => [{ start: 0x40000000n, end: 0x40000000n + ramSize - 1n }],

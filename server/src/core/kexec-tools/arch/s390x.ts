@@ -7,9 +7,19 @@
 
 import { ELFCLASS64, ELFDATA2MSB, EM_S390 } from "../../elf/constants";
 import type { ElfFile } from "../../elf/types";
-import { readField, writeField } from "../../arch/common";
+import { lowBits, readField, readWord, writeField } from "../../arch/common";
 import { hex, u64 } from "../../kexec/u64";
-import type { KtArch, KtLoadOptions, KtPlacement, KtRelocCall, KtRelocResult, KtSymbolOp } from "../types";
+import type {
+  KtArch,
+  KtFastApply,
+  KtFastCall,
+  KtFastResult,
+  KtLoadOptions,
+  KtPlacement,
+  KtRelocCall,
+  KtRelocResult,
+  KtSymbolOp,
+} from "../types";
 
 const R_390_8 = 1;
 const R_390_12 = 2;
@@ -115,6 +125,50 @@ function apply(call: KtRelocCall): KtRelocResult {
   return { typeName, status: "ok", width, stored, memCoefficient: field.pcrel ? 0 : 1, note };
 }
 
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * apply() with doubles: the same fields and stores, for a value that fits its field (one that does not
+ * gets apply()'s note) and an exact value; an unknown type dies in apply().
+ */
+const applyFast: KtFastApply = {
+  littleEndian: false,
+  one(call: KtFastCall, out: KtFastResult): boolean {
+    const { r_type } = call;
+    const field = FIELDS[r_type];
+    if (field === undefined) return false;
+    const { width, pcrel } = field;
+    if (call.at + width > call.data.byteLength) return false;
+    const val = pcrel ? call.value - call.address : call.value;
+    if (!(val <= MAX_SAFE && val >= -MAX_SAFE)) return false;
+    const dbl = r_type === R_390_PC16DBL || r_type === R_390_PC32DBL || r_type === R_390_PLT32DBL;
+    if (width < 8) {
+      // truncated(): the signed value (halved for the DBL types) against its field's bits.
+      const bits = r_type === R_390_12 ? 12 : r_type === R_390_20 ? 20 : width * 8;
+      const v = dbl ? Math.floor(val / 2) : val;
+      if (v < -(2 ** (bits - 1)) || v >= 2 ** bits) return false;
+    }
+    let stored: number;
+    if (r_type === R_390_12) {
+      stored = lowBits(val, 12) | (readWord(call.data, call.at, 2, false) & 0xf000);
+    } else if (r_type === R_390_20) {
+      const v = lowBits(val, 20);
+      stored =
+        ((readWord(call.data, call.at, 4, false) & 0xf00000ff) |
+          ((v & 0xfff) << 16) |
+          ((v & 0xff000) >>> 4)) >>>
+        0;
+    } else if (width === 8) stored = dbl ? Math.floor(val / 2) : val;
+    else stored = lowBits(dbl ? Math.floor(val / 2) : val, width * 8);
+    out.status = "ok";
+    out.width = width;
+    out.stored = stored;
+    out.memCoefficient = pcrel ? 0 : 1;
+    out.window = undefined;
+    return true;
+  },
+};
+
 /** The crashkernel region load_crashdump_segments is given (crash_base from /proc/iomem). */
 export interface KtS390LoadOptions extends KtLoadOptions {
   readonly crashBase?: bigint;
@@ -163,6 +217,7 @@ export const KT_S390X: KtArch = {
     elf.bytes[5] === ELFDATA2MSB && elf.bytes[4] === ELFCLASS64 && elf.header.e_machine === EM_S390,
   typeName: ktS390RelocName,
   apply,
+  applyFast,
   pageSize: 4096n,
   placement,
   symbolOps,
