@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { Rng } from "../fuzz/rng";
 import {
   allocateStaging,
-  copyOf,
+  scratchOf,
   DENSE_LIMIT,
   SparseBuffer,
   stagingSha256,
@@ -52,16 +52,19 @@ describe("sparse staging buffer", () => {
     assert.equal(h.digest("hex"), createHash("sha256").update(d).digest("hex"));
   });
 
-  it("gives a clone its own pages: a store into one is not seen in the other", () => {
+  it("gives a scratch copy its own pages: a store into it is not seen in its base", () => {
     const s = new SparseBuffer(size);
     s.set(source.subarray(0, 2 * 4096), 0);
-    const c = s.clone();
+    s.set(source.subarray(5, 40), 3 * 4096 + 7);
+    const c = s.scratch();
     c.put(10, 0x11);
-    s.put(4096 + 10, 0x22);
+    c.put(3 * 4096 + 100, 0x33);
     assert.equal(s.get(10), source[10]);
     assert.equal(c.get(10), 0x11);
     assert.equal(c.get(4096 + 10), source[4096 + 10]);
-    assert.equal(s.get(4096 + 10), 0x22);
+    assert.equal(c.get(3 * 4096 + 7), source[5]);
+    assert.equal(c.get(3 * 4096 + 100), 0x33);
+    assert.equal(s.get(3 * 4096 + 100), 0);
     assert.deepEqual(source, original);
   });
 
@@ -71,14 +74,15 @@ describe("sparse staging buffer", () => {
     // a later copy or store outside them turns into whole pages.
     const rng = new Rng(20261127);
     for (let round = 0; round < 40; round++) {
-      const s = new SparseBuffer(size);
-      const d = dense(size);
-      let c: SparseBuffer | undefined;
-      let dc: Uint8Array | undefined;
+      const base = new SparseBuffer(size);
+      const baseDense = dense(size);
+      let s = base;
+      let d = baseDense;
       for (let op = 0; op < 200; op++) {
+        // Halfway, the rest goes to a scratch copy of the buffer (and a copy of the dense array).
         if (op === 100) {
-          c = s.clone();
-          dc = d.slice();
+          s = base.scratch();
+          d = baseDense.slice();
         }
         const at = rng.int(size);
         if (rng.chance(0.5)) {
@@ -94,7 +98,7 @@ describe("sparse staging buffer", () => {
         if (op % 50 === 49) assert.equal(s.get(at), d[at]);
       }
       assert.deepEqual(s.slice(0, size), d);
-      assert.deepEqual(c!.slice(0, size), dc!, "the clone saw stores made after it");
+      assert.deepEqual(base.slice(0, size), baseDense, "a store into the scratch copy reached its base");
       const h = createHash("sha256");
       for (const chunk of s.chunks()) h.update(chunk);
       assert.equal(h.digest("hex"), createHash("sha256").update(d).digest("hex"));
@@ -102,12 +106,12 @@ describe("sparse staging buffer", () => {
     assert.deepEqual(source, original);
   });
 
-  it("is used past DENSE_LIMIT only, and copyOf keeps the source untouched too", () => {
+  it("is used past DENSE_LIMIT only, and scratchOf keeps the source untouched too", () => {
     assert.ok(allocateStaging(BigInt(DENSE_LIMIT)) instanceof Uint8Array);
     const big = allocateStaging(BigInt(DENSE_LIMIT) + 1n);
     assert.ok(big instanceof SparseBuffer);
     big.set(source.subarray(0, 4096), 0);
-    const copy = copyOf(big) as SparseBuffer;
+    const copy = scratchOf(big) as SparseBuffer;
     copy.put(0, (source[0]! + 1) & 0xff);
     assert.equal(big.get(0), source[0]);
     assert.deepEqual(source, original);

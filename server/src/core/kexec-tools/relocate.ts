@@ -19,7 +19,7 @@ import { exactNumber, storeNumberField } from "../arch/common";
 import { ElfFormatError } from "../elf/errors";
 import { readSymbol, symbolCount } from "../elf/reader";
 import { relocationAt, relocationEntries, type RelocationEntries } from "../elf/relocation-entries";
-import { copyOf, type StagingBuffer } from "../kexec/staging";
+import { scratchOf, type StagingBuffer } from "../kexec/staging";
 import type { ElfFile, ElfRelocation, ElfSymbol } from "../elf/types";
 import type { KernelLog } from "../kexec/log";
 import type { RecordFacts, RelocStatus } from "../kexec/relocate";
@@ -144,7 +144,7 @@ export function ktApplyRelocations(
       call.symMoves = resolved.k === 1;
       call.live = live;
       // Not reached: fields are read from and stored into the scratch copy, as on the bigint path.
-      if (!live && scratch === undefined) scratch = copyOf(layout.buffer);
+      if (!live && scratch === undefined) scratch = scratchOf(layout.buffer);
       call.data = live ? layout.buffer : scratch!;
       call.at = at;
       result.note = undefined;
@@ -307,7 +307,7 @@ export function ktApplyRelocations(
         continue;
       }
       // Not reached: evaluate on a scratch copy (made once) so nothing lands in the buffer.
-      if (!live && scratch === undefined) scratch = copyOf(layout.buffer);
+      if (!live && scratch === undefined) scratch = scratchOf(layout.buffer);
       const data = live ? layout.buffer : scratch!;
       const r = arch.apply({
         elf,

@@ -41,14 +41,21 @@ export class SparseBuffer {
   /** Pages made only of extents, in the order set() wrote them (a later one wins where they overlap). */
   private readonly extents = new Map<number, Extent[]>();
 
-  constructor(readonly byteLength: number) {}
+  /**
+   * With `base`, a scratch copy of it: pages it does not hold read as base's, and a page is copied
+   * from base when first written. Base must not change while the copy is in use.
+   */
+  constructor(
+    readonly byteLength: number,
+    private readonly base?: SparseBuffer,
+  ) {}
 
   get(at: number): number {
     const k = Math.floor(at / PAGE);
     const p = this.pages.get(k);
     if (p !== undefined) return p[at % PAGE]!;
     const list = this.extents.get(k);
-    if (list === undefined) return 0;
+    if (list === undefined) return this.base !== undefined ? this.base.get(at) : 0;
     const i = at % PAGE;
     for (let e = list.length - 1; e >= 0; e--) {
       const x = list[e]!;
@@ -78,8 +85,13 @@ export class SparseBuffer {
         this.extents.delete(k);
       } else {
         const list = this.extents.get(k);
-        // A page with many parts is made whole: a read looks through its extents one by one.
-        if (this.pages.has(k) || (list !== undefined && list.length >= MAX_EXTENTS))
+        // A page with many parts is made whole: a read looks through its extents one by one. A
+        // scratch copy keeps no extents (the rest of the page reads as its base's).
+        if (
+          this.pages.has(k) ||
+          this.base !== undefined ||
+          (list !== undefined && list.length >= MAX_EXTENTS)
+        )
           this.page(k).set(bytes.subarray(done, done + n), inPage);
         else {
           const extent = { start: inPage, length: n, src: bytes, from: done };
@@ -97,20 +109,9 @@ export class SparseBuffer {
     return out;
   }
 
-  clone(): SparseBuffer {
-    const c = new SparseBuffer(this.byteLength);
-    for (const [k, p] of this.pages) {
-      if (this.borrowed.has(k)) {
-        c.pages.set(k, p);
-        c.borrowed.add(k);
-      } else {
-        const q = c.newPage();
-        q.set(p);
-        c.pages.set(k, q);
-      }
-    }
-    for (const [k, list] of this.extents) c.extents.set(k, [...list]);
-    return c;
+  /** A scratch copy (see the constructor): nothing is copied until it is written. */
+  scratch(): SparseBuffer {
+    return new SparseBuffer(this.byteLength, this);
   }
 
   /** The bytes in order, zero pages standing in for the ones never written. */
@@ -126,7 +127,7 @@ export class SparseBuffer {
     const p = this.pages.get(k);
     if (p !== undefined) return p;
     const list = this.extents.get(k);
-    if (list === undefined) return ZERO_PAGE;
+    if (list === undefined) return this.base !== undefined ? this.base.pageBytes(k) : ZERO_PAGE;
     const out = new Uint8Array(PAGE);
     for (const x of list) out.set(x.src.subarray(x.from, x.from + x.length), x.start);
     return out;
@@ -141,7 +142,7 @@ export class SparseBuffer {
       if (list !== undefined) {
         for (const x of list) p.set(x.src.subarray(x.from, x.from + x.length), x.start);
         this.extents.delete(k);
-      }
+      } else if (this.base !== undefined) p.set(this.base.pageBytes(k));
     } else if (this.borrowed.has(k)) {
       const copy = this.newPage();
       copy.set(p);
@@ -204,8 +205,12 @@ export function sliceOf(buf: StagingBuffer, from: number, to: number): Uint8Arra
   return buf.slice(from, to);
 }
 
-export function copyOf(buf: StagingBuffer): StagingBuffer {
-  return buf instanceof Uint8Array ? buf.slice() : buf.clone();
+/**
+ * A copy to write into without touching `buf` (kexec-tools' walk once kexec has died): a dense one is
+ * copied, a sparse one is copied page by page as it is written, so `buf` must not change meanwhile.
+ */
+export function scratchOf(buf: StagingBuffer): StagingBuffer {
+  return buf instanceof Uint8Array ? buf.slice() : buf.scratch();
 }
 
 /** The dense bytes, for callers that compare whole buffers; undefined for a sparse one. */
