@@ -5,6 +5,7 @@ import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { main } from "../server/src/cli";
+import type { LoadAttempt } from "../server/src/core/kexec/attempt";
 import { simulate, type SimulateOptions, type SimulationReport } from "../server/src/core/simulate";
 
 /** The repository root: the nearest folder above this file with a package.json. */
@@ -83,4 +84,15 @@ export function copyTree(name: string, dir = mkdtempSync(join(tmpdir(), `pl-${na
   cpSync(join(TREES, name), dir, { recursive: true });
   for (const [path, from] of sharedSources(name)) copyFileSync(from, join(dir, path));
   return dir;
+}
+
+/** A load attempt in a form deepEqual compares exactly (bigints as text, the buffer as hex). */
+export function plainAttempt(a: LoadAttempt) {
+  return {
+    ...a,
+    relocations: a.relocations.map((r) =>
+      JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))),
+    ),
+    buffer: a.buffer && Buffer.from(a.buffer).toString("hex"),
+  };
 }

@@ -14,7 +14,6 @@ import { X86_64, x86Hook, x86HookWithFast } from "../../server/src/core/arch/x86
 import { EM_AARCH64, EM_RISCV, EM_S390, EM_X86_64 } from "../../server/src/core/elf/constants";
 import { readElf } from "../../server/src/core/elf/reader";
 import type { ElfFile } from "../../server/src/core/elf/types";
-import type { LoadAttempt } from "../../server/src/core/kexec/attempt";
 import { kernelModel, type KernelVersion } from "../../server/src/core/kexec/kernel";
 import { loadPurgatory } from "../../server/src/core/kexec/load";
 import { hex } from "../../server/src/core/kexec/u64";
@@ -28,20 +27,9 @@ import { ELF_VARIANTS, generate, loadSeeds } from "../fuzz/targets";
 import { REPEATS } from "../../server/src/core/kexec/repeated-entries";
 import { writeReportJson } from "../../server/src/core/report/json-stream";
 import { simulate } from "../../server/src/core/simulate";
-import { fixturePath, readFixture } from "../helpers";
+import { fixturePath, plainAttempt, readFixture } from "../helpers";
 
 const TWO_64 = 1n << 64n;
-
-/** A load attempt in a form deepEqual compares exactly (bigints as text, the buffer as hex). */
-function plainAttempt(a: LoadAttempt) {
-  return {
-    ...a,
-    relocations: a.relocations.map((r) =>
-      JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))),
-    ),
-    buffer: a.buffer && Buffer.from(a.buffer).toString("hex"),
-  };
-}
 
 /** The architecture with its relocator running `hook`. */
 function withHook(arch: KernelArch, hook: RelaHook): KernelArch {
@@ -72,15 +60,23 @@ function counting(hook: RelaHook, count: { fast: number; symbol: number }): Rela
   };
 }
 
-/** The fixture objects of one architecture, and generated objects of that machine up to 64 KB. */
-function objectsFor(arch: string, e_machine: number, generated: number): { name: string; elf: ElfFile }[] {
-  const out: { name: string; elf: ElfFile }[] = [];
-  for (const f of readdirSync(fixturePath(arch, "obj")).filter((f) => f.endsWith(".ro"))) {
-    const elf = readElf(readFixture(arch, "obj", f));
-    out.push({ name: `${arch}/${f}`, elf }, ...hostileCopies(`${arch}/${f}`, elf));
-  }
+type Named = { name: string; elf: ElfFile };
+
+/** The fixture objects of `dir` whose file names pass `pick`, each with its hostile copies. */
+function fixtureObjects(dir: string, pick: (f: string) => boolean): Named[] {
+  return readdirSync(fixturePath(dir, "obj"))
+    .filter(pick)
+    .flatMap((f) => {
+      const elf = readElf(readFixture(dir, "obj", f));
+      return [{ name: `${dir}/${f}`, elf }, ...hostileCopies(`${dir}/${f}`, elf)];
+    });
+}
+
+/** `count` objects of one machine that the fuzzer's mutators made, up to 64 KB each. */
+function generatedObjects(e_machine: number, count: number): Named[] {
+  const out: Named[] = [];
   const seeds = loadSeeds();
-  for (let i = 0; out.length < generated; i++) {
+  for (let i = 0; out.length < count; i++) {
     const input = generate(seeds, "elf", 20261127, i);
     if (input.bytes.length > 64 * 1024) continue;
     let elf: ElfFile;
@@ -92,6 +88,12 @@ function objectsFor(arch: string, e_machine: number, generated: number): { name:
     if (elf.header.e_machine === e_machine) out.push({ name: `generated ${i}`, elf });
   }
   return out;
+}
+
+/** The fixture objects of one architecture, and generated objects of that machine, `total` in all. */
+function objectsFor(arch: string, e_machine: number, total: number): Named[] {
+  const fixtures = fixtureObjects(arch, (f) => f.endsWith(".ro"));
+  return [...fixtures, ...generatedObjects(e_machine, total - fixtures.length)];
 }
 
 /** 64-bit values a compiler never emits, for r_offset and r_addend. */
@@ -295,32 +297,12 @@ describe("repeated relocation entries", () => {
   });
 });
 
-/** kexec-tools fixtures of one machine (and the kernel fixtures of it), with their hostile copies. */
-function ktObjectsFor(
-  prefix: string,
-  e_machine: number,
-  generated: number,
-): { name: string; elf: ElfFile }[] {
-  const out: { name: string; elf: ElfFile }[] = [];
-  for (const f of readdirSync(fixturePath("kexec-tools", "obj")).filter((f) => f.startsWith(prefix))) {
-    const elf = readElf(readFixture("kexec-tools", "obj", f));
-    out.push({ name: `kexec-tools/${f}`, elf }, ...hostileCopies(`kexec-tools/${f}`, elf));
-  }
-  const seeds = loadSeeds();
-  for (let i = 0, n = 0; n < generated; i++) {
-    const input = generate(seeds, "elf", 20261127, i);
-    if (input.bytes.length > 64 * 1024) continue;
-    let elf: ElfFile;
-    try {
-      elf = readElf(input.bytes);
-    } catch {
-      continue;
-    }
-    if (elf.header.e_machine !== e_machine) continue;
-    out.push({ name: `generated ${i}`, elf });
-    n++;
-  }
-  return out;
+/** kexec-tools fixtures of one machine, with their hostile copies, and `generated` objects of it. */
+function ktObjectsFor(prefix: string, e_machine: number, generated: number): Named[] {
+  return [
+    ...fixtureObjects("kexec-tools", (f) => f.startsWith(prefix)),
+    ...generatedObjects(e_machine, generated),
+  ];
 }
 
 const KT_CASES: { arch: KtArch; prefix: string; e_machine: number }[] = [

@@ -7,7 +7,6 @@ import { readElf } from "../../server/src/core/elf/reader";
 import { KT_X86_64 } from "../../server/src/core/kexec-tools/arch/x86_64";
 import { loadKtPurgatory } from "../../server/src/core/kexec-tools/load";
 import { kexecToolsVersion } from "../../server/src/core/kexec-tools/version";
-import type { LoadAttempt } from "../../server/src/core/kexec/attempt";
 import { kernelModel } from "../../server/src/core/kexec/kernel";
 import { loadPurgatory } from "../../server/src/core/kexec/load";
 import { hexU64, RelocationTable, u64Of } from "../../server/src/core/kexec/relocation-table";
@@ -16,7 +15,7 @@ import { reportJson, stringify } from "../../server/src/core/report/json";
 import { reportText } from "../../server/src/core/report/text";
 import { reviveResult, simulate } from "../../server/src/core/simulate";
 import { SimulationPool } from "../../server/src/lsp/simulation-pool";
-import { fixturePath, mustSimulate, readFixture } from "../helpers";
+import { fixturePath, mustSimulate, plainAttempt, readFixture } from "../helpers";
 
 const TWO_64 = 1n << 64n;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -81,17 +80,6 @@ const objects = [
   ...readdirSync(fixturePath("edge", "obj")).map((f) => ["edge", "obj", f]),
   ...readdirSync(fixturePath("x86_64", "obj")).map((f) => ["x86_64", "obj", f]),
 ].filter((p) => p[2]!.endsWith(".ro"));
-
-/** A load attempt with its relocations and buffer in a form deepEqual compares exactly. */
-function plainAttempt(a: LoadAttempt) {
-  return {
-    ...a,
-    relocations: a.relocations.map((r) =>
-      JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))),
-    ),
-    buffer: a.buffer && Buffer.from(a.buffer).toString("hex"),
-  };
-}
 
 describe("x86_64 number path", () => {
   // The number path must give the bigint path's records, buffer, log and verdict exactly, including

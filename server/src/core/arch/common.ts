@@ -124,7 +124,7 @@ function pastEndNote(rOffset: string, width: number, target: string, bufferLengt
   return `r_offset ${rOffset} + ${width} is past the end of ${target} in the ${bufferLength}-byte buffer: the kernel would access memory out of bounds`;
 }
 
-/** The entry's r_offset and r_addend, and P, as words; see entryWords(). */
+/** The entry's r_offset and r_addend, and P, as words; see entryWords(); v and d: see symbolWords(). */
 export interface EntryWords {
   offHi: number;
   offLo: number;
@@ -132,9 +132,34 @@ export interface EntryWords {
   aLo: number;
   pHi: number;
   pLo: number;
+  vHi: number;
+  vLo: number;
+  dHi: number;
+  dLo: number;
 }
 
-const ENTRY_WORDS: EntryWords = { offHi: 0, offLo: 0, aHi: 0, aLo: 0, pHi: 0, pLo: 0 };
+const ENTRY_WORDS: EntryWords = {
+  offHi: 0,
+  offLo: 0,
+  aHi: 0,
+  aLo: 0,
+  pHi: 0,
+  pLo: 0,
+  vHi: 0,
+  vLo: 0,
+  dHi: 0,
+  dLo: 0,
+};
+
+/** Sets w's v to S + A and d to S + A - P, mod 2^64 (S an exact double from a FastSymbol). */
+export function symbolWords(w: EntryWords, S: number): void {
+  const lo = loOf(S) + w.aLo;
+  w.vLo = lo >>> 0;
+  w.vHi = (hiOf(S) + w.aHi + (lo >= TWO_32_N ? 1 : 0)) >>> 0;
+  const d = w.vLo - w.pLo;
+  w.dLo = d >>> 0;
+  w.dHi = (w.vHi - w.pHi - (d < 0 ? 1 : 0)) >>> 0;
+}
 let wordsTarget: RelaContext["target"] | undefined;
 let targetHi = 0;
 let targetLo = 0;
@@ -182,6 +207,34 @@ export function entryWords(
   out.P = wordsValue(w.pHi, w.pLo);
   if (out.P !== out.P) setWords(out, WIDE.P, w.pHi, w.pLo);
   return w;
+}
+
+/**
+ * What the words paths share once the value is known: sets out.value to hi·2^32 + lo, out.width
+ * and out.status "ok", then places the field. True when there is a field at out.at to store; false
+ * when the row is complete: width 0, or a field outside the buffer ("undefined-behaviour", noted).
+ */
+export function placeWordsField(
+  ctx: RelaContext,
+  w: EntryWords,
+  out: FastOutcome,
+  hi: number,
+  lo: number,
+  width: number,
+): boolean {
+  out.value = wordsValue(hi, lo);
+  if (out.value !== out.value) setWords(out, WIDE.value, hi, lo);
+  out.width = width;
+  out.status = "ok";
+  if (width === 0) return false;
+  const at = fieldOffsetWords(ctx, w.offHi, w.offLo, width);
+  if (typeof at === "string") {
+    out.status = "undefined-behaviour";
+    out.note = at;
+    return false;
+  }
+  out.at = at;
+  return true;
 }
 
 /** The high word of an exact double (two's complement for a negative one). */

@@ -24,7 +24,7 @@ import type { KernelVersion } from "../kexec/kernel";
 import { runSymbolOps } from "../kexec/load";
 import { PAGE_SIZE } from "../kexec/purgatory";
 import type { ArchRelocator, RelaContext } from "../kexec/relocate";
-import { WIDE, wordsValue, type RelocationTable } from "../kexec/relocation-table";
+import { WIDE, type RelocationTable } from "../kexec/relocation-table";
 import { ALIGN, hex, u64 } from "../kexec/u64";
 import { cappedMap, finding, firstAttempt, OBJECT_TARGET, unique } from "../rules/finding";
 import {
@@ -41,11 +41,10 @@ import {
   atLeast,
   entryWords,
   fieldOffset,
-  fieldOffsetWords,
-  hiOf,
-  loOf,
+  placeWordsField,
   readField,
   setWords,
+  symbolWords,
   readWord,
   sectionSymbol,
   type Computed,
@@ -266,30 +265,14 @@ function s390Fast(era: S390Era): FastRela<FastSymbol> {
       out.stored = NaN;
       if (width < 0) return unhandled(entries.type[i]!, type, era, sym.k, out);
       // val = S + A and d = val - P, mod 2^64.
-      const sHi = hiOf(S);
-      const sLo = loOf(S);
-      const lo = sLo + w.aLo;
-      const vLo = lo >>> 0;
-      const vHi = (sHi + w.aHi + (lo >= TWO_32_N ? 1 : 0)) >>> 0;
-      const dd = vLo - w.pLo;
-      const dLo = dd >>> 0;
-      const dHi = (vHi - w.pHi - (dd < 0 ? 1 : 0)) >>> 0;
+      symbolWords(w, S);
+      const { vHi, vLo, dHi, dLo } = w;
       const pcRel = PC_RELATIVE.has(type);
       const hi = pcRel ? dHi : vHi;
       const lo32 = pcRel ? dLo : vLo;
-      out.value = wordsValue(hi, lo32);
-      if (out.value !== out.value) setWords(out, WIDE.value, hi, lo32);
-      out.width = width;
       out.memCoefficient = pcRel ? 0 : sym.k;
-      out.status = "ok";
-      if (width === 0) return true;
-      const at = fieldOffsetWords(ctx, w.offHi, w.offLo, width);
-      if (typeof at === "string") {
-        out.status = "undefined-behaviour";
-        out.note = at;
-        return true;
-      }
-      out.at = at;
+      if (!placeWordsField(ctx, w, out, hi, lo32, width)) return true;
+      const at = out.at;
       const buf = ctx.layout.buffer;
       switch (type) {
         case R_390_8:
@@ -393,8 +376,6 @@ function unhandled(type: number, mapped: number, era: S390Era, k: 0 | 1, out: Fa
 function skippedNote(type: number): string {
   return `${s390RelocName(type)} is not handled by this kernel and is skipped without a message: the field keeps its unrelocated bytes`;
 }
-
-const TWO_32_N = 0x1_0000_0000;
 
 /** One hook per era, made once: optimised code calling it keeps a few call targets. */
 const hooks = new Map<string, RelaHook>();

@@ -32,10 +32,9 @@ import {
   applyRelaWith,
   entryWords,
   exactNumber,
-  fieldOffsetWords,
-  hiOf,
-  loOf,
+  placeWordsField,
   setWords,
+  symbolWords,
   fieldOffset,
   type Computed,
   sectionSymbol,
@@ -291,29 +290,11 @@ function x86Words(
     return true;
   }
   // value = S + A, minus P for the PC-relative types, mod 2^64.
-  const sHi = hiOf(S);
-  const sLo = loOf(S);
-  let lo = sLo + w.aLo;
-  let hi = (sHi + w.aHi + (lo >= TWO_32_N ? 1 : 0)) >>> 0;
-  lo >>>= 0;
-  if (field.pcRel) {
-    const d = lo - w.pLo;
-    hi = (hi - w.pHi - (d < 0 ? 1 : 0)) >>> 0;
-    lo = d >>> 0;
-  }
+  symbolWords(w, S);
+  const hi = field.pcRel ? w.dHi : w.vHi;
+  const lo = field.pcRel ? w.dLo : w.vLo;
   const width = field.width;
-  out.value = wordsValue(hi, lo);
-  if (out.value !== out.value) setWords(out, WIDE.value, hi, lo);
-  out.width = width;
-  out.status = "ok";
-  if (width === 0) return true;
-  const at = fieldOffsetWords(ctx, w.offHi, w.offLo, width);
-  if (typeof at === "string") {
-    out.status = "undefined-behaviour";
-    out.note = at;
-    return true;
-  }
-  out.at = at;
+  if (!placeWordsField(ctx, w, out, hi, lo, width)) return true;
   if (width === 8) {
     out.stored = out.value;
     if (out.stored !== out.stored) setWords(out, WIDE.stored, hi, lo);

@@ -97,19 +97,28 @@ function checkInside(elf: ElfFile, relIndex: number, base: number, count: number
 
 const RAW_WORDS = new Uint32Array(4);
 
+/** Where entry `i` of a relocation section starts in the file, and how to read it. */
+function entryPlace(elf: ElfFile, relIndex: number, i: number) {
+  const s = elf.sections[relIndex]!;
+  const isRela = s.sh_type === SHT_RELA;
+  const size = isRela ? RELA_SIZE[elf.header.bits] : REL_SIZE[elf.header.bits];
+  let dv = views.get(elf);
+  if (!dv) views.set(elf, (dv = new DataView(elf.bytes.buffer, elf.bytes.byteOffset, elf.bytes.byteLength)));
+  return {
+    dv,
+    o: Number(s.sh_offset) + i * size,
+    is64: elf.header.bits === 64,
+    le: elf.header.littleEndian,
+    isRela,
+  };
+}
+
 /**
  * Entry `i`'s r_offset and r_addend as 32-bit words, high first: [offHi, offLo, addendHi, addendLo]
  * (the addend's two's complement; 0 for REL). The array is reused by the next call.
  */
 export function rawEntryWords(elf: ElfFile, relIndex: number, i: number): Uint32Array {
-  const s = elf.sections[relIndex]!;
-  const is64 = elf.header.bits === 64;
-  const le = elf.header.littleEndian;
-  const isRela = s.sh_type === SHT_RELA;
-  const size = isRela ? RELA_SIZE[elf.header.bits] : REL_SIZE[elf.header.bits];
-  const o = Number(s.sh_offset) + i * size;
-  let dv = views.get(elf);
-  if (!dv) views.set(elf, (dv = new DataView(elf.bytes.buffer, elf.bytes.byteOffset, elf.bytes.byteLength)));
+  const { dv, o, is64, le, isRela } = entryPlace(elf, relIndex, i);
   const w = RAW_WORDS;
   // The low word sits first in a little-endian file, the high word first in a big-endian one.
   const lo = le ? 0 : 4;
@@ -131,14 +140,7 @@ export function rawEntryWords(elf: ElfFile, relIndex: number, i: number): Uint32
 
 /** Entry `i` exactly, as readRelocations() returns it. */
 export function relocationAt(elf: ElfFile, relIndex: number, i: number): ElfRelocation {
-  const s = elf.sections[relIndex]!;
-  const is64 = elf.header.bits === 64;
-  const le = elf.header.littleEndian;
-  const isRela = s.sh_type === SHT_RELA;
-  const size = isRela ? RELA_SIZE[elf.header.bits] : REL_SIZE[elf.header.bits];
-  const o = Number(s.sh_offset) + i * size;
-  let dv = views.get(elf);
-  if (!dv) views.set(elf, (dv = new DataView(elf.bytes.buffer, elf.bytes.byteOffset, elf.bytes.byteLength)));
+  const { dv, o, is64, le, isRela } = entryPlace(elf, relIndex, i);
   if (is64) {
     const r_info = dv.getBigUint64(o + 8, le);
     return {
