@@ -45,7 +45,6 @@ import {
   lowBits,
   readField,
   readWord,
-  setWords,
   stableFrom,
   symbolAddress,
   type Computed,
@@ -55,6 +54,7 @@ import {
   type RelaHook,
   type SymbolFailure,
 } from "./common";
+import { setWords } from "./words";
 
 export const R_RISCV_64 = 2;
 export const R_RISCV_BRANCH = 16;

@@ -39,12 +39,8 @@ import type { KernelArch } from "./types";
 import {
   applyRelaWith,
   atLeast,
-  entryWords,
   fieldOffset,
-  placeWordsField,
   readField,
-  setWords,
-  symbolWords,
   readWord,
   sectionSymbol,
   type Computed,
@@ -55,6 +51,7 @@ import {
   type RelaHook,
   type SymbolFailure,
 } from "./common";
+import { entryWords, placeWordsField, setWords, symbolWords } from "./words";
 
 export const R_390_NONE = 0;
 export const R_390_8 = 1;

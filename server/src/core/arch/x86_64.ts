@@ -30,11 +30,7 @@ import type { Rule } from "../rules/rule";
 import type { Attachment, Finding } from "../rules/types";
 import {
   applyRelaWith,
-  entryWords,
   exactNumber,
-  placeWordsField,
-  setWords,
-  symbolWords,
   fieldOffset,
   type Computed,
   sectionSymbol,
@@ -45,6 +41,7 @@ import {
   type RelaHook,
   type SymbolFailure,
 } from "./common";
+import { entryWords, placeWordsField, setWords, symbolWords } from "./words";
 import type { KernelArch } from "./types";
 import {
   GOT_TYPES,
