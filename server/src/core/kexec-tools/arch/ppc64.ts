@@ -15,9 +15,19 @@
 
 import { ELFCLASS64, EM_PPC64 } from "../../elf/constants";
 import type { ElfFile } from "../../elf/types";
-import { readField, writeField } from "../../arch/common";
+import { lowBits, readField, writeField } from "../../arch/common";
 import { U32_MASK, U64_MASK, u64 } from "../../kexec/u64";
-import type { KtArch, KtLoadOptions, KtPlacement, KtRelocCall, KtRelocResult, KtSymbolOp } from "../types";
+import type {
+  KtArch,
+  KtFastApply,
+  KtFastCall,
+  KtFastResult,
+  KtLoadOptions,
+  KtPlacement,
+  KtRelocCall,
+  KtRelocResult,
+  KtSymbolOp,
+} from "../types";
 
 const NAMES: Record<number, string> = {
   0: "NONE",
@@ -264,6 +274,60 @@ function symbolOps(_v: unknown, options: KtLoadOptions): KtSymbolOp[] {
   ];
 }
 
+const REL64_NOTE = "kexec-tools stores the absolute value for REL64, not value - address";
+
+/**
+ * apply() with doubles for the absolute types of a little-endian object (ppc64le): the address and
+ * its 16-bit pieces. The TOC-relative and branch types (which need r2 or the symbol's local entry)
+ * and big-endian objects stay with apply().
+ */
+const applyFast: KtFastApply = {
+  littleEndian: true,
+  one(call: KtFastCall, out: KtFastResult): boolean {
+    if (!call.elfLittleEndian) return false;
+    const { r_type, value } = call;
+    let width = 2;
+    let stored: number;
+    switch (r_type) {
+      case 1:
+        width = 4;
+        stored = lowBits(value, 32);
+        break;
+      case 38:
+      case 44:
+        width = 8;
+        stored = value;
+        out.note = r_type === 44 ? REL64_NOTE : undefined;
+        break;
+      case 4:
+        stored = lowBits(value, 16);
+        break;
+      case 5:
+        stored = (lowBits(value, 32) >>> 16) & 0xffff;
+        break;
+      case 6:
+        // ((value + 0x8000) >> 16) & 0xffff on the u64: bits 16-31 of the low word after the carry.
+        stored = ((lowBits(value, 32) + 0x8000) >>> 16) & 0xffff;
+        break;
+      case 39:
+        stored = Math.floor(value / 0x1_0000_0000) & 0xffff;
+        break;
+      case 41:
+        stored = (Math.floor(value / 0x1_0000_0000) >>> 16) & 0xffff;
+        break;
+      default:
+        return false;
+    }
+    if (call.at + width > call.data.byteLength) return false;
+    out.status = "ok";
+    out.width = width;
+    out.stored = stored;
+    out.memCoefficient = 1;
+    out.window = undefined;
+    return true;
+  },
+};
+
 export const KT_PPC64: KtArch = {
   id: "ppc64",
   e_machine: EM_PPC64,
@@ -272,6 +336,7 @@ export const KT_PPC64: KtArch = {
   verify: (elf: ElfFile) => elf.bytes[4] === ELFCLASS64 && elf.header.e_machine === EM_PPC64,
   typeName: ktPpc64RelocName,
   apply,
+  applyFast,
   pageSize: 65536n,
   alignOverrides: ktPpc64AlignOverrides,
   placement,
