@@ -220,6 +220,17 @@ const MAX_SAFE_N = BigInt(Number.MAX_SAFE_INTEGER);
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const STATUS_CODES = new Map(STATUSES.map((s, i) => [s, i]));
 
+/**
+ * The hook `make` builds for `era`, made once per distinct era and kept in `cache`: optimised code
+ * calling it then sees a few call targets, not one per load.
+ */
+export function hookForEra(cache: Map<string, RelaHook>, era: object, make: () => RelaHook): RelaHook {
+  const key = JSON.stringify(era);
+  let hook = cache.get(key);
+  if (hook === undefined) cache.set(key, (hook = make()));
+  return hook;
+}
+
 /** Applies one RELA section with `hook`, appending records; true when the kernel failed on it. */
 export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationTable): boolean {
   const { elf, layout, log, target } = ctx;

@@ -40,6 +40,7 @@ import type { Rule } from "../rules/rule";
 import type { KernelArch } from "./types";
 import {
   applyRelaWith,
+  hookForEra,
   atLeast,
   fieldOffset,
   lowBits,
@@ -421,23 +422,16 @@ function riscvFast(era: RiscvEra): FastRela<FastSymbol> {
   };
 }
 
-/** One hook per era, made once: optimised code calling it keeps a few call targets. */
 const hooks = new Map<string, RelaHook>();
 
 /** The era's hook: with its number path and symbol check, or (for tests) the bigint path alone. */
 export function riscvRelaHook(era: RiscvEra, numberPath = true): RelaHook {
   if (!numberPath) return riscvHook(era);
-  const key = JSON.stringify(era);
-  let hook = hooks.get(key);
-  if (hook === undefined) {
-    hook = {
-      ...riscvHook(era),
-      symbolFailure: (ctx, sym, name) => riscvSymbolFailure(ctx, sym, name, era),
-      fast: riscvFast(era) as FastRela<unknown>,
-    };
-    hooks.set(key, hook);
-  }
-  return hook;
+  return hookForEra(hooks, era, () => ({
+    ...riscvHook(era),
+    symbolFailure: (ctx, sym, name) => riscvSymbolFailure(ctx, sym, name, era),
+    fast: riscvFast(era) as FastRela<unknown>,
+  }));
 }
 
 function riscv64Relocator(v: KernelVersion): ArchRelocator {

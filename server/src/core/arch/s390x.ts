@@ -38,6 +38,7 @@ import type { Rule } from "../rules/rule";
 import type { KernelArch } from "./types";
 import {
   applyRelaWith,
+  hookForEra,
   atLeast,
   fieldOffset,
   readField,
@@ -374,23 +375,16 @@ function skippedNote(type: number): string {
   return `${s390RelocName(type)} is not handled by this kernel and is skipped without a message: the field keeps its unrelocated bytes`;
 }
 
-/** One hook per era, made once: optimised code calling it keeps a few call targets. */
 const hooks = new Map<string, RelaHook>();
 
 /** The era's hook: with its number path and symbol checks, or (for tests) the bigint path alone. */
 export function s390RelaHook(era: S390Era, numberPath = true): RelaHook {
   if (!numberPath) return s390Hook(era);
-  const key = JSON.stringify(era);
-  let hook = hooks.get(key);
-  if (hook === undefined) {
-    hook = {
-      ...s390Hook(era),
-      symbolFailure: (ctx, sym, name) => s390SymbolFailure(ctx, sym, name, era),
-      fast: s390Fast(era) as FastRela<unknown>,
-    };
-    hooks.set(key, hook);
-  }
-  return hook;
+  return hookForEra(hooks, era, () => ({
+    ...s390Hook(era),
+    symbolFailure: (ctx, sym, name) => s390SymbolFailure(ctx, sym, name, era),
+    fast: s390Fast(era) as FastRela<unknown>,
+  }));
 }
 
 function s390xRelocator(v: KernelVersion): ArchRelocator {
