@@ -106,6 +106,30 @@ describe("sparse staging buffer", () => {
     assert.deepEqual(source, original);
   });
 
+  it("takes a whole-page copy over a page it last wrote, and its next store copies the page again", () => {
+    const s = new SparseBuffer(size);
+    s.put(2 * 4096 + 9, 0x5a); // page 2 is now the page stores go to
+    s.set(source.subarray(0, 4096), 2 * 4096); // replaced by a view of the source
+    assert.equal(s.get(2 * 4096 + 9), source[9]);
+    s.put(2 * 4096 + 10, 0x6b); // must not land in the old page, nor in the source
+    assert.equal(s.get(2 * 4096 + 10), 0x6b);
+    assert.equal(s.get(2 * 4096 + 9), source[9]);
+    assert.deepEqual(source, original);
+  });
+
+  it("hands out a field's page only when the field lies in one page of the buffer", () => {
+    const s = new SparseBuffer(size);
+    s.set(source.subarray(0, 4096), 0);
+    const page = s.writablePage(8, 8)!;
+    page[8] = 0x77;
+    assert.equal(s.get(8), 0x77);
+    assert.equal(source[8], original[8], "the page was the source's bytes, not a copy");
+    assert.equal(s.writablePage(4092, 8), undefined, "straddles pages 0 and 1");
+    assert.equal(s.writablePage(size - 4, 8), undefined, "runs off the end");
+    assert.equal(s.writablePage(-1, 1), undefined);
+    assert.ok(s.writablePage(size - 8, 8));
+  });
+
   it("is used past DENSE_LIMIT only, and scratchOf keeps the source untouched too", () => {
     assert.ok(allocateStaging(BigInt(DENSE_LIMIT)) instanceof Uint8Array);
     const big = allocateStaging(BigInt(DENSE_LIMIT) + 1n);

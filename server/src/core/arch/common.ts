@@ -13,7 +13,7 @@ import type { KernelVersion } from "../kexec/kernel";
 import { kernelSymbolName, type RelaContext, type RelocStatus } from "../kexec/relocate";
 import { STATUSES, WIDE, type RelocationTable } from "../kexec/relocation-table";
 import { RepeatedEntries } from "../kexec/repeated-entries";
-import { byteAt, setByteAt, type StagingBuffer } from "../kexec/staging";
+import { byteAt, PAGE, setByteAt, type StagingBuffer } from "../kexec/staging";
 import { hex, u64 } from "../kexec/u64";
 
 /** v >= major.minor.patch, where an unspecified stable patch counts as .0. */
@@ -467,15 +467,24 @@ export function storeWordsField(
   width: number,
   littleEndian: boolean,
 ): void {
-  // A sparse staging buffer (one padded to gigabytes) takes the store byte by byte.
-  if (!(buf instanceof Uint8Array)) {
-    writeField(buf, { at, value: (BigInt(hi) << 32n) | BigInt(lo), width }, littleEndian);
-    return;
+  let bytes: Uint8Array;
+  let o = at;
+  if (buf instanceof Uint8Array) bytes = buf;
+  else {
+    // A sparse staging buffer (one padded to gigabytes): the page holding the field, or byte by
+    // byte where the field straddles pages or runs off the end.
+    const page = buf.writablePage(at, width);
+    if (page === undefined) {
+      writeField(buf, { at, value: (BigInt(hi) << 32n) | BigInt(lo), width }, littleEndian);
+      return;
+    }
+    bytes = page;
+    o = at % PAGE;
   }
   for (let k = 0; k < width; k++) {
     // Byte k counted from the least significant end.
     const byte = k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4));
-    buf[littleEndian ? at + k : at + width - 1 - k] = byte & 0xff;
+    bytes[littleEndian ? o + k : o + width - 1 - k] = byte & 0xff;
   }
 }
 

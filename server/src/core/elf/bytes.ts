@@ -67,6 +67,36 @@ export class ByteView {
   addr(off: number, is64: boolean, what: What): bigint {
     return is64 ? this.u64(off, what) : BigInt(this.u32(off, what));
   }
+
+  /**
+   * A u32 of a structure whose bounds the caller has checked (with `check`): section headers are
+   * read field by field, thousands of them in some objects, and one check per header is enough.
+   */
+  u32In(off: number): number {
+    return this.view.getUint32(off, this.littleEndian);
+  }
+
+  /**
+   * An address-sized field of a checked structure (see u32In). Values below 2^32 are shared: an
+   * object with thousands of section headers mostly repeats a few sizes, flags and alignments, and
+   * a bigint each was most of what the garbage collector had to move.
+   */
+  addrIn(off: number, is64: boolean): bigint {
+    const first = this.view.getUint32(off, this.littleEndian);
+    if (!is64) return this.shared(first);
+    const second = this.view.getUint32(off + 4, this.littleEndian);
+    const hi = this.littleEndian ? second : first;
+    if (hi !== 0) return this.view.getBigUint64(off, this.littleEndian);
+    return this.shared(this.littleEndian ? first : second);
+  }
+
+  private readonly small = new Map<number, bigint>();
+
+  private shared(n: number): bigint {
+    let b = this.small.get(n);
+    if (b === undefined) this.small.set(n, (b = BigInt(n)));
+    return b;
+  }
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);

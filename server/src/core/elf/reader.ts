@@ -112,16 +112,16 @@ export function readElf(bytes: Uint8Array): ElfFile {
     return {
       index: i,
       name: "",
-      sh_name: v.u32(o, what),
-      sh_type: v.u32(o + 4, what),
-      sh_flags: v.addr(o + 8, is64, what),
-      sh_addr: v.addr(o + 8 + w, is64, what),
-      sh_offset: v.addr(o + 8 + 2 * w, is64, what),
-      sh_size: v.addr(o + 8 + 3 * w, is64, what),
-      sh_link: v.u32(o + 8 + 4 * w, what),
-      sh_info: v.u32(o + 12 + 4 * w, what),
-      sh_addralign: v.addr(o + 16 + 4 * w, is64, what),
-      sh_entsize: v.addr(o + 16 + 5 * w, is64, what),
+      sh_name: v.u32In(o),
+      sh_type: v.u32In(o + 4),
+      sh_flags: v.addrIn(o + 8, is64),
+      sh_addr: v.addrIn(o + 8 + w, is64),
+      sh_offset: v.addrIn(o + 8 + 2 * w, is64),
+      sh_size: v.addrIn(o + 8 + 3 * w, is64),
+      sh_link: v.u32In(o + 8 + 4 * w),
+      sh_info: v.u32In(o + 12 + 4 * w),
+      sh_addralign: v.addrIn(o + 16 + 4 * w, is64),
+      sh_entsize: v.addrIn(o + 16 + 5 * w, is64),
     };
   };
 

@@ -8,13 +8,13 @@ import type { ElfFile, SectionHeader } from "../elf/types";
 import {
   kernelSections,
   loadedSection,
-  PastEnd,
   sectionFootprint,
   type KbufPlan,
   type LoadedSection,
 } from "../kexec/purgatory";
-import { allocateStaging, copyIntoStaging, type StagingBuffer } from "../kexec/staging";
-import { addU64, ALIGN, alignU64, bigU64, narrow, subU64, sumAbove, u64, type U64 } from "../kexec/u64";
+import { copySections, type Copier } from "../kexec/section-copies";
+import type { StagingBuffer } from "../kexec/staging";
+import { addU64, ALIGN, alignU64, bigU64, narrow, subU64, u64, type U64 } from "../kexec/u64";
 import { ktAtLeast, type KexecToolsVersion } from "./version";
 
 /** Section index -> sh_addralign as the loader rewrote it before layout. */
@@ -94,9 +94,9 @@ export function ktLayout(
       u64(s.sh_addr + s.sh_size) > eEntry,
   );
   const sechdrs: LoadedSection[] = sections.map((s) => loadedSection(s, sectionAlign(s, version, overrides)));
-  const buffer = allocateStaging(plan.bufsz);
-  const ub: string[] = [];
-  const pastEnd = new PastEnd();
+  // The sections with contents and their buffer offsets, in the order kexec-tools copies them.
+  const placed: LoadedSection[] = [];
+  const offsets: U64[] = [];
   const base = narrow(bufAddr);
   let dataAddr: U64 = base;
   let bssAddr = addU64(base, plan.bssOffset);
@@ -111,21 +111,17 @@ export function ktLayout(
     if (!s.inBuffer) continue;
     dataAddr = alignU64(dataAddr, s.align);
     const off = subU64(dataAddr, base);
-    if (sumAbove(off, s.size, plan.bufsz)) {
-      // Only reachable with sh_addralign 0 before 2.0.24 or a non-power-of-two alignment.
-      if (!pastEnd.more())
-        ub.push(
-          `section ${s.index} (${s.name}) would be copied to buffer offset 0x${off.toString(16)}, ${s.size} bytes, ` +
-            `past the end of the ${plan.bufsz}-byte buffer: kexec-tools would write out of bounds`,
-        );
-    } else {
-      copyIntoStaging(buffer, elf.bytes, Number(s.fileOffset), Number(s.size), Number(off));
-    }
+    // A copy lands past the end of the buffer only with sh_addralign 0 before 2.0.24 or a non-power-of-two one.
+    placed.push(s);
+    offsets.push(off);
     s.sh_addr = bigU64(dataAddr);
     s.sh_offset = bigU64(off);
     dataAddr = addU64(dataAddr, s.size);
   }
   const entrySection = entrySec?.index;
   const entry = entrySec ? u64(eEntry - entrySec.sh_addr + sechdrs[entrySec.index]!.sh_addr) : eEntry;
-  return { sechdrs, buffer, entrySection, entry, undefinedBehaviour: pastEnd.close(ub, "kexec-tools") };
+  const { buffer, undefinedBehaviour } = copySections(elf, plan.bufsz, placed, offsets, KT_COPIER);
+  return { sechdrs, buffer, entrySection, entry, undefinedBehaviour };
 }
+
+const KT_COPIER: Copier = { who: "kexec-tools", bufferName: "buffer" };

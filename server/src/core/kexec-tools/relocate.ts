@@ -5,16 +5,7 @@
 // stores ("not reached"), so reports and windows still cover every relocation.
 
 import { kernelSections } from "../kexec/purgatory";
-import {
-  SHF_ALLOC,
-  SHN_ABS,
-  SHN_COMMON,
-  SHN_UNDEF,
-  SHT_NOBITS,
-  SHT_REL,
-  SHT_RELA,
-  STT_NOTYPE,
-} from "../elf/constants";
+import { SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_NOBITS, SHT_REL, SHT_RELA, STT_NOTYPE } from "../elf/constants";
 import { exactNumber, storeNumberField } from "../arch/common";
 import { ElfFormatError } from "../elf/errors";
 import { readSymbol, symbolCount } from "../elf/reader";
@@ -201,7 +192,7 @@ export function ktApplyRelocations(
     }
     const target = layout.sechdrs[relsec.sh_info]!;
     const symtab = elf.sections[relsec.sh_link]!;
-    if ((target.flags & SHF_ALLOC) === 0n) continue;
+    if (!target.alloc) continue;
     if (symtab.sh_link > shnum) continue;
     const nsyms = symbolCount(elf, symtab.index);
     // Relocations name few distinct symbols: read and check each once.
@@ -413,7 +404,7 @@ function resolveSymbol(
       );
     const sec = layout.sechdrs[sym.st_shndx]!;
     secBase = sec.sh_addr;
-    k = (sec.flags & SHF_ALLOC) !== 0n ? 1 : 0;
+    k = sec.alloc ? 1 : 0;
   }
   if (name === undefined)
     return fails(

@@ -97,7 +97,7 @@ export function layOutAndRelocate(
       progress: { ...laid, undefinedBehaviour: layout.undefinedBehaviour },
     };
   }
-  const errsBefore = log.lines.filter((l) => l.level === "err").length;
+  const errsBefore = log.errCount;
   const relocs = applyRelocations(elf, kernel, plan, layout, mem, log, relocator);
   silent.push(...relocs.notes.filter((n) => n.includes("without a message")));
   const withRelocs = { ...laid, relocations: relocs.records };
@@ -109,7 +109,7 @@ export function layOutAndRelocate(
     };
   }
   if (relocs.failed) {
-    const printed = log.lines.filter((l) => l.level === "err").length > errsBefore;
+    const printed = log.errCount > errsBefore;
     return { kind: "relocations-failed", progress: withRelocs, printed };
   }
   const bufferSha256 = stagingSha256(layout.buffer);

@@ -17,10 +17,17 @@ export const PREFIX = {
 
 export class KernelLog {
   readonly lines: LogLine[] = [];
+  /** Lines at level err so far (a load can log tens of thousands of WARN lines to count past). */
+  private errs = 0;
 
   constructor(readonly withDebug: boolean) {}
 
+  get errCount(): number {
+    return this.errs;
+  }
+
   err(text: string): void {
+    this.errs++;
     this.lines.push({ level: "err", text });
   }
   warn(text: string): void {
@@ -28,6 +35,7 @@ export class KernelLog {
   }
   /** A line made once and logged again (lines are never changed once logged). */
   add(line: LogLine): void {
+    if (line.level === "err") this.errs++;
     if (line.level !== "debug" || this.withDebug) this.lines.push(line);
   }
   /** pr_debug/kexec_dprintk: only visible with dynamic debug or `kexec -d`, kept only on request. */

@@ -7,19 +7,9 @@ import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from "../elf/constants";
 import type { ElfFile, SectionHeader } from "../elf/types";
 import type { KernelModel } from "./kernel";
 import type { KernelLog, LogLine } from "./log";
-import { allocateStaging, copyIntoStaging, type StagingBuffer } from "./staging";
-import {
-  addU64,
-  ALIGN,
-  alignU64,
-  bigU64,
-  isPowerOfTwo,
-  narrow,
-  subU64,
-  sumAbove,
-  u64,
-  type U64,
-} from "./u64";
+import { copySections, type Copier } from "./section-copies";
+import type { StagingBuffer } from "./staging";
+import { addU64, ALIGN, alignU64, bigU64, isPowerOfTwo, narrow, subU64, u64, type U64 } from "./u64";
 
 export const PAGE_SIZE = 4096n;
 
@@ -151,6 +141,9 @@ export interface LoadedSection {
   sh_offset: bigint;
   /** True when the layout moved it into the buffer (ALLOC, not NOBITS). */
   readonly inBuffer: boolean;
+  /** SHF_ALLOC and SHF_EXECINSTR, tested per section by the layout loops. */
+  readonly alloc: boolean;
+  readonly executable: boolean;
   readonly isBss: boolean;
 }
 
@@ -189,6 +182,8 @@ export function loadedSection(s: SectionHeader, align: bigint): LoadedSection {
     sh_offset: s.sh_offset,
     inBuffer: alloc && s.sh_type !== SHT_NOBITS,
     isBss: alloc && s.sh_type === SHT_NOBITS,
+    alloc,
+    executable: (s.sh_flags & SHF_EXECINSTR) !== 0n,
   };
 }
 
@@ -196,30 +191,7 @@ function copySechdrs(elf: ElfFile): LoadedSection[] {
   return kernelSections(elf).map((s) => loadedSection(s, s.sh_addralign));
 }
 
-/**
- * Sections copied past the end of the buffer: each is undefined behaviour of the same kind, and an
- * object with thousands of them gets a note for each of the first few and one line for the rest.
- */
-export class PastEnd {
-  private count = 0;
-  /** Counts one; true when the caller should say nothing of it (past the first few). */
-  more(): boolean {
-    return this.count++ >= PAST_END_NOTES;
-  }
-  /** `ub` with a line for the ones past the first few, if any. */
-  close(ub: string[], who: string): string[] {
-    if (this.count > PAST_END_NOTES) {
-      const n = this.count - PAST_END_NOTES;
-      ub.push(
-        `${n} more section${n === 1 ? "" : "s"} would be copied past the end of the buffer too (${who} copies them all)`,
-      );
-    }
-    return ub;
-  }
-}
-
-/** Sections past the end of the buffer that get a note of their own. */
-const PAST_END_NOTES = 4;
+const KERNEL_COPIER: Copier = { who: "the kernel", bufferName: "purgatory buffer" };
 
 /** NOBITS sections go after the buffer, each aligned; every era does the same. Returns the next address. */
 function placeBss(s: LoadedSection, bssAddr: U64): U64 {
@@ -228,9 +200,16 @@ function placeBss(s: LoadedSection, bssAddr: U64): U64 {
   return addU64(at, s.size);
 }
 
+/** `e_entry >= sh_addr && e_entry < sh_addr + sh_size` in unsigned long arithmetic, for SHF_EXECINSTR. */
 function holdsEntry(s: LoadedSection, eEntry: bigint): boolean {
-  return (s.flags & SHF_EXECINSTR) !== 0n && eEntry >= s.origAddr && eEntry < u64(s.origAddr + s.size);
+  if (!s.executable || eEntry < s.origAddr) return false;
+  // Below 2^52 the sum is exact on doubles and cannot wrap; an object of thousands of sections
+  // asks this of each, and the bigint sum made two bigints a section.
+  if (s.origAddr < SMALL && s.size < SMALL) return Number(eEntry) < Number(s.origAddr) + Number(s.size);
+  return eEntry < u64(s.origAddr + s.size);
 }
+
+const SMALL = 1n << 52n;
 
 export interface EntrySymbolLookup {
   (name: string): { shndx: number; value: bigint } | undefined;
@@ -249,33 +228,21 @@ export function setupSechdrs(
   findPurgatoryStart: EntrySymbolLookup,
 ): Layout {
   const sechdrs = copySechdrs(elf);
-  const buffer = allocateStaging(plan.bufsz);
   const eEntry = elf.header.e_entry;
   const matches: EntryMatch[] = [];
-  const ub: string[] = [];
   let bssAddr = addU64(narrow(mem), plan.bssOffset);
   let start = eEntry;
-
-  // The first copies past the end get a note each; the ones after them are counted.
-  const pastEnd = new PastEnd();
-  const copyInto = (s: LoadedSection, offset: U64): void => {
-    if (sumAbove(offset, s.size, plan.bufsz)) {
-      if (pastEnd.more()) return;
-      ub.push(
-        `section ${s.index} (${s.name}) would be copied to buffer offset 0x${offset.toString(16)}, ` +
-          `${s.size} bytes, past the end of the ${plan.bufsz}-byte purgatory buffer: the kernel would write out of bounds`,
-      );
-      return;
-    }
-    copyIntoStaging(buffer, elf.bytes, Number(s.fileOffset), Number(s.size), Number(offset));
-  };
+  // The sections with contents and their buffer offsets, in the order the kernel copies them.
+  const placed: LoadedSection[] = [];
+  const offsets: U64[] = [];
+  const copied = () => copySections(elf, plan.bufsz, placed, offsets, KERNEL_COPIER);
 
   if (kernel.era === "E0") {
     // A separate pass before layout: the first ALLOC executable section holding e_entry.
     let entrySec: LoadedSection | undefined;
     for (let n = 0; n < sechdrs.length; n++) {
       const s = sechdrs[n]!;
-      if ((s.flags & SHF_ALLOC) === 0n || !holdsEntry(s, eEntry)) continue;
+      if (!s.alloc || !holdsEntry(s, eEntry)) continue;
       entrySec = s;
       matches.push({ index: s.index, name: s.name, effect: "set" });
       break;
@@ -291,19 +258,21 @@ export function setupSechdrs(
       if (!s.inBuffer) continue;
       curr = alignU64(curr, s.align);
       const offset = subU64(curr, base);
-      copyInto(s, offset);
+      placed.push(s);
+      offsets.push(offset);
       s.sh_addr = bigU64(curr);
       s.sh_offset = bigU64(offset); // a kernel pointer to purgatory_buf + offset in E0; same meaning here
       curr = addU64(curr, s.size);
     }
     if (entrySec) start = u64(eEntry - entrySec.origAddr + entrySec.sh_addr);
+    const { buffer, undefinedBehaviour } = copied();
     return {
       sechdrs,
       buffer,
       imageStart: start,
       entryMatches: matches,
       entrySymbol: undefined,
-      undefinedBehaviour: pastEnd.close(ub, "the kernel"),
+      undefinedBehaviour,
     };
   }
 
@@ -321,14 +290,13 @@ export function setupSechdrs(
     }
     if (!s.inBuffer) continue;
     offsetU = alignU64(offsetU, s.align);
-    // The entry arithmetic below is on bigints; it runs for the few sections that hold the entry.
-    let big: bigint | undefined;
-    const offsetBig = (): bigint => (big ??= bigU64(offsetU));
+    // sh_offset, and the entry arithmetic below on bigints.
+    const offsetBig = bigU64(offsetU);
     switch (kernel.era) {
       case "E1":
         if (holdsEntry(s, eEntry)) {
           matches.push({ index: s.index, name: s.name, effect: matches.length === 0 ? "set" : "added" });
-          start = u64(start - s.origAddr + mem + offsetBig());
+          start = u64(start - s.origAddr + mem + offsetBig);
         }
         break;
       case "E2":
@@ -338,7 +306,7 @@ export function setupSechdrs(
             emitWarn(log, kernel);
           } else {
             matches.push({ index: s.index, name: s.name, effect: "set" });
-            start = u64(start - s.origAddr + mem + offsetBig());
+            start = u64(start - s.origAddr + mem + offsetBig);
           }
         }
         break;
@@ -347,17 +315,17 @@ export function setupSechdrs(
           !startFixed &&
           entrySymbol &&
           s.index === entrySymbol.shndx &&
-          (s.flags & SHF_EXECINSTR) !== 0n &&
+          s.executable &&
           entrySymbol.value < s.size
         ) {
-          start = u64(mem + offsetBig() + entrySymbol.value);
+          start = u64(mem + offsetBig + entrySymbol.value);
           startFixed = true;
           matches.push({ index: s.index, name: s.name, effect: "symbol" });
           matched.add(s.index);
         }
         if (holdsEntry(s, eEntry)) {
           if (!startFixed && start === eEntry) {
-            start = u64(start - s.origAddr + mem + offsetBig());
+            start = u64(start - s.origAddr + mem + offsetBig);
             startFixed = true;
             matches.push({ index: s.index, name: s.name, effect: "set" });
             matched.add(s.index);
@@ -369,19 +337,14 @@ export function setupSechdrs(
         break;
       }
     }
-    copyInto(s, offsetU);
+    placed.push(s);
+    offsets.push(offsetU);
     s.sh_addr = bigU64(addU64(base, offsetU));
-    s.sh_offset = offsetBig();
+    s.sh_offset = offsetBig;
     offsetU = addU64(offsetU, s.size);
   }
-  return {
-    sechdrs,
-    buffer,
-    imageStart: start,
-    entryMatches: matches,
-    entrySymbol,
-    undefinedBehaviour: pastEnd.close(ub, "the kernel"),
-  };
+  const { buffer, undefinedBehaviour } = copied();
+  return { sechdrs, buffer, imageStart: start, entryMatches: matches, entrySymbol, undefinedBehaviour };
 }
 
 /** The WARN_ON splat's framing lines; CPU, PID and code offsets depend on the machine. */

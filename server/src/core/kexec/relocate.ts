@@ -2,7 +2,7 @@
 // to the architecture's hook. After the first error the kernel returns; we keep evaluating the rest
 // ("not reached") so the load windows and the reports cover every relocation.
 
-import { SHF_ALLOC, SHT_REL, SHT_RELA } from "../elf/constants";
+import { SHT_REL, SHT_RELA } from "../elf/constants";
 import type { ElfFile, ElfSymbol } from "../elf/types";
 import type { KernelModel } from "./kernel";
 import { PREFIX, type KernelLog } from "./log";
@@ -81,7 +81,7 @@ export function applyRelocations(
     }
     const target = layout.sechdrs[relsec.sh_info]!;
     const symtab = sections[relsec.sh_link]!;
-    if ((target.flags & SHF_ALLOC) === 0n) continue;
+    if (!target.alloc) continue;
     if (symtab.sh_link >= shnum) continue;
     if (relsec.sh_type === SHT_REL) {
       // No architecture defines a REL hook: the generic one prints and fails.

@@ -6,14 +6,22 @@
 
 import { createHash } from "node:crypto";
 
-/** Buffers up to this size are allocated whole (every real purgatory is far below it). */
-export const DENSE_LIMIT = 16 << 20;
+/**
+ * Buffers up to this size are allocated whole. Every real purgatory is far below it (they are tens
+ * of KiB); above it, each load's copy would cost a whole-buffer copy where a sparse one costs none.
+ */
+export const DENSE_LIMIT = 4 << 20;
 
-/** Digests of buffers up to this size are computed; hashing costs about 1 ms per MiB. */
-export const HASH_LIMIT = 16 << 20;
+/**
+ * Digests of buffers up to this size are computed. Hashing costs about 1 ms per MiB per load, and
+ * the digest is there to compare with a real purgatory's, which is tens of KiB.
+ */
+export const HASH_LIMIT = 4 << 20;
 
-const PAGE = 4096;
-const ZERO_PAGE = new Uint8Array(PAGE);
+/** The unit sparse buffers keep (4 KiB, whatever the architecture's page size). */
+export const PAGE = 4096;
+/** Read-only: stands in for every page never written. */
+export const ZERO_PAGE = new Uint8Array(PAGE);
 /** Parts of one page kept as views before the page is made whole. */
 const MAX_EXTENTS = 16;
 /** Pages allocated together (256 KiB). */
@@ -27,6 +35,14 @@ interface Extent {
   readonly from: number;
 }
 
+/** What a scratch copy reads the pages it has not written from. */
+export interface PageSource {
+  readonly byteLength: number;
+  get(at: number): number;
+  /** Page `k` as it reads (PAGE bytes; a zero page may be shared). */
+  pageBytes(k: number): Uint8Array;
+}
+
 /**
  * A buffer larger than DENSE_LIMIT: pages materialise on first write. What set() copies in is kept
  * as views of the caller's bytes until something writes to the page: a whole page as the view itself,
@@ -34,7 +50,7 @@ interface Extent {
  * copied from the same file bytes (the kernel makes tens of megabytes of copies) then cost an object
  * each instead of a page allocation and a copy each.
  */
-export class SparseBuffer {
+export class SparseBuffer implements PageSource {
   private readonly pages = new Map<number, Uint8Array>();
   /** Pages that are views of the bytes set() was given, copied before any write. */
   private readonly borrowed = new Set<number>();
@@ -47,7 +63,7 @@ export class SparseBuffer {
    */
   constructor(
     readonly byteLength: number,
-    private readonly base?: SparseBuffer,
+    private readonly base?: PageSource,
   ) {}
 
   get(at: number): number {
@@ -80,6 +96,7 @@ export class SparseBuffer {
       const n = Math.min(PAGE - inPage, bytes.length - done);
       const k = Math.floor(at / PAGE);
       if (n === PAGE) {
+        if (k === this.lastK) this.lastK = -1;
         this.pages.set(k, bytes.subarray(done, done + n));
         this.borrowed.add(k);
         this.extents.delete(k);
@@ -123,7 +140,7 @@ export class SparseBuffer {
   }
 
   /** Page `k` as it reads, without making it writable. */
-  private pageBytes(k: number): Uint8Array {
+  pageBytes(k: number): Uint8Array {
     const p = this.pages.get(k);
     if (p !== undefined) return p;
     const list = this.extents.get(k);
@@ -133,8 +150,30 @@ export class SparseBuffer {
     return out;
   }
 
+  /**
+   * The owned, writable page that holds all of [at, at + width), or undefined when the field
+   * crosses a page boundary or leaves the buffer: relocations store whole fields into it.
+   */
+  writablePage(at: number, width: number): Uint8Array | undefined {
+    if (at < 0 || at + width > this.byteLength) return undefined;
+    const k = Math.floor(at / PAGE);
+    return Math.floor((at + width - 1) / PAGE) === k ? this.page(k) : undefined;
+  }
+
+  /** The page page() returned last: stores come in runs to the same field or its neighbours. */
+  private lastK = -1;
+  private lastPage: Uint8Array = ZERO_PAGE;
+
   /** Page `k`, owned and writable (its extents copied into it). */
   private page(k: number): Uint8Array {
+    if (k === this.lastK) return this.lastPage;
+    const p = this.ownPage(k);
+    this.lastK = k;
+    this.lastPage = p;
+    return p;
+  }
+
+  private ownPage(k: number): Uint8Array {
     let p = this.pages.get(k);
     if (!p) {
       this.pages.set(k, (p = this.newPage()));

@@ -6,8 +6,6 @@
 
 const HEX_DIGITS = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
 const TWO_32 = 0x1_0000_0000;
-// Byte writers: each writes at `pos` and returns the new position. Plain functions over primitives
-// so that the row loop stays optimised.
 
 export function putBytes(buf: Uint8Array, pos: number, b: Uint8Array): number {
   const n = b.length;

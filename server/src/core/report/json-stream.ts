@@ -187,6 +187,8 @@ class TextCache {
   }
 }
 
+const MAX_SAFE_N = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Room for a line's numbers: a handful of quoted 64-bit hex fields and a decimal index. */
 const LINE_NUMBERS = 160;
 const FLAGS_CACHE = new Map<number, Map<bigint, string>>();
@@ -243,6 +245,8 @@ function sectionBytes(a: LoadAttempt, machine: number, texts: TextCache): ByteLi
   const size = texts.bytes(',"size":');
   const names = new NamePieces(machine, "align");
   const piece = (s: LoadedSection) => names.get(s.name, s.type, s.flags);
+  const mem = a.mem;
+  const memNumber = Number(mem);
   return {
     room: (s) => LINE_NUMBERS + piece(s).length,
     put(buf, pos, s) {
@@ -253,7 +257,11 @@ function sectionBytes(a: LoadAttempt, machine: number, texts: TextCache): ByteLi
       pos = putBytes(buf, pos, addr);
       pos = putHexU64(buf, pos, s.sh_addr, true);
       pos = putBytes(buf, pos, offset);
-      pos = putSignedHex64(buf, pos, BigInt.asIntN(64, s.sh_addr - a.mem), true);
+      // sh_addr - mem as a signed 64-bit value; exact on doubles while both are below 2^53.
+      pos =
+        s.sh_addr <= MAX_SAFE_N && mem <= MAX_SAFE_N
+          ? putHex(buf, pos, Number(s.sh_addr) - memNumber, true, true)
+          : putSignedHex64(buf, pos, BigInt.asIntN(64, s.sh_addr - mem), true);
       pos = putBytes(buf, pos, fileOffset);
       pos = putHexU64(buf, pos, s.fileOffset, true);
       pos = putBytes(buf, pos, size);

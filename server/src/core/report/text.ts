@@ -1,14 +1,13 @@
 // The report for people: what the kernel would print, the layout, the relocations, the windows and
 // the findings, laid out like the tools kernel developers already read (readelf, dmesg).
 
-import { sectionFlagLetters } from "../elf/constants";
 import { describeEra } from "../kexec/kernel";
 import type { LoadAttempt } from "../kexec/attempt";
 import { hex, signedHex } from "../kexec/u64";
 import type { Finding } from "../rules/types";
 import type { SimulationReport } from "../simulate";
-import { scanRelocations, STATUSES, tableOf, WIDE, type RelocationTable } from "../kexec/relocation-table";
-import { padTo, putBytes, putHex, putHexBits } from "./byte-writer";
+import { scanRelocations, tableOf } from "../kexec/relocation-table";
+import { writeLogLines, writeSectionLines, writeTableLines } from "./text-lines";
 
 export interface TextOptions {
   /** List every relocation instead of a summary and the failing ones. */
@@ -18,8 +17,6 @@ export interface TextOptions {
   /** Said under the kernel line: a release outside the modelled range, or no kernel tree found. */
   readonly kernelNote?: string;
 }
-
-const LEVEL_TAG = { err: "<3>", warn: "<4>", debug: "<7>" } as const;
 
 /** Lines written through `write` in chunks, so a million relocation lines never form one string. */
 class LineSink {
@@ -122,7 +119,7 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
   const logName = kt ? "kexec stderr" : "kernel log";
   if (a.log.length > 0) {
     out.push(`  ${logName}:`);
-    for (const l of a.log) out.push(`    ${kt ? "" : LEVEL_TAG[l.level]}${l.text}`);
+    writeLogLines(a.log, !kt, (b) => out.bytes(b));
   } else out.push(`  ${logName}: (nothing printed)`);
   for (const ub of a.undefinedBehaviour) out.push(`  undefined behaviour: ${ub}`);
   if (a.imageStart !== undefined && a.sechdrs.length > 0) {
@@ -134,13 +131,7 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
   const placed = a.sechdrs.filter((s) => s.inBuffer || s.isBss);
   if (placed.length > 0) {
     out.push("  sections:  [Nr] name                     flags align   buf offset  address             size");
-    for (const s of placed) {
-      const off = s.inBuffer ? hex(s.sh_offset) : "(bss)";
-      out.push(
-        `             [${String(s.index).padStart(2)}] ${s.name.padEnd(24)} ${sectionFlagLetters(s.flags, report.elf.header.e_machine).padEnd(5)} ` +
-          `${String(s.align).padStart(5)}   ${off.padEnd(10)}  ${hex(s.sh_addr).padEnd(18)}  ${hex(s.size)}`,
-      );
-    }
+    writeSectionLines(placed, report.elf.header.e_machine, (b) => out.bytes(b));
   }
   if (a.relocations.length > 0) {
     // With the list's cursor: no record made per row.
@@ -175,117 +166,6 @@ function attemptText(a: LoadAttempt, report: SimulationReport, options: TextOpti
   }
   if (a.bufferSha256) out.push(`  buffer sha256 ${a.bufferSha256}`);
 }
-
-/** A column's text, as UTF-8 bytes, with its width in characters (what padEnd counts). */
-interface Cell {
-  readonly bytes: Uint8Array;
-  readonly chars: number;
-}
-
-function cell(s: string): Cell {
-  return { bytes: Buffer.from(s, "utf8"), chars: s.length };
-}
-
-/** The cell, then spaces up to `width` characters. */
-function putCell(buf: Uint8Array, pos: number, c: Cell, width: number): number {
-  pos = putBytes(buf, pos, c.bytes);
-  for (let k = c.chars; k < width; k++) buf[pos++] = 32;
-  return pos;
-}
-
-/** Room for a line's numbers, separators and status. */
-const LINE_FIXED = 256;
-const CHUNK = 1 << 18;
-
-/**
- * Every row of the table as the lines the loop above prints for records, straight from the columns
- * into byte chunks (the listing of a million relocations is what llvm-readelf -r prints too).
- */
-function writeTableLines(t: RelocationTable, emit: (b: Uint8Array) => void): void {
-  const strings = t.strings.map((s) => cell(s));
-  const symbols = t.strings.map((s) => cell(s.slice(0, 24)));
-  const targets = t.groups.map((g) => cell(`    ${g.targetName}+`));
-  const statuses = STATUSES.map((x) => cell(` ${x}`));
-  const notReached = cell(" (not reached)");
-  const { group, typeNameId, symbolId, status, flags } = t;
-  const cols = [WIDE.r_offset, WIDE.S, WIDE.A, WIDE.P, WIDE.stored].map((c) => t.wide[c]!);
-  const [rOffset, colS, colA, colP, colStored] = cols as [
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-  ];
-  let buf: Uint8Array = Buffer.allocUnsafe(CHUNK);
-  let pos = 0;
-  for (let i = 0; i < t.length; i++) {
-    const target = targets[group[i]!]!;
-    const typeName = strings[typeNameId[i]!]!;
-    const symbol = symbols[symbolId[i]!]!;
-    const need = LINE_FIXED + target.bytes.length + typeName.bytes.length + symbol.bytes.length;
-    if (pos + need > buf.length) {
-      if (pos > 0) emit(buf.subarray(0, pos));
-      buf = Buffer.allocUnsafe(Math.max(CHUNK, need));
-      pos = 0;
-    }
-    // `${targetName}+${offset}` padded to 25 characters after the 4-space indent.
-    const lineStart = pos;
-    pos = putBytes(buf, pos, target.bytes);
-    const d = rOffset[i]!;
-    if (d === d) pos = putHex(buf, pos, d, false, false);
-    else pos = putHexBits(buf, pos, t.bigHi[WIDE.r_offset]![i]!, t.bigLo[WIDE.r_offset]![i]!, false, false);
-    const targetChars = target.chars + (pos - lineStart - target.bytes.length);
-    for (let k = targetChars; k < 4 + 25; k++) buf[pos++] = 32;
-    buf[pos++] = 32;
-    pos = putCell(buf, pos, typeName, 16);
-    buf[pos++] = 32;
-    pos = putCell(buf, pos, symbol, 24);
-    buf[pos++] = 32;
-    const S = colS[i]!;
-    pos =
-      S === S || t.hasBig(WIDE.S, i)
-        ? hexField(t, buf, pos, S, WIDE.S, i, false, 18)
-        : putCell(buf, pos, DASH, 18);
-    buf[pos++] = 32;
-    pos = hexField(t, buf, pos, colA[i]!, WIDE.A, i, true, 8);
-    buf[pos++] = 32;
-    pos = hexField(t, buf, pos, colP[i]!, WIDE.P, i, false, 18);
-    buf[pos++] = 32;
-    const stored = colStored[i]!;
-    pos =
-      stored === stored || t.hasBig(WIDE.stored, i)
-        ? hexField(t, buf, pos, stored, WIDE.stored, i, false, 11)
-        : putCell(buf, pos, DASH, 11);
-    pos = putBytes(buf, pos, statuses[status[i]!]!.bytes);
-    if ((flags[i]! & 1) === 0) pos = putBytes(buf, pos, notReached.bytes);
-    buf[pos++] = 10;
-  }
-  if (pos > 0) emit(buf.subarray(0, pos));
-}
-
-/**
- * A hex field padded to `width` characters (a bigint's from the table when no double holds it). One
- * function for every call: a closure made per report changes the call target the row loop was
- * optimised for.
- */
-function hexField(
-  t: RelocationTable,
-  buf: Uint8Array,
-  pos: number,
-  d: number,
-  c: number,
-  i: number,
-  signed: boolean,
-  width: number,
-): number {
-  const start = pos;
-  if (d === d) pos = putHex(buf, pos, d, signed, false);
-  else if (t.hasBig(c, i)) pos = putHexBits(buf, pos, t.bigHi[c]![i]!, t.bigLo[c]![i]!, signed, false);
-  else pos = putBytes(buf, pos, DASH.bytes);
-  return padTo(buf, pos, start + width);
-}
-
-const DASH = cell("-");
 
 function findingText(f: Finding, said: "kernel" | "kexec"): string[] {
   const out = [`  ${f.severity.padEnd(7)} [${f.id}] ${f.title}`];

@@ -119,14 +119,22 @@ function distinctLog(loads: readonly { attempt: LoadAttempt }[]): LogLine[] {
   if (out === undefined) {
     out = [];
     const seen = new Map<string, Set<string>>();
-    for (const l of loads)
-      for (const line of l.attempt.log) {
+    // Logged lines are often one object logged again (a WARN splat per section): those are
+    // recognised by identity before their text is looked up.
+    const seenLines = new Set<LogLine>();
+    for (const l of loads) {
+      const log = l.attempt.log;
+      for (let i = 0; i < log.length; i++) {
+        const line = log[i]!;
+        if (seenLines.has(line)) continue;
+        seenLines.add(line);
         let texts = seen.get(line.level);
         if (texts === undefined) seen.set(line.level, (texts = new Set()));
         if (texts.has(line.text)) continue;
         texts.add(line.text);
         out.push(line);
       }
+    }
     distinctLogs.set(loads, out);
   }
   return out;
