@@ -342,8 +342,22 @@ export function readSymbol(elf: ElfFile, symtabIndex: number, k: number): ElfSym
   };
 }
 
+/** The SHT_SYMTAB_SHNDX section that belongs to symbol table `symtabIndex`, looked up once per table. */
+function shndxSection(elf: ElfFile, symtabIndex: number): SectionHeader | undefined {
+  let byTable = shndxSections.get(elf);
+  if (byTable === undefined) shndxSections.set(elf, (byTable = new Map()));
+  if (!byTable.has(symtabIndex))
+    byTable.set(
+      symtabIndex,
+      elf.sections.find((s) => s.sh_type === SHT_SYMTAB_SHNDX && s.sh_link === symtabIndex),
+    );
+  return byTable.get(symtabIndex);
+}
+
+const shndxSections = new WeakMap<ElfFile, Map<number, SectionHeader | undefined>>();
+
 function extendedIndex(elf: ElfFile, symtabIndex: number, k: number, what: () => string): number {
-  const x = elf.sections.find((s) => s.sh_type === SHT_SYMTAB_SHNDX && s.sh_link === symtabIndex);
+  const x = shndxSection(elf, symtabIndex);
   if (!x) {
     throw new ElfFormatError(
       `st_shndx is SHN_XINDEX but no SHT_SYMTAB_SHNDX section belongs to this table`,
@@ -404,7 +418,7 @@ function reportedSymbol(elf: ElfFile, tab: SectionHeader, k: number): ReportedSy
   const problems: string[] = [];
   let shndx = f.st_shndx;
   if (f.st_shndx === SHN_XINDEX) {
-    const x = elf.sections.find((s) => s.sh_type === SHT_SYMTAB_SHNDX && s.sh_link === tab.index);
+    const x = shndxSection(elf, tab.index);
     if (x && BigInt(4 * k + 4) <= x.sh_size) shndx = view(elf).u32(Number(x.sh_offset) + 4 * k, "");
     else problems.push(`st_shndx is SHN_XINDEX but no SHT_SYMTAB_SHNDX entry ${k} belongs to ${tab.name}`);
   }

@@ -51,7 +51,9 @@ const PUNCT1 = "(){};:,=+-*/%<>!~&|^?";
  * of one character c; PUNCT_TEXT[c * 128 + d] of two, where one exists; three-character tokens are
  * two-character ones followed by `=` (PUNCT3).
  */
-const PUNCT_TEXT: (string | undefined)[] = [];
+// Filled with undefined first: an array written only at scattered indices up to 16,384 becomes a
+// dictionary, and its look-ups were most of the lexer's time on long expressions.
+const PUNCT_TEXT: (string | undefined)[] = new Array<string | undefined>(128 * 128).fill(undefined);
 for (const p of PUNCT1) PUNCT_TEXT[p.charCodeAt(0)] = p;
 for (const p of PUNCT2) PUNCT_TEXT[p.charCodeAt(0) * 128 + p.charCodeAt(1)] = p;
 
@@ -219,13 +221,17 @@ export class Lexer {
   /** The offset of the next token at or after `pos`. */
   skipTrivia(pos: number): number {
     const t = this.text;
+    const cachedAny = this.skipCache.size > 0;
     for (;;) {
-      const cached = this.skipCache.size > 0 ? this.skipCache.get(pos) : undefined;
-      if (cached !== undefined) {
-        pos = cached;
-        continue;
-      }
       const c = t.charCodeAt(pos);
+      // The cache's offsets are a directive's `#` or the start of a line in a skipped arm.
+      if (cachedAny && (c === 35 || pos === 0 || t.charCodeAt(pos - 1) === 10)) {
+        const cached = this.skipCache.get(pos);
+        if (cached !== undefined) {
+          pos = cached;
+          continue;
+        }
+      }
       if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11) {
         pos++;
         continue;

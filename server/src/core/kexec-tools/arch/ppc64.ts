@@ -61,9 +61,22 @@ export function ktPpc64RelocName(type: number): string {
 
 /** The section kexec-tools' toc_section() finds: the first non-empty one named ".toc". */
 export function ktPpc64TocSection(elf: ElfFile): number | undefined {
-  const s = elf.sections.slice(0, elf.header.e_shnum).find((sh) => sh.sh_size !== 0n && sh.name === ".toc");
-  return s?.index;
+  // Asked per TOC relocation: found once per object (its section table may be thousands long).
+  if (tocSections.has(elf)) return tocSections.get(elf);
+  const n = elf.header.e_shnum;
+  let index: number | undefined;
+  for (let i = 0; i < n && i < elf.sections.length; i++) {
+    const sh = elf.sections[i]!;
+    if (sh.sh_size !== 0n && sh.name === ".toc") {
+      index = i;
+      break;
+    }
+  }
+  tocSections.set(elf, index);
+  return index;
 }
+
+const tocSections = new WeakMap<ElfFile, number | undefined>();
 
 /** machine_verify_elf_rel's edit: .toc's sh_addralign becomes at least 256 (section index -> align). */
 export function ktPpc64AlignOverrides(elf: ElfFile): ReadonlyMap<number, bigint> {
