@@ -9,13 +9,16 @@ import { loadKtPurgatory } from "../../server/src/core/kexec-tools/load";
 import { kexecToolsVersion } from "../../server/src/core/kexec-tools/version";
 import { kernelModel } from "../../server/src/core/kexec/kernel";
 import { loadPurgatory } from "../../server/src/core/kexec/load";
-import { hexU64, RelocationTable, u64Of } from "../../server/src/core/kexec/relocation-table";
+import { hexU64, RelocationTable, tableOf, u64Of } from "../../server/src/core/kexec/relocation-table";
 import { hex, u64 } from "../../server/src/core/kexec/u64";
 import { reportJson, stringify } from "../../server/src/core/report/json";
 import { reportText } from "../../server/src/core/report/text";
 import { reviveResult, simulate } from "../../server/src/core/simulate";
 import { SimulationPool } from "../../server/src/lsp/simulation-pool";
+import { writeReportJson } from "../../server/src/core/report/json-stream";
+import type { SimulationReport } from "../../server/src/core/simulate";
 import { fixturePath, mustSimulate, plainAttempt, readFixture } from "../helpers";
+import { hostileCopies, repeatedRelas } from "../hostile-objects";
 
 const TWO_64 = 1n << 64n;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -56,6 +59,74 @@ describe("relocation table", () => {
       assert.equal(t.hexAt(0, i), hex(v));
       assert.equal(t.hexAt(2, i), a < 0n ? "-" + hex(-a) : hex(a));
     });
+  });
+
+  it("says a row repeats the one before only when every column but the index is the same", () => {
+    const t = new RelocationTable();
+    const g = t.addGroup({ index: 2, name: ".rela.text" } as never, { index: 1, name: ".text" });
+    const h = t.addGroup({ index: 4, name: ".rela.data" } as never, { index: 3, name: ".data" });
+    const big = TWO_64 - MAX_SAFE - 1n; // no exact double: kept as words
+    const base = { group: g, r_offset: 8n, type: 1, sym: 3, A: 4n, P: 0x1000n, typeName: "R_X86_64_64" };
+    const facts = { symbol: "s", symShndx: 1, S: 0x2000n, value: 0x2004n, stored: 0x2004n, width: 8 };
+    type Row = typeof base & {
+      status: "ok" | "overflow";
+      reached: boolean;
+      f: typeof facts & { note?: string; window?: { from: bigint; to: bigint }[] };
+    };
+    const add = (r: Row, index: number) =>
+      t.add(
+        r.group,
+        { index, r_offset: r.r_offset, type: r.type, sym: r.sym, r_addend: r.A },
+        r.P,
+        r.typeName,
+        r.status,
+        r.f,
+        r.reached,
+      );
+    const row: Row = { ...base, status: "ok", reached: true, f: facts };
+    // Each variant differs from `row` in one column.
+    const variants: Row[] = [
+      { ...row, group: h },
+      { ...row, r_offset: 16n },
+      { ...row, r_offset: big },
+      { ...row, type: 2 },
+      { ...row, sym: 4 },
+      { ...row, A: -4n },
+      { ...row, A: big },
+      { ...row, P: 0x1008n },
+      { ...row, typeName: "R_X86_64_PC64" },
+      { ...row, status: "overflow" },
+      { ...row, reached: false },
+      { ...row, f: { ...facts, symbol: "t" } },
+      { ...row, f: { ...facts, symShndx: 2 } },
+      { ...row, f: { ...facts, S: big } },
+      { ...row, f: { ...facts, value: 0x3000n } },
+      { ...row, f: { ...facts, stored: big } },
+      { ...row, f: { ...facts, width: 4 } },
+      { ...row, f: { ...facts, note: "a note" } },
+      { ...row, f: { ...facts, window: [{ from: 0n, to: 0x1000n }] } },
+    ];
+    let index = 0;
+    for (const v of variants) {
+      add(row, index++);
+      const same = add(row, index++);
+      assert.equal(t.sameAsPrevious(same), true);
+      const other = add(v, index++);
+      assert.equal(
+        t.sameAsPrevious(other),
+        false,
+        JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? String(x) : x)),
+      );
+      // And the variant repeated is itself the same as before it, words included.
+      assert.equal(t.sameAsPrevious(add(v, index++)), true);
+    }
+    // Two values past the doubles that differ only in their words.
+    add({ ...row, r_offset: big }, index++);
+    assert.equal(t.sameAsPrevious(add({ ...row, r_offset: big + 8n }, index++)), false);
+    // No value (a failure stores nothing) against a value past the doubles: both NaN in the column.
+    add({ ...row, f: { ...facts, stored: undefined as unknown as bigint } }, index++);
+    assert.equal(t.sameAsPrevious(add({ ...row, f: { ...facts, stored: big } }, index++)), false);
+    assert.equal(t.sameAsPrevious(0), false);
   });
 
   it("formats the doubles' u64 in hex like the bigint", () => {
@@ -226,6 +297,54 @@ describe("reports from the table", () => {
       lines += fromTable.split("\n").length;
     }
     assert.ok(lines > 1000);
+  });
+});
+
+/** The same report with each load's relocations as a plain array: each row formatted per record. */
+function withPlainRecords(report: SimulationReport): SimulationReport {
+  return {
+    ...report,
+    loads: report.loads.map((l) => ({
+      ...l,
+      attempt: { ...l.attempt, relocations: [...l.attempt.relocations] },
+    })),
+  };
+}
+
+describe("reports of repeated rows", () => {
+  // A row that repeats the one before it but for its index has its text copied from that row's.
+  it("list them in text and JSON exactly as record-by-record formatting does", () => {
+    let copies = 0;
+    for (const dir of ["x86_64", "s390x", "riscv64", "kexec-tools"]) {
+      for (const f of readdirSync(fixturePath(dir, "obj")).filter((f) => f.endsWith(".ro"))) {
+        const elf = readElf(readFixture(dir, "obj", f));
+        // Offsets and addends past 2^53 too: rows whose values are 32-bit words.
+        for (const o of [{ name: `${dir}/${f}`, elf }, ...hostileCopies(`${dir}/${f}`, elf).slice(0, 2)]) {
+          const bytes = repeatedRelas(o.elf, 6, true);
+          for (const options of [{}, { loader: "kexec-tools" as const }]) {
+            const r = simulate(bytes, options);
+            if (!r.ok) continue;
+            const plain = withPlainRecords(r.report);
+            const label = `${o.name} ${JSON.stringify(options)}`;
+            assert.equal(
+              reportText("f.ro", r.report, { relocations: true }),
+              reportText("f.ro", plain, { relocations: true }),
+              label,
+            );
+            let fromTable = "";
+            let fromRecords = "";
+            writeReportJson("f.ro", r.report, (s) => (fromTable += s));
+            writeReportJson("f.ro", plain, (s) => (fromRecords += s));
+            assert.ok(fromTable === fromRecords, `${label}: the JSON reports differ`);
+            for (const { attempt } of r.report.loads) {
+              const t = tableOf(attempt.relocations);
+              for (let i = 1; t && i < t.length; i++) if (t.sameAsPrevious(i)) copies++;
+            }
+          }
+        }
+      }
+    }
+    assert.ok(copies > 5000, `only ${copies} rows repeated the one before them`);
   });
 });
 

@@ -420,6 +420,43 @@ export class RelocationTable {
   }
 
   /** Whether column c of row i is a value past the doubles, in bigHi[c][i] and bigLo[c][i]. */
+  /**
+   * Whether row i repeats row i - 1 in every column but `index`. The reporters then copy the text
+   * of the previous row after its index: a hostile object repeats one entry tens of thousands of
+   * times.
+   */
+  sameAsPrevious(i: number): boolean {
+    const j = i - 1;
+    if (
+      j < 0 ||
+      this.group[i] !== this.group[j] ||
+      this.type[i] !== this.type[j] ||
+      this.symIndex[i] !== this.symIndex[j] ||
+      this.symShndx[i] !== this.symShndx[j] ||
+      this.symbolId[i] !== this.symbolId[j] ||
+      this.typeNameId[i] !== this.typeNameId[j] ||
+      this.width[i] !== this.width[j] ||
+      this.status[i] !== this.status[j] ||
+      this.flags[i] !== this.flags[j] ||
+      this.windowId[i] !== this.windowId[j] ||
+      this.noteId[i] !== this.noteId[j]
+    )
+      return false;
+    for (let c = 0; c < this.wide.length; c++) {
+      const a = this.wide[c]![i]!;
+      const b = this.wide[c]![j]!;
+      if (a === b) continue;
+      // Both NaN: the same when both are undefined, or both words and the words are equal.
+      if (a === a || b === b || this.hasBig(c, i) !== this.hasBig(c, j)) return false;
+      if (
+        this.hasBig(c, i) &&
+        (this.bigHi[c]![i] !== this.bigHi[c]![j] || this.bigLo[c]![i] !== this.bigLo[c]![j])
+      )
+        return false;
+    }
+    return true;
+  }
+
   hasBig(c: Col, i: number): boolean {
     const mask = this.bigMask;
     return mask !== undefined && (mask[i]! & (1 << c)) !== 0;

@@ -436,6 +436,9 @@ function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) 
   const colStored = t.wide[WIDE.stored]!;
   let buf: Uint8Array = Buffer.allocUnsafe(CHUNK);
   let pos = 0;
+  // Where the previous row's text after its index lies in `buf` (tailFrom < 0: not in this chunk).
+  let tailFrom = -1;
+  let tailTo = -1;
   for (let i = 0; i < t.length; i++) {
     const g = groups[group[i]!]!;
     const typeName = strings[typeNameId[i]!]!;
@@ -447,11 +450,20 @@ function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) 
       if (pos > 0) emit(buf.subarray(0, pos));
       buf = Buffer.allocUnsafe(Math.max(CHUNK, need));
       pos = 0;
+      tailFrom = -1;
     }
     pos = putBytes(buf, pos, i === 0 ? firstLead : nextLead);
     buf[pos++] = 91;
     pos = putBytes(buf, pos, g);
     pos = putDec(buf, pos, index[i]!);
+    if (tailFrom >= 0 && t.sameAsPrevious(i)) {
+      buf.copyWithin(pos, tailFrom, tailTo);
+      tailTo = pos + (tailTo - tailFrom);
+      tailFrom = pos;
+      pos = tailTo;
+      continue;
+    }
+    tailFrom = pos;
     buf[pos++] = 44;
     let d = rOffset[i]!;
     pos = d === d ? putHex(buf, pos, d, false, true) : bigField(t, buf, pos, WIDE.r_offset, i, false);
@@ -484,6 +496,7 @@ function writeTableRows(t: RelocationTable, lead: string, emit: (b: Uint8Array) 
     pos = putBytes(buf, pos, (flags[i]! & 1) !== 0 ? TRUE : FALSE);
     pos = putBytes(buf, pos, win);
     buf[pos++] = 93;
+    tailTo = pos;
   }
   if (pos > 0) emit(buf.subarray(0, pos));
 }

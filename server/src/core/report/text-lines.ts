@@ -152,6 +152,9 @@ export function writeTableLines(t: RelocationTable, emit: (b: Uint8Array) => voi
   ];
   let buf: Uint8Array = Buffer.allocUnsafe(CHUNK);
   let pos = 0;
+  // Where the previous line starts in `buf` (-1: not in this chunk). The index is not printed, so a
+  // row repeating the one before it (sameAsPrevious) prints the same line.
+  let lastLine = -1;
   for (let i = 0; i < t.length; i++) {
     const target = targets[group[i]!]!;
     const typeName = strings[typeNameId[i]!]!;
@@ -161,9 +164,18 @@ export function writeTableLines(t: RelocationTable, emit: (b: Uint8Array) => voi
       if (pos > 0) emit(buf.subarray(0, pos));
       buf = Buffer.allocUnsafe(Math.max(CHUNK, need));
       pos = 0;
+      lastLine = -1;
+    }
+    if (lastLine >= 0 && t.sameAsPrevious(i)) {
+      buf.copyWithin(pos, lastLine, pos);
+      const n = pos - lastLine;
+      lastLine = pos;
+      pos += n;
+      continue;
     }
     // `${targetName}+${offset}` padded to 25 characters after the 4-space indent.
     const lineStart = pos;
+    lastLine = pos;
     pos = putBytes(buf, pos, target.bytes);
     const d = rOffset[i]!;
     if (d === d) pos = putHex(buf, pos, d, false, false);
