@@ -16,7 +16,7 @@ import type { KernelLog } from "../kexec/log";
 import type { RecordFacts, RelocStatus } from "../kexec/relocate";
 import type { RelocationList } from "../kexec/relocation-record";
 import { RelocationTable, STATUSES } from "../kexec/relocation-table";
-import { RepeatedEntries } from "../kexec/repeated-entries";
+import { REPEATS, RepeatedEntries } from "../kexec/repeated-entries";
 import { hex, u64 } from "../kexec/u64";
 import type { KtLayout } from "./layout";
 import type { KtArch, KtFastCall, KtFastResult } from "./types";
@@ -29,6 +29,9 @@ export interface KtRelocationOutcome {
   /** Why the behaviour is undefined, when the walk reached such a relocation first. */
   readonly undefinedBehaviour: string[];
 }
+
+/** The table's code for status "ok" (its index in STATUSES). */
+const OK_CODE = STATUSES.indexOf("ok");
 
 /** The statuses whose relocation stored nothing. */
 const STORELESS = new Set<RelocStatus>([
@@ -230,14 +233,31 @@ export function ktApplyRelocations(
     let address: bigint;
     // Not-reached failures of entries that repeat, copied (see RepeatedEntries). Only failures: a
     // not-reached relocation that applies stores into the scratch copy, which a read-modify-write
-    // type reads back.
+    // type reads back; where no type reads its field (writeOnly), every not-reached row is copied,
+    // and so is a reached one that repeats the entry just applied without dying (it stores the
+    // same bytes into the same field, with no store between them).
     const repeats = new RepeatedEntries(elf, relsec.index);
     const entryOf = (row: number): number => table.index[row]!;
+    const writeOnly = arch.writeOnly === true && !log.withDebug && REPEATS.copy;
+    const firstRow = table.length;
     const push = (r: RecordFacts & { typeName: string; status: RelocStatus }): void => {
       table.add(group, rel, address, r.typeName, r.status, r, live);
-      if (!live && STORELESS.has(r.status)) repeats.add(rel.index, table.length - 1);
+      if (!live && (writeOnly || STORELESS.has(r.status))) repeats.add(rel.index, table.length - 1);
     };
     for (let i = 0; i < entries.count; i++) {
+      if (live && writeOnly && i > 0) {
+        const last = table.length - 1;
+        if (
+          last >= firstRow &&
+          table.index[last] === i - 1 &&
+          table.status[last] === OK_CODE &&
+          repeats.same(i - 1, i)
+        ) {
+          REPEATS.copied++;
+          table.copyRow(last, i);
+          continue;
+        }
+      }
       if (fastRow !== undefined && fastRow(i, group)) continue;
       if (!live) {
         const row = repeats.rowFor(i, entryOf);

@@ -138,6 +138,12 @@ export interface KtArch {
   apply(call: KtRelocCall): KtRelocResult;
   /** The number path of apply(), if the architecture has one. */
   readonly applyFast?: KtFastApply;
+  /**
+   * True when no type's apply() reads the field it stores into (x86_64): an entry that repeats the
+   * one before it then stores the same bytes again, and a not-reached one's result does not depend
+   * on the stores before it, so the walk copies their rows.
+   */
+  readonly writeOnly?: boolean;
   /** getpagesize() of the machine kexec runs on. */
   readonly pageSize: bigint;
   /** RAM ranges of a typical machine with `ramSize` bytes (default: one range from 0). */

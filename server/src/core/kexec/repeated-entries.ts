@@ -47,7 +47,8 @@ export class RepeatedEntries {
     return h;
   }
 
-  private same(a: number, b: number): boolean {
+  /** Whether entries a and b are the same bytes. */
+  same(a: number, b: number): boolean {
     const bytes = this.bytes;
     const x = this.base + a * this.size;
     const y = this.base + b * this.size;

@@ -177,6 +177,8 @@ export const KT_X86_64: KtArch = {
   typeName: ktX86RelocName,
   applyDebug: ktX86RelocName,
   apply,
+  // Every type computes its field from S, A and the address: none reads what is there.
+  writeOnly: true,
   applyFast: { littleEndian: true, one: applyFast },
   pageSize: 4096n,
   placement: (options) => ({
