@@ -42,7 +42,7 @@ function withHook(arch: KernelArch, hook: RelaHook): KernelArch {
 function counting(hook: RelaHook, count: { fast: number; symbol: number }): RelaHook {
   const fast = hook.fast!;
   const counted: FastRela<unknown> = {
-    symbol: (ctx, sym, index) => fast.symbol(ctx, sym, index),
+    symbol: (ctx, sym, index, name) => fast.symbol(ctx, sym, index, name),
     one: (ctx, sym, entries, i, targetAddr, live, out) => {
       const took = fast.one(ctx, sym, entries, i, targetAddr, live, out);
       if (took) count.fast++;

@@ -156,8 +156,11 @@ export interface FastOutcome {
  * relocation, so results never depend on which path ran (test/unit/number-paths.test.ts).
  */
 export interface FastRela<Sym> {
-  /** Per symbol (`index` in the table), once per section and load: what the arithmetic needs, or undefined to decline. */
-  symbol(ctx: RelaContext, sym: ElfSymbol, index: number): Sym | undefined;
+  /**
+   * Per symbol (`index` in the table, `name` as the kernel prints it), once per section and load:
+   * what the arithmetic needs, or undefined to decline.
+   */
+  symbol(ctx: RelaContext, sym: ElfSymbol, index: number, name: string): Sym | undefined;
   /**
    * Entry `i` of `entries` against `sym`, with the target section at `targetAddr` (an exact double,
    * or NaN). Reads its numbers from the columns itself: doubles passed as arguments get boxed.
@@ -289,7 +292,7 @@ export function applyRelaWith(hook: RelaHook, ctx: RelaContext, out: RelocationT
         sym,
         name,
         nameId: out.stringId(name),
-        fast: fast && !(sym instanceof ElfFormatError) ? fast.symbol(ctx, sym, k) : undefined,
+        fast: fast && !(sym instanceof ElfFormatError) ? fast.symbol(ctx, sym, k, name) : undefined,
         failure:
           hook.symbolFailure && !(sym instanceof ElfFormatError)
             ? hook.symbolFailure(ctx, sym, name)

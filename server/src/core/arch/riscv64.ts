@@ -154,9 +154,7 @@ function riscvHook(era: RiscvEra): RelaHook {
         const sec = layout.sechdrs[sym.st_shndx]!;
         secBase = sec.sh_addr;
         k = sec.inBuffer || sec.isBss ? 1 : 0;
-        if (sym.st_shndx === 0 && rel.sym !== 0) {
-          note = `${name} is undefined: the riscv relocator does not check, and resolves it as sechdrs[0].sh_addr (${secBase}) + st_value`;
-        }
+        if (sym.st_shndx === 0 && rel.sym !== 0) note = undefinedNote(ctx, name);
       }
       const S = u64(sym.st_value + secBase);
       const val = u64(S + rel.r_addend);
@@ -270,8 +268,20 @@ function riscvSymbolFailure(
  * names a section (0 included). Declines an undefined named symbol (the bigint path notes it), an
  * index the relocator refuses, and an S past 2^53.
  */
-function riscvSymbol(ctx: RelaContext, sym: ElfSymbol, index: number): FastSymbol | undefined {
-  return sym.st_shndx === 0 && index !== 0 ? undefined : symbolAddress(ctx, sym);
+/** S and k, and for an undefined symbol (not entry 0) the note one() gives its rows. */
+interface RiscvSymbol extends FastSymbol {
+  readonly note: string | undefined;
+}
+
+function riscvSymbol(ctx: RelaContext, sym: ElfSymbol, index: number, name: string): RiscvSymbol | undefined {
+  const s = symbolAddress(ctx, sym);
+  if (s === undefined) return undefined;
+  return { S: s.S, k: s.k, note: sym.st_shndx === 0 && index !== 0 ? undefinedNote(ctx, name) : undefined };
+}
+
+/** The relocator takes an undefined symbol's st_shndx (0) as a section index like any other. */
+function undefinedNote(ctx: RelaContext, name: string): string {
+  return `${name} is undefined: the riscv relocator does not check, and resolves it as sechdrs[0].sh_addr (${ctx.layout.sechdrs[0]!.sh_addr}) + st_value`;
 }
 
 // The immediate encoders again, on the low 32 bits of the value (every bit they take is below 2^21).
@@ -308,7 +318,7 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  * The relocator with doubles, for relocations whose values are exact below 2^53 and whose field lies
  * in the buffer. The auipc + jalr pair (CALL, PCREL_HI20) is patched as two 32-bit words.
  */
-function riscvFast(era: RiscvEra): FastRela<FastSymbol> {
+function riscvFast(era: RiscvEra): FastRela<RiscvSymbol> {
   return {
     symbol: riscvSymbol,
     one(ctx, sym, entries, i, targetAddr, _live, out) {
@@ -363,7 +373,7 @@ function riscvFast(era: RiscvEra): FastRela<FastSymbol> {
           return false;
       }
       out.status = "ok";
-      out.note = undefined;
+      out.note = sym.note;
       out.P = P;
       out.S = S;
       out.value = abs ? val : d;

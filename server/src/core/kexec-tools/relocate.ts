@@ -145,7 +145,8 @@ export function ktApplyRelocations(
       if (!applyFast.one(call, result)) return false;
       const width = result.width;
       if (at + width > bufferLengthN) return false;
-      if (width > 0) storeNumberField(call.data, at, result.stored, width, applyFast.littleEndian);
+      if (width > 0 && result.stored === result.stored)
+        storeNumberField(call.data, at, result.stored, width, applyFast.littleEndian);
       let typeNameId = typeIds[type];
       if (typeNameId === undefined) typeIds[type] = typeNameId = table.stringId(typeNameOf(type));
       if (result.window !== lastWindow) {

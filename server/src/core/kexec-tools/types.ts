@@ -59,6 +59,7 @@ export interface KtFastResult {
   /** The row's note (one string per kind of row, not one per row), or undefined. */
   note: string | undefined;
   width: number;
+  /** NaN when the field's new value is not known (the row says nothing was stored). */
   stored: number;
   memCoefficient: 0 | 1;
   window: readonly Interval[] | undefined;

@@ -128,16 +128,10 @@ function apply(call: KtPpc64RelocCall): Result {
     case 38:
       return store(value, 8, 1);
     case 44:
-      return store(value, 8, 1, "kexec-tools stores the absolute value for REL64, not value - address");
+      return store(value, 8, 1, REL64_NOTE);
     case 26:
       // value - (uint32_t)location: location is kexec's malloc'd staging buffer, not `address`.
-      return {
-        typeName,
-        status: "ok",
-        width: 4,
-        memCoefficient: 0,
-        note: "kexec-tools subtracts the low 32 bits of its own heap pointer to the field, so the stored value is unpredictable (harmless in .eh_frame, which nothing reads)",
-      };
+      return { typeName, status: "ok", width: 4, memCoefficient: 0, note: REL32_NOTE };
     case 51:
     case 47:
     case 63:
@@ -288,6 +282,8 @@ function symbolOps(_v: unknown, options: KtLoadOptions): KtSymbolOp[] {
 }
 
 const REL64_NOTE = "kexec-tools stores the absolute value for REL64, not value - address";
+const REL32_NOTE =
+  "kexec-tools subtracts the low 32 bits of its own heap pointer to the field, so the stored value is unpredictable (harmless in .eh_frame, which nothing reads)";
 
 /**
  * apply() with doubles for the absolute types of a little-endian object (ppc64le): the address and
@@ -328,6 +324,12 @@ const applyFast: KtFastApply = {
       case 41:
         stored = (Math.floor(value / 0x1_0000_0000) >>> 16) & 0xffff;
         break;
+      case 26:
+        // A field whose value is unknown (see REL32_NOTE): nothing is stored in the model.
+        width = 4;
+        stored = NaN;
+        out.note = REL32_NOTE;
+        break;
       default:
         return false;
     }
@@ -335,7 +337,7 @@ const applyFast: KtFastApply = {
     out.status = "ok";
     out.width = width;
     out.stored = stored;
-    out.memCoefficient = 1;
+    out.memCoefficient = r_type === 26 ? 0 : 1;
     out.window = undefined;
     return true;
   },
