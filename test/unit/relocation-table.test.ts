@@ -125,7 +125,7 @@ describe("relocation table", () => {
     assert.equal(t.sameAsPrevious(add({ ...row, r_offset: big + 8n }, index++)), false);
     // No value (a failure stores nothing) against a value past the doubles: both NaN in the column.
     add({ ...row, f: { ...facts, stored: undefined as unknown as bigint } }, index++);
-    assert.equal(t.sameAsPrevious(add({ ...row, f: { ...facts, stored: big } }, index++)), false);
+    assert.equal(t.sameAsPrevious(add({ ...row, f: { ...facts, stored: big } }, index)), false);
     assert.equal(t.sameAsPrevious(0), false);
   });
 
