@@ -16,7 +16,7 @@ import {
 } from "./staging";
 import { sumAbove, type U64 } from "./u64";
 
-/** What a copy needs of a section header (a SectionToCopy is one). */
+/** What a copy needs of a section header (a LoadedSection is one). */
 export interface SectionToCopy {
   readonly index: number;
   readonly name: string;
