@@ -187,21 +187,13 @@ export function writeTableLines(t: RelocationTable, emit: (b: Uint8Array) => voi
     buf[pos++] = 32;
     pos = putCell(buf, pos, symbol, 24);
     buf[pos++] = 32;
-    const S = colS[i]!;
-    pos =
-      S === S || t.hasBig(WIDE.S, i)
-        ? hexField(t, buf, pos, S, WIDE.S, i, false, 18)
-        : putCell(buf, pos, DASH, 18);
+    pos = hexField(t, buf, pos, colS[i]!, WIDE.S, i, false, 18);
     buf[pos++] = 32;
     pos = hexField(t, buf, pos, colA[i]!, WIDE.A, i, true, 8);
     buf[pos++] = 32;
     pos = hexField(t, buf, pos, colP[i]!, WIDE.P, i, false, 18);
     buf[pos++] = 32;
-    const stored = colStored[i]!;
-    pos =
-      stored === stored || t.hasBig(WIDE.stored, i)
-        ? hexField(t, buf, pos, stored, WIDE.stored, i, false, 11)
-        : putCell(buf, pos, DASH, 11);
+    pos = hexField(t, buf, pos, colStored[i]!, WIDE.stored, i, false, 11);
     pos = putBytes(buf, pos, statuses[status[i]!]!.bytes);
     if ((flags[i]! & 1) === 0) pos = putBytes(buf, pos, notReached.bytes);
     buf[pos++] = 10;
