@@ -220,7 +220,18 @@ describe("kexec-tools x86_64 number path", () => {
                 const data = new Uint8Array(16);
                 if (
                   !fastApply.one(
-                    { ...call, symMoves, version, live, data, at: 0, elfLittleEndian: true },
+                    {
+                      ...call,
+                      symMoves,
+                      version,
+                      live,
+                      data,
+                      at: 0,
+                      elfLittleEndian: true,
+                      toc: NaN,
+                      st_other: 0,
+                      e_flags: 0,
+                    },
                     out,
                   )
                 )

@@ -91,7 +91,12 @@ export function ktApplyRelocations(
     data: layout.buffer,
     at: 0,
     elfLittleEndian: elf.header.littleEndian,
+    toc: NaN,
+    st_other: 0,
+    e_flags: elf.header.e_flags,
   };
+  const toc = arch.applyFast?.tocPointer?.(elf, sectionAddress);
+  if (toc !== undefined) call.toc = exactNumber(toc);
   const result: KtFastResult = {
     status: "ok",
     note: undefined,
@@ -136,6 +141,7 @@ export function ktApplyRelocations(
       call.value = value;
       call.address = P;
       call.symMoves = resolved.k === 1;
+      call.st_other = resolved.sym.st_other;
       call.live = live;
       // Not reached: fields are read from and stored into the scratch copy, as on the bigint path.
       if (!live && scratch === undefined) scratch = scratchOf(layout.buffer);

@@ -51,6 +51,11 @@ export interface KtFastCall {
   at: number;
   /** The object's byte order (arm64 stores data fields in it, instructions little-endian). */
   elfLittleEndian: boolean;
+  /** The load's TOC pointer (ppc64's r2), from KtFastApply.tocPointer; NaN without one or past 2^53. */
+  toc: number;
+  /** The symbol's st_other and the object's e_flags (ppc64's ELFv2 local entry offset). */
+  st_other: number;
+  e_flags: number;
 }
 
 /** What the number path computed; `stored` is meaningful when `width` is above 0. */
@@ -73,6 +78,8 @@ export interface KtFastResult {
 export interface KtFastApply {
   /** The byte order of the stores. */
   readonly littleEndian: boolean;
+  /** The TOC pointer the TOC-relative types use, once per load (the loader's section addresses). */
+  readonly tocPointer?: (elf: ElfFile, sectionAddress: (index: number) => bigint) => bigint | undefined;
   one(call: KtFastCall, out: KtFastResult): boolean;
 }
 

@@ -15,7 +15,7 @@
 
 import { ELFCLASS64, EM_PPC64 } from "../../elf/constants";
 import type { ElfFile } from "../../elf/types";
-import { lowBits, readField, writeField } from "../../arch/common";
+import { lowBits, readField, readWord, writeField } from "../../arch/common";
 import { U32_MASK, U64_MASK, u64 } from "../../kexec/u64";
 import type {
   KtArch,
@@ -170,9 +170,12 @@ function apply(call: KtPpc64RelocCall): Result {
 
 /** PPC64_LOCAL_ENTRY_OFFSET(st_other) for ELFv2 objects (e_flags 2); ELFv1 builds use 0. */
 function localEntryOffset(call: KtRelocCall): bigint {
-  if ((call.elf.header.e_flags & 3) !== 2) return 0n;
-  const v = (call.sym.st_other & 0xe0) >> 5;
-  return BigInt(((1 << v) >> 2) << 2);
+  return BigInt(localEntry(call.elf.header.e_flags, call.sym.st_other));
+}
+
+function localEntry(e_flags: number, st_other: number): number {
+  if ((e_flags & 3) !== 2) return 0;
+  return ((1 << ((st_other & 0xe0) >> 5)) >> 2) << 2;
 }
 
 type Store = (value: bigint, width: number, memCoefficient: 0 | 1, note?: string) => Result;
@@ -211,10 +214,7 @@ function tocRelative(call: KtRelocCall, toc: bigint, store: Store, die: Die): Re
         return die("Unexpected instruction for  R_PPC64_REL16_HA", "unknown-type");
       }
       const v = u64(value + toc);
-      const note =
-        (v & 0x8000n) !== 0n
-          ? "kexec-tools loads r2 with lis (@h, not @ha): bit 15 of the TOC pointer is set, so r2 ends up 0x10000 too low"
-          : undefined;
+      const note = (v & 0x8000n) !== 0n ? REL16_HA_NOTE : undefined;
       return store(0x3c400000n + ((v >> 16n) & 0xffffn), 4, 1, note);
     }
     default: {
@@ -286,15 +286,18 @@ const REL32_NOTE =
   "kexec-tools subtracts the low 32 bits of its own heap pointer to the field, so the stored value is unpredictable (harmless in .eh_frame, which nothing reads)";
 
 /**
- * apply() with doubles for the absolute types of a little-endian object (ppc64le): the address and
- * its 16-bit pieces. The TOC-relative and branch types (which need r2 or the symbol's local entry)
- * and big-endian objects stay with apply().
+ * apply() with doubles for a little-endian object (ppc64le): the absolute types, REL24, and the
+ * TOC-relative ones given r2 once per load. Big-endian objects, the types kexec-tools does not know
+ * and every relocation kexec dies on stay with apply().
  */
 const applyFast: KtFastApply = {
   littleEndian: true,
+  tocPointer: (elf, sectionAddress) => ktPpc64R2(elf, sectionAddress),
   one(call: KtFastCall, out: KtFastResult): boolean {
     if (!call.elfLittleEndian) return false;
     const { r_type, value } = call;
+    if (TOC_RELATIVE.has(r_type)) return tocRelativeFast(call, out);
+    if (r_type === 10) return rel24Fast(call, out);
     let width = 2;
     let stored: number;
     switch (r_type) {
@@ -342,6 +345,90 @@ const applyFast: KtFastApply = {
     return true;
   },
 };
+
+const TOC_RELATIVE = new Set([51, 47, 63, 48, 64, 49, 50, 252, 250]);
+const REL16_HA_NOTE =
+  "kexec-tools loads r2 with lis (@h, not @ha): bit 15 of the TOC pointer is set, so r2 ends up 0x10000 too low";
+
+/** tocRelative() in numbers: declines where kexec dies (apply() prints the message). */
+function tocRelativeFast(call: KtFastCall, out: KtFastResult): boolean {
+  const { r_type, value, toc, data, at } = call;
+  if (!(toc === toc)) return false;
+  // value - r2 as a signed double: exact below 2^53 in magnitude (NaN-free from here on).
+  const rel = value - toc;
+  if (!(rel <= MAX_SAFE && rel >= -MAX_SAFE)) return false;
+  const width = r_type === 51 ? 8 : r_type === 252 ? 4 : 2;
+  // REL16_LO stores 2 bytes but first reads the whole instruction.
+  if (at + (r_type === 250 ? 4 : width) > data.byteLength) return false;
+  let stored: number;
+  let memCoefficient: 0 | 1 = 0;
+  out.note = undefined;
+  switch (r_type) {
+    case 51:
+      stored = toc;
+      memCoefficient = 1;
+      break;
+    case 47:
+    case 48:
+      // TOC16 also checks the signed 16-bit range; the mask keeps every bit, so nothing of the old field stays.
+      if (r_type === 47 && !(rel >= -0x8000 && rel <= 0x7fff)) return false;
+      stored = lowBits(rel, 16);
+      break;
+    case 63:
+    case 64:
+      if (r_type === 63 && !(rel >= -0x8000 && rel <= 0x7fff)) return false;
+      if (lowBits(rel, 2) !== 0) return false;
+      stored = (readWord(data, at, 2, true) & 3) | lowBits(rel, 16);
+      break;
+    case 49:
+      stored = (lowBits(rel, 32) >>> 16) & 0xffff;
+      break;
+    case 50:
+      stored = ((lowBits(rel, 32) + 0x8000) >>> 16) & 0xffff;
+      break;
+    case 252: {
+      if (readWord(data, at, 4, true) >>> 16 !== 0x3c4c) return false;
+      const v = value + toc;
+      if (!(v <= MAX_SAFE)) return false;
+      const lo32 = lowBits(v, 32);
+      stored = 0x3c400000 + (lo32 >>> 16);
+      memCoefficient = 1;
+      out.note = (lo32 & 0x8000) !== 0 ? REL16_HA_NOTE : undefined;
+      break;
+    }
+    default: {
+      // 250 REL16_LO
+      if (readWord(data, at, 4, true) >>> 16 !== 0x3842) return false;
+      const v = value + toc - 4;
+      if (!(v <= MAX_SAFE && v >= -MAX_SAFE)) return false;
+      stored = lowBits(v, 16);
+      memCoefficient = 1;
+    }
+  }
+  out.status = "ok";
+  out.width = width;
+  out.stored = stored;
+  out.memCoefficient = memCoefficient;
+  out.window = undefined;
+  return true;
+}
+
+/** REL24 in numbers: the branch's 24-bit word offset, declined out of range (kexec dies). */
+function rel24Fast(call: KtFastCall, out: KtFastResult): boolean {
+  const { data, at } = call;
+  const v = call.value + localEntry(call.e_flags, call.st_other) - call.address;
+  if (!(v >= -0x2000000 && v <= 0x1ffffff) || lowBits(v, 2) !== 0) return false;
+  if (at + 4 > data.byteLength) return false;
+  out.note = undefined;
+  out.status = "ok";
+  out.width = 4;
+  out.stored = ((readWord(data, at, 4, true) & 0xfc000003) | (lowBits(v, 32) & 0x03fffffc)) >>> 0;
+  out.memCoefficient = 0;
+  out.window = undefined;
+  return true;
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 export const KT_PPC64: KtArch = {
   id: "ppc64",
