@@ -281,6 +281,14 @@ export class Lexer {
     const t = this.lexAt(pos, mode);
     this.cacheKeys[slot] = key;
     this.cacheTokens[slot] = t;
+    // A token whose first character starts no name in either state (`{`, `(`, `;`, a string, the
+    // end) is the same token in both: the parser often asks for it in the other state next.
+    const c = this.text.charCodeAt(t.start);
+    if (t.kind !== "name" && t.kind !== "number" && !(c < 128 && (IS_NAME[c] === 1 || IS_EXPR[c] === 1))) {
+      const other = mode === "name" ? key + 1 : key - 1;
+      this.cacheKeys[other & 255] = other;
+      this.cacheTokens[other & 255] = t;
+    }
     return t;
   }
 

@@ -18,6 +18,7 @@ import type { ElfFile } from "../elf/types";
 import type * as A from "./ast";
 import { fnmatch, isWildcard, PatternCache } from "../fnmatch";
 import { evaluate, type EvalContext } from "./evaluate";
+import { PrefixIndex } from "./prefix-index";
 
 export const SHF_WRITE = 0x1n;
 export const SHF_ALLOC = 0x2n;
@@ -312,6 +313,15 @@ function matchSections(desc: A.InputSectionDesc, s: InputSection): A.Pattern | u
   return null;
 }
 
+/**
+ * The literal text every section name a description takes starts with, one per pattern (a bare file
+ * name takes every section: ""). A description whose patterns are all COMMON takes none.
+ */
+function sectionPrefixes(desc: A.InputSectionDesc): string[] {
+  if (!desc.sections) return [""];
+  return distinctPatterns(desc).map((p) => sectionSpec(p.value).prefix);
+}
+
 const distinct = new WeakMap<A.InputSectionDesc, readonly A.Pattern[]>();
 
 /**
@@ -426,16 +436,25 @@ export function placeSections(
   // The descriptions whose file part (pattern and EXCLUDE_FILE) takes each object, in script order:
   // decided once per object, not once per input section (a script of 20,000 descriptions for files
   // that are not there, or one file pattern of 500 KB, made that the whole cost).
-  const forObject = objects.map((o) =>
-    firstDescs.filter(
-      (d) =>
-        fileMatches(d.desc.file.value, o.path) &&
-        !(linker === "bfd" && excluded(d.desc.excludeFiles, o.path)),
-    ),
-  );
+  const forObject = objects.map((o) => {
+    const takes = new Uint8Array(firstDescs.length);
+    firstDescs.forEach((d, order) => {
+      const file = d.desc.file.value;
+      if (fileMatches(file, o.path) && !(linker === "bfd" && excluded(d.desc.excludeFiles, o.path)))
+        takes[order] = 1;
+    });
+    return takes;
+  });
+  const index = new PrefixIndex();
+  firstDescs.forEach((d, order) => {
+    for (const prefix of sectionPrefixes(d.desc)) index.add(prefix, order);
+  });
   for (const s of inputs) {
     let rule: Rule | undefined;
-    for (const d of forObject[s.objectIndex]!) {
+    const takes = forObject[s.objectIndex]!;
+    for (const order of index.candidates(s.name)) {
+      if (takes[order] !== 1) continue;
+      const d = firstDescs[order]!;
       const m = matchSections(d.desc, s);
       if (m === null) continue;
       rule = m ? { ...d, pattern: m } : d;

@@ -26,6 +26,26 @@ export interface ParseOptions {
 
 class Fail extends Error {}
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What follows an output section's or an overlay's body: `>region AT>lma :phdr =fill`. */
+interface SectionTail {
+  readonly region: A.Name | undefined;
+  readonly lmaRegion: A.Name | undefined;
+  readonly phdrs: readonly A.Name[];
+  readonly fill: A.Expr | undefined;
+}
+
+function addTail(node: { region?: A.Name; lmaRegion?: A.Name; fill?: A.Expr }, tail: SectionTail): void {
+  if (tail.region) node.region = tail.region;
+  if (tail.lmaRegion) node.lmaRegion = tail.lmaRegion;
+  if (tail.fill) node.fill = tail.fill;
+}
+
+// Shared empty lists: most patterns have no sort and no EXCLUDE_FILE, most sections no :phdr.
+const NO_NAMES: readonly A.Name[] = Object.freeze([]);
+const NO_SORT: readonly string[] = Object.freeze([]);
+
 const UNARY_OPS = new Set(["-", "+", "!", "~"]);
 
 /** The fragment reading of a tolerant parse already has as many errors as the first: it cannot win. */
@@ -707,26 +727,29 @@ class Parser {
     this.block(open, () => this.outputSectionItem(), body, true);
     const bodyRange = this.range(open.start);
     const tail = this.sectionTail();
-    return {
+    // Optional fields are added only when written (no spreads: a megabyte script has 60,000 of these).
+    const node: Writable<A.OutputSection> = {
       kind: "OutputSection",
       name,
-      ...(address ? { address } : {}),
-      ...(type ? { type } : {}),
-      ...(at ? { at } : {}),
-      ...(align ? { align } : {}),
-      ...(alignWithInput ? { alignWithInput } : {}),
-      ...(subalign ? { subalign } : {}),
-      ...(constraint ? { constraint } : {}),
-      ...(keywords.length ? { keywords } : {}),
       body,
       bodyRange,
-      ...tail,
+      phdrs: tail.phdrs,
       range: this.range(name.range.start),
     };
+    if (address) node.address = address;
+    if (type) node.type = type;
+    if (at) node.at = at;
+    if (align) node.align = align;
+    if (alignWithInput) node.alignWithInput = alignWithInput;
+    if (subalign) node.subalign = subalign;
+    if (constraint) node.constraint = constraint;
+    if (keywords.length) node.keywords = keywords;
+    addTail(node, tail);
+    return node;
   }
 
   /** `>region AT>lma :phdr :phdr =fill ,` after an output section's body. */
-  private sectionTail(): { region?: A.Name; lmaRegion?: A.Name; phdrs: A.Name[]; fill?: A.Expr } {
+  private sectionTail(): SectionTail {
     let region: A.Name | undefined;
     let lmaRegion: A.Name | undefined;
     let fill: A.Expr | undefined;
@@ -750,12 +773,7 @@ class Parser {
       } else break;
     }
     this.accept(",");
-    return {
-      ...(region ? { region } : {}),
-      ...(lmaRegion ? { lmaRegion } : {}),
-      phdrs,
-      ...(fill ? { fill } : {}),
-    };
+    return { region, lmaRegion, phdrs: phdrs.length > 0 ? phdrs : NO_NAMES, fill };
   }
 
   private isSectionType(): boolean {
@@ -838,7 +856,7 @@ class Parser {
     if (this.is("(")) {
       const open = this.next("expr");
       sections = [];
-      let pending: A.Name[] = [];
+      let pending = NO_NAMES;
       for (;;) {
         const t = this.peek("name");
         if (t.kind === "punct" && t.text === ")") {
@@ -856,25 +874,26 @@ class Parser {
           continue;
         }
         const p = this.pattern("a section name pattern", pending);
-        pending = [];
+        pending = NO_NAMES;
         sections.push(p);
       }
     }
     if (keep) this.expect(")");
     this.accept(";");
-    return {
+    const node: Writable<A.InputSectionDesc> = {
       kind: "InputSection",
       keep,
       file,
       excludeFiles,
-      ...(sections ? { sections } : {}),
-      ...(flags ? { flags } : {}),
       range: this.range(start.start),
     };
+    if (sections) node.sections = sections;
+    if (flags) node.flags = flags;
+    return node;
   }
 
-  private excludeFile(): A.Name[] {
-    if (this.peek("name").text !== "EXCLUDE_FILE") return [];
+  private excludeFile(): readonly A.Name[] {
+    if (this.peek("name").text !== "EXCLUDE_FILE") return NO_NAMES;
     this.next();
     const open = this.expect("(");
     const names: A.Name[] = [];
@@ -905,7 +924,7 @@ class Parser {
   }
 
   /** A wildcard pattern, possibly wrapped in SORT_*( ... ), nested at most twice. */
-  private pattern(what: string, excludeFiles: A.Name[] = []): A.Pattern {
+  private pattern(what: string, excludeFiles: readonly A.Name[] = NO_NAMES): A.Pattern {
     const t = this.peek("name");
     if (t.kind === "name" && SORT_KEYWORDS.has(t.text) && this.peek2("name", "expr").text === "(") {
       this.next();
@@ -917,7 +936,13 @@ class Parser {
     if (t.kind !== "name" && t.kind !== "string")
       this.fail(t.kind === "bad" ? `invalid character \`${t.text}'` : `syntax error: expected ${what}`, t);
     this.next();
-    return { kind: "Pattern", value: t.text, sort: [], excludeFiles, range: this.lx.range(t.start, t.end) };
+    return {
+      kind: "Pattern",
+      value: t.text,
+      sort: NO_SORT,
+      excludeFiles,
+      range: this.lx.range(t.start, t.end),
+    };
   }
 
   // ------------------------------------------------------------------------------------ OVERLAY
@@ -944,27 +969,31 @@ class Parser {
         this.block(bodyOpen, () => this.outputSectionItem(), body, true);
         const bodyRange = this.range(bodyOpen.start);
         const tail = this.sectionTail();
-        return {
+        const node: Writable<A.OutputSection> = {
           kind: "OutputSection",
           name,
           body,
           bodyRange,
-          ...tail,
+          phdrs: tail.phdrs,
           range: this.range(name.range.start),
-        } as A.OutputSection;
+        };
+        addTail(node, tail);
+        return node;
       },
       sections,
     );
     const tail = this.sectionTail();
-    return {
+    const node: Writable<A.Overlay> = {
       kind: "Overlay",
-      ...(start ? { start } : {}),
       noCrossRefs,
-      ...(at ? { at } : {}),
       sections,
-      ...tail,
+      phdrs: tail.phdrs,
       range: this.range(kw.start),
     };
+    if (start) node.start = start;
+    if (at) node.at = at;
+    addTail(node, tail);
+    return node;
   }
 
   // ------------------------------------------------------------------------------------ VERSION
