@@ -433,27 +433,22 @@ export function placeSections(
     signatures.add(sig);
     firstDescs.push(d);
   }
-  // The descriptions whose file part (pattern and EXCLUDE_FILE) takes each object, in script order:
-  // decided once per object, not once per input section (a script of 20,000 descriptions for files
-  // that are not there, or one file pattern of 500 KB, made that the whole cost).
+  // The descriptions whose file part (pattern and EXCLUDE_FILE) takes each object, decided once per
+  // object, not once per input section (a script of 20,000 descriptions for files that are not there,
+  // or one file pattern of 500 KB, made that the whole cost); indexed by the literal prefixes of their
+  // section patterns, so a section is tried only against the ones that can take its name.
   const forObject = objects.map((o) => {
-    const takes = new Uint8Array(firstDescs.length);
+    const index = new PrefixIndex();
     firstDescs.forEach((d, order) => {
-      const file = d.desc.file.value;
-      if (fileMatches(file, o.path) && !(linker === "bfd" && excluded(d.desc.excludeFiles, o.path)))
-        takes[order] = 1;
+      if (!fileMatches(d.desc.file.value, o.path)) return;
+      if (linker === "bfd" && excluded(d.desc.excludeFiles, o.path)) return;
+      for (const prefix of sectionPrefixes(d.desc)) index.add(prefix, order);
     });
-    return takes;
-  });
-  const index = new PrefixIndex();
-  firstDescs.forEach((d, order) => {
-    for (const prefix of sectionPrefixes(d.desc)) index.add(prefix, order);
+    return index;
   });
   for (const s of inputs) {
     let rule: Rule | undefined;
-    const takes = forObject[s.objectIndex]!;
-    for (const order of index.candidates(s.name)) {
-      if (takes[order] !== 1) continue;
+    for (const order of forObject[s.objectIndex]!.candidates(s.name)) {
       const d = firstDescs[order]!;
       const m = matchSections(d.desc, s);
       if (m === null) continue;
