@@ -271,21 +271,21 @@ const FLAG_NAMES: Record<string, bigint> = {
  * each part is prefixed with its length, so different descriptions never give the same string.
  */
 function descSignature(d: A.InputSectionDesc): string {
-  const parts: string[] = [];
-  const add = (tag: string, v: string) => parts.push(tag, String(v.length), ":", v);
-  add("f", d.file.value);
-  for (const n of d.excludeFiles) add("x", n.value);
+  // Built by concatenation (a rope V8 flattens once, when the set hashes it): one per description.
+  const part = (tag: string, v: string) => tag + v.length + ":" + v;
+  let sig = part("f", d.file.value);
+  for (const n of d.excludeFiles) sig += part("x", n.value);
   if (d.sections)
     for (const p of d.sections) {
-      add("s", p.value);
-      for (const n of p.excludeFiles) add("X", n.value);
+      sig += part("s", p.value);
+      for (const n of p.excludeFiles) sig += part("X", n.value);
     }
-  else parts.push("n");
+  else sig += "n";
   if (d.flags) {
-    for (const f of d.flags.require) add("r", f);
-    for (const f of d.flags.forbid) add("!", f);
+    for (const f of d.flags.require) sig += part("r", f);
+    for (const f of d.flags.forbid) sig += part("!", f);
   }
-  return parts.join("");
+  return sig;
 }
 
 /** The section pattern of `desc` matching `s`, or null when the description does not take it. */
@@ -437,12 +437,13 @@ export function placeSections(
   // object, not once per input section (a script of 20,000 descriptions for files that are not there,
   // or one file pattern of 500 KB, made that the whole cost); indexed by the literal prefixes of their
   // section patterns, so a section is tried only against the ones that can take its name.
+  const prefixes = firstDescs.map((d) => sectionPrefixes(d.desc));
   const forObject = objects.map((o) => {
     const index = new PrefixIndex();
     firstDescs.forEach((d, order) => {
       if (!fileMatches(d.desc.file.value, o.path)) return;
       if (linker === "bfd" && excluded(d.desc.excludeFiles, o.path)) return;
-      for (const prefix of sectionPrefixes(d.desc)) index.add(prefix, order);
+      for (const prefix of prefixes[order]!) index.add(prefix, order);
     });
     return index;
   });
