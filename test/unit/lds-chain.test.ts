@@ -9,7 +9,7 @@ import { setFlagsFromString } from "node:v8";
 import type * as A from "../../server/src/core/lds/ast";
 import { CHAIN_MIN } from "../../server/src/core/lds/chain";
 import { evaluate, type EvalContext } from "../../server/src/core/lds/evaluate";
-import { definitionAt, nodeAt, walk } from "../../server/src/core/lds/features";
+import { definitionAt, nodeAt, visitNodes } from "../../server/src/core/lds/features";
 import { lldIncompatibilities } from "../../server/src/core/lds/lld-compat";
 import { parseScript } from "../../server/src/core/lds/parser";
 import { Rng } from "../fuzz/rng";
@@ -127,11 +127,11 @@ function assignmentExpr(script: A.Script): A.Expr {
 
 function leavesOf(script: A.Script): string[] {
   const out: string[] = [];
-  for (const n of walk(script)) {
+  visitNodes(script, true, (n) => {
     if (n.kind === "Symbol") out.push(n.name);
     else if (n.kind === "Number") out.push(n.text);
     else if (n.kind === "Dot") out.push(".");
-  }
+  });
   return out;
 }
 

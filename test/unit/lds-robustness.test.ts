@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fnmatch } from "../../server/src/core/fnmatch";
 import { globMatcher } from "../../server/src/core/kbuild/glob";
-import { lintDiagnostics, syntaxDiagnostics } from "../../server/src/core/lds/diagnostics";
+import { lintDiagnostics, MAX_PER_RULE, syntaxDiagnostics } from "../../server/src/core/lds/diagnostics";
 import {
   completions,
   definitionAt,
@@ -173,5 +173,35 @@ describe("fnmatch without regular expressions", () => {
     assert.deepEqual(s.errors, []);
     const p = placeSections(s, objects);
     assert.ok(p.outputs.some((o) => o.name === big));
+  });
+});
+
+describe("linker-script lint: a mistake repeated thousands of times", () => {
+  it("lists the first MAX_PER_RULE of a rule and counts the rest in one more diagnostic", () => {
+    const text = `SECTIONS {\n${" .t : { *(.t) }\n".repeat(3000)}}\n`;
+    const script = parseScript(text);
+    const found = lintDiagnostics(script, { placement: placeSections(script, objects) });
+    const dupes = found.filter((d) => d.code === "duplicate-output-section");
+    assert.equal(dupes.length, MAX_PER_RULE + 1);
+    // The listed ones are the first, in order: lines 3 to 102 (the first definition is on line 2).
+    assert.deepEqual(
+      dupes.slice(0, MAX_PER_RULE).map((d) => d.range.line + 1),
+      Array.from({ length: MAX_PER_RULE }, (_, i) => i + 3),
+    );
+    for (const d of dupes.slice(0, MAX_PER_RULE))
+      assert.match(d.message, /^output section `\.t' is defined twice/);
+    const summary = dupes[MAX_PER_RULE]!;
+    assert.equal(summary.range.line + 1, MAX_PER_RULE + 3);
+    assert.match(
+      summary.message,
+      /^2899 more lds-duplicate-output-section diagnostics in this script are not listed \(the first is here: output section `\.t' is defined twice \(first at line 2\)/,
+    );
+  });
+
+  it("a rule under the limit is listed whole, with no count", () => {
+    const script = parseScript(`SECTIONS {\n${" .t : { *(.t) }\n".repeat(MAX_PER_RULE + 1)}}\n`);
+    const dupes = lintDiagnostics(script).filter((d) => d.code === "duplicate-output-section");
+    assert.equal(dupes.length, MAX_PER_RULE);
+    assert.ok(dupes.every((d) => d.message.startsWith("output section")));
   });
 });

@@ -39,40 +39,72 @@ export function syntaxDiagnostics(script: A.Script): LdsDiagnostic[] {
 }
 
 function inConditional(script: A.Script, r: A.Range): boolean {
-  return script.conditionals.some((c) => c.start <= r.start && r.end <= c.end);
+  for (const c of script.conditionals) if (c.start <= r.start && r.end <= c.end) return true;
+  return false;
 }
 
-function* includes(script: A.Script): Generator<A.Include> {
+/** The INCLUDEs and ASSERTs of a script, in one pass over the statements. */
+function includesAndAsserts(script: A.Script): { includes: A.Include[]; asserts: A.Assert[] } {
+  const includes: A.Include[] = [];
+  const asserts: A.Assert[] = [];
+  const item = (it: A.TopLevel | A.SectionsItem | A.OutputSectionItem | A.MemoryRegion | A.Include): void => {
+    if (it.kind === "Include") includes.push(it);
+    else if (it.kind === "Assert") asserts.push(it);
+  };
   for (const st of script.statements) {
-    if (st.kind === "Include") yield st;
-    else if (st.kind === "Sections") {
+    item(st);
+    if (st.kind === "Sections") {
       for (const it of st.items) {
-        if (it.kind === "Include") yield it;
-        if (it.kind === "OutputSection") for (const b of it.body) if (b.kind === "Include") yield b;
+        item(it);
+        if (it.kind === "OutputSection") for (const b of it.body) item(b);
       }
-    } else if (st.kind === "Memory") for (const r of st.regions) if (r.kind === "Include") yield r;
+    } else if (st.kind === "Memory") for (const r of st.regions) if (r.kind === "Include") includes.push(r);
   }
+  return { includes, asserts };
 }
 
-function* asserts(script: A.Script): Generator<A.Assert> {
-  for (const st of script.statements) {
-    if (st.kind === "Assert") yield st;
-    else if (st.kind === "Sections") {
-      for (const it of st.items) {
-        if (it.kind === "Assert") yield it;
-        if (it.kind === "OutputSection") for (const b of it.body) if (b.kind === "Assert") yield b;
-      }
-    }
+/**
+ * At most this many diagnostics of one rule are listed; the rest are counted in one more (a
+ * generated script can repeat a mistake 60,000 times, which no editor shows usefully).
+ */
+export const MAX_PER_RULE = 100;
+
+/** Keeps the first MAX_PER_RULE of each rule, and adds one diagnostic that counts the rest. */
+function capPerRule(all: LdsDiagnostic[]): LdsDiagnostic[] {
+  const counts = new Map<string, number>();
+  const out: LdsDiagnostic[] = [];
+  const firstUnlisted = new Map<string, LdsDiagnostic>();
+  for (const d of all) {
+    const n = (counts.get(d.code) ?? 0) + 1;
+    counts.set(d.code, n);
+    if (n <= MAX_PER_RULE) out.push(d);
+    else if (n === MAX_PER_RULE + 1) firstUnlisted.set(d.code, d);
   }
+  for (const [code, d] of firstUnlisted) {
+    const more = counts.get(code)! - MAX_PER_RULE;
+    out.push({
+      code,
+      severity: d.severity,
+      message: `${more} more lds-${code} diagnostics in this script are not listed (the first is here: ${d.message})`,
+      range: d.range,
+    });
+  }
+  return out;
 }
 
 export function lintDiagnostics(script: A.Script, inputs: LintInputs = {}): LdsDiagnostic[] {
+  return capPerRule(allLintDiagnostics(script, inputs));
+}
+
+function allLintDiagnostics(script: A.Script, inputs: LintInputs): LdsDiagnostic[] {
   const out: LdsDiagnostic[] = [];
+  const { includes, asserts } = includesAndAsserts(script);
   const p = inputs.placement;
 
   // An output section described twice: both linkers merge the second into the first, which is rarely
   // what was meant. Both arms of an #if in tolerant mode are not duplicates.
   const seen = new Map<string, A.OutputSection>();
+  let duplicates = 0;
   for (const os of outputSections(script)) {
     const n = os.name.value;
     if (n === "/DISCARD/") continue;
@@ -84,10 +116,14 @@ export function lintDiagnostics(script: A.Script, inputs: LintInputs = {}): LdsD
       !os.constraint &&
       !first.constraint
     ) {
+      // Past the first one capPerRule does not list, only the count matters: no message is built.
       out.push({
         code: "duplicate-output-section",
         severity: "warning",
-        message: `output section \`${n}' is defined twice (first at line ${first.name.range.line + 1}); the linker merges the second into the first`,
+        message:
+          ++duplicates > MAX_PER_RULE + 1
+            ? ""
+            : `output section \`${n}' is defined twice (first at line ${first.name.range.line + 1}); the linker merges the second into the first`,
         range: os.name.range,
       });
     } else if (!first) seen.set(n, os);
@@ -96,7 +132,7 @@ export function lintDiagnostics(script: A.Script, inputs: LintInputs = {}): LdsD
   for (const c of lldIncompatibilities(script))
     out.push({ code: "lld-incompatible", severity: "info", message: c.message, range: c.range });
 
-  for (const inc of includes(script)) {
+  for (const inc of includes) {
     if (inputs.fileExists && !inputs.fileExists(inc.file.value)) {
       out.push({
         code: "include-missing",
@@ -131,7 +167,7 @@ export function lintDiagnostics(script: A.Script, inputs: LintInputs = {}): LdsD
     });
   }
 
-  for (const a of asserts(script)) {
+  for (const a of asserts) {
     const v = evaluate(a.cond, p.context);
     if (v === 0n)
       out.push({

@@ -130,7 +130,7 @@ export function documentSymbols(script: A.Script): OutlineItem[] {
 type AnyNode =
   A.TopLevel | A.SectionsItem | A.OutputSectionItem | A.Expr | A.Name | A.Pattern | A.MemoryRegion | A.Phdr;
 
-/** A node's children in source order (a Chain's are taken one at a time by walk() and nodeAt()). */
+/** A node's children in source order (a Chain's are taken one at a time by visitNodes() and nodeAt()). */
 function children(n: AnyNode): (AnyNode | undefined)[] {
   switch (n.kind) {
     case "Unary":
@@ -191,12 +191,19 @@ interface ChainCursor {
 }
 
 /**
- * Every node of the tree, parents before children. Iterative, with its own stack: a long
- * `a + (b + (c + ...))` is as deep as it is long, and a Chain's operands are not all made at once;
- * with `chainTokens` false, a Chain's symbol, number and `.` operands are not visited at all.
+ * Visits every node of the tree, parents before children, until `visit` returns true. Iterative,
+ * with its own stack: a long `a + (b + (c + ...))` is as deep as it is long, and a Chain's operands
+ * are not all made at once; with `chainTokens` false, a Chain's symbol, number and `.` operands are
+ * not visited at all. A callback rather than a generator: a megabyte script has millions of nodes,
+ * and each step of a generator is an object.
  */
-export function* walk(script: A.Script, chainTokens = true): Generator<AnyNode> {
-  const stack: (AnyNode | ChainCursor)[] = [...script.statements].reverse();
+export function visitNodes(
+  script: A.Script,
+  chainTokens: boolean,
+  visit: (n: AnyNode) => boolean | void,
+): void {
+  const stack: (AnyNode | ChainCursor)[] = [];
+  for (let i = script.statements.length - 1; i >= 0; i--) stack.push(script.statements[i]!);
   while (stack.length > 0) {
     const top = stack.pop()!;
     if ("chain" in top) {
@@ -210,14 +217,58 @@ export function* walk(script: A.Script, chainTokens = true): Generator<AnyNode> 
       }
       continue;
     }
-    yield top;
+    if (visit(top) === true) return;
     if (top.kind === "Chain") {
       stack.push({ chain: top, next: 0 });
       continue;
     }
-    const kids = children(top);
-    for (let i = kids.length - 1; i >= 0; i--) if (kids[i]) stack.push(kids[i]!);
+    pushChildren(stack, top);
   }
+}
+
+type WalkStack = (AnyNode | ChainCursor)[];
+
+/** children(n), pushed last first onto a walk's stack (no list per node: a big script has millions). */
+function pushChildren(stack: WalkStack, n: AnyNode): void {
+  switch (n.kind) {
+    case "OutputSection":
+      pushOne(stack, n.fill);
+      pushAll(stack, n.phdrs);
+      pushOne(stack, n.lmaRegion);
+      pushOne(stack, n.region);
+      pushAll(stack, n.body);
+      pushOne(stack, n.subalign);
+      pushOne(stack, n.align);
+      pushOne(stack, n.at);
+      pushOne(stack, n.address);
+      pushOne(stack, n.name);
+      return;
+    case "InputSection":
+      if (n.sections) pushAll(stack, n.sections);
+      pushOne(stack, n.file);
+      return;
+    case "Sections":
+      pushAll(stack, n.items);
+      return;
+    case "Name":
+    case "Pattern":
+    case "Symbol":
+    case "Number":
+    case "Dot":
+      return;
+    default: {
+      const kids = children(n);
+      for (let i = kids.length - 1; i >= 0; i--) pushOne(stack, kids[i]);
+    }
+  }
+}
+
+function pushOne(stack: WalkStack, n: AnyNode | undefined): void {
+  if (n) stack.push(n);
+}
+
+function pushAll(stack: WalkStack, list: readonly AnyNode[]): void {
+  for (let i = list.length - 1; i >= 0; i--) stack.push(list[i]!);
 }
 
 /** The innermost node whose range contains `offset`: only the subtrees around it are visited. */
@@ -262,9 +313,12 @@ export function findDefinitions(script: A.Script, name: string): A.Range[] {
 
 /** The INCLUDE statement whose file name is at `offset`. */
 export function includeAt(script: A.Script, offset: number): A.Include | undefined {
-  for (const n of walk(script))
-    if (n.kind === "Include" && n.file.range.start <= offset && offset <= n.file.range.end) return n;
-  return undefined;
+  let found: A.Include | undefined;
+  visitNodes(script, true, (n) => {
+    if (n.kind === "Include" && n.file.range.start <= offset && offset <= n.file.range.end) found = n;
+    return found !== undefined;
+  });
+  return found;
 }
 
 /** Go to definition at an offset: the symbol (or output section, or memory region) under it. */

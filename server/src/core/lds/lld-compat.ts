@@ -3,7 +3,7 @@
 // are checked against ld.lld-19's verdicts on the whole corpus in test/golden/lds-gnu-ld.test.ts:
 // every "ld.lld rejects" claim must be a script ld.lld rejects, at that line.
 import type * as A from "./ast";
-import { walk } from "./features";
+import { visitNodes } from "./features";
 
 export interface LldIncompatibility {
   readonly range: A.Range;
@@ -33,7 +33,7 @@ export function lldIncompatibilities(script: A.Script): LldIncompatibility[] {
   };
   const malformed = (text: string, range: A.Range): void =>
     rejects(range, `ld.lld does not read the number \`${text}' ("malformed number"): use 0x… or a decimal`);
-  for (const n of walk(script, false)) {
+  visitNodes(script, false, (n) => {
     switch (n.kind) {
       case "Chain":
         // Its numbers are read here, by text; a node is made only for one ld.lld rejects.
@@ -78,6 +78,6 @@ export function lldIncompatibilities(script: A.Script): LldIncompatibility[] {
           });
         break;
     }
-  }
+  });
   return out.sort((a, b) => a.range.start - b.range.start);
 }
