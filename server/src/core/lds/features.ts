@@ -271,6 +271,24 @@ function pushAll(stack: WalkStack, list: readonly AnyNode[]): void {
   for (let i = list.length - 1; i >= 0; i--) stack.push(list[i]!);
 }
 
+/**
+ * The items of a list in text order whose range may contain `offset`.
+ */
+function itemsAround<T extends AnyNode>(items: readonly T[], offset: number): T[] {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid]!.range.start <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  // items[0..lo) start at or before offset. Statements follow each other, so only the last few can
+  // still reach it (two that touch at `offset`, an empty one there): back while they do.
+  let from = lo;
+  while (from > 0 && items[from - 1]!.range.end >= offset) from--;
+  return items.slice(from, lo);
+}
+
 /** The innermost node whose range contains `offset`: only the subtrees around it are visited. */
 export function nodeAt(script: A.Script, offset: number): AnyNode | undefined {
   const contains = (n: AnyNode): boolean => n.range.start <= offset && offset <= n.range.end;
@@ -280,8 +298,27 @@ export function nodeAt(script: A.Script, offset: number): AnyNode | undefined {
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (!best || n.range.end - n.range.start <= best.range.end - best.range.start) best = n;
-    // A long chain finds its operand by offset rather than making every operand to test it.
-    const kids = n.kind === "Chain" ? n.operandsAt(offset) : children(n);
+    // A long chain finds its operand by offset rather than making every operand to test it, and a
+    // long list of statements by a binary search of their ranges.
+    const kids =
+      n.kind === "Chain"
+        ? n.operandsAt(offset)
+        : n.kind === "Sections"
+          ? itemsAround(n.items, offset)
+          : n.kind === "OutputSection" && n.body.length > 8
+            ? [
+                n.name,
+                n.address,
+                n.at,
+                n.align,
+                n.subalign,
+                ...itemsAround(n.body, offset),
+                n.region,
+                n.lmaRegion,
+                ...n.phdrs,
+                n.fill,
+              ]
+            : children(n);
     for (let i = kids.length - 1; i >= 0; i--) if (kids[i] && contains(kids[i]!)) stack.push(kids[i]!);
   }
   return best;
@@ -289,25 +326,29 @@ export function nodeAt(script: A.Script, offset: number): AnyNode | undefined {
 
 // ---------------------------------------------------------------------------------------- definition
 
-/** Every assignment statement (not descending into expressions, which hold none). */
-function* assignments(script: A.Script): Generator<A.Assignment> {
-  const body = function* (items: readonly (A.SectionsItem | A.OutputSectionItem)[]): Generator<A.Assignment> {
+/** Every assignment statement (not descending into expressions, which hold none), in text order.
+ * Loops rather than generators: one generator per output section made a hover on a big script
+ * cost 25 ms. */
+function forEachAssignment(script: A.Script, visit: (a: A.Assignment) => void): void {
+  const body = (items: readonly (A.SectionsItem | A.OutputSectionItem)[]): void => {
     for (const it of items) {
-      if (it.kind === "Assignment") yield it;
-      else if (it.kind === "OutputSection") yield* body(it.body);
-      else if (it.kind === "Overlay") for (const o of it.sections) yield* body(o.body);
+      if (it.kind === "Assignment") visit(it);
+      else if (it.kind === "OutputSection") body(it.body);
+      else if (it.kind === "Overlay") for (const o of it.sections) body(o.body);
     }
   };
   for (const st of script.statements) {
-    if (st.kind === "Assignment") yield st;
-    else if (st.kind === "Sections") yield* body(st.items);
+    if (st.kind === "Assignment") visit(st);
+    else if (st.kind === "Sections") body(st.items);
   }
 }
 
 /** Where a symbol is defined in the script: every assignment and PROVIDE of it. */
 export function findDefinitions(script: A.Script, name: string): A.Range[] {
   const out: A.Range[] = [];
-  for (const a of assignments(script)) if (a.target.value === name) out.push(a.target.range);
+  forEachAssignment(script, (a) => {
+    if (a.target.value === name) out.push(a.target.range);
+  });
   return out;
 }
 
@@ -445,12 +486,12 @@ export function completions(script: A.Script, placement?: Placement): Completion
       });
     }
   }
-  for (const a of assignments(script)) {
+  forEachAssignment(script, (a) => {
     if (a.target.value !== "." && !seen.has(a.target.value)) {
       seen.add(a.target.value);
       out.push({ label: a.target.value, kind: "symbol", detail: "defined in this script" });
     }
-  }
+  });
   for (const k of LDS_KEYWORDS) if (!seen.has(k)) out.push({ label: k, kind: "keyword" });
   for (const b of LDS_BUILTINS) out.push({ label: b, kind: "function", detail: "linker script builtin" });
   return out;

@@ -1,11 +1,14 @@
-// The first-match pass finds each input section's description through the patterns' literal
-// prefixes. It must pick what trying every description in script order picks (GNU ld's rule): the
-// prefix index is checked against a brute-force reading of its own contract, and placement against
-// matchDesc tried on every description in order, over random scripts whose patterns overlap.
+// The look-ups that replace scans on big scripts must find what the scans found. Placement's first
+// match goes through the patterns' literal prefixes and must pick what trying every description in
+// script order picks (GNU ld's rule): the prefix index is checked against a brute-force reading of its
+// contract, and placement against matchDesc tried on every description in order, over random scripts
+// whose patterns overlap. nodeAt binary-searches long statement lists and must find what a visit of
+// every node finds.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { join } from "node:path";
 import type * as A from "../../server/src/core/lds/ast";
+import { nodeAt, visitNodes } from "../../server/src/core/lds/features";
 import { parseScript } from "../../server/src/core/lds/parser";
 import { matchDesc, placeSections } from "../../server/src/core/lds/orphans";
 import { PrefixIndex } from "../../server/src/core/lds/prefix-index";
@@ -98,5 +101,27 @@ describe("placement's first match", () => {
       }
     }
     assert.ok(compared > 5000, `compared ${compared}`);
+  });
+});
+
+describe("nodeAt on long statement lists", () => {
+  it("finds what a visit of every node finds (innermost; the later of two the same size)", () => {
+    const outs = Array.from(
+      { length: 60 },
+      (_, i) => `.s${i} : { a${i} = .; *(.s${i} .t${i}) LONG(${i}) }${i % 3 ? "" : " >ram"}`,
+    );
+    const text = `MEMORY { ram : ORIGIN = 0, LENGTH = 1M }\nSECTIONS {\n${outs.join("\n")}\n x = 1 + 2;\n}\n`;
+    const script = parseScript(text);
+    assert.deepEqual(script.errors, []);
+    for (let offset = 0; offset <= text.length; offset++) {
+      let best: { range: A.Range } | undefined;
+      visitNodes(script, true, (n) => {
+        if (n.range.start > offset || offset > n.range.end) return;
+        if (!best || n.range.end - n.range.start <= best.range.end - best.range.start) best = n;
+      });
+      const got = nodeAt(script, offset);
+      assert.equal(got?.range.start, best?.range.start, `at ${offset}`);
+      assert.equal(got?.range.end, best?.range.end, `at ${offset}`);
+    }
   });
 });
