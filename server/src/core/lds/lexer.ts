@@ -62,6 +62,54 @@ const CONDITIONAL_OPEN = /^#\s*if(?:def|ndef)?\b/;
 const CONDITIONAL_CLOSE = /^#\s*endif\b/;
 const CONDITIONAL_ELSE = /^#\s*(?:else|elif)\b/;
 
+type RangeClass = new (start: number, end: number) => Range;
+
+/**
+ * The class of one text's ranges, whose line and column are found from the line starts when read. A
+ * megabyte script has millions of ranges and the editor shows a few; each made eagerly cost a line
+ * search and four more fields. A range reads (and serialises) like the plain Range it implements;
+ * the line starts are shared through the class, so a range's own fields are its two offsets. (One
+ * class per text, not a subclass of a common one: a derived constructor made each range slower.)
+ */
+function rangeClass(lineStarts: readonly number[]): RangeClass {
+  return class TextRange implements Range {
+    readonly start: number;
+    readonly end: number;
+    constructor(start: number, end: number) {
+      this.start = start;
+      this.end = end;
+    }
+    get line(): number {
+      return lineAt(lineStarts, this.start);
+    }
+    get col(): number {
+      return this.start - lineStarts[this.line]!;
+    }
+    get endLine(): number {
+      return lineAt(lineStarts, this.end);
+    }
+    get endCol(): number {
+      return this.end - lineStarts[this.endLine]!;
+    }
+    toJSON(): Range {
+      const { start, end, line, col, endLine, endCol } = this;
+      return { start, end, line, col, endLine, endCol };
+    }
+  };
+}
+
+/** The 0-based line of an offset, by binary search of the line starts. */
+function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export interface Trivia {
   readonly lineMarkers: LineMarker[];
   readonly directives: { text: string; range: Range }[];
@@ -73,6 +121,7 @@ export class Lexer {
   readonly text: string;
   /** Offset of the start of each line. */
   readonly lineStarts: number[];
+  private readonly Range: RangeClass;
   readonly trivia: Trivia = { lineMarkers: [], directives: [], conditionals: [], errors: [] };
   /** For each offset that trivia ends on, where the next token starts (computed once). */
   private readonly skipCache = new Map<number, number>();
@@ -91,6 +140,7 @@ export class Lexer {
     this.firstArmOnly = options.tolerant === true;
     this.lineStarts = [0];
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.Range = rangeClass(this.lineStarts);
     this.scanDirectives();
   }
 
@@ -204,11 +254,9 @@ export class Lexer {
     return { line, col: offset - this.lineStarts[line]! };
   }
 
+  /** A range of the text: its lines and columns are worked out when asked for (see TextRange). */
   range(start: number, end: number): Range {
-    const line = this.lineOf(start);
-    const col = start - this.lineStarts[line]!;
-    const endLine = end === start ? line : this.lineOf(end);
-    return { start, end, line, col, endLine, endCol: end - this.lineStarts[endLine]! };
+    return new this.Range(start, end);
   }
 
   private reported = new Set<number>();

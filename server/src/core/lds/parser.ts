@@ -723,15 +723,16 @@ class Parser {
       } else break;
     }
     const open = this.expect("{", "name");
-    const body: A.OutputSectionItem[] = [];
-    this.block(open, () => this.outputSectionItem(), body, true);
+    const items: A.OutputSectionItem[] = [];
+    this.block(open, () => this.outputSectionItem(), items, true);
     const bodyRange = this.range(open.start);
     const tail = this.sectionTail();
-    // Optional fields are added only when written (no spreads: a megabyte script has 60,000 of these).
+    // Optional fields are added only when written (no spreads: a megabyte script has 60,000 of these),
+    // and the body is kept at its exact size (a list grown by push keeps room for 17).
     const node: Writable<A.OutputSection> = {
       kind: "OutputSection",
       name,
-      body,
+      body: items.slice(),
       bodyRange,
       phdrs: tail.phdrs,
       range: this.range(name.range.start),
@@ -880,16 +881,18 @@ class Parser {
     }
     if (keep) this.expect(")");
     this.accept(";");
-    const node: Writable<A.InputSectionDesc> = {
-      kind: "InputSection",
-      keep,
-      file,
-      excludeFiles,
-      range: this.range(start.start),
-    };
-    if (sections) node.sections = sections;
-    if (flags) node.flags = flags;
-    return node;
+    const range = this.range(start.start);
+    // Every field in the literal (one added later costs a property store of its own), and the
+    // pattern list at its exact size (a list grown by push keeps room for 17).
+    if (sections) {
+      const exact = sections.slice();
+      return flags
+        ? { kind: "InputSection", keep, file, excludeFiles, sections: exact, flags, range }
+        : { kind: "InputSection", keep, file, excludeFiles, sections: exact, range };
+    }
+    return flags
+      ? { kind: "InputSection", keep, file, excludeFiles, flags, range }
+      : { kind: "InputSection", keep, file, excludeFiles, range };
   }
 
   private excludeFile(): readonly A.Name[] {
