@@ -47,6 +47,20 @@ function withBadName(bytes: Uint8Array): Uint8Array {
   return copy;
 }
 
+/** Symbol names rewritten to hold every kind of character JSON escapes or UTF-8 widens. */
+function withOddNames(bytes: Uint8Array): Uint8Array {
+  const elf = readElf(bytes);
+  const tab = elf.sections.find((s) => s.sh_type === 2)!;
+  const strtab = elf.sections[tab.sh_link]!;
+  const copy = bytes.slice();
+  const odd = [0x22, 0x5c, 0x01, 0x08, 0x09, 0x0a, 0x0c, 0x0d, 0x1f, 0x7f, 0x80, 0xe9, 0xff, 0x2f];
+  // Every name byte but the terminators, in turn: names keep their lengths and ends.
+  let k = 0;
+  for (let i = Number(strtab.sh_offset) + 1; i < Number(strtab.sh_offset + strtab.sh_size); i++)
+    if (copy[i] !== 0) copy[i] = odd[k++ % odd.length]!;
+  return copy;
+}
+
 function checkLines(bytes: Uint8Array, options: SimulateOptions, label: string): number {
   const r = simulate(bytes, options);
   if (!r.ok) return 0;
@@ -102,6 +116,15 @@ describe("JSON list elements: the line is JSON.stringify of the object", () => {
     const r = simulate(bad, {});
     assert.ok(r.ok && listedSymbols(r.report).some((s) => s.problem !== undefined));
     n += checkLines(bad, {}, "bad st_name");
+    const odd = withOddNames(
+      new Uint8Array(readFileSync(fixturePath("x86_64", "obj", "clang14-large.bfd.ro"))),
+    );
+    const o = simulate(odd, {});
+    assert.ok(
+      o.ok &&
+        listedSymbols(o.report).some((s) => s.name.includes('"') && /[\x00-\x1f\x80-\xff]/.test(s.name)),
+    );
+    n += checkLines(odd, {}, "odd names");
     assert.ok(n > 1000, `only ${n} elements compared`);
   });
 });

@@ -407,33 +407,57 @@ export function reportedSymbols(elf: ElfFile): readonly ReportedSymbol[] {
     if (tables.has(key)) continue;
     tables.add(key);
     const n = symbolCount(elf, tab.index);
-    for (let k = 0; k < n; k++) list.push(reportedSymbol(elf, tab, k));
+    const memo: NameMemo = { st_name: 0, name: "", problem: undefined };
+    for (let k = 0; k < n; k++) list.push(reportedSymbol(elf, tab, k, memo));
   }
   reported.set(elf, (out = list));
   return out;
 }
 
-function reportedSymbol(elf: ElfFile, tab: SectionHeader, k: number): ReportedSymbol {
+/** The name a table's previous symbol resolved to: hostile tables repeat one st_name thousands of times. */
+interface NameMemo {
+  st_name: number;
+  name: string;
+  problem: string | undefined;
+}
+
+function reportedSymbol(elf: ElfFile, tab: SectionHeader, k: number, memo: NameMemo): ReportedSymbol {
   const f = symbolFields(elf, tab, k);
-  const problems: string[] = [];
+  let indexProblem: string | undefined;
   let shndx = f.st_shndx;
   if (f.st_shndx === SHN_XINDEX) {
     const x = shndxSection(elf, tab.index);
     if (x && BigInt(4 * k + 4) <= x.sh_size) shndx = view(elf).u32(Number(x.sh_offset) + 4 * k, "");
-    else problems.push(`st_shndx is SHN_XINDEX but no SHT_SYMTAB_SHNDX entry ${k} belongs to ${tab.name}`);
+    else indexProblem = `st_shndx is SHN_XINDEX but no SHT_SYMTAB_SHNDX entry ${k} belongs to ${tab.name}`;
   }
-  let name = "";
-  if (f.st_name !== 0) {
-    const strtab = elf.sections[tab.sh_link];
-    const str = strtab && stringIfInside(view(elf), strtab, f.st_name);
-    if (str !== undefined) name = str;
-    else {
-      name = `<st_name ${hex(f.st_name)}>`;
-      problems.push(`st_name ${hex(f.st_name)} is not a string inside string table ${tab.sh_link}`);
+  if (f.st_name !== memo.st_name) {
+    memo.st_name = f.st_name;
+    memo.name = "";
+    memo.problem = undefined;
+    if (f.st_name !== 0) {
+      const strtab = elf.sections[tab.sh_link];
+      const str = strtab && stringIfInside(view(elf), strtab, f.st_name);
+      if (str !== undefined) memo.name = str;
+      else {
+        memo.name = `<st_name ${hex(f.st_name)}>`;
+        memo.problem = `st_name ${hex(f.st_name)} is not a string inside string table ${tab.sh_link}`;
+      }
     }
   }
-  const base = { index: k, name, ...f, shndx, bind: f.st_info >> 4, type: f.st_info & 0xf };
-  return problems.length > 0 ? { ...base, problem: problems.join("; ") } : base;
+  const { name } = memo;
+  const problem =
+    indexProblem === undefined
+      ? memo.problem
+      : memo.problem === undefined
+        ? indexProblem
+        : `${indexProblem}; ${memo.problem}`;
+  const { st_name, st_info, st_other, st_shndx, st_value, st_size } = f;
+  const bind = st_info >> 4;
+  const type = st_info & 0xf;
+  // Whole literals, one shape each (a spread per symbol cost more than reading it).
+  return problem === undefined
+    ? { index: k, name, st_name, st_info, st_other, st_shndx, st_value, st_size, shndx, bind, type }
+    : { index: k, name, st_name, st_info, st_other, st_shndx, st_value, st_size, shndx, bind, type, problem };
 }
 
 /** The NUL-terminated string at `offset`, or undefined when it does not lie inside the table. */

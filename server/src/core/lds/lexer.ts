@@ -62,40 +62,40 @@ const CONDITIONAL_OPEN = /^#\s*if(?:def|ndef)?\b/;
 const CONDITIONAL_CLOSE = /^#\s*endif\b/;
 const CONDITIONAL_ELSE = /^#\s*(?:else|elif)\b/;
 
-type RangeClass = new (start: number, end: number) => Range;
+/** Where a TextRange keeps its text's line starts: a symbol, so JSON and key listings skip it. */
+const LINES = Symbol("line starts");
 
 /**
- * The class of one text's ranges, whose line and column are found from the line starts when read. A
+ * A range of a script's text whose line and column are found from the line starts when read. A
  * megabyte script has millions of ranges and the editor shows a few; each made eagerly cost a line
- * search and four more fields. A range reads (and serialises) like the plain Range it implements;
- * the line starts are shared through the class, so a range's own fields are its two offsets. (One
- * class per text, not a subclass of a common one: a derived constructor made each range slower.)
+ * search and three more fields. It reads (and serialises) like the plain Range it implements.
  */
-function rangeClass(lineStarts: readonly number[]): RangeClass {
-  return class TextRange implements Range {
-    readonly start: number;
-    readonly end: number;
-    constructor(start: number, end: number) {
-      this.start = start;
-      this.end = end;
-    }
-    get line(): number {
-      return lineAt(lineStarts, this.start);
-    }
-    get col(): number {
-      return this.start - lineStarts[this.line]!;
-    }
-    get endLine(): number {
-      return lineAt(lineStarts, this.end);
-    }
-    get endCol(): number {
-      return this.end - lineStarts[this.endLine]!;
-    }
-    toJSON(): Range {
-      const { start, end, line, col, endLine, endCol } = this;
-      return { start, end, line, col, endLine, endCol };
-    }
-  };
+class TextRange implements Range {
+  // Declared, not defined: a class field's initializer made each range several times slower to make.
+  declare readonly start: number;
+  declare readonly end: number;
+  declare readonly [LINES]: readonly number[];
+  constructor(start: number, end: number, lines: readonly number[]) {
+    (this as { start: number }).start = start;
+    (this as { end: number }).end = end;
+    (this as { [LINES]: readonly number[] })[LINES] = lines;
+  }
+  get line(): number {
+    return lineAt(this[LINES], this.start);
+  }
+  get col(): number {
+    return this.start - this[LINES][this.line]!;
+  }
+  get endLine(): number {
+    return lineAt(this[LINES], this.end);
+  }
+  get endCol(): number {
+    return this.end - this[LINES][this.endLine]!;
+  }
+  toJSON(): Range {
+    const { start, end, line, col, endLine, endCol } = this;
+    return { start, end, line, col, endLine, endCol };
+  }
 }
 
 /** The 0-based line of an offset, by binary search of the line starts. */
@@ -121,7 +121,6 @@ export class Lexer {
   readonly text: string;
   /** Offset of the start of each line. */
   readonly lineStarts: number[];
-  private readonly Range: RangeClass;
   readonly trivia: Trivia = { lineMarkers: [], directives: [], conditionals: [], errors: [] };
   /** For each offset that trivia ends on, where the next token starts (computed once). */
   private readonly skipCache = new Map<number, number>();
@@ -140,7 +139,6 @@ export class Lexer {
     this.firstArmOnly = options.tolerant === true;
     this.lineStarts = [0];
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-    this.Range = rangeClass(this.lineStarts);
     this.scanDirectives();
   }
 
@@ -256,7 +254,7 @@ export class Lexer {
 
   /** A range of the text: its lines and columns are worked out when asked for (see TextRange). */
   range(start: number, end: number): Range {
-    return new this.Range(start, end);
+    return new TextRange(start, end, this.lineStarts);
   }
 
   private reported = new Set<number>();

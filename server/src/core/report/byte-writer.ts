@@ -129,3 +129,45 @@ export function putSignedHex64(buf: Uint8Array, pos: number, x: bigint, quoted: 
   const bits = BigInt.asUintN(64, x);
   return putHexBits(buf, pos, Number(bits >> 32n), Number(bits & 0xffff_ffffn), true, quoted);
 }
+
+/** The most bytes putJsonString writes for one UTF-16 unit of its text (`\u001f`). */
+export const JSON_BYTES_PER_UNIT = 6;
+
+const SHORT_ESCAPES: Record<number, number> = { 8: 98, 9: 116, 10: 110, 12: 102, 13: 114 }; // \b \t \n \f \r
+
+/**
+ * `s` as JSON.stringify writes it, quotes included, encoded in UTF-8: `"` and `\` escaped, the
+ * control characters as \b \t \n \f \r or \u00xx. Text past U+07FF (which an ELF name, read as
+ * Latin-1, never has) goes through JSON.stringify and Buffer, for its surrogates and long forms.
+ */
+export function putJsonString(buf: Uint8Array, pos: number, s: string): number {
+  const start = pos;
+  buf[pos++] = 34;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c < 0x80) {
+      if (c === 34 || c === 92) buf[pos++] = 92;
+      buf[pos++] = c;
+    } else if (c < 0x20) {
+      buf[pos++] = 92;
+      const short = SHORT_ESCAPES[c];
+      if (short !== undefined) buf[pos++] = short;
+      else {
+        buf[pos++] = 117; // u
+        buf[pos++] = 48;
+        buf[pos++] = 48;
+        buf[pos++] = HEX_DIGITS[c >> 4]!;
+        buf[pos++] = HEX_DIGITS[c & 15]!;
+      }
+    } else if (c < 0x800) {
+      buf[pos++] = 0xc0 | (c >> 6);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    } else {
+      const b = Buffer.from(JSON.stringify(s), "utf8");
+      buf.set(b, start);
+      return start + b.length;
+    }
+  }
+  buf[pos++] = 34;
+  return pos;
+}

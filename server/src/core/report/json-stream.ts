@@ -10,7 +10,16 @@ import { STATUSES, tableOf, WIDE, type RelocationTable } from "../kexec/relocati
 import { hex, signedHex } from "../kexec/u64";
 import type { Interval } from "../kexec/windows";
 import type { SimulatedLoad, SimulationReport } from "../simulation";
-import { putBytes, putDec, putHex, putHexBits, putHexU64, putSignedHex64 } from "./byte-writer";
+import {
+  JSON_BYTES_PER_UNIT,
+  putBytes,
+  putDec,
+  putHex,
+  putHexBits,
+  putHexU64,
+  putJsonString,
+  putSignedHex64,
+} from "./byte-writer";
 import {
   listedSections,
   listedSymbols,
@@ -18,11 +27,12 @@ import {
   logEntryLine,
   reportJson,
   stringify,
-  symbolLine,
+  symbolSection,
   type ListParts,
   type ReportContext,
 } from "./json";
-import { SHT_NOBITS, sectionFlagLetters, sectionTypeName } from "../elf/constants";
+import { bindName, SHT_NOBITS, sectionFlagLetters, sectionTypeName, symbolTypeName } from "../elf/constants";
+import type { ReportedSymbol } from "../elf/reader";
 
 type LoadedSection = LoadAttempt["sechdrs"][number];
 type EntryMatch = LoadAttempt["entryMatches"][number];
@@ -75,8 +85,6 @@ export function writeReportJson(
     holes.push({ marker: `"${m}"`, fill });
     return m;
   };
-  const lines = <T>(list: readonly T[], line: (e: T) => string) =>
-    hole((indent) => writeLines(list, line, indent, emit));
   // The lists that grow with the section count, written as bytes (see ByteLine).
   const byteLines = <T>(list: readonly T[], line: ByteLine<T>) =>
     hole((indent) => writeByteLines(list, line, indent, emit, emitBytes));
@@ -88,7 +96,7 @@ export function writeReportJson(
     entrySections: ({ attempt: a }) => byteLines(a.entryMatches, entrySectionBytes()),
     log: ({ attempt: a }) => byteLines(a.log, logBytes(texts)),
     fileSections: () => byteLines(report.elf.sections, fileSectionBytes(machine, texts)),
-    symbols: () => lines(listedSymbols(report), (sym) => symbolLine(sym, report)),
+    symbols: () => byteLines(listedSymbols(report), symbolBytes(report)),
   };
   const base = single
     ? loadJson(object, report, single, context, parts, 0)
@@ -133,41 +141,9 @@ interface Hole {
 }
 
 /**
- * `[` elements `]`, each on its own line (compact), one level below `indent`. Lines are joined per
- * chunk: a joined string is flat, where `+=` would hand the caller a tree of a hundred thousand
- * small strings for the garbage collector to copy while the caller keeps them.
- */
-function writeLines<T>(
-  list: readonly T[],
-  line: (e: T) => string,
-  indent: string,
-  emit: (s: string) => void,
-): void {
-  if (list.length === 0) {
-    emit("[]");
-    return;
-  }
-  const lead = ",\n" + indent + "  ";
-  let chunk: string[] = [];
-  let size = 0;
-  emit("[" + lead.slice(1));
-  for (let i = 0; i < list.length; i++) {
-    const text = line(list[i]!);
-    chunk.push(text);
-    size += text.length + lead.length;
-    if (size >= CHUNK) {
-      emit(chunk.join(lead) + (i + 1 < list.length ? lead : ""));
-      chunk = [];
-      size = 0;
-    }
-  }
-  emit(chunk.join(lead) + "\n" + indent + "]");
-}
-
-/**
  * One list element written as bytes at `pos` (returning the new position), with `room` its most
  * bytes. The lines are those the string forms in json.ts give (sectionLine, fileSectionLine,
- * entrySectionLine, logEntryLine; a test compares them): their text pieces are encoded once per
+ * entrySectionLine, logEntryLine, symbolLine; a test compares them): their text pieces are encoded once per
  * distinct value, their numbers digit by digit. A 15,000-section object has some 200,000 such lines
  * (sections twice, the file's sections, entry sections, and three log lines per entry section), and
  * building them as strings was most of its report.
@@ -320,6 +296,58 @@ function entrySectionBytes(): ByteLine<EntryMatch> {
   };
 }
 
+/**
+ * symbolLine as bytes: a hostile object has tens of thousands of symbols, with names of any length.
+ * The name is escaped straight into the chunk; the section piece is encoded once per section index,
+ * the bind and type piece once per pair.
+ */
+function symbolBytes(report: SimulationReport): ByteLine<ReportedSymbol> {
+  const sections = new Map<number, Uint8Array>();
+  const section = (shndx: number): Uint8Array => {
+    let b = sections.get(shndx);
+    if (b === undefined) {
+      const text = `,"section":${JSON.stringify(symbolSection(report, shndx))},"shndx":${shndx},"value":`;
+      sections.set(shndx, (b = Buffer.from(text, "utf8")));
+    }
+    return b;
+  };
+  const kinds = new Map<number, Uint8Array>();
+  const kind = (bind: number, type: number): Uint8Array => {
+    const key = bind * 65536 + type;
+    let b = kinds.get(key);
+    if (b === undefined) {
+      const text = `,"bind":${JSON.stringify(bindName(bind))},"type":${JSON.stringify(symbolTypeName(type))}`;
+      kinds.set(key, (b = Buffer.from(text, "utf8")));
+    }
+    return b;
+  };
+  const open = Buffer.from('{"name":');
+  const size = Buffer.from(',"size":');
+  const problem = Buffer.from(',"problem":');
+  return {
+    room: (sym) =>
+      LINE_NUMBERS +
+      JSON_BYTES_PER_UNIT * (sym.name.length + (sym.problem?.length ?? 0)) +
+      section(sym.shndx).length +
+      kind(sym.bind, sym.type).length,
+    put(buf, pos, sym) {
+      pos = putBytes(buf, pos, open);
+      pos = putJsonString(buf, pos, sym.name);
+      pos = putBytes(buf, pos, section(sym.shndx));
+      pos = putHexU64(buf, pos, sym.st_value, true);
+      pos = putBytes(buf, pos, size);
+      pos = putHexU64(buf, pos, sym.st_size, true);
+      pos = putBytes(buf, pos, kind(sym.bind, sym.type));
+      if (sym.problem !== undefined) {
+        pos = putBytes(buf, pos, problem);
+        pos = putJsonString(buf, pos, sym.problem);
+      }
+      buf[pos++] = 125;
+      return pos;
+    },
+  };
+}
+
 /** A log repeats its lines (a 6.4-era load WARNs once per entry-holding section): each is encoded once. */
 function logBytes(texts: TextCache): ByteLine<LogLine> {
   const byLevel = new Map<string, Map<string, Uint8Array>>();
@@ -337,7 +365,10 @@ function logBytes(texts: TextCache): ByteLine<LogLine> {
   return { room: (l) => line(l).length, put: (buf, pos, l) => putBytes(buf, pos, line(l)) };
 }
 
-/** writeLines() with each element written as bytes into chunks handed to `emitBytes`. */
+/**
+ * `[` elements `]`, each on its own line (compact), one level below `indent`, written as bytes into
+ * chunks handed to `emitBytes`.
+ */
 function writeByteLines<T>(
   list: readonly T[],
   line: ByteLine<T>,

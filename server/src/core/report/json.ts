@@ -281,7 +281,7 @@ export function listedSymbols(report: SimulationReport): ReportedSymbol[] {
   );
 }
 
-function symbolSection(report: SimulationReport, shndx: number): string {
+export function symbolSection(report: SimulationReport, shndx: number): string {
   return shndx === SHN_UNDEF
     ? "UND"
     : shndx === SHN_ABS
