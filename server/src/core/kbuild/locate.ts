@@ -16,6 +16,7 @@
 // a definition produced by a macro (DEFINE_FOO(name)) counts as a reference.
 import { maskCommentsAndStrings, sourceLanguage, type SourceLanguage } from "./mask";
 import { readText, type TreeFs } from "./tree-fs";
+import { lastAtOrBefore, lineStartsOf } from "../lines";
 
 export type SymbolRole = "definition" | "reference";
 /** How a definition was recognised: "directive" (.globl etc.) is a weaker definition than "label". */
@@ -35,23 +36,6 @@ const ASM_DIRECTIVE =
   /(^|[;\n])\s*\.(globl|global|weak|type|size|hidden|local|protected|internal|set|equ|equiv)\s+$/;
 const ASM_MACRO = /(^|[;\n])\s*(SYM_[A-Z0-9_]+|ENTRY|GLOBAL|WEAK|END|ENDPROC)\s*\(\s*$/;
 const C_STRUCTURAL = /[{}();=]/;
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 function classifyAsm(masked: string, at: number, end: number): OccurrenceKind {
   let s = at;
@@ -139,7 +123,7 @@ export function findSymbolInText(
 ): SymbolOccurrence[] {
   if (name === "" || language === undefined) return [];
   const masked = maskedText(text, language);
-  const starts = lineStarts(text);
+  const starts = lineStartsOf(text);
   const word = language === "asm" ? /[A-Za-z0-9_.]/ : /[A-Za-z0-9_]/;
   const out: SymbolOccurrence[] = [];
   // C scope tracking runs forward through the text once, up to each hit.
@@ -170,7 +154,7 @@ export function findSymbolInText(
       }
     }
   };
-  const lineText = (offset: number) => masked.slice(starts[lineOf(starts, offset)]!, offset);
+  const lineText = (offset: number) => masked.slice(starts[lastAtOrBefore(starts, offset)]!, offset);
 
   for (let at = masked.indexOf(name); at >= 0; at = masked.indexOf(name, at + 1)) {
     const end = at + name.length;
@@ -182,7 +166,7 @@ export function findSymbolInText(
       const inDirective = /^\s*#/.test(lineText(at));
       kind = inDirective ? "reference" : classifyC(masked, at, end, st);
     }
-    const line = lineOf(starts, at);
+    const line = lastAtOrBefore(starts, at);
     out.push({
       path,
       line,

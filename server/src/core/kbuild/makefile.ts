@@ -8,6 +8,8 @@
 // unescaped `#` starts a comment (also inside $(...), which is why kbuild writes $(pound)); a line
 // starting with a tab right after a rule is a recipe; `define ... endef` bodies are skipped.
 
+import { lastAtOrBefore } from "../lines";
+
 export interface MakeRange {
   readonly line: number;
   readonly startColumn: number;
@@ -83,14 +85,7 @@ function lineIndex(lg: Logical, at: number): number {
   const k = lg.hint;
   if (s[k]! <= at && (k + 1 === s.length || s[k + 1]! > at)) return k;
   if (s[k]! <= at && (k + 2 === s.length || s[k + 2]! > at)) return (lg.hint = k + 1);
-  let lo = s[k]! <= at ? k : 0;
-  let hi = s[k]! <= at ? s.length - 1 : k;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (s[mid]! <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return (lg.hint = lo);
+  return (lg.hint = s[k]! <= at ? lastAtOrBefore(s, at, k, s.length - 1) : lastAtOrBefore(s, at, 0, k));
 }
 
 /**

@@ -4,6 +4,7 @@
 // keeps, so a run means the same thing whichever form it takes.
 import type * as A from "./ast";
 import { parseNumber } from "./number";
+import { lastAtOrBefore } from "../lines";
 
 /** Runs of at least this many operands are kept flat. */
 export const CHAIN_MIN = 16;
@@ -194,14 +195,8 @@ class OperandChain extends Operands implements A.Chain {
 
   operandsAt(offset: number): A.Expr[] {
     // The last operand starting at or before `offset`, and the one before it.
-    let lo = 0;
-    let hi = this.starts.length - 1;
     if (this.starts[0]! > offset) return [];
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtOrBefore(this.starts, offset);
     const out: A.Expr[] = [];
     for (const i of lo > 0 ? [lo - 1, lo] : [lo]) {
       const e = this.operand(i);

@@ -8,6 +8,7 @@
 // markers (`# 12 "f.lds.S" 1`, recorded to map positions back) and, in tolerant mode, the other
 // preprocessor directive lines (`#include`, `#define` with its `\` continuations, `#if`...).
 import type { LineMarker, Range } from "./ast";
+import { lastAtOrBefore, lineStartsOf } from "../lines";
 
 export type LexMode = "name" | "expr";
 
@@ -81,13 +82,13 @@ class TextRange implements Range {
     (this as { [LINES]: readonly number[] })[LINES] = lines;
   }
   get line(): number {
-    return lineAt(this[LINES], this.start);
+    return lastAtOrBefore(this[LINES], this.start);
   }
   get col(): number {
     return this.start - this[LINES][this.line]!;
   }
   get endLine(): number {
-    return lineAt(this[LINES], this.end);
+    return lastAtOrBefore(this[LINES], this.end);
   }
   get endCol(): number {
     return this.end - this[LINES][this.endLine]!;
@@ -96,18 +97,6 @@ class TextRange implements Range {
     const { start, end, line, col, endLine, endCol } = this;
     return { start, end, line, col, endLine, endCol };
   }
-}
-
-/** The 0-based line of an offset, by binary search of the line starts. */
-function lineAt(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 export interface Trivia {
@@ -137,8 +126,7 @@ export class Lexer {
   constructor(text: string, options: { tolerant?: boolean } = {}) {
     this.text = text;
     this.firstArmOnly = options.tolerant === true;
-    this.lineStarts = [0];
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.lineStarts = lineStartsOf(text);
     this.scanDirectives();
   }
 
@@ -236,14 +224,7 @@ export class Lexer {
       if (k + 1 === starts.length || starts[k + 1]! > offset) return k;
       if (k + 2 === starts.length || starts[k + 2]! > offset) return (this.lineHint = k + 1);
     }
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return (this.lineHint = lo);
+    return (this.lineHint = lastAtOrBefore(starts, offset));
   }
 
   /** 0-based line and column of an offset. */

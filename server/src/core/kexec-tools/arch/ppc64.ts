@@ -337,12 +337,7 @@ const applyFast: KtFastApply = {
         return false;
     }
     if (call.at + width > call.data.byteLength) return false;
-    out.status = "ok";
-    out.width = width;
-    out.stored = stored;
-    out.memCoefficient = r_type === 26 ? 0 : 1;
-    out.window = undefined;
-    return true;
+    return stores(out, width, stored, r_type === 26 ? 0 : 1);
   },
 };
 
@@ -405,12 +400,7 @@ function tocRelativeFast(call: KtFastCall, out: KtFastResult): boolean {
       memCoefficient = 1;
     }
   }
-  out.status = "ok";
-  out.width = width;
-  out.stored = stored;
-  out.memCoefficient = memCoefficient;
-  out.window = undefined;
-  return true;
+  return stores(out, width, stored, memCoefficient);
 }
 
 /** REL24 in numbers: the branch's 24-bit word offset, declined out of range (kexec dies). */
@@ -420,15 +410,25 @@ function rel24Fast(call: KtFastCall, out: KtFastResult): boolean {
   if (!(v >= -0x2000000 && v <= 0x1ffffff) || lowBits(v, 2) !== 0) return false;
   if (at + 4 > data.byteLength) return false;
   out.note = undefined;
-  out.status = "ok";
-  out.width = 4;
-  out.stored = ((readWord(data, at, 4, true) & 0xfc000003) | (lowBits(v, 32) & 0x03fffffc)) >>> 0;
-  out.memCoefficient = 0;
-  out.window = undefined;
-  return true;
+  return stores(
+    out,
+    4,
+    ((readWord(data, at, 4, true) & 0xfc000003) | (lowBits(v, 32) & 0x03fffffc)) >>> 0,
+    0,
+  );
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** The number path's result for a field it stores (ppc64's rows have no window). */
+function stores(out: KtFastResult, width: number, stored: number, memCoefficient: 0 | 1): true {
+  out.status = "ok";
+  out.width = width;
+  out.stored = stored;
+  out.memCoefficient = memCoefficient;
+  out.window = undefined;
+  return true;
+}
 
 export const KT_PPC64: KtArch = {
   id: "ppc64",
