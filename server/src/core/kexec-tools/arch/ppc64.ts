@@ -315,11 +315,10 @@ const applyFast: KtFastApply = {
         stored = lowBits(value, 16);
         break;
       case 5:
-        stored = (lowBits(value, 32) >>> 16) & 0xffff;
+        stored = hi16(value);
         break;
       case 6:
-        // ((value + 0x8000) >> 16) & 0xffff on the u64: bits 16-31 of the low word after the carry.
-        stored = ((lowBits(value, 32) + 0x8000) >>> 16) & 0xffff;
+        stored = ha16(value);
         break;
       case 39:
         stored = Math.floor(value / 0x1_0000_0000) & 0xffff;
@@ -376,10 +375,10 @@ function tocRelativeFast(call: KtFastCall, out: KtFastResult): boolean {
       stored = (readWord(data, at, 2, true) & 3) | lowBits(rel, 16);
       break;
     case 49:
-      stored = (lowBits(rel, 32) >>> 16) & 0xffff;
+      stored = hi16(rel);
       break;
     case 50:
-      stored = ((lowBits(rel, 32) + 0x8000) >>> 16) & 0xffff;
+      stored = ha16(rel);
       break;
     case 252: {
       if (readWord(data, at, 4, true) >>> 16 !== 0x3c4c) return false;
@@ -419,6 +418,16 @@ function rel24Fast(call: KtFastCall, out: KtFastResult): boolean {
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** `@h` of an exact double (a negative one meaning 2^64 + it): bits 16-31. */
+function hi16(x: number): number {
+  return (lowBits(x, 32) >>> 16) & 0xffff;
+}
+
+/** `@ha`: ((x + 0x8000) >> 16) & 0xffff on the u64, bits 16-31 of the low word after the carry. */
+function ha16(x: number): number {
+  return ((lowBits(x, 32) + 0x8000) >>> 16) & 0xffff;
+}
 
 /** The number path's result for a field it stores (ppc64's rows have no window). */
 function stores(out: KtFastResult, width: number, stored: number, memCoefficient: 0 | 1): true {
