@@ -121,6 +121,11 @@ function apply(call: KtPpc64RelocCall): Result {
     call.sectionAddress
       ? ktPpc64R2(elf, call.sectionAddress)
       : ktPpc64R2(elf, (i) => elf.sections[i]!.sh_addr);
+  if (TOC_RELATIVE.has(r_type)) {
+    const toc = r2();
+    if (toc === undefined) return die(KT_PPC64_NO_TOC, "unknown-type");
+    return tocRelative(call, toc, store, die);
+  }
   let value = call.value;
   switch (r_type) {
     case 1:
@@ -132,19 +137,6 @@ function apply(call: KtPpc64RelocCall): Result {
     case 26:
       // value - (uint32_t)location: location is kexec's malloc'd staging buffer, not `address`.
       return { typeName, status: "ok", width: 4, memCoefficient: 0, note: REL32_NOTE };
-    case 51:
-    case 47:
-    case 63:
-    case 48:
-    case 64:
-    case 49:
-    case 50:
-    case 252:
-    case 250: {
-      const toc = r2();
-      if (toc === undefined) return die(KT_PPC64_NO_TOC, "unknown-type");
-      return tocRelative(call, toc, store, die);
-    }
     case 10: {
       value = u64(value + localEntryOffset(call));
       value = u64(value - address);
@@ -178,10 +170,13 @@ function localEntry(e_flags: number, st_other: number): number {
   return ((1 << ((st_other & 0xe0) >> 5)) >> 2) << 2;
 }
 
+/** The types that need r2: TOC, TOC16 and its _LO, _HI, _HA, _DS, _LO_DS, REL16_HA/LO. */
+const TOC_RELATIVE = new Set([51, 47, 63, 48, 64, 49, 50, 252, 250]);
+
 type Store = (value: bigint, width: number, memCoefficient: 0 | 1, note?: string) => Result;
 type Die = (text: string, status?: Result["status"]) => Result;
 
-/** The types that need r2: TOC, TOC16*, REL16_HA/LO. */
+/** apply() for the types of TOC_RELATIVE, given r2. */
 function tocRelative(call: KtRelocCall, toc: bigint, store: Store, die: Die): Result {
   const { r_type, data, at, elf } = call;
   const le = elf.header.littleEndian;
@@ -340,7 +335,6 @@ const applyFast: KtFastApply = {
   },
 };
 
-const TOC_RELATIVE = new Set([51, 47, 63, 48, 64, 49, 50, 252, 250]);
 const REL16_HA_NOTE =
   "kexec-tools loads r2 with lis (@h, not @ha): bit 15 of the TOC pointer is set, so r2 ends up 0x10000 too low";
 
@@ -384,10 +378,9 @@ function tocRelativeFast(call: KtFastCall, out: KtFastResult): boolean {
       if (readWord(data, at, 4, true) >>> 16 !== 0x3c4c) return false;
       const v = value + toc;
       if (!(v <= MAX_SAFE)) return false;
-      const lo32 = lowBits(v, 32);
-      stored = 0x3c400000 + (lo32 >>> 16);
+      stored = 0x3c400000 + hi16(v);
       memCoefficient = 1;
-      out.note = (lo32 & 0x8000) !== 0 ? REL16_HA_NOTE : undefined;
+      out.note = (lowBits(v, 16) & 0x8000) !== 0 ? REL16_HA_NOTE : undefined;
       break;
     }
     default: {
