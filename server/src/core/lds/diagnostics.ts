@@ -58,7 +58,7 @@ function includesAndAsserts(script: A.Script): { includes: A.Include[]; asserts:
         item(it);
         if (it.kind === "OutputSection") for (const b of it.body) item(b);
       }
-    } else if (st.kind === "Memory") for (const r of st.regions) if (r.kind === "Include") includes.push(r);
+    } else if (st.kind === "Memory") for (const r of st.regions) item(r);
   }
   return { includes, asserts };
 }
